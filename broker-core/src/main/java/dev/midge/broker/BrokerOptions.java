@@ -1,0 +1,71 @@
+package dev.midge.broker;
+
+import dev.midge.broker.security.Authenticator;
+import dev.midge.broker.security.Authorizer;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Everything a broker needs to start, as one immutable value. Build with {@link #builder()}.
+ *
+ * @param listeners           the sockets to listen on (at least one)
+ * @param authenticator       who may connect, unless a listener has its own
+ * @param authorizer          who may publish and read what, unless a listener has its own
+ * @param messageSizeLimit    largest PUBLISH payload accepted in bytes; 0 for the MQTT maximum
+ * @param maxInflightMessages QoS 1/2 messages in flight to one client at once (v5: also the
+ *                            broker's Receive Maximum); mosquitto's default is 20
+ * @param maxQueuedMessages   QoS 1/2 messages queued per client beyond those in flight; 0 for no limit
+ * @param maxQueuedBytes      bytes of payload queued per client; 0 for no limit
+ * @param maxKeepalive        the most keep alive seconds a client may ask for; v5 clients asking
+ *                            for more (or 0) get this as Server Keep Alive; mosquitto's default 65535
+ * @param retainAvailable     whether retained messages are kept
+ * @param maxTopicAlias       v5 Topic Alias Maximum the broker accepts from clients; mosquitto's default 10
+ */
+public record BrokerOptions(List<ListenerOptions> listeners, Authenticator authenticator, Authorizer authorizer,
+                            int messageSizeLimit, int maxInflightMessages, int maxQueuedMessages,
+                            long maxQueuedBytes, int maxKeepalive, boolean retainAvailable, int maxTopicAlias) {
+
+    public BrokerOptions {
+        listeners = List.copyOf(listeners);
+        if (listeners.isEmpty()) {
+            throw new IllegalArgumentException("a broker needs at least one listener");
+        }
+        Objects.requireNonNull(authenticator, "authenticator");
+        Objects.requireNonNull(authorizer, "authorizer");
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public static final class Builder {
+        private final List<ListenerOptions> listeners = new ArrayList<>();
+        private Authenticator authenticator = Authenticator.allowAnonymous();
+        private Authorizer authorizer = Authorizer.allowAll();
+        private int messageSizeLimit = 0;
+        private int maxInflightMessages = 20;
+        private int maxQueuedMessages = 1000;
+        private long maxQueuedBytes = 0;
+        private int maxKeepalive = 65535;
+        private boolean retainAvailable = true;
+        private int maxTopicAlias = 10;
+
+        public Builder listener(ListenerOptions listener) { listeners.add(listener); return this; }
+        public Builder authenticator(Authenticator a) { authenticator = a; return this; }
+        public Builder authorizer(Authorizer a) { authorizer = a; return this; }
+        public Builder messageSizeLimit(int bytes) { messageSizeLimit = bytes; return this; }
+        public Builder maxInflightMessages(int n) { maxInflightMessages = n; return this; }
+        public Builder maxQueuedMessages(int n) { maxQueuedMessages = n; return this; }
+        public Builder maxQueuedBytes(long bytes) { maxQueuedBytes = bytes; return this; }
+        public Builder maxKeepalive(int seconds) { maxKeepalive = seconds; return this; }
+        public Builder retainAvailable(boolean b) { retainAvailable = b; return this; }
+        public Builder maxTopicAlias(int n) { maxTopicAlias = n; return this; }
+
+        public BrokerOptions build() {
+            return new BrokerOptions(listeners, authenticator, authorizer, messageSizeLimit, maxInflightMessages,
+                    maxQueuedMessages, maxQueuedBytes, maxKeepalive, retainAvailable, maxTopicAlias);
+        }
+    }
+}

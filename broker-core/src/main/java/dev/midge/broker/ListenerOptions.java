@@ -1,0 +1,50 @@
+package dev.midge.broker;
+
+import dev.midge.broker.security.Authenticator;
+import dev.midge.broker.security.Authorizer;
+import dev.midge.broker.security.ListenerSecurity;
+
+/**
+ * One listening socket.
+ *
+ * @param port           TCP port; 0 picks a free one (see {@link MidgeBroker#listenerAddresses()})
+ * @param bindAddress    host or address to bind, or null for all interfaces
+ * @param protocol       MQTT over TCP, or MQTT over WebSockets (subprotocol "mqtt")
+ * @param security       TLS for this listener, or null for plain TCP
+ * @param maxConnections connections accepted at once; -1 for no limit
+ * @param authenticator  this listener's authenticator, or null to use the broker's
+ * @param authorizer     this listener's authoriser, or null to use the broker's
+ */
+public record ListenerOptions(int port, String bindAddress, Protocol protocol, ListenerSecurity security,
+                              int maxConnections, Authenticator authenticator, Authorizer authorizer) {
+
+    public enum Protocol { MQTT, WEBSOCKETS }
+
+    public static ListenerOptions plain(int port) {
+        return new ListenerOptions(port, null, Protocol.MQTT, null, -1, null, null);
+    }
+
+    public ListenerOptions withBindAddress(String address) {
+        return new ListenerOptions(port, address, protocol, security, maxConnections, authenticator, authorizer);
+    }
+
+    public ListenerOptions withProtocol(Protocol p) {
+        return new ListenerOptions(port, bindAddress, p, security, maxConnections, authenticator, authorizer);
+    }
+
+    public ListenerOptions withSecurity(ListenerSecurity s) {
+        return new ListenerOptions(port, bindAddress, protocol, s, maxConnections, authenticator, authorizer);
+    }
+
+    public ListenerOptions withMaxConnections(int max) {
+        return new ListenerOptions(port, bindAddress, protocol, security, max, authenticator, authorizer);
+    }
+
+    public ListenerOptions withAuthenticator(Authenticator a) {
+        return new ListenerOptions(port, bindAddress, protocol, security, maxConnections, a, authorizer);
+    }
+
+    public ListenerOptions withAuthorizer(Authorizer a) {
+        return new ListenerOptions(port, bindAddress, protocol, security, maxConnections, authenticator, a);
+    }
+}

@@ -1,0 +1,121 @@
+package dev.midge.broker.reload;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Polls the files behind {@link Reloadable}s and reloads them when they change.
+ *
+ * <p>Polling rather than WatchService: it sees in-place writes, atomic renames and symlink
+ * swaps (how Kubernetes updates mounted secrets) alike, costs a few stat calls per interval,
+ * and runs on its own thread so the event loops never touch the disk.
+ */
+public final class FileWatcher implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FileWatcher.class);
+
+    /** What identifies one version of a file: a rename changes the key, a write the time or size. */
+    private record Stamp(boolean exists, Object fileKey, long modifiedNanos, long size) {
+        static Stamp of(Path path) {
+            try {
+                BasicFileAttributes a = Files.readAttributes(path, BasicFileAttributes.class);
+                return new Stamp(true, a.fileKey(), a.lastModifiedTime().to(TimeUnit.NANOSECONDS), a.size());
+            } catch (NoSuchFileException e) {
+                return new Stamp(false, null, 0, 0);
+            } catch (IOException e) {
+                return new Stamp(false, e.getClass(), 0, 0);
+            }
+        }
+    }
+
+    private static final class Watched {
+        final Reloadable<?> reloadable;
+        List<Stamp> stamps;
+
+        Watched(Reloadable<?> reloadable) {
+            this.reloadable = reloadable;
+            this.stamps = stamps();
+        }
+
+        List<Stamp> stamps() {
+            List<Stamp> result = new ArrayList<>();
+            for (Path file : reloadable.files()) {
+                result.add(Stamp.of(file));
+            }
+            return result;
+        }
+    }
+
+    private final List<Watched> watched = new CopyOnWriteArrayList<>();
+    private final ScheduledExecutorService executor;
+
+    public FileWatcher(Duration pollInterval) {
+        this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "midge-file-watcher");
+            t.setDaemon(true);
+            return t;
+        });
+        long millis = pollInterval.toMillis();
+        executor.scheduleWithFixedDelay(this::poll, millis, millis, TimeUnit.MILLISECONDS);
+    }
+
+    /** A watcher that polls every 250 ms, so a change is in force well within a second. */
+    public static FileWatcher start() {
+        return new FileWatcher(Duration.ofMillis(250));
+    }
+
+    public void watch(Reloadable<?> reloadable) {
+        watched.add(new Watched(Objects.requireNonNull(reloadable)));
+    }
+
+    /** Reloads everything now, changed or not (SIGHUP). Returns once done. */
+    public void reloadAll() {
+        try {
+            executor.submit(() -> {
+                for (Watched w : watched) {
+                    w.stamps = w.stamps();
+                    w.reloadable.reload();
+                }
+            }).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException e) {
+            LOG.error("Reloading failed", e.getCause());
+        }
+    }
+
+    private void poll() {
+        for (Watched w : watched) {
+            try {
+                // Stamp before reading: a write that lands during the read changes the stamp
+                // again, so the next poll reads the finished file.
+                List<Stamp> now = w.stamps();
+                if (!now.equals(w.stamps)) {
+                    w.stamps = now;
+                    w.reloadable.reload();
+                }
+            } catch (RuntimeException e) {
+                LOG.error("Watching {} failed", w.reloadable.what(), e);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        executor.shutdownNow();
+    }
+}
