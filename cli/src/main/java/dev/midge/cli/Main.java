@@ -1,0 +1,41 @@
+package dev.midge.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code java -jar broker.jar}: with no command it runs the broker ({@link RunCommand}); the
+ * admin commands manage devices, certificates and the CRL.
+ */
+@Command(name = "broker.jar", mixinStandardHelpOptions = true, version = "Midge 0.1.0",
+        description = "Midge: an MQTT broker with device security that runs itself.",
+        subcommands = {
+                RunCommand.class,
+                CommandLine.HelpCommand.class,
+        })
+public final class Main {
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs the command line and returns the exit code (for tests that call it in-process). */
+    public static int execute(String... args) {
+        CommandLine cli = new CommandLine(new Main());
+        // No command, or only run's options: run the broker, as `mosquitto -c FILE` would.
+        if (args.length == 0 || args[0].startsWith("-") && !isTopLevelOption(args[0])) {
+            String[] withRun = new String[args.length + 1];
+            withRun[0] = "run";
+            System.arraycopy(args, 0, withRun, 1, args.length);
+            args = withRun;
+        }
+        return cli.execute(args);
+    }
+
+    private static boolean isTopLevelOption(String arg) {
+        return arg.equals("-h") || arg.equals("--help") || arg.equals("-V") || arg.equals("--version");
+    }
+}
