@@ -1,15 +1,45 @@
 package dev.midge.cli;
 
+import dev.midge.cli.run.BrokerAssembly;
+import dev.midge.cli.run.HangupSignal;
+import dev.midge.cli.run.LogSetup;
+import dev.midge.cli.run.PidFile;
+import dev.midge.cli.run.RunningBroker;
+import dev.midge.cli.run.SecureDefaultBanner;
+import dev.midge.cli.run.StartupException;
+import dev.midge.conf.BrokerConfig;
+import dev.midge.conf.ConfigException;
+import dev.midge.conf.ConfigWarning;
+import dev.midge.conf.MosquittoConf;
+import dev.midge.conf.ParsedConf;
+import dev.midge.pki.DataDirectory;
+import dev.midge.pki.SecureDefault;
+import dev.midge.pki.crl.CrlRenewer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
 import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 /** Runs the broker from a mosquitto.conf, or on its secure default. */
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = "Run the broker (the default command).")
+        description = {"Run the broker (the default command).",
+                "With -c, from a mosquitto.conf; without, on the secure default: its own CA in the data",
+                "directory and mutual TLS on --port."})
 public final class RunCommand implements Callable<Integer> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
 
     @Option(names = {"-c", "--config-file"}, paramLabel = "FILE", description = "a mosquitto.conf")
     Path configFile;
@@ -24,8 +54,115 @@ public final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        // TODO(integration): wire conf -> broker options.
-        System.err.println("not implemented yet");
-        return 1;
+        try {
+            return run();
+        } catch (StartupException e) {
+            LOG.error(e.getMessage());
+            return e.exitCode();
+        } catch (ConfigException e) {
+            LOG.error("Error: {}", e.getMessage());
+            return 3;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 1;
+        }
+    }
+
+    private int run() throws StartupException, InterruptedException {
+        SecureDefault secureDefault = null;
+        Path conf = configFile;
+        if (conf == null) {
+            secureDefault = initializeSecureDefault();
+            conf = secureDefault.conf();
+        }
+        ParsedConf parsed = MosquittoConf.parse(conf);
+        BrokerConfig config = parsed.config();
+        LogSetup.apply(logTypes(config), config.logDestinations().contains(BrokerConfig.LogDestination.STDOUT),
+                config.logDestinations().contains(BrokerConfig.LogDestination.STDERR), config.logFile());
+        LOG.info("Midge {} starting", version());
+        LOG.info("Config loaded from {}.", conf);
+        for (ConfigWarning warning : parsed.warnings()) {
+            LOG.warn("Warning: {}", warning);
+        }
+        PidFile pidFile = writePidFile(config);
+        RunningBroker running = BrokerAssembly.start(config);
+        if (pidFile != null) {
+            running.closeWithBroker(pidFile);
+        }
+        if (secureDefault != null) {
+            running.closeWithBroker(scheduleCrlRenewal(secureDefault.dataDirectory()));
+        }
+        HangupSignal.onHangup(running::reloadAll);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            LOG.info("Midge {} terminating", version());
+            running.close();
+            stopped.countDown();
+        }, "midge-shutdown"));
+        LOG.info("Midge {} running", version());
+        if (secureDefault != null) {
+            SecureDefaultBanner.print(secureDefault, port);
+        }
+        stopped.await();
+        return 0;
+    }
+
+    private SecureDefault initializeSecureDefault() throws StartupException {
+        try {
+            SecureDefault created = DataDirectory.openOrInitialize(dataDir, port);
+            if (created.created()) {
+                LOG.info("Created the data directory {}: a root and an issuing CA, a server certificate, an ACL and a CRL.",
+                        dataDir.toAbsolutePath());
+            }
+            return created;
+        } catch (RuntimeException e) {
+            throw new StartupException("Error: " + e.getMessage(), 1);
+        }
+    }
+
+    /**
+     * The running broker keeps its own CRL fresh: a device must never be refused because nobody
+     * ran {@code crl update} in time. Checked hourly; the renewer reissues well before nextUpdate.
+     */
+    private static AutoCloseable scheduleCrlRenewal(Path dataDirectory) {
+        ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "midge-crl-renewal");
+            t.setDaemon(true);
+            return t;
+        });
+        CrlRenewer renewer = DataDirectory.crlRenewer(dataDirectory);
+        executor.scheduleWithFixedDelay(() -> {
+            try {
+                if (renewer.renewIfDue()) {
+                    LOG.info("Renewed the CRL of {}.", dataDirectory);
+                }
+            } catch (IOException | RuntimeException e) {
+                LOG.error("Could not renew the CRL of {}: {}", dataDirectory, e.getMessage());
+            }
+        }, 0, 1, TimeUnit.HOURS);
+        return executor::shutdownNow;
+    }
+
+    private static PidFile writePidFile(BrokerConfig config) throws StartupException {
+        if (config.pidFile() == null) {
+            return null;
+        }
+        try {
+            return PidFile.write(config.pidFile());
+        } catch (IOException e) {
+            throw new StartupException("Error: cannot write pid_file " + config.pidFile() + ": " + e.getMessage(), 1);
+        }
+    }
+
+    private static Set<String> logTypes(BrokerConfig config) {
+        Set<BrokerConfig.LogType> types = config.logTypes().isEmpty()
+                ? EnumSet.noneOf(BrokerConfig.LogType.class) : EnumSet.copyOf(config.logTypes());
+        Set<String> names = types.stream().map(t -> t.name().toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
+        return names.isEmpty() ? Set.of("none") : names;
+    }
+
+    static String version() {
+        String v = RunCommand.class.getPackage().getImplementationVersion();
+        return v != null ? v : "0.1.0";
     }
 }

@@ -1,0 +1,94 @@
+package dev.midge.cli.run;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.FileAppender;
+import ch.qos.logback.core.OutputStreamAppender;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.util.Collection;
+import java.util.List;
+
+/**
+ * Points logback where mosquitto's {@code log_dest} and {@code log_type} say. mosquitto's types
+ * are a set (error, warning, notice, information, debug, ...); logback has one threshold per
+ * logger, so the threshold is the most verbose type asked for.
+ */
+public final class LogSetup {
+
+    private static final String PATTERN = "%d{yyyy-MM-dd'T'HH:mm:ss.SSS} %-5level %msg%n";
+
+    private LogSetup() {
+    }
+
+    /**
+     * @param logTypes mosquitto log_type values; empty keeps the default (information and up)
+     * @param stdout   log to standard output
+     * @param stderr   log to standard error
+     * @param file     log to this file too, or null
+     */
+    public static void apply(Collection<String> logTypes, boolean stdout, boolean stderr, Path file) {
+        if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
+            return; // another slf4j backend: leave it to its own configuration
+        }
+        Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
+        root.setLevel(threshold(logTypes));
+        root.detachAndStopAllAppenders();
+        if (stdout) {
+            root.addAppender(console(context, "System.out"));
+        }
+        if (stderr) {
+            root.addAppender(console(context, "System.err"));
+        }
+        if (file != null) {
+            FileAppender<ILoggingEvent> appender = new FileAppender<>();
+            appender.setFile(file.toString());
+            appender.setAppend(true);
+            root.addAppender(start(context, appender, "file"));
+        }
+    }
+
+    static Level threshold(Collection<String> logTypes) {
+        if (logTypes.isEmpty()) {
+            return Level.INFO;
+        }
+        if (logTypes.contains("all") || logTypes.contains("debug")) {
+            return Level.DEBUG;
+        }
+        for (String verbose : List.of("information", "notice", "subscribe", "unsubscribe", "websockets")) {
+            if (logTypes.contains(verbose)) {
+                return Level.INFO;
+            }
+        }
+        if (logTypes.contains("warning")) {
+            return Level.WARN;
+        }
+        if (logTypes.contains("error")) {
+            return Level.ERROR;
+        }
+        return Level.OFF; // "none"
+    }
+
+    private static ConsoleAppender<ILoggingEvent> console(LoggerContext context, String target) {
+        ConsoleAppender<ILoggingEvent> appender = new ConsoleAppender<>();
+        appender.setTarget(target);
+        return start(context, appender, target);
+    }
+
+    private static <A extends OutputStreamAppender<ILoggingEvent>> A start(LoggerContext context, A appender, String name) {
+        PatternLayoutEncoder encoder = new PatternLayoutEncoder();
+        encoder.setContext(context);
+        encoder.setPattern(PATTERN);
+        encoder.start();
+        appender.setContext(context);
+        appender.setName(name);
+        appender.setEncoder(encoder);
+        appender.start();
+        return appender;
+    }
+}

@@ -1,0 +1,46 @@
+package dev.midge.cli.run;
+
+import dev.midge.broker.MidgeBroker;
+import dev.midge.broker.reload.FileWatcher;
+
+import java.util.ArrayDeque;
+import java.util.Deque;
+
+/** A started broker and everything that lives as long as it: closed in reverse order of start. */
+public final class RunningBroker implements AutoCloseable {
+
+    private final MidgeBroker broker;
+    private final FileWatcher watcher;
+    private final Deque<AutoCloseable> resources;
+
+    RunningBroker(MidgeBroker broker, FileWatcher watcher, Deque<AutoCloseable> resources) {
+        this.broker = broker;
+        this.watcher = watcher;
+        this.resources = new ArrayDeque<>(resources);
+    }
+
+    public MidgeBroker broker() {
+        return broker;
+    }
+
+    /** Re-reads every watched file now (SIGHUP). */
+    public void reloadAll() {
+        watcher.reloadAll();
+    }
+
+    /** Closes something else with the broker (e.g. the CRL renewer). */
+    public void closeWithBroker(AutoCloseable resource) {
+        resources.push(resource);
+    }
+
+    @Override
+    public void close() {
+        while (!resources.isEmpty()) {
+            try {
+                resources.pop().close();
+            } catch (Exception e) {
+                org.slf4j.LoggerFactory.getLogger(RunningBroker.class).warn("Closing {} failed: {}", resources, e.toString());
+            }
+        }
+    }
+}

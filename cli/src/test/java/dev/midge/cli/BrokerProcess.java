@@ -1,0 +1,134 @@
+package dev.midge.cli;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+
+/**
+ * The real {@code java -jar broker.jar} as a child process, its output collected line by line
+ * so a test can wait for what a user would read.
+ */
+final class BrokerProcess implements AutoCloseable {
+
+    private final Process process;
+    private final List<String> lines = new ArrayList<>();
+
+    private BrokerProcess(Process process) {
+        this.process = process;
+        Thread reader = new Thread(() -> read(process.getInputStream()), "broker-output");
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    static Path jar() {
+        Path jar = Path.of(System.getProperty("midge.brokerJar", "target/broker.jar"));
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException("broker.jar not built at " + jar.toAbsolutePath());
+        }
+        return jar;
+    }
+
+    static List<String> command(String... args) {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-jar");
+        command.add(jar().toString());
+        command.addAll(List.of(args));
+        return command;
+    }
+
+    /** Starts {@code java -jar broker.jar args...} in dir, stdout and stderr merged. */
+    static BrokerProcess start(Path dir, String... args) throws IOException {
+        ProcessBuilder builder = new ProcessBuilder(command(args)).directory(dir.toFile()).redirectErrorStream(true);
+        return new BrokerProcess(builder.start());
+    }
+
+    /** Runs {@code java -jar broker.jar args...} to completion and returns its exit code and output. */
+    static Result run(Path dir, String... args) throws IOException, InterruptedException {
+        ProcessBuilder builder = new ProcessBuilder(command(args)).directory(dir.toFile()).redirectErrorStream(true);
+        Process p = builder.start();
+        byte[] out = p.getInputStream().readAllBytes();
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new IllegalStateException("broker.jar " + String.join(" ", args) + " did not finish");
+        }
+        return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8));
+    }
+
+    record Result(int exitCode, String output) {
+    }
+
+    private void read(InputStream in) {
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = reader.readLine()) != null) {
+                synchronized (lines) {
+                    lines.add(line);
+                    lines.notifyAll();
+                }
+            }
+        } catch (IOException ignored) {
+            // the process ended
+        } finally {
+            synchronized (lines) {
+                lines.notifyAll();
+            }
+        }
+    }
+
+    /** Waits for a line matching the regex (searched anywhere in the line) and returns it. */
+    String awaitLine(String regex, Duration timeout) throws InterruptedException {
+        Pattern pattern = Pattern.compile(regex);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        int seen = 0;
+        synchronized (lines) {
+            while (true) {
+                for (; seen < lines.size(); seen++) {
+                    if (pattern.matcher(lines.get(seen)).find()) {
+                        return lines.get(seen);
+                    }
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0 || !process.isAlive() && seen == lines.size()) {
+                    throw new AssertionError("no line matching /" + regex + "/ within " + timeout
+                            + (process.isAlive() ? "" : " (broker exited)") + "; output was:\n" + output());
+                }
+                lines.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+            }
+        }
+    }
+
+    String output() {
+        synchronized (lines) {
+            return String.join("\n", lines);
+        }
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    int awaitExit(Duration timeout) throws InterruptedException {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new AssertionError("broker did not exit within " + timeout + "; output:\n" + output());
+        }
+        return process.exitValue();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy(); // SIGTERM: the shutdown hook closes the broker
+        if (!process.waitFor(20, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+        }
+    }
+}

@@ -1,0 +1,122 @@
+package dev.midge.cli;
+
+import dev.midge.testing.IssuedCertificate;
+import dev.midge.testing.MosquittoClients;
+import dev.midge.testing.Ports;
+import dev.midge.testing.ProcessResult;
+import dev.midge.testing.RunningSubscriber;
+import dev.midge.testing.TestPki;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** An existing mosquitto deployment moves over by changing only the command. */
+class MosquittoConfIT {
+
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    @TempDir
+    Path work;
+
+    @Test
+    void theTlsDeploymentConfWorksUnchanged() throws Exception {
+        TestPki pki = TestPki.create(work.resolve("pki"));
+        IssuedCertificate server = pki.server();
+        IssuedCertificate dev1 = pki.device("dev1");
+        IssuedCertificate agent = pki.device("iotagent");
+        pki.writeCrl();
+        Path acl = Files.writeString(work.resolve("access.acl"), """
+                user dev1
+                topic write /t1/dev1/attrs
+                topic read /t1/dev1/config
+
+                user iotagent
+                topic read /#
+                """);
+        int port = Ports.freePort();
+        Path conf = Files.writeString(work.resolve("mosquitto.conf"), """
+                port %d
+                cafile %s
+                certfile %s
+                keyfile %s
+                tls_version tlsv1.2
+                require_certificate true
+                use_identity_as_username true
+                acl_file %s
+                crlfile %s
+                """.formatted(port, pki.caFile(), server.chainFile(), server.keyFile(), acl, pki.crlFile()));
+
+        try (BrokerProcess broker = BrokerProcess.start(work, "-c", conf.toString())) {
+            broker.awaitLine("Midge .* running", WAIT);
+            try (RunningSubscriber reader = MosquittoClients.subscribe(tls(port, pki, agent), "-t", "/#", "-v")) {
+                assertNotNull(reader.awaitSubscribed(WAIT), reader::stderr);
+
+                ProcessResult ok = MosquittoClients.publish(tls(port, pki, dev1), "-t", "/t1/dev1/attrs", "-m", "21.5");
+                assertEquals(0, ok.exitCode(), ok::toString);
+                assertEquals("/t1/dev1/attrs 21.5", reader.awaitLine(WAIT));
+                broker.awaitLine("New client connected .* u'dev1'", WAIT);
+
+                // Not in dev1's ACL: acknowledged (3.1.1) but never delivered.
+                MosquittoClients.publish(tls(port, pki, dev1), "-t", "/t1/other/attrs", "-m", "x");
+                ProcessResult marker = MosquittoClients.publish(tls(port, pki, dev1), "-t", "/t1/dev1/attrs", "-m", "marker");
+                assertEquals(0, marker.exitCode(), marker::toString);
+                assertEquals("/t1/dev1/attrs marker", reader.awaitLine(WAIT));
+            }
+        }
+    }
+
+    @Test
+    void plainListenerTalksToMosquittoClients() throws Exception {
+        int port = Ports.freePort();
+        Path conf = Files.writeString(work.resolve("plain.conf"), """
+                listener %d 127.0.0.1
+                allow_anonymous true
+                """.formatted(port));
+        try (BrokerProcess broker = BrokerProcess.start(work, "-c", conf.toString())) {
+            broker.awaitLine("Midge .* running", WAIT);
+            try (RunningSubscriber sub = MosquittoClients.subscribe(MosquittoClients.options(port), "-t", "#", "-v")) {
+                assertNotNull(sub.awaitSubscribed(WAIT), sub::stderr);
+                ProcessResult pub = MosquittoClients.publish(MosquittoClients.options(port), "-t", "a", "-m", "b");
+                assertEquals(0, pub.exitCode(), pub::toString);
+                assertEquals("a b", sub.awaitLine(WAIT));
+            }
+        }
+    }
+
+    @Test
+    void aBadValueStopsStartupWithFileLineAndExitCode3() throws Exception {
+        Path conf = Files.writeString(work.resolve("bad.conf"), "listener 1883\nmax_connections lots\n");
+        BrokerProcess.Result result = BrokerProcess.run(work, "-c", conf.toString());
+        assertEquals(3, result.exitCode(), result.output());
+        assertTrue(result.output().contains("bad.conf:2:"), result.output());
+        assertFalse(result.output().contains("\tat "), "no stack trace:\n" + result.output());
+    }
+
+    @Test
+    void aMissingCertificateFileStopsStartupNamingTheFile() throws Exception {
+        int port = Ports.freePort();
+        Path conf = Files.writeString(work.resolve("tls.conf"), """
+                listener %d
+                certfile %s
+                keyfile %s
+                """.formatted(port, work.resolve("nope.crt"), work.resolve("nope.key")));
+        BrokerProcess.Result result = BrokerProcess.run(work, "-c", conf.toString());
+        assertNotEquals(0, result.exitCode(), result.output());
+        assertTrue(result.output().contains("nope."), result.output());
+        assertFalse(result.output().contains("\tat "), "no stack trace:\n" + result.output());
+    }
+
+    private static MosquittoClients.Options tls(int port, TestPki pki, IssuedCertificate device) {
+        return MosquittoClients.options(port).add("-h", "localhost").cafile(pki.caFile())
+                .cert(device.certFile(), device.keyFile());
+    }
+}
