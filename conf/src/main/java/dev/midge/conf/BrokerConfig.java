@@ -1,0 +1,56 @@
+package dev.midge.conf;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A whole mosquitto.conf, parsed and validated. Defaults are mosquitto 2.0's.
+ *
+ * @param source              the main file (null for {@link MosquittoConf#defaults()})
+ * @param listeners           explicit listeners in file order, then the default listener (as
+ *                            mosquitto orders them); empty when the file declares none
+ * @param localOnly           no {@code listener}, {@code port} or {@code bind_address} at all:
+ *                            mosquitto 2.0 then listens on localhost:1883 only and allows
+ *                            anonymous clients; the caller decides what to do
+ * @param perListenerSettings {@code per_listener_settings}
+ * @param security            the global security options (what every listener carries unless
+ *                            perListenerSettings)
+ * @param messageSizeLimit    {@code message_size_limit}: largest PUBLISH payload, 0 = MQTT maximum
+ * @param maxInflightMessages {@code max_inflight_messages}, 0 = no limit (default 20)
+ * @param maxQueuedMessages   {@code max_queued_messages}, 0 = no limit (default 1000)
+ * @param maxQueuedBytes      {@code max_queued_bytes}, 0 = no limit
+ * @param maxKeepalive        {@code max_keepalive} (default 65535)
+ * @param retainAvailable     {@code retain_available} (default true)
+ * @param persistence         {@code persistence} (default false)
+ * @param persistenceLocation {@code persistence_location}, or null for the working directory
+ * @param autosaveInterval    {@code autosave_interval} in seconds (default 1800; 0 = only on exit)
+ * @param logTypes            {@code log_type}s (default error, warning, notice, information)
+ * @param logDestinations     {@code log_dest}s Midge supports (default stderr); empty for none
+ * @param logFile             the path of {@code log_dest file PATH}, or null
+ * @param user                {@code user}, or null when not set (mosquitto then uses "mosquitto")
+ * @param pidFile             {@code pid_file}, or null
+ */
+public record BrokerConfig(Path source, List<ListenerConfig> listeners, boolean localOnly,
+                           boolean perListenerSettings, SecurityConfig security,
+                           int messageSizeLimit, int maxInflightMessages, int maxQueuedMessages,
+                           long maxQueuedBytes, int maxKeepalive, boolean retainAvailable,
+                           boolean persistence, Path persistenceLocation, int autosaveInterval,
+                           Set<LogType> logTypes, Set<LogDestination> logDestinations, Path logFile,
+                           String user, Path pidFile) {
+
+    /** MQTT's largest payload: the most message_size_limit may be. */
+    public static final int MQTT_MAX_PAYLOAD = 268_435_455;
+
+    public BrokerConfig {
+        listeners = List.copyOf(listeners);
+        logTypes = Set.copyOf(logTypes);
+        logDestinations = Set.copyOf(logDestinations);
+    }
+
+    /** {@code log_type} values ("none" is the empty set, "all" every one). */
+    public enum LogType { DEBUG, ERROR, WARNING, NOTICE, INFORMATION, SUBSCRIBE, UNSUBSCRIBE, WEBSOCKETS, INTERNAL }
+
+    /** The {@code log_dest} values Midge implements; syslog, topic and dlt are warned and ignored. */
+    public enum LogDestination { STDOUT, STDERR, FILE }
+}

@@ -1,0 +1,256 @@
+package dev.midge.conf;
+
+import dev.midge.conf.OptionTable.Scope;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Reads option lines in order and keeps mosquitto's scoping: which listener an option belongs
+ * to, whether security options are global or per listener, bridge and plugin blocks, and
+ * include_dir. Values are checked by the drafts the lines go to.
+ */
+final class ConfParser {
+
+    private final Path source;
+    private final List<ConfigWarning> warnings = new ArrayList<>();
+    private final GlobalDraft global = new GlobalDraft();
+    private final SecurityDraft globalSecurity = new SecurityDraft();
+    private final ListenerDraft defaultListener = ListenerDraft.defaultListener();
+    private final List<ListenerDraft> listeners = new ArrayList<>();
+    private boolean perListenerSettings;
+    /** The first security option seen: per_listener_settings true must come before it. */
+    private ConfigLocation firstSecurityOption;
+    /** The first listener, port or bind_address line: without one, mosquitto 2.0 is local-only. */
+    private ConfigLocation firstListenerLine;
+    private ConfigLocation defaultListenerCreatedAt;
+    private ConfigLocation lastPortLine;
+    private final Setting<String> defaultBindAddress = new Setting<>();
+
+    // Scope: like mosquitto, each file starts in the default listener, outside any bridge or
+    // plugin block; after an include_dir the including file carries on where it was.
+    private ListenerDraft current;
+    private boolean inBridge;
+    private boolean inPlugin;
+
+    ConfParser(Path source) {
+        this.source = source;
+    }
+
+    ParsedConf parse(List<ConfLine> mainFile) {
+        parseFile(mainFile, 0);
+        return new ParsedConf(build(), warnings);
+    }
+
+    private void parseFile(List<ConfLine> lines, int level) {
+        ListenerDraft savedListener = current;
+        boolean savedBridge = inBridge;
+        boolean savedPlugin = inPlugin;
+        current = defaultListener;
+        inBridge = false;
+        inPlugin = false;
+        for (ConfLine line : lines) {
+            if (line.value().isEmpty()) {
+                throw line.error("option '" + line.option() + "' needs a value");
+            }
+            if (line.option().equals("include_dir")) {
+                includeDir(line, level);
+            } else {
+                apply(line);
+            }
+        }
+        current = savedListener;
+        inBridge = savedBridge;
+        inPlugin = savedPlugin;
+    }
+
+    private void includeDir(ConfLine line, int level) {
+        if (level > 0) {
+            // mosquitto reads include_dir only from the main file and skips it silently elsewhere.
+            warnings.add(line.warning("include_dir is only read from the main configuration file; ignored"));
+            return;
+        }
+        for (Path file : ConfReader.includedFiles(line, Values.path(line))) {
+            if (isMainFile(file)) {
+                // mosquitto.conf(5): the directory must not contain the main configuration file.
+                throw line.error("include_dir '" + line.value() + "' contains the main configuration file " + source);
+            }
+            parseFile(ConfReader.readFile(file), level + 1);
+        }
+    }
+
+    private boolean isMainFile(Path file) {
+        try {
+            return source != null && Files.exists(source) && Files.isSameFile(source, file);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private void apply(ConfLine line) {
+        String option = line.option();
+        if (OptionTable.BRIDGE_OPTIONS.contains(option)) {
+            if (!inBridge) {
+                throw line.error("option '" + option + "' belongs to a bridge and needs a 'connection' line before it");
+            }
+            return;
+        }
+        if (OptionTable.isPluginOption(option)) {
+            if (!inPlugin) {
+                throw line.error("option '" + option + "' needs a 'plugin' line before it");
+            }
+            return;
+        }
+        switch (option) {
+            case "listener" -> listener(line);
+            case "port" -> port(line);
+            case "bind_address" -> bindAddress(line);
+            case "per_listener_settings" -> perListenerSettings(line);
+            case "connection" -> {
+                warnings.add(line.warning(OptionTable.notSupported("connection")
+                        + ", with the rest of bridge '" + Values.words(line)[0] + "'"));
+                inBridge = true;
+            }
+            default -> {
+                if (GlobalDraft.NAMES.contains(option)) {
+                    global.apply(line, warnings);
+                } else if (SecurityDraft.NAMES.contains(option)) {
+                    security(line);
+                } else if (TlsDraft.NAMES.contains(option) || ListenerDraft.NAMES.contains(option)) {
+                    current.apply(line, warnings);
+                } else if (OptionTable.UNSUPPORTED.containsKey(option)) {
+                    unsupported(line);
+                } else {
+                    throw line.error("unknown option '" + option + "'");
+                }
+            }
+        }
+    }
+
+    private void security(ConfLine line) {
+        noteSecurityOption(line);
+        if (perListenerSettings) {
+            current.apply(line, warnings);
+        } else {
+            globalSecurity.apply(line, warnings);
+        }
+    }
+
+    private void noteSecurityOption(ConfLine line) {
+        if (firstSecurityOption == null) {
+            firstSecurityOption = line.at();
+        }
+    }
+
+    private void unsupported(ConfLine line) {
+        Scope scope = OptionTable.UNSUPPORTED.get(line.option());
+        if (scope == Scope.SECURITY) {
+            noteSecurityOption(line);
+        }
+        if (scope == Scope.LISTENER || (scope == Scope.SECURITY && perListenerSettings)) {
+            current.touch(line);
+        }
+        if (OptionTable.PLUGIN_OPENERS.contains(line.option())) {
+            inPlugin = true;
+        }
+        warnings.add(line.warning(OptionTable.notSupported(line.option())));
+    }
+
+    private void perListenerSettings(ConfLine line) {
+        boolean value = Values.bool(line);
+        if (perListenerSettings && !value) {
+            // mosquitto: once on, it stays on.
+            warnings.add(line.warning("per_listener_settings is already true and cannot be turned off; ignored"));
+            return;
+        }
+        if (value && !perListenerSettings && firstSecurityOption != null) {
+            throw line.error("per_listener_settings must be set before any other security option (the first is at "
+                    + firstSecurityOption + ")");
+        }
+        perListenerSettings = value;
+    }
+
+    private void listener(ConfLine line) {
+        noteListenerLine(line);
+        String[] words = Values.words(line);
+        int port = Values.integer(new ConfLine(line.at(), "listener port", words[0]), 0, 65535);
+        String address = words.length > 1 && !words[1].startsWith("#") ? words[1] : null;
+        if (words.length > 2 && address != null && !words[2].startsWith("#")) {
+            throw line.error("unexpected '" + words[2] + "' after the listener's bind address");
+        }
+        if (port == 0) {
+            if (address == null) {
+                throw line.error("listener 0 is a unix socket listener and needs a socket path");
+            }
+            warnings.add(line.warning("unix socket listener '" + address + "' is not supported by Midge and is "
+                    + "ignored, with its options"));
+            current = ListenerDraft.unixSocket(line.at(), address);
+            return;
+        }
+        current = ListenerDraft.tcp(line.at(), port, address);
+        listeners.add(current);
+    }
+
+    /** Legacy: the default listener's port, wherever the line is (it does not change scope). */
+    private void port(ConfLine line) {
+        noteListenerLine(line);
+        int port = Values.integer(line, 1, 65535);
+        if (lastPortLine != null) {
+            warnings.add(line.warning("port is set more than once (also at " + lastPortLine
+                    + "); the last one, " + port + ", is used"));
+        }
+        lastPortLine = line.at();
+        defaultListener.setPort(port);
+        createDefaultListener(line);
+    }
+
+    private void bindAddress(ConfLine line) {
+        noteListenerLine(line);
+        defaultBindAddress.set(line, Values.word(line));
+        defaultListener.setBindAddress(defaultBindAddress.get());
+        createDefaultListener(line);
+    }
+
+    private void createDefaultListener(ConfLine line) {
+        if (defaultListenerCreatedAt == null) {
+            defaultListenerCreatedAt = line.at();
+        }
+    }
+
+    private void noteListenerLine(ConfLine line) {
+        if (firstListenerLine == null) {
+            firstListenerLine = line.at();
+        }
+    }
+
+    private BrokerConfig build() {
+        List<ListenerConfig> built = new ArrayList<>();
+        for (ListenerDraft draft : listeners) {
+            built.add(build(draft, null));
+        }
+        ConfigLocation defaultAt = defaultListenerCreatedAt;
+        if (defaultAt == null && defaultListener.firstOption() != null) {
+            if (listeners.isEmpty() && firstListenerLine == null) {
+                // Listener options but no port: mosquitto starts the default listener on 1883.
+                defaultAt = defaultListener.firstOption();
+            } else {
+                warnings.add(new ConfigWarning(defaultListener.firstOption(), "options before the first "
+                        + "'listener' configure the default listener, which is not started without 'port'; "
+                        + "they are ignored"));
+            }
+        }
+        if (defaultAt != null) {
+            // mosquitto adds the default listener after the explicit ones.
+            built.add(build(defaultListener, defaultAt));
+        }
+        return global.build(source, built, firstListenerLine == null, perListenerSettings, globalSecurity.build());
+    }
+
+    private ListenerConfig build(ListenerDraft draft, ConfigLocation createdAt) {
+        SecurityDraft security = perListenerSettings ? draft.security() : globalSecurity;
+        return draft.build(security.build(), security.pskFile(), createdAt);
+    }
+}

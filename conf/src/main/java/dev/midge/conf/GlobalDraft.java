@@ -1,0 +1,136 @@
+package dev.midge.conf;
+
+import dev.midge.conf.BrokerConfig.LogDestination;
+import dev.midge.conf.BrokerConfig.LogType;
+
+import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+
+/** The broker-wide options: limits, persistence, logging, process. Defaults are mosquitto 2.0's. */
+final class GlobalDraft {
+
+    static final Set<String> NAMES = Set.of("message_size_limit", "max_inflight_messages",
+            "max_queued_messages", "max_queued_bytes", "max_keepalive", "retain_available", "persistence",
+            "retained_persistence", "persistence_location", "autosave_interval", "log_type", "log_dest",
+            "user", "pid_file");
+
+    private static final Set<LogType> DEFAULT_LOG_TYPES =
+            EnumSet.of(LogType.ERROR, LogType.WARNING, LogType.NOTICE, LogType.INFORMATION);
+
+    private int messageSizeLimit = 0;
+    private int maxInflightMessages = 20;
+    private int maxQueuedMessages = 1000;
+    private long maxQueuedBytes = 0;
+    private int maxKeepalive = 65535;
+    private boolean retainAvailable = true;
+    private boolean persistence = false;
+    private final Setting<Path> persistenceLocation = new Setting<>();
+    private int autosaveInterval = 1800;
+    /** Null until a log_type line: the lines then replace the default, as in mosquitto. */
+    private EnumSet<LogType> logTypes;
+    private EnumSet<LogDestination> logDestinations;
+    /** "log_dest none" given: no logging is wanted, rather than only destinations Midge lacks. */
+    private boolean logDestNone;
+    private final Setting<Path> logFile = new Setting<>();
+    private final Setting<String> user = new Setting<>();
+    private final Setting<Path> pidFile = new Setting<>();
+
+    void apply(ConfLine line, List<ConfigWarning> warnings) {
+        switch (line.option()) {
+            case "message_size_limit" -> messageSizeLimit = Values.integer(line, 0, BrokerConfig.MQTT_MAX_PAYLOAD);
+            // mosquitto: negative or 65535 means no limit.
+            case "max_inflight_messages" -> {
+                int n = Values.integer(line, Integer.MIN_VALUE, 65535);
+                maxInflightMessages = n < 0 || n == 65535 ? 0 : n;
+            }
+            case "max_queued_messages" -> maxQueuedMessages =
+                    Math.max(0, Values.integer(line, Integer.MIN_VALUE, Integer.MAX_VALUE));
+            case "max_queued_bytes" -> maxQueuedBytes = Math.max(0, Values.longInteger(line, Long.MIN_VALUE, Long.MAX_VALUE));
+            // mosquitto 2.0 refuses less than 10 seconds.
+            case "max_keepalive" -> maxKeepalive = Values.integer(line, 10, 65535);
+            case "retain_available" -> retainAvailable = Values.bool(line);
+            case "persistence", "retained_persistence" -> persistence = Values.bool(line);
+            case "persistence_location" -> persistenceLocation.set(line, Values.path(line));
+            case "autosave_interval" -> autosaveInterval =
+                    Math.max(0, Values.integer(line, Integer.MIN_VALUE, Integer.MAX_VALUE));
+            case "log_type" -> logType(line);
+            case "log_dest" -> logDest(line, warnings);
+            case "user" -> user.set(line, Values.text(line));
+            case "pid_file" -> pidFile.set(line, Values.path(line));
+            default -> throw new IllegalArgumentException(line.option());
+        }
+    }
+
+    /** Each line adds types; "none" clears, "all" sets every type. Several per line are fine. */
+    private void logType(ConfLine line) {
+        if (logTypes == null) {
+            logTypes = EnumSet.noneOf(LogType.class);
+        }
+        for (String word : Values.words(line)) {
+            if (word.startsWith("#")) {
+                break;
+            }
+            switch (word) {
+                case "none" -> logTypes.clear();
+                case "all" -> logTypes.addAll(EnumSet.allOf(LogType.class));
+                default -> logTypes.add(Values.keyword(new ConfLine(line.at(), line.option(), word), LogType.class));
+            }
+        }
+    }
+
+    /**
+     * Each line adds destinations ("none" clears). "file" takes the rest of the line as its
+     * path; other destinations may share a line.
+     */
+    private void logDest(ConfLine line, List<ConfigWarning> warnings) {
+        if (logDestinations == null) {
+            logDestinations = EnumSet.noneOf(LogDestination.class);
+        }
+        String rest = line.value();
+        while (!rest.isEmpty() && !rest.startsWith("#")) {
+            String kind = Values.words(new ConfLine(line.at(), line.option(), rest))[0];
+            rest = rest.substring(kind.length()).strip();
+            switch (kind) {
+                case "none" -> {
+                    logDestinations.clear();
+                    logDestNone = true;
+                }
+                case "stdout" -> logDestinations.add(LogDestination.STDOUT);
+                case "stderr" -> logDestinations.add(LogDestination.STDERR);
+                case "file" -> {
+                    if (rest.isEmpty()) {
+                        throw line.error("log_dest file needs a file name");
+                    }
+                    logFile.set(new ConfLine(line.at(), "log_dest file", rest), Path.of(rest));
+                    logDestinations.add(LogDestination.FILE);
+                    return;
+                }
+                case "syslog", "topic", "dlt" ->
+                        warnings.add(line.warning(OptionTable.notSupported("log_dest " + kind)));
+                default -> throw line.error("'" + kind + "' is not a valid value for log_dest; use stdout, "
+                        + "stderr, file PATH, syslog, topic, dlt or none");
+            }
+        }
+    }
+
+    /** Only syslog/topic/dlt asked for: log to stderr rather than nowhere (they were warned). */
+    private Set<LogDestination> logDestinations() {
+        if (logDestinations == null || (logDestinations.isEmpty() && !logDestNone)) {
+            return EnumSet.of(LogDestination.STDERR);
+        }
+        return logDestinations;
+    }
+
+    BrokerConfig build(Path source, List<ListenerConfig> listeners, boolean localOnly,
+                       boolean perListenerSettings, SecurityConfig security) {
+        return new BrokerConfig(source, listeners, localOnly, perListenerSettings, security, messageSizeLimit,
+                maxInflightMessages, maxQueuedMessages, maxQueuedBytes, maxKeepalive, retainAvailable,
+                persistence, persistenceLocation.get(), autosaveInterval,
+                logTypes != null ? logTypes : DEFAULT_LOG_TYPES,
+                logDestinations(),
+                logDestinations != null && logDestinations.contains(LogDestination.FILE) ? logFile.get() : null,
+                user.get(), pidFile.get());
+    }
+}

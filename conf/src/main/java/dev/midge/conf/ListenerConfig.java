@@ -1,0 +1,31 @@
+package dev.midge.conf;
+
+/**
+ * One listener from mosquitto.conf: a {@code listener PORT [BIND]} block, or the default
+ * listener of the legacy {@code port} / {@code bind_address} options.
+ *
+ * @param port           1-65535
+ * @param bindAddress    host or address to bind, or null for all interfaces
+ * @param protocol       {@code protocol}: MQTT over TCP or over WebSockets
+ * @param socketDomain   {@code socket_domain}, or null for both IPv4 and IPv6
+ * @param maxConnections {@code max_connections}; -1 for no limit
+ * @param maxTopicAlias  {@code max_topic_alias}: MQTT 5 topic aliases a client may use (default 10)
+ * @param tls            this listener's TLS options ({@link TlsOptions#NONE} for plain TCP)
+ * @param security       the EFFECTIVE security options for this listener: its own with
+ *                       {@code per_listener_settings true}, the global ones otherwise
+ * @param declaredAt     the {@code listener} line, or for the default listener the line that
+ *                       created it ({@code port}, {@code bind_address} or its first option)
+ */
+public record ListenerConfig(int port, String bindAddress, Protocol protocol, SocketDomain socketDomain,
+                             int maxConnections, int maxTopicAlias, TlsOptions tls, SecurityConfig security,
+                             ConfigLocation declaredAt) {
+
+    public enum Protocol { MQTT, WEBSOCKETS }
+
+    public enum SocketDomain { IPV4, IPV6 }
+
+    /** Plain TCP or WebSockets unless TLS is configured (mosquitto: a certfile makes it TLS). */
+    public boolean isTls() {
+        return tls.enabled();
+    }
+}

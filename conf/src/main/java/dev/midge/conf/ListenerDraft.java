@@ -1,0 +1,116 @@
+package dev.midge.conf;
+
+import dev.midge.conf.ListenerConfig.Protocol;
+import dev.midge.conf.ListenerConfig.SocketDomain;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * One listener while its block is read: a {@code listener} line and the options after it, or
+ * the default listener ({@code port}, {@code bind_address} and options before any listener).
+ */
+final class ListenerDraft {
+
+    static final int DEFAULT_PORT = 1883;
+
+    static final Set<String> NAMES = Set.of("protocol", "socket_domain", "max_connections", "max_topic_alias");
+
+    private final ConfigLocation declaredAt;
+    private final String unixSocketPath;
+    private int port;
+    private String bindAddress;
+    private Protocol protocol = Protocol.MQTT;
+    private SocketDomain socketDomain;
+    private int maxConnections = -1;
+    private int maxTopicAlias = 10;
+    private final TlsDraft tls = new TlsDraft();
+    private final SecurityDraft security = new SecurityDraft();
+    /** For the default listener: the first line that configured it. */
+    private ConfigLocation firstOption;
+
+    private ListenerDraft(ConfigLocation declaredAt, int port, String bindAddress, String unixSocketPath) {
+        this.declaredAt = declaredAt;
+        this.port = port;
+        this.bindAddress = bindAddress;
+        this.unixSocketPath = unixSocketPath;
+    }
+
+    static ListenerDraft tcp(ConfigLocation at, int port, String bindAddress) {
+        return new ListenerDraft(at, port, bindAddress, null);
+    }
+
+    /** A unix socket listener: read (so its block is checked) but never built. */
+    static ListenerDraft unixSocket(ConfigLocation at, String path) {
+        return new ListenerDraft(at, 0, null, path);
+    }
+
+    static ListenerDraft defaultListener() {
+        return new ListenerDraft(null, 0, null, null);
+    }
+
+    boolean isUnixSocket() {
+        return unixSocketPath != null;
+    }
+
+    /** A listener, TLS or per-listener security option for this listener. */
+    void apply(ConfLine line, List<ConfigWarning> warnings) {
+        touch(line);
+        String option = line.option();
+        if (TlsDraft.NAMES.contains(option)) {
+            tls.apply(line, warnings);
+        } else if (SecurityDraft.NAMES.contains(option)) {
+            security.apply(line, warnings);
+        } else {
+            switch (option) {
+                case "protocol" -> protocol = Values.keyword(line, Protocol.class);
+                case "socket_domain" -> socketDomain = Values.keyword(line, SocketDomain.class);
+                // As mosquitto: any negative number means no limit.
+                case "max_connections" -> maxConnections = Math.max(-1,
+                        Values.integer(line, Integer.MIN_VALUE, Integer.MAX_VALUE));
+                case "max_topic_alias" -> maxTopicAlias = Values.integer(line, 0, 65535);
+                default -> throw new IllegalArgumentException(option);
+            }
+        }
+    }
+
+    /** Records that an option (even an ignored one) was given for this listener. */
+    void touch(ConfLine line) {
+        if (firstOption == null) {
+            firstOption = line.at();
+        }
+    }
+
+    ConfigLocation firstOption() {
+        return firstOption;
+    }
+
+    void setPort(int port) {
+        this.port = port;
+    }
+
+    int port() {
+        return port;
+    }
+
+    void setBindAddress(String bindAddress) {
+        this.bindAddress = bindAddress;
+    }
+
+    SecurityDraft security() {
+        return security;
+    }
+
+    /**
+     * @param effectiveSecurity this listener's own security (per_listener_settings) or the global one
+     * @param pskFile           the psk_file in effect for this listener
+     * @param createdAt         where the listener was declared (for the default listener: the
+     *                          line that made it)
+     */
+    ListenerConfig build(SecurityConfig effectiveSecurity, Path pskFile, ConfigLocation createdAt) {
+        return new ListenerConfig(port == 0 ? DEFAULT_PORT : port, bindAddress, protocol, socketDomain,
+                maxConnections, maxTopicAlias, tls.build(pskFile), effectiveSecurity,
+                declaredAt != null ? declaredAt : createdAt);
+    }
+}

@@ -1,0 +1,133 @@
+package dev.midge.conf;
+
+import java.util.Collections;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The mosquitto option names Midge knows but does not implement. Each is accepted with one
+ * warning, so a mosquitto.conf keeps working; a name in neither this table nor the parser is
+ * an error, as in mosquitto. Names come from mosquitto 2.0's conf.c and mosquitto.conf(5);
+ * those marked 2.1 are accepted by newer mosquitto releases.
+ */
+final class OptionTable {
+
+    private OptionTable() {
+    }
+
+    /** Where an option applies, which decides what a line does to the parser's scope. */
+    enum Scope {
+        /** Broker-wide. */
+        GLOBAL,
+        /** The current listener; before any {@code listener}, the default listener. */
+        LISTENER,
+        /** Global, or the current listener with {@code per_listener_settings true}. */
+        SECURITY
+    }
+
+    /** Known options Midge ignores, with one warning each. */
+    static final Map<String, Scope> UNSUPPORTED = table(
+            // general
+            "allow_duplicate_messages", Scope.GLOBAL,
+            "autosave_on_changes", Scope.GLOBAL,
+            "clientid_prefixes", Scope.GLOBAL,
+            "connection_messages", Scope.GLOBAL,
+            "log_facility", Scope.GLOBAL,
+            "log_timestamp", Scope.GLOBAL,
+            "log_timestamp_format", Scope.GLOBAL,
+            "max_inflight_bytes", Scope.GLOBAL,
+            "max_packet_size", Scope.GLOBAL,
+            "memory_limit", Scope.GLOBAL,
+            "persistence_file", Scope.GLOBAL,
+            "persistent_client_expiration", Scope.GLOBAL,
+            "queue_qos0_messages", Scope.GLOBAL,
+            "retry_interval", Scope.GLOBAL,            // obsolete; mosquitto ignores it too
+            "set_tcp_nodelay", Scope.GLOBAL,
+            "sys_interval", Scope.GLOBAL,
+            "upgrade_outgoing_qos", Scope.GLOBAL,
+            "websockets_headers_size", Scope.GLOBAL,
+            "websockets_log_level", Scope.GLOBAL,
+            // security (per_listener_settings decides the scope)
+            "allow_zero_length_clientid", Scope.SECURITY,
+            "auto_id_prefix", Scope.SECURITY,
+            "check_retain_source", Scope.SECURITY,
+            "auth_plugin", Scope.SECURITY,             // opens a plugin block, see PLUGIN_OPTIONS
+            "plugin", Scope.SECURITY,                  // opens a plugin block
+            // listener
+            "bind_interface", Scope.LISTENER,
+            "http_dir", Scope.LISTENER,
+            "max_qos", Scope.LISTENER,
+            "maximum_qos", Scope.LISTENER,
+            "mount_point", Scope.LISTENER,
+            "use_username_as_clientid", Scope.LISTENER,
+            // listener TLS
+            "dhparamfile", Scope.LISTENER,
+            "tls_engine_kpass_sha1", Scope.LISTENER,
+            // mosquitto 2.1
+            "enable_control_api", Scope.GLOBAL,
+            "global_max_clients", Scope.GLOBAL,
+            "global_max_connections", Scope.GLOBAL,
+            "global_plugin", Scope.GLOBAL,             // opens a plugin block
+            "quic_log_level", Scope.GLOBAL,
+            "accept_protocol_versions", Scope.LISTENER,
+            "disable_client_cert_date_checks", Scope.LISTENER,
+            "max_topic_alias_broker", Scope.LISTENER,
+            "websockets_origin", Scope.LISTENER);
+
+    /** Names only newer mosquitto releases (2.1) accept; mosquitto 2.0 calls them unknown. */
+    static final Set<String> NEWER_THAN_2_0 = Set.of("enable_control_api", "global_max_clients",
+            "global_max_connections", "global_plugin", "quic_log_level", "accept_protocol_versions",
+            "disable_client_cert_date_checks", "max_topic_alias_broker", "websockets_origin", "bridge_ciphers",
+            "bridge_ciphers_tls1.3", "bridge_max_topic_alias", "bridge_receive_maximum", "bridge_reload_type",
+            "bridge_session_expiry_interval", "bridge_tcp_keepalive", "bridge_tcp_user_timeout");
+
+    /** Lines that open a plugin block: one warning here, the block's options quietly skipped. */
+    static final Set<String> PLUGIN_OPENERS = Set.of("auth_plugin", "plugin", "global_plugin");
+
+    /** Options of a plugin block; an error without a plugin line before them (as in mosquitto). */
+    static final Set<String> PLUGIN_OPTION_PREFIXES = Set.of("auth_opt_", "plugin_opt_");
+    static final Set<String> PLUGIN_OPTIONS = Set.of("auth_plugin_deny_special_chars");
+
+    /**
+     * Options of a bridge block ({@code connection NAME}): Midge has no bridges, so the
+     * connection line gets one warning and these are skipped quietly. Outside a block they are
+     * an error, as in mosquitto.
+     */
+    static final Set<String> BRIDGE_OPTIONS = Set.of(
+            "address", "addresses",
+            "bridge_alpn", "bridge_attempt_unsubscribe", "bridge_bind_address", "bridge_cafile",
+            "bridge_capath", "bridge_certfile", "bridge_identity", "bridge_insecure", "bridge_keyfile",
+            "bridge_max_packet_size", "bridge_outgoing_retain", "bridge_protocol_version", "bridge_psk",
+            "bridge_require_ocsp", "bridge_tls_version",
+            "cleansession", "local_cleansession",
+            "clientid", "remote_clientid", "local_clientid",
+            "username", "remote_username", "local_username",
+            "password", "remote_password", "local_password",
+            "idle_timeout", "keepalive_interval", "restart_timeout", "start_type", "threshold",
+            "notifications", "notifications_local_only", "notification_topic",
+            "round_robin", "topic", "try_private",
+            // mosquitto 2.1
+            "bridge_ciphers", "bridge_ciphers_tls1.3", "bridge_max_topic_alias", "bridge_receive_maximum",
+            "bridge_reload_type", "bridge_session_expiry_interval", "bridge_tcp_keepalive",
+            "bridge_tcp_user_timeout");
+
+    static boolean isPluginOption(String name) {
+        return PLUGIN_OPTIONS.contains(name)
+                || PLUGIN_OPTION_PREFIXES.stream().anyMatch(name::startsWith);
+    }
+
+    static String notSupported(String option) {
+        return "option '" + option + "' is not supported by Midge and is ignored";
+    }
+
+    private static Map<String, Scope> table(Object... pairs) {
+        Map<String, Scope> map = new TreeMap<>();
+        for (int i = 0; i < pairs.length; i += 2) {
+            if (map.put((String) pairs[i], (Scope) pairs[i + 1]) != null) {
+                throw new IllegalStateException("duplicate entry " + pairs[i]);
+            }
+        }
+        return Collections.unmodifiableMap(map);
+    }
+}

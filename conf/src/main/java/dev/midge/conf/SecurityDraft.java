@@ -1,0 +1,38 @@
+package dev.midge.conf;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+
+/** The security options of one scope (global, or one listener with per_listener_settings). */
+final class SecurityDraft {
+
+    static final Set<String> NAMES = Set.of("allow_anonymous", "acl_file", "password_file", "psk_file");
+
+    private Boolean allowAnonymous;
+    private final Setting<Path> aclFile = new Setting<>();
+    private final Setting<Path> passwordFile = new Setting<>();
+    private final Setting<Path> pskFile = new Setting<>();
+
+    void apply(ConfLine line, List<ConfigWarning> warnings) {
+        switch (line.option()) {
+            case "allow_anonymous" -> allowAnonymous = Values.bool(line);
+            case "acl_file" -> aclFile.set(line, Values.path(line));
+            case "password_file" -> passwordFile.set(line, Values.path(line));
+            case "psk_file" -> {
+                // Kept in TlsOptions.pskFile so the TLS module can say more; TLS-PSK is not in JSSE.
+                pskFile.set(line, Values.path(line));
+                warnings.add(line.warning(OptionTable.notSupported("psk_file")));
+            }
+            default -> throw new IllegalArgumentException(line.option());
+        }
+    }
+
+    Path pskFile() {
+        return pskFile.get();
+    }
+
+    SecurityConfig build() {
+        return new SecurityConfig(allowAnonymous, aclFile.get(), passwordFile.get());
+    }
+}

@@ -1,0 +1,173 @@
+package dev.midge.conf;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/** Options mosquitto knows and Midge does not: one warning each; options nobody knows: an error. */
+class UnsupportedOptionsTest {
+
+    @TempDir
+    Path dir;
+
+    static Stream<String> unsupportedOptions() {
+        return OptionTable.UNSUPPORTED.keySet().stream();
+    }
+
+    @ParameterizedTest
+    @MethodSource("unsupportedOptions")
+    void knownButUnimplementedOptionGivesExactlyOneWarningAtItsLine(String option) throws IOException {
+        Path conf = write("""
+                listener 1883
+                # a comment line still counts
+                %s some-value
+                allow_anonymous true
+                """.formatted(option));
+
+        List<ConfigWarning> warnings = MosquittoConf.parse(conf).warnings();
+
+        assertEquals(List.of(new ConfigWarning(conf, 3, "option '" + option + "' is not supported by Midge and is ignored")),
+                warnings);
+        assertEquals(conf + ":3: option '" + option + "' is not supported by Midge and is ignored",
+                warnings.get(0).toString());
+    }
+
+    @Test
+    void bridgeBlockGivesOneWarningAtConnectionAndLaterOptionsStillApply() throws IOException {
+        String bridgeOptions = OptionTable.BRIDGE_OPTIONS.stream().sorted()
+                .map(name -> name + " value-of-" + name)
+                .collect(Collectors.joining("\n"));
+        Path conf = write("""
+                listener 1883
+                connection to-cloud
+                %s
+                max_queued_messages 5
+                """.formatted(bridgeOptions));
+
+        ParsedConf parsed = MosquittoConf.parse(conf);
+
+        assertEquals(List.of(new ConfigWarning(conf, 2, "option 'connection' is not supported by Midge and is "
+                + "ignored, with the rest of bridge 'to-cloud'")), parsed.warnings());
+        assertEquals(5, parsed.config().maxQueuedMessages());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"topic sensors/# out 1", "address broker.example:1883", "remote_username u",
+            "cleansession true"})
+    void bridgeOptionWithoutConnectionIsAnError(String line) throws IOException {
+        Path conf = write("listener 1883\n" + line + "\n");
+
+        ConfigException e = assertThrows(ConfigException.class, () -> MosquittoConf.parse(conf));
+
+        String option = line.split(" ")[0];
+        assertEquals(conf + ":2: option '" + option + "' belongs to a bridge and needs a 'connection' line before it",
+                e.getMessage());
+    }
+
+    @Test
+    void pluginBlockGivesOneWarningAndItsOptionsAreSkipped() throws IOException {
+        Path conf = write("""
+                plugin /usr/lib/mosquitto_dynamic_security.so
+                plugin_opt_config_file /var/lib/mosquitto/dynamic-security.json
+                auth_opt_backend files
+                auth_plugin_deny_special_chars false
+                """);
+
+        assertEquals(List.of(new ConfigWarning(conf, 1, "option 'plugin' is not supported by Midge and is ignored")),
+                MosquittoConf.parse(conf).warnings());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"plugin_opt_config_file /x.json", "auth_opt_backend files",
+            "auth_plugin_deny_special_chars false"})
+    void pluginOptionWithoutPluginIsAnError(String line) throws IOException {
+        Path conf = write(line + "\n");
+
+        ConfigException e = assertThrows(ConfigException.class, () -> MosquittoConf.parse(conf));
+
+        assertEquals(conf + ":1: option '" + line.split(" ")[0] + "' needs a 'plugin' line before it", e.getMessage());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"foo bar", "allow_anonymus true", "keyfile_password secret", "Port 1883"})
+    void optionNeitherMosquittoNorMidgeKnowsIsAnError(String line) throws IOException {
+        Path conf = write("listener 1883\n\n" + line + "\n");
+
+        ConfigException e = assertThrows(ConfigException.class, () -> MosquittoConf.parse(conf));
+
+        assertEquals(conf + ":3: unknown option '" + line.split(" ")[0] + "'", e.getMessage());
+        assertEquals(conf, e.file());
+        assertEquals(3, e.line());
+    }
+
+    @Test
+    void tlsOptionsJavaCannotHonourAreKeptAndWarnedOnce() throws IOException {
+        Path conf = write("""
+                listener 8883
+                psk_hint midge
+                psk_file /etc/mosquitto/psk
+                tls_engine pkcs11
+                tls_keyform engine
+                """);
+
+        ParsedConf parsed = MosquittoConf.parse(conf);
+
+        assertEquals(List.of(
+                new ConfigWarning(conf, 2, "option 'psk_hint' is not supported by Midge and is ignored"),
+                new ConfigWarning(conf, 3, "option 'psk_file' is not supported by Midge and is ignored"),
+                new ConfigWarning(conf, 4, "option 'tls_engine' is not supported by Midge and is ignored"),
+                new ConfigWarning(conf, 5, "option 'tls_keyform engine' is not supported by Midge and is ignored")),
+                parsed.warnings());
+        TlsOptions tls = parsed.config().listeners().get(0).tls();
+        assertEquals("midge", tls.pskHint());
+        assertEquals(Path.of("/etc/mosquitto/psk"), tls.pskFile());
+        assertEquals("pkcs11", tls.tlsEngine());
+        assertEquals("engine", tls.keyform());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"syslog", "topic", "dlt"})
+    void logDestinationMidgeLacksIsWarnedAndLogsGoToStderr(String destination) throws IOException {
+        Path conf = write("log_dest " + destination + "\n");
+
+        ParsedConf parsed = MosquittoConf.parse(conf);
+
+        assertEquals(List.of(new ConfigWarning(conf, 1, "option 'log_dest " + destination
+                + "' is not supported by Midge and is ignored")), parsed.warnings());
+        assertEquals(java.util.Set.of(BrokerConfig.LogDestination.STDERR), parsed.config().logDestinations());
+    }
+
+    @Test
+    void unixSocketListenerIsWarnedAndDroppedWithItsOptions() throws IOException {
+        Path conf = write("""
+                listener 0 /run/mosquitto/mqtt.sock
+                allow_anonymous true
+                max_connections 10
+                listener 1883
+                """);
+
+        ParsedConf parsed = MosquittoConf.parse(conf);
+
+        assertEquals(List.of(new ConfigWarning(conf, 1, "unix socket listener '/run/mosquitto/mqtt.sock' is not "
+                + "supported by Midge and is ignored, with its options")), parsed.warnings());
+        assertEquals(1, parsed.config().listeners().size());
+        assertEquals(1883, parsed.config().listeners().get(0).port());
+        assertEquals(-1, parsed.config().listeners().get(0).maxConnections());
+    }
+
+    private Path write(String text) throws IOException {
+        return Files.writeString(dir.resolve("mosquitto.conf"), text);
+    }
+}
