@@ -109,12 +109,7 @@ public final class RunCommand implements Callable<Integer> {
 
     private SecureDefault initializeSecureDefault() throws StartupException {
         try {
-            SecureDefault created = DataDirectory.openOrInitialize(dataDir, port);
-            if (created.created()) {
-                LOG.info("Created the data directory {}: a root and an issuing CA, a server certificate, an ACL and a CRL.",
-                        dataDir.toAbsolutePath());
-            }
-            return created;
+            return DataDirectory.openOrInitialize(dataDir, port);
         } catch (RuntimeException e) {
             throw new StartupException("Error: " + e.getMessage(), 1);
         }

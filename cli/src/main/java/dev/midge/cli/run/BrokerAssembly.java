@@ -12,7 +12,6 @@ import dev.midge.tls.TlsListenerSecurity;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -49,7 +48,7 @@ public final class BrokerAssembly {
                     .retainAvailable(config.retainAvailable())
                     .authenticator(security.authenticator(config.security()))
                     .authorizer(security.authorizer(config.security()));
-            if (config.localOnly()) {
+            if (config.localOnly() && config.listeners().isEmpty()) {
                 LOG.info("Starting in local only mode. Connections will only be possible from clients running on this machine.");
                 LOG.info("Create a configuration file which defines a listener to allow remote access.");
                 options.listener(ListenerOptions.plain(LOCAL_ONLY_PORT).withBindAddress("127.0.0.1"));
@@ -76,9 +75,8 @@ public final class BrokerAssembly {
             MidgeBroker broker = startBroker(options.build());
             resources.push(broker);
             for (TlsListenerSecurity tls : tlsListeners) {
-                tls.disconnectRevokedWith(revoked -> broker.disconnectClients(revoked, "certificate revoked"));
+                tls.disconnectRevokedWith(broker::disconnectClients);
             }
-            logListeners(broker, options.build());
             return new RunningBroker(broker, watcher, resources);
         } catch (StartupException | InterruptedException | RuntimeException e) {
             new RunningBroker(null, watcher, resources).close();
@@ -116,16 +114,6 @@ public final class BrokerAssembly {
                 }
             }
             throw e instanceof RuntimeException r ? r : new IllegalStateException(e);
-        }
-    }
-
-    private static void logListeners(MidgeBroker broker, BrokerOptions options) {
-        List<InetSocketAddress> bound = broker.listenerAddresses();
-        for (int i = 0; i < bound.size(); i++) {
-            ListenerOptions listener = options.listeners().get(i);
-            LOG.info("Listening on {}:{} ({}{}).", bound.get(i).getHostString(), bound.get(i).getPort(),
-                    listener.protocol() == ListenerOptions.Protocol.WEBSOCKETS ? "websockets" : "mqtt",
-                    listener.security() != null ? ", TLS" : "");
         }
     }
 }
