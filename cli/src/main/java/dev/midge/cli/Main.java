@@ -11,6 +11,11 @@ import picocli.CommandLine.Command;
         description = "Midge: an MQTT broker with device security that runs itself.",
         subcommands = {
                 RunCommand.class,
+                dev.midge.cli.admin.DeviceCommand.class,
+                dev.midge.cli.admin.CertCommand.class,
+                dev.midge.cli.admin.CrlCommand.class,
+                dev.midge.cli.admin.CaCommand.class,
+                dev.midge.cli.admin.EnrollCommand.class,
                 CommandLine.HelpCommand.class,
         })
 public final class Main {

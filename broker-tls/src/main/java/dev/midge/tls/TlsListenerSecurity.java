@@ -1,0 +1,186 @@
+package dev.midge.tls;
+
+import dev.midge.broker.reload.FileWatcher;
+import dev.midge.broker.reload.Reloadable;
+import dev.midge.broker.security.ListenerSecurity;
+import dev.midge.conf.TlsOptions;
+import io.netty.channel.Channel;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.net.ssl.SSLPeerUnverifiedException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.file.Path;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+
+/**
+ * A TLS listener's security, built from its mosquitto TLS options: the entry point of this
+ * module. It keeps certfile, keyfile, cafile/capath and crlfile live (a change is in force for
+ * the next handshake within the watcher's poll interval), logs one line per refused handshake,
+ * derives usernames from certificates, and cuts off clients a new CRL revokes.
+ *
+ * <pre>{@code
+ * TlsListenerSecurity tls = TlsListenerSecurity.create(listenerConfig.tls(), watcher);
+ * tls.disconnectRevokedWith(broker::disconnectClients);  // once the broker runs
+ * }</pre>
+ */
+public final class TlsListenerSecurity implements ListenerSecurity, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TlsListenerSecurity.class);
+
+    /**
+     * Runs JSSE's handshake tasks (signing with the server key, validating client chains, CRL
+     * lookups) so that they never hold up an event loop. Shared by every TLS listener; daemon
+     * threads, so it needs no shutdown.
+     */
+    private static final Executor HANDSHAKE_TASKS = Executors.newFixedThreadPool(
+            Math.max(2, Runtime.getRuntime().availableProcessors()), runnable -> {
+                Thread thread = new Thread(runnable, "midge-tls-handshake");
+                thread.setDaemon(true);
+                return thread;
+            });
+
+    private final TlsOptions options;
+    private final Reloadable<TlsMaterial> material;
+    private final RevokedConnections connections = new RevokedConnections();
+    private final CrlExpiryAlarm crlExpiryAlarm;
+
+    private TlsListenerSecurity(TlsOptions options, Reloadable<TlsMaterial> material) {
+        this.options = options;
+        this.material = material;
+        this.crlExpiryAlarm = options.crlfile() == null ? null
+                : new CrlExpiryAlarm(() -> material.get().crl(), options.crlExpiredWarnOnly(), Duration.ofMinutes(1));
+        material.onChange(next -> {
+            connections.sweep(next.crl());
+            if (crlExpiryAlarm != null) {
+                crlExpiryAlarm.check();
+            }
+        });
+    }
+
+    /**
+     * Loads the listener's TLS material and, with a watcher, keeps it live.
+     *
+     * @param watcher the broker's file watcher, or null for material that never reloads
+     * @throws TlsFileException         a file is missing, unreadable or unusable (the message names it)
+     * @throws IllegalArgumentException an option value is unusable (e.g. tls_version tlsv1.1)
+     */
+    public static TlsListenerSecurity create(TlsOptions options, FileWatcher watcher) throws TlsFileException {
+        if (options.tlsKeylog() != null) {
+            LOG.warn("tls_keylog {} is ignored: the JDK's TLS cannot write key material.", options.tlsKeylog());
+        }
+        KnownIssuers knownIssuers = new KnownIssuers();
+        Reloadable<TlsMaterial> material;
+        try {
+            material = Reloadable.load("TLS material for " + options.certfile(), watchedFiles(options),
+                    () -> TlsMaterial.load(options, knownIssuers));
+        } catch (TlsFileException | RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new TlsFileException(options.certfile(), "cannot build a TLS context: " + e.getMessage());
+        }
+        TlsListenerSecurity security = new TlsListenerSecurity(options, material);
+        if (watcher != null) {
+            watcher.watch(material);
+        }
+        return security;
+    }
+
+    private static List<Path> watchedFiles(TlsOptions options) {
+        List<Path> files = new ArrayList<>();
+        for (Path file : new Path[]{options.certfile(), options.keyfile(), options.cafile(), options.capath(),
+                options.crlfile()}) {
+            if (file != null) {
+                files.add(file);
+            }
+        }
+        return files;
+    }
+
+    /**
+     * Where a CRL reload sends the clients it revokes: the CLI wires
+     * {@code MidgeBroker::disconnectClients} here. Without it, this listener closes their TLS
+     * connections itself.
+     *
+     * @param disconnector e.g. {@code broker::disconnectClients}
+     */
+    public void disconnectRevokedWith(Disconnector disconnector) {
+        connections.disconnectWith(disconnector);
+    }
+
+    @Override
+    public SslHandler newSslHandler(Channel channel) {
+        SslContext context = material.get().sslContext();
+        SocketAddress remote = channel.remoteAddress();
+        SslHandler handler = remote instanceof InetSocketAddress peer
+                ? context.newHandler(channel.alloc(), peer.getHostString(), peer.getPort(), HANDSHAKE_TASKS)
+                : context.newHandler(channel.alloc(), HANDSHAKE_TASKS);
+        handler.handshakeFuture().addListener(done -> {
+            if (done.isSuccess()) {
+                X509Certificate leaf = peerLeaf(handler);
+                if (leaf != null) {
+                    connections.add(channel, leaf, material.get().crl());
+                }
+            } else if (HandshakeRefusal.isHangUp(done.cause())) {
+                LOG.debug("TLS handshake from {} abandoned: the client closed the connection.", remote);
+            } else {
+                LOG.warn("TLS handshake from {} refused: {}", describe(remote), HandshakeRefusal.describe(done.cause()));
+            }
+        });
+        return handler;
+    }
+
+    private static String describe(SocketAddress remote) {
+        return remote instanceof InetSocketAddress peer ? peer.getHostString() + ":" + peer.getPort() : String.valueOf(remote);
+    }
+
+    private static X509Certificate peerLeaf(SslHandler handler) {
+        try {
+            Certificate[] chain = handler.engine().getSession().getPeerCertificates();
+            return chain.length > 0 && chain[0] instanceof X509Certificate leaf ? leaf : null;
+        } catch (SSLPeerUnverifiedException noCertificate) {
+            return null;
+        }
+    }
+
+    /** mosquitto's precedence: use_identity_as_username wins over use_subject_as_username. */
+    @Override
+    public String usernameFor(X509Certificate[] peerChain) {
+        if (peerChain == null || peerChain.length == 0) {
+            return null;
+        }
+        if (options.useIdentityAsUsername()) {
+            return CertificateUsername.commonName(peerChain[0]);
+        }
+        if (options.useSubjectAsUsername()) {
+            return CertificateUsername.subject(peerChain[0]);
+        }
+        return null;
+    }
+
+    @Override
+    public boolean requiresClientCertificate() {
+        return options.requireCertificate() || options.useIdentityAsUsername() || options.useSubjectAsUsername();
+    }
+
+    /** Re-reads every file now (what SIGHUP does through the watcher); true if the new material is in force. */
+    public boolean reload() {
+        return material.reload();
+    }
+
+    @Override
+    public void close() {
+        if (crlExpiryAlarm != null) {
+            crlExpiryAlarm.close();
+        }
+    }
+}

@@ -1,0 +1,148 @@
+package dev.midge.tls;
+
+import dev.midge.conf.TlsOptions;
+import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedTrustManager;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.Signature;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * One consistent generation of a listener's TLS material: the SslContext built from certfile,
+ * keyfile, cafile/capath and crlfile as they were on disk at one moment. Built off the event
+ * loop by {@link #load}; swapped whole on reload, so a handshake never sees a new certificate
+ * with an old key.
+ *
+ * @param sslContext the context new handshakes use
+ * @param crl        the CRL in force, or null without a crlfile
+ */
+record TlsMaterial(SslContext sslContext, RevocationList crl) {
+
+    /**
+     * @param knownIssuers intermediates learnt from earlier handshakes, kept across reloads
+     */
+    static TlsMaterial load(TlsOptions options, KnownIssuers knownIssuers) throws TlsFileException, SSLException {
+        Path certfile = options.certfile();
+        if (certfile == null) {
+            throw new IllegalArgumentException("a TLS listener needs a certfile");
+        }
+        if (options.keyfile() == null) {
+            throw new TlsFileException(certfile, "certfile is set but keyfile is not");
+        }
+        List<X509Certificate> chain = PemFiles.certificates(certfile);
+        PrivateKey key = PemFiles.privateKey(options.keyfile());
+        checkKeyMatches(key, chain.get(0), options.keyfile(), certfile);
+
+        List<X509Certificate> trusted = TrustedCertificates.load(options.cafile(), options.capath());
+        boolean wantsCertificate = options.requireCertificate() || options.useIdentityAsUsername()
+                || options.useSubjectAsUsername();
+        if (wantsCertificate && trusted.isEmpty()) {
+            throw new IllegalArgumentException("require_certificate/use_identity_as_username/use_subject_as_username"
+                    + " need cafile or capath to verify client certificates against");
+        }
+        RevocationList crl = options.crlfile() == null ? null
+                : RevocationList.load(options.crlfile(), trusted, knownIssuers);
+
+        SslContextBuilder builder = SslContextBuilder.forServer(key, chain.toArray(X509Certificate[]::new))
+                .sslProvider(SslProvider.JDK)
+                .protocols(protocols(options.tlsVersion()));
+        List<String> ciphers = CipherSuites.select(options.ciphers(), options.ciphersTls13(),
+                Set.of(jdk().getSupportedSSLParameters().getCipherSuites()),
+                List.of(jdk().getDefaultSSLParameters().getCipherSuites()));
+        if (ciphers != null) {
+            if (ciphers.isEmpty()) {
+                throw new IllegalArgumentException("ciphers/ciphers_tls1.3 leave no cipher suite the JDK supports");
+            }
+            builder.ciphers(ciphers);
+        }
+        if (!trusted.isEmpty()) {
+            builder.trustManager(new ClientCertificateVerifier(pkix(trusted), trusted, crl,
+                    options.crlExpiredWarnOnly(), options.useIdentityAsUsername(), knownIssuers));
+            // Without require_certificate a certificate is still asked for when it would name the
+            // user; the broker then refuses a client without one (requiresClientCertificate).
+            builder.clientAuth(options.requireCertificate() ? ClientAuth.REQUIRE
+                    : wantsCertificate ? ClientAuth.OPTIONAL : ClientAuth.NONE);
+        }
+        return new TlsMaterial(builder.build(), crl);
+    }
+
+    /** mosquitto's tls_version is the minimum; TLS 1.0 and 1.1 are never offered. */
+    static String[] protocols(String tlsVersion) {
+        if (tlsVersion == null || tlsVersion.equalsIgnoreCase("tlsv1.2")) {
+            return new String[]{"TLSv1.3", "TLSv1.2"};
+        }
+        if (tlsVersion.equalsIgnoreCase("tlsv1.3")) {
+            return new String[]{"TLSv1.3"};
+        }
+        throw new IllegalArgumentException("tls_version " + tlsVersion
+                + " is not supported: Midge accepts tlsv1.2 (TLS 1.2 and 1.3) or tlsv1.3");
+    }
+
+    /** Signs and verifies a probe: the one test that a key belongs to a certificate for any algorithm. */
+    private static void checkKeyMatches(PrivateKey key, X509Certificate certificate, Path keyfile, Path certfile)
+            throws TlsFileException {
+        String algorithm = switch (key.getAlgorithm()) {
+            case "RSA" -> "SHA256withRSA";
+            case "EC" -> "SHA256withECDSA";
+            default -> key.getAlgorithm(); // Ed25519, Ed448 name their own signature
+        };
+        byte[] probe = "midge key check".getBytes(StandardCharsets.US_ASCII);
+        try {
+            Signature signer = Signature.getInstance(algorithm);
+            signer.initSign(key);
+            signer.update(probe);
+            byte[] signature = signer.sign();
+            Signature verifier = Signature.getInstance(algorithm);
+            verifier.initVerify(certificate.getPublicKey());
+            verifier.update(probe);
+            if (verifier.verify(signature)) {
+                return;
+            }
+        } catch (GeneralSecurityException e) {
+            // A key of another algorithm than the certificate's lands here too.
+        }
+        throw new TlsFileException(keyfile, "the private key does not match the certificate in " + certfile);
+    }
+
+    private static X509ExtendedTrustManager pkix(List<X509Certificate> trusted) {
+        try {
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            store.load(null, null);
+            for (int i = 0; i < trusted.size(); i++) {
+                store.setCertificateEntry("ca-" + i, trusted.get(i));
+            }
+            TrustManagerFactory factory = TrustManagerFactory.getInstance("PKIX");
+            factory.init(store);
+            for (TrustManager manager : factory.getTrustManagers()) {
+                if (manager instanceof X509ExtendedTrustManager x509) {
+                    return x509;
+                }
+            }
+            throw new IllegalStateException("the JDK's PKIX TrustManagerFactory has no X509ExtendedTrustManager");
+        } catch (GeneralSecurityException | java.io.IOException e) {
+            throw new IllegalStateException("building the JDK's PKIX trust manager failed", e);
+        }
+    }
+
+    private static SSLContext jdk() {
+        try {
+            return SSLContext.getDefault();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("the JDK has no default TLS context", e);
+        }
+    }
+}

@@ -1,0 +1,102 @@
+package dev.midge.tls;
+
+import dev.midge.broker.reload.FileWatcher;
+import dev.midge.testing.EmbeddedBroker;
+import dev.midge.testing.IssuedCertificate;
+import dev.midge.testing.MosquittoClients;
+import dev.midge.testing.ProcessResult;
+import dev.midge.testing.RunningSubscriber;
+import dev.midge.testing.TestPki;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+
+/** The real mosquitto clients against a real broker whose listener uses this module. */
+class MosquittoEndToEndTest {
+
+    @TempDir
+    Path dir;
+    private TestPki pki;
+    private final LogCapture log = new LogCapture();
+    private final FileWatcher watcher = FileWatcher.start();
+    private TlsListenerSecurity tls;
+    private EmbeddedBroker broker;
+
+    @BeforeEach
+    void start() throws Exception {
+        pki = TestPki.create(dir);
+        pki.writeCrl();
+        tls = TlsListenerSecurity.create(Options.mutualTls(pki).crlfile(pki.crlFile()).build(), watcher);
+        broker = EmbeddedBroker.start(listener -> listener.withSecurity(tls), options -> { });
+        tls.disconnectRevokedWith(broker.broker()::disconnectClients);
+    }
+
+    @AfterEach
+    void stop() {
+        if (broker != null) {
+            broker.close();
+        }
+        tls.close();
+        watcher.close();
+        log.close();
+    }
+
+    private MosquittoClients.Options as(IssuedCertificate device) {
+        return MosquittoClients.options(broker.port()).cafile(pki.caFile()).cert(device.certFile(), device.keyFile())
+                .clientId(device.name() + "-client");
+    }
+
+    @Test
+    void goodCertificatePublishesAsItsCommonName() {
+        CompletableFuture<String> publisher = new CompletableFuture<>();
+        broker.broker().addMessageObserver((client, topic, payload, qos, retain) -> {
+            if (topic.equals("sensors/dev1")) {
+                publisher.complete(client.username());
+            }
+        });
+        IssuedCertificate dev1 = pki.device("dev1");
+        ProcessResult result = MosquittoClients.publish(as(dev1).user("somebody-else"), "-t", "sensors/dev1", "-m", "21.5");
+        assertEquals(0, result.exitCode(), result.toString());
+        assertEquals("dev1", publisher.orTimeout(5, TimeUnit.SECONDS).join());
+    }
+
+    @Test
+    void revokedDeviceCannotConnectAndTheLogSaysWhy() {
+        IssuedCertificate stolen = pki.device("stolen");
+        pki.revoke(stolen);
+        pki.writeCrl();
+        await().atMost(Duration.ofSeconds(1)).until(() -> log.matching("Reloaded TLS material").size() == 1);
+
+        ProcessResult result = MosquittoClients.publish(as(stolen), "-t", "sensors/stolen", "-m", "x");
+        assertNotEquals(0, result.exitCode(), result.toString());
+        log.awaitOneLine("refused", "CN=stolen", "certificate revoked (keyCompromise");
+    }
+
+    @Test
+    void revokedSubscriberIsDroppedWithinOneSecondOfTheNewCrl() throws Exception {
+        IssuedCertificate dev1 = pki.device("dev1");
+        try (RunningSubscriber sub = MosquittoClients.subscribe(as(dev1), "-t", "alerts/#")) {
+            assertNotNull(sub.awaitSubscribed(Duration.ofSeconds(10)), sub::toString);
+            await().atMost(Duration.ofSeconds(2)).until(() -> broker.broker().connectedClients().stream()
+                    .anyMatch(c -> "dev1".equals(c.username())));
+
+            pki.revoke(dev1);
+            pki.writeCrl();
+            await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(20)).until(() -> broker.broker()
+                    .connectedClients().stream().noneMatch(c -> "dev1".equals(c.username())));
+            log.awaitOneLine("Disconnecting", "dev1-client", "CN=dev1", "serial 0x" + dev1.serial().toString(16),
+                    "keyCompromise");
+        }
+    }
+}
