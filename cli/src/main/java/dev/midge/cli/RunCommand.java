@@ -15,6 +15,7 @@ import dev.midge.conf.ParsedConf;
 import dev.midge.pki.DataDirectory;
 import dev.midge.pki.SecureDefault;
 import dev.midge.pki.crl.CrlRenewer;
+import dev.midge.pki.enrollment.EnrollmentServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -51,6 +52,11 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--port", paramLabel = "N", defaultValue = "8883",
             description = "port of the secure default's mutual-TLS listener (default: ${DEFAULT-VALUE})")
     int port;
+
+    @Option(names = "--enrollment-port", paramLabel = "N",
+            description = "also serve certificate enrollment (EST, /sign/<cname>/pkcs10) over HTTPS on port N;"
+                    + " the same as midge_enrollment_port in a conf")
+    Integer enrollmentPort;
 
     @Override
     public Integer call() {
@@ -92,6 +98,10 @@ public final class RunCommand implements Callable<Integer> {
         if (secureDefault != null) {
             running.closeWithBroker(scheduleCrlRenewal(secureDefault.dataDirectory()));
         }
+        int enrollment = enrollmentPort != null ? enrollmentPort : config.enrollmentPort();
+        if (enrollment != 0) {
+            running.closeWithBroker(startEnrollment(enrollment, secureDefault, running));
+        }
         HangupSignal.onHangup(running::reloadAll);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -109,7 +119,12 @@ public final class RunCommand implements Callable<Integer> {
 
     private SecureDefault initializeSecureDefault() throws StartupException {
         try {
-            return DataDirectory.openOrInitialize(dataDir, port);
+            SecureDefault created = DataDirectory.openOrInitialize(dataDir, port);
+            if (created.created()) {
+                LOG.info("Created the data directory {}: a root and an issuing CA, a server certificate, an ACL and a CRL.",
+                        created.dataDirectory().toAbsolutePath());
+            }
+            return created;
         } catch (RuntimeException e) {
             throw new StartupException("Error: " + e.getMessage(), 1);
         }
@@ -136,6 +151,24 @@ public final class RunCommand implements Callable<Integer> {
             }
         }, 0, 1, TimeUnit.HOURS);
         return executor::shutdownNow;
+    }
+
+    /**
+     * Enrollment signs with the data directory's CA, so it needs one: the secure default's, or
+     * with {@code -c} the one given by {@code --data}.
+     */
+    private EnrollmentServer startEnrollment(int enrollmentPort, SecureDefault secureDefault, RunningBroker running)
+            throws StartupException {
+        try {
+            SecureDefault data = secureDefault != null ? secureDefault : DataDirectory.openOrInitialize(dataDir, port);
+            EnrollmentServer server = EnrollmentServer.start(enrollmentPort, DataDirectory.open(data.dataDirectory()),
+                    data.serverCertificate(), data.serverKey());
+            return server;
+        } catch (IOException | java.security.GeneralSecurityException | RuntimeException e) {
+            running.close();
+            throw new StartupException("Error: cannot start enrollment on port " + enrollmentPort + ": "
+                    + e.getMessage(), 1);
+        }
     }
 
     private static PidFile writePidFile(BrokerConfig config) throws StartupException {

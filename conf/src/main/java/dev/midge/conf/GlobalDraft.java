@@ -14,7 +14,7 @@ final class GlobalDraft {
     static final Set<String> NAMES = Set.of("message_size_limit", "max_inflight_messages",
             "max_queued_messages", "max_queued_bytes", "max_keepalive", "retain_available", "persistence",
             "retained_persistence", "persistence_location", "autosave_interval", "log_type", "log_dest",
-            "user", "pid_file");
+            "user", "pid_file", "midge_enrollment_port");
 
     private static final Set<LogType> DEFAULT_LOG_TYPES =
             EnumSet.of(LogType.ERROR, LogType.WARNING, LogType.NOTICE, LogType.INFORMATION);
@@ -36,6 +36,7 @@ final class GlobalDraft {
     private final Setting<Path> logFile = new Setting<>();
     private final Setting<String> user = new Setting<>();
     private final Setting<Path> pidFile = new Setting<>();
+    private int enrollmentPort = 0;
 
     void apply(ConfLine line, List<ConfigWarning> warnings) {
         switch (line.option()) {
@@ -59,6 +60,7 @@ final class GlobalDraft {
             case "log_dest" -> logDest(line, warnings);
             case "user" -> user.set(line, Values.text(line));
             case "pid_file" -> pidFile.set(line, Values.path(line));
+            case "midge_enrollment_port" -> enrollmentPort = Values.integer(line, 0, 65535);
             default -> throw new IllegalArgumentException(line.option());
         }
     }
@@ -131,6 +133,6 @@ final class GlobalDraft {
                 logTypes != null ? logTypes : DEFAULT_LOG_TYPES,
                 logDestinations(),
                 logDestinations != null && logDestinations.contains(LogDestination.FILE) ? logFile.get() : null,
-                user.get(), pidFile.get());
+                user.get(), pidFile.get(), enrollmentPort);
     }
 }

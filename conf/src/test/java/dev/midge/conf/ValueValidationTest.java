@@ -58,6 +58,7 @@ class ValueValidationTest {
             log_dest console                 | 'console' is not a valid value for log_dest; use stdout, stderr, file PATH, syslog, topic, dlt or none
             log_dest file                    | log_dest file needs a file name
             midge_crl_expired_warn_only ok   | 'ok' is not a valid value for midge_crl_expired_warn_only; use true or false
+            midge_enrollment_port 65536      | midge_enrollment_port must be between 0 and 65535, not 65536
             """)
     void invalidValueStopsStartUpNamingFileLineAndCause(String line, String reason) {
         ConfigException e = assertThrows(ConfigException.class,
@@ -179,6 +180,7 @@ class ValueValidationTest {
         assertEquals("pem", tls.keyform());
         assertEquals(Path.of("/tmp/keys.log"), tls.tlsKeylog());
         assertTrue(tls.crlExpiredWarnOnly());
+        assertEquals(0, config.enrollmentPort(), "enrollment is off by default");
         assertEquals(268435455, config.messageSizeLimit());
         assertEquals(0, config.maxInflightMessages(), "65535 means no limit in mosquitto");
         assertEquals(0, config.maxQueuedMessages());
