@@ -18,6 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** An existing mosquitto deployment moves over by changing only the command. */
 class MosquittoConfIT {
@@ -89,6 +90,30 @@ class MosquittoConfIT {
                 assertEquals(0, pub.exitCode(), pub::toString);
                 assertEquals("a b", sub.awaitLine(WAIT));
             }
+        }
+    }
+
+    @Test
+    void anEmptyConfIsLocalOnlyModeOn1883LikeMosquitto() throws Exception {
+        assumeTrue(portIsFree(1883), "port 1883 is in use on this machine");
+        try (BrokerProcess broker = BrokerProcess.start(work, "-c", "/dev/null")) {
+            broker.awaitLine("Midge .* running", WAIT);
+            broker.awaitLine("local only mode", WAIT);
+            // The README's words exactly: no -h, no -p.
+            try (RunningSubscriber sub = MosquittoClients.subscribe("-t", "#", "-v")) {
+                assertNotNull(sub.awaitSubscribed(WAIT), sub::stderr);
+                ProcessResult pub = MosquittoClients.publish("-t", "a", "-m", "b");
+                assertEquals(0, pub.exitCode(), pub::toString);
+                assertEquals("a b", sub.awaitLine(WAIT));
+            }
+        }
+    }
+
+    private static boolean portIsFree(int port) {
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(port)) {
+            return true;
+        } catch (java.io.IOException e) {
+            return false;
         }
     }
 

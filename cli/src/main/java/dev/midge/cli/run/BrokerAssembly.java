@@ -52,6 +52,10 @@ public final class BrokerAssembly {
                 LOG.info("Starting in local only mode. Connections will only be possible from clients running on this machine.");
                 LOG.info("Create a configuration file which defines a listener to allow remote access.");
                 options.listener(ListenerOptions.plain(LOCAL_ONLY_PORT).withBindAddress("127.0.0.1"));
+                // Clients resolve "localhost" to ::1 first on many systems; mosquitto binds both.
+                if (ipv6LoopbackAvailable()) {
+                    options.listener(ListenerOptions.plain(LOCAL_ONLY_PORT).withBindAddress("::1"));
+                }
             }
             int maxTopicAlias = 0;
             for (ListenerConfig listener : config.listeners()) {
@@ -91,6 +95,15 @@ public final class BrokerAssembly {
             throw new StartupException(e.getMessage(), 3);
         } catch (IllegalArgumentException e) {
             throw new StartupException(listener.declaredAt() + ": " + e.getMessage(), 3);
+        }
+    }
+
+    private static boolean ipv6LoopbackAvailable() {
+        try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+            probe.bind(new java.net.InetSocketAddress("::1", 0));
+            return true;
+        } catch (java.io.IOException e) {
+            return false;
         }
     }
 
