@@ -1,6 +1,10 @@
 package dev.midge.broker;
 
+import dev.midge.broker.engine.Message;
+import dev.midge.broker.engine.MqttEngine;
+import dev.midge.broker.netty.BrokerServer;
 import dev.midge.broker.security.ClientIdentity;
+import dev.midge.broker.subscription.TopicFilter;
 
 import java.net.InetSocketAddress;
 import java.util.List;
@@ -20,19 +24,20 @@ import java.util.function.Predicate;
  */
 public final class MidgeBroker implements AutoCloseable {
 
-    // TODO(engine): implementation pending.
+    private final BrokerServer server;
 
-    private MidgeBroker() {
+    private MidgeBroker(BrokerServer server) {
+        this.server = server;
     }
 
     /** Binds every listener and returns once they accept connections. */
     public static MidgeBroker start(BrokerOptions options) throws InterruptedException {
-        throw new UnsupportedOperationException("engine not yet implemented");
+        return new MidgeBroker(BrokerServer.start(options));
     }
 
     /** The bound address of each listener, in the order of {@link BrokerOptions#listeners()}. */
     public List<InetSocketAddress> listenerAddresses() {
-        throw new UnsupportedOperationException();
+        return server.boundAddresses();
     }
 
     /** The bound port of the first listener: the one-liner tests want. */
@@ -42,12 +47,18 @@ public final class MidgeBroker implements AutoCloseable {
 
     /** Publishes a message from the application, as if a client had (no authorisation check). */
     public void publish(String topic, byte[] payload, int qos, boolean retain) {
-        throw new UnsupportedOperationException();
+        if (!TopicFilter.isValidTopicName(topic)) {
+            throw new IllegalArgumentException("not a valid topic name: '" + topic + "'");
+        }
+        if (qos < 0 || qos > 2) {
+            throw new IllegalArgumentException("QoS must be 0, 1 or 2, not " + qos);
+        }
+        engine().publish(Message.of(topic, payload.clone(), qos, retain), null);
     }
 
     /** Observes every message accepted for delivery (after authorisation). */
     public void addMessageObserver(MessageObserver observer) {
-        throw new UnsupportedOperationException();
+        engine().router().addObserver(observer);
     }
 
     /**
@@ -56,16 +67,20 @@ public final class MidgeBroker implements AutoCloseable {
      * The predicate runs on event loops, so it must be quick.
      */
     public int disconnectClients(Predicate<ClientIdentity> which, String reason) {
-        throw new UnsupportedOperationException();
+        return server.disconnectClients(which, reason);
     }
 
     /** Identities of the clients connected now. */
     public List<ClientIdentity> connectedClients() {
-        throw new UnsupportedOperationException();
+        return server.connectedClients();
+    }
+
+    private MqttEngine engine() {
+        return server.engine();
     }
 
     @Override
     public void close() {
-        throw new UnsupportedOperationException();
+        server.close();
     }
 }

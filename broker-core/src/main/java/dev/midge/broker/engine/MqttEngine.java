@@ -1,0 +1,220 @@
+package dev.midge.broker.engine;
+
+import dev.midge.broker.BrokerOptions;
+import dev.midge.broker.retained.RetainedStore;
+import dev.midge.broker.security.Authorizer;
+import dev.midge.broker.security.ClientIdentity;
+import dev.midge.broker.session.Delivery;
+import dev.midge.broker.session.Session;
+import dev.midge.broker.session.SessionConnection;
+import dev.midge.broker.session.SessionRegistry;
+import dev.midge.broker.session.WillScheduler;
+import dev.midge.broker.subscription.Subscription;
+import dev.midge.broker.subscription.SubscriptionTrie;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The broker's shared state and the operations that span sessions: connect (new, resumed or
+ * taken over), subscribe with retained delivery, publish, and the end of a connection (will,
+ * session expiry). No Netty here: connections are {@link SessionConnection}s.
+ *
+ * <p>Session lifecycle changes (create, take over, end) are serialised by this object's lock;
+ * nothing is written to a channel while it is held.
+ */
+public final class MqttEngine {
+
+    /** The outcome of a CONNECT: the session, whether it existed, and a connection to take over. */
+    public record Connected(Session session, boolean sessionPresent, SessionConnection takenOver) {
+    }
+
+    private final BrokerOptions options;
+    private final SubscriptionTrie trie = new SubscriptionTrie();
+    private final RetainedStore retained = new RetainedStore();
+    private final SessionRegistry sessions = new SessionRegistry();
+    private final PublishRouter router;
+    private final WillScheduler wills;
+    private final ScheduledExecutorService timer;
+
+    public MqttEngine(BrokerOptions options, ScheduledExecutorService timer) {
+        this.options = options;
+        this.timer = timer;
+        this.router = new PublishRouter(trie, retained, sessions, options.retainAvailable());
+        this.wills = new WillScheduler(timer);
+    }
+
+    public BrokerOptions options() {
+        return options;
+    }
+
+    public PublishRouter router() {
+        return router;
+    }
+
+    public SessionRegistry sessions() {
+        return sessions;
+    }
+
+    public RetainedStore retained() {
+        return retained;
+    }
+
+    public WillScheduler wills() {
+        return wills;
+    }
+
+    /**
+     * Finds or creates the session for a client that was just authenticated. A live
+     * connection with the same client id is detached here and returned, for the caller to
+     * close outside the lock.
+     */
+    public Connected connect(String clientId, boolean cleanStart, long expiryInterval) {
+        List<Runnable> afterwards = new ArrayList<>();
+        Connected result;
+        synchronized (this) {
+            wills.cancel(clientId);
+            Session existing = sessions.get(clientId);
+            SessionConnection old = existing == null ? null : existing.connection();
+            if (old != null) {
+                existing.detach(old);
+            }
+            Session session;
+            boolean present;
+            if (existing != null && !cleanStart) {
+                session = existing;
+                present = true;
+            } else {
+                if (existing != null) {
+                    end(existing, afterwards);
+                }
+                session = new Session(clientId, Limits.receiveMaximum(options), options.maxQueuedMessages(),
+                        options.maxQueuedBytes());
+                sessions.put(session);
+                present = false;
+            }
+            session.expiryInterval(expiryInterval);
+            result = new Connected(session, present, old);
+        }
+        afterwards.forEach(Runnable::run);
+        return result;
+    }
+
+    /**
+     * A connection ended. Publishes or schedules the will (null after a normal DISCONNECT) and
+     * starts the session's expiry. A connection that was taken over no longer owns its
+     * session, so only its will (without delay) matters.
+     */
+    public void disconnected(Session session, SessionConnection connection, Message will, long willDelaySeconds) {
+        ClientIdentity who = session.identity();
+        Authorizer rules = session.authorizer();
+        Runnable sendWill = will == null ? null : () -> publishWill(will, who, rules);
+        // Wills are routed after the lock is released: routing writes to channels.
+        List<Runnable> afterwards = new ArrayList<>();
+        synchronized (this) {
+            boolean owner = session.detach(connection);
+            if (sendWill != null && (willDelaySeconds <= 0 || !owner)) {
+                // Taken over: a delayed will is cancelled by the new connection (§3.1.3.2.2).
+                if (willDelaySeconds <= 0) {
+                    afterwards.add(sendWill);
+                }
+            } else if (sendWill != null) {
+                wills.schedule(session.clientId(), sendWill, willDelaySeconds);
+            }
+            if (owner) {
+                long expiry = session.expiryInterval();
+                if (expiry == 0) {
+                    end(session, afterwards);
+                } else if (expiry != Session.NEVER_EXPIRES) {
+                    int generation = session.generation();
+                    timer.schedule(() -> expire(session, generation), expiry, TimeUnit.SECONDS);
+                }
+            }
+        }
+        afterwards.forEach(Runnable::run);
+    }
+
+    private void expire(Session session, int generation) {
+        List<Runnable> afterwards = new ArrayList<>();
+        synchronized (this) {
+            if (!session.isConnected() && session.generation() == generation
+                    && sessions.get(session.clientId()) == session) {
+                end(session, afterwards);
+            }
+        }
+        afterwards.forEach(Runnable::run);
+    }
+
+    /**
+     * Ends a session: forgets it and its subscriptions; a will still waiting for its delay is
+     * sent now (at the earlier of delay and session end, §3.1.2.5), by the caller, unlocked.
+     */
+    private void end(Session session, List<Runnable> afterwards) {
+        sessions.remove(session);
+        for (Subscription s : session.subscriptions()) {
+            trie.unsubscribe(session.clientId(), s.filter());
+        }
+        Runnable pendingWill = wills.take(session.clientId());
+        if (pendingWill != null) {
+            afterwards.add(pendingWill);
+        }
+    }
+
+    /**
+     * Adds an authorised subscription; returns whether it is new (not a replacement). Done
+     * before SUBACK, so a message published after the client saw SUBACK reaches it.
+     */
+    public boolean subscribe(Session session, Subscription subscription) {
+        boolean isNew = trie.subscribe(subscription);
+        session.addSubscription(subscription);
+        return isNew;
+    }
+
+    /**
+     * Offers the retained messages matching a new subscription, as its retain handling asks
+     * (shared subscriptions get none, §4.8.2). Called after SUBACK was written.
+     */
+    public void sendRetained(Session session, Subscription subscription, boolean isNew) {
+        boolean sendRetained = switch (subscription.retainHandling()) {
+            case 0 -> true;
+            case 1 -> isNew;
+            default -> false;
+        };
+        if (!sendRetained || subscription.filter().isShared() || !options.retainAvailable()) {
+            return;
+        }
+        List<Integer> ids = subscription.subscriptionIdentifier() > 0
+                ? List.of(subscription.subscriptionIdentifier()) : List.of();
+        for (Message m : retained.match(subscription.filter().filter(), System.nanoTime())) {
+            if (PublishRouter.mayReceive(session, m.topic())) {
+                session.offer(new Delivery(m, Math.min(m.qos(), subscription.qos()), true, ids)).send();
+            }
+        }
+    }
+
+    /** Returns whether the client had that subscription. */
+    public boolean unsubscribe(Session session, String filterText) {
+        Subscription s = session.removeSubscription(filterText);
+        return s != null && trie.unsubscribe(session.clientId(), s.filter());
+    }
+
+    /** Routes a message from a client (already authorised) or from the application (null). */
+    public void publish(Message message, ClientIdentity publisher) {
+        router.route(message, publisher);
+    }
+
+    /** The will is checked like any publish by its client, at the time it is sent. */
+    private void publishWill(Message will, ClientIdentity who, Authorizer rules) {
+        if (who != null && rules.canPublish(who, will.topic())) {
+            router.route(will, who);
+        }
+    }
+
+    /** Forgets everything: for close(). Messages are plain byte arrays, so nothing to release. */
+    public synchronized void clear() {
+        sessions.clear();
+        retained.clear();
+    }
+}

@@ -1,0 +1,155 @@
+package dev.midge.broker.netty;
+
+import dev.midge.broker.BrokerOptions;
+import dev.midge.broker.ListenerOptions;
+import dev.midge.broker.engine.MqttEngine;
+import dev.midge.broker.security.ClientIdentity;
+import dev.midge.broker.session.Session;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollEventLoopGroup;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/**
+ * The running server behind {@code MidgeBroker}: event loops (epoll where available, NIO
+ * otherwise), one bound socket per listener, the authenticator's executor and the timer for
+ * wills and session expiry. Wired by hand, here, in one place.
+ */
+public final class BrokerServer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BrokerServer.class);
+
+    private final MqttEngine engine;
+    private final EventLoopGroup bossGroup;
+    private final EventLoopGroup workerGroup;
+    private final ExecutorService authExecutor;
+    private final ScheduledExecutorService timer;
+    private final ChannelGroup allChannels = new DefaultChannelGroup("midge", GlobalEventExecutor.INSTANCE);
+    private final List<Channel> serverChannels = new ArrayList<>();
+
+    private BrokerServer(BrokerOptions options) {
+        boolean epoll = Epoll.isAvailable();
+        this.bossGroup = epoll ? new EpollEventLoopGroup(1, new DefaultThreadFactory("midge-accept"))
+                : new NioEventLoopGroup(1, new DefaultThreadFactory("midge-accept"));
+        this.workerGroup = epoll ? new EpollEventLoopGroup(0, new DefaultThreadFactory("midge-io"))
+                : new NioEventLoopGroup(0, new DefaultThreadFactory("midge-io"));
+        this.authExecutor = Executors.newFixedThreadPool(2, new DefaultThreadFactory("midge-auth", true));
+        this.timer = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("midge-timer", true));
+        this.engine = new MqttEngine(options, timer);
+    }
+
+    public static BrokerServer start(BrokerOptions options) throws InterruptedException {
+        BrokerServer server = new BrokerServer(options);
+        try {
+            for (ListenerOptions listener : options.listeners()) {
+                server.bind(listener);
+            }
+        } catch (InterruptedException | RuntimeException e) {
+            server.close();
+            throw e;
+        }
+        return server;
+    }
+
+    private void bind(ListenerOptions listener) throws InterruptedException {
+        Class<? extends ServerChannel> channelType = workerGroup instanceof EpollEventLoopGroup
+                ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+        ServerBootstrap b = new ServerBootstrap()
+                .group(bossGroup, workerGroup)
+                .channel(channelType)
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new MqttChannelInitializer(listener, engine, authExecutor, allChannels));
+        InetSocketAddress address = listener.bindAddress() == null
+                ? new InetSocketAddress(listener.port()) : new InetSocketAddress(listener.bindAddress(), listener.port());
+        var future = b.bind(address).await();
+        if (!future.isSuccess()) {
+            // Epoll reports a bind failure as a NativeIoException; embedders look for BindException.
+            String message = "Cannot listen on " + Describe.address(address) + ": " + future.cause().getMessage();
+            java.net.BindException bind = new java.net.BindException(message);
+            bind.initCause(future.cause());
+            throw new IllegalStateException(message, bind);
+        }
+        serverChannels.add(future.channel());
+        LOG.info("Opening {} listen socket on port {}.",
+                listener.protocol() == ListenerOptions.Protocol.WEBSOCKETS ? "websockets" : "ipv4/ipv6",
+                ((InetSocketAddress) future.channel().localAddress()).getPort());
+    }
+
+    public MqttEngine engine() {
+        return engine;
+    }
+
+    public List<InetSocketAddress> boundAddresses() {
+        List<InetSocketAddress> result = new ArrayList<>();
+        for (Channel c : serverChannels) {
+            result.add((InetSocketAddress) c.localAddress());
+        }
+        return result;
+    }
+
+    public List<ClientIdentity> connectedClients() {
+        List<ClientIdentity> result = new ArrayList<>();
+        for (ClientConnection c : connections()) {
+            result.add(c.identity());
+        }
+        return result;
+    }
+
+    private List<ClientConnection> connections() {
+        List<ClientConnection> result = new ArrayList<>();
+        for (Session s : engine.sessions().all()) {
+            if (s.connection() instanceof ClientConnection c && c.channel().isActive()) {
+                result.add(c);
+            }
+        }
+        return result;
+    }
+
+    public int disconnectClients(Predicate<ClientIdentity> which, String reason) {
+        int count = 0;
+        for (ClientConnection c : connections()) {
+            if (which.test(c.identity())) {
+                count++;
+                c.closeLogged = true;
+                LOG.warn("Client {} (username {}) disconnected: {}.", c.describe(), c.identity().username(), reason);
+                c.closeWithReason(0x98); // Administrative action
+            }
+        }
+        return count;
+    }
+
+    public void close() {
+        for (Channel c : serverChannels) {
+            c.close().awaitUninterruptibly();
+        }
+        allChannels.close().awaitUninterruptibly();
+        authExecutor.shutdownNow();
+        bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
+        workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
+        timer.shutdownNow();
+        engine.clear();
+    }
+}

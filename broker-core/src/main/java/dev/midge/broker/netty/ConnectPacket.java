@@ -1,0 +1,108 @@
+package dev.midge.broker.netty;
+
+import dev.midge.broker.BrokerOptions;
+import dev.midge.broker.engine.Limits;
+import dev.midge.broker.engine.Message;
+import dev.midge.broker.session.Session;
+import dev.midge.broker.subscription.TopicFilter;
+import io.netty.handler.codec.mqtt.MqttConnectMessage;
+import io.netty.handler.codec.mqtt.MqttConnectPayload;
+import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
+import io.netty.handler.codec.mqtt.MqttConnectVariableHeader;
+import io.netty.handler.codec.mqtt.MqttProperties;
+import io.netty.handler.codec.mqtt.MqttVersion;
+
+import java.util.UUID;
+
+/**
+ * What a CONNECT asks for, after the broker's rules are applied: the effective client id
+ * (assigned if empty), keep-alive (capped by maxKeepalive), session expiry, the client's
+ * limits, and the will. A CONNECT the broker must refuse carries the CONNACK code; one that
+ * breaks the protocol carries the reason to close.
+ */
+record ConnectPacket(boolean v5, int protocolLogLevel, String clientId, boolean assignedClientId, boolean cleanStart,
+                     int keepAlive, boolean serverKeepAlive, long sessionExpiry, String username, byte[] password,
+                     int receiveMaximum, long maximumPacketSize, int topicAliasMaximum, Message will, long willDelaySeconds,
+                     MqttConnectReturnCode refusal, String refusalText, String violation, int violationReason) {
+
+    static ConnectPacket of(MqttConnectMessage m, BrokerOptions options) {
+        MqttConnectVariableHeader h = m.variableHeader();
+        MqttConnectPayload p = m.payload();
+        boolean v5 = h.version() == MqttVersion.MQTT_5.protocolLevel();
+        // mosquitto's log shows p1 for 3.1, p2 for 3.1.1 and p5 for 5.0.
+        int logLevel = v5 ? 5 : h.version() == MqttVersion.MQTT_3_1.protocolLevel() ? 1 : 2;
+        boolean clean = h.isCleanSession();
+        MqttProperties props = h.properties();
+
+        String clientId = p.clientIdentifier() == null ? "" : p.clientIdentifier();
+        boolean assigned = false;
+        if (clientId.isEmpty() && (v5 || clean)) {
+            clientId = "auto-" + UUID.randomUUID();
+            assigned = v5;
+        }
+
+        int keepAlive = h.keepAliveTimeSeconds();
+        boolean serverKeepAlive = false;
+        MqttConnectReturnCode refusal = null;
+        String refusalText = null;
+        int maxKeepalive = Limits.maxKeepalive(options);
+        if (v5 && (keepAlive > maxKeepalive || keepAlive == 0)) {
+            keepAlive = maxKeepalive;
+            serverKeepAlive = true;
+        } else if (!v5 && keepAlive > maxKeepalive) {
+            refusal = MqttConnectReturnCode.CONNECTION_REFUSED_IDENTIFIER_REJECTED;
+            refusalText = "keepalive " + keepAlive +  " is over max_keepalive " + maxKeepalive;
+        }
+
+        if (v5 && props.getProperty(MqttProperties.MqttPropertyType.AUTHENTICATION_METHOD.value()) != null) {
+            // Enhanced authentication (AUTH exchanges) is not supported (§4.12).
+            refusal = MqttConnectReturnCode.CONNECTION_REFUSED_BAD_AUTHENTICATION_METHOD;
+            refusalText = "enhanced authentication is not supported";
+        }
+
+        long expiry = v5 ? unsigned(props, MqttProperties.MqttPropertyType.SESSION_EXPIRY_INTERVAL, 0)
+                : clean ? 0 : Session.NEVER_EXPIRES;
+        int receiveMaximum = (int) unsigned(props, MqttProperties.MqttPropertyType.RECEIVE_MAXIMUM, 65535);
+        long maxPacketSize = unsigned(props, MqttProperties.MqttPropertyType.MAXIMUM_PACKET_SIZE, Long.MAX_VALUE);
+        int topicAliasMaximum = (int) unsigned(props, MqttProperties.MqttPropertyType.TOPIC_ALIAS_MAXIMUM, 0);
+        String violation = null;
+        if (receiveMaximum == 0 || maxPacketSize == 0) {
+            violation = "Receive Maximum or Maximum Packet Size of 0";
+        }
+
+        Message will = null;
+        long willDelay = 0;
+        if (h.isWillFlag()) {
+            String topic = p.willTopic();
+            if (!TopicFilter.isValidTopicName(topic)) {
+                violation = "invalid will topic '" + topic + "'";
+            } else {
+                MqttProperties wp = p.willProperties();
+                byte[] payload = p.willMessageInBytes() == null ? new byte[0] : p.willMessageInBytes();
+                will = new Message(topic, payload, h.willQos(), h.isWillRetain(), InboundPublish.forwarded(wp),
+                        InboundPublish.expiry(wp), clientId);
+                willDelay = unsigned(wp, MqttProperties.MqttPropertyType.WILL_DELAY_INTERVAL, 0);
+            }
+        }
+        return new ConnectPacket(v5, logLevel, clientId, assigned, clean, keepAlive, serverKeepAlive, expiry,
+                h.hasUserName() ? p.userName() : null, h.hasPassword() ? p.passwordInBytes() : null,
+                receiveMaximum, maxPacketSize, topicAliasMaximum, will, willDelay, refusal, refusalText, violation,
+                ProtocolViolation.PROTOCOL_ERROR);
+    }
+
+    private static long unsigned(MqttProperties props, MqttProperties.MqttPropertyType type, long absent) {
+        MqttProperties.MqttProperty<?> p = props == null ? null : props.getProperty(type.value());
+        return p == null ? absent : Integer.toUnsignedLong((Integer) p.value());
+    }
+
+    /**
+     * The largest packet the broker accepts: a full-size payload plus room for the longest
+     * topic and properties, so message_size_limit stays a limit on payload as in mosquitto.
+     */
+    static int brokerMaximumPacketSize(BrokerOptions options) {
+        if (options.messageSizeLimit() <= 0) {
+            return 268_435_455;
+        }
+        return (int) Math.min(268_435_455L, options.messageSizeLimit() + 65_536L + 4_096L);
+    }
+}

@@ -1,0 +1,34 @@
+package dev.midge.broker.netty;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Closes a connection after one and a half keep-alive periods without a packet from the
+ * client (MQTT §3.1.2.10). Its will is then sent, as after any network failure.
+ */
+final class KeepAliveHandler extends IdleStateHandler {
+
+    private static final Logger LOG = LoggerFactory.getLogger(KeepAliveHandler.class);
+
+    private final ClientConnection connection;
+
+    KeepAliveHandler(int keepAliveSeconds, ClientConnection connection) {
+        super(keepAliveSeconds * 1500L, 0, 0, TimeUnit.MILLISECONDS);
+        this.connection = connection;
+    }
+
+    @Override
+    protected void channelIdle(ChannelHandlerContext ctx, IdleStateEvent evt) {
+        if (evt.state() == io.netty.handler.timeout.IdleState.READER_IDLE && ctx.channel().isActive()) {
+            connection.closeLogged = true;
+            LOG.info("Client {} has exceeded timeout, disconnecting.", connection.clientId());
+            connection.closeWithReason(0x8D);
+        }
+    }
+}

@@ -1,0 +1,67 @@
+package dev.midge.broker.netty;
+
+import dev.midge.broker.ListenerOptions;
+import dev.midge.broker.engine.MqttEngine;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import io.netty.handler.codec.mqtt.MqttDecoder;
+import io.netty.handler.codec.mqtt.MqttEncoder;
+
+import java.util.concurrent.Executor;
+
+/**
+ * The pipeline of one connection, in the order bytes flow:
+ * [connection limit] → [TLS] → [HTTP + WebSocket + frame adapter] → MQTT decoder/encoder →
+ * (keep-alive, added after CONNECT) → CONNECT/authentication → (the session handler, which
+ * replaces it after CONNACK).
+ */
+public final class MqttChannelInitializer extends ChannelInitializer<Channel> {
+
+    private final ListenerOptions listener;
+    private final MqttEngine engine;
+    private final Executor authExecutor;
+    private final ChannelGroup allChannels;
+    private final ConnectionLimiter limiter;
+
+    public MqttChannelInitializer(ListenerOptions listener, MqttEngine engine, Executor authExecutor,
+                                  ChannelGroup allChannels) {
+        this.listener = listener;
+        this.engine = engine;
+        this.authExecutor = authExecutor;
+        this.allChannels = allChannels;
+        this.limiter = listener.maxConnections() >= 0 ? new ConnectionLimiter(listener.maxConnections()) : null;
+    }
+
+    @Override
+    protected void initChannel(Channel ch) {
+        allChannels.add(ch);
+        ChannelPipeline p = ch.pipeline();
+        if (limiter != null) {
+            p.addLast("limit", limiter);
+        }
+        if (listener.security() != null) {
+            p.addLast("tls", listener.security().newSslHandler(ch));
+        }
+        int maxPacket = ConnectPacket.brokerMaximumPacketSize(engine.options());
+        if (listener.protocol() == ListenerOptions.Protocol.WEBSOCKETS) {
+            p.addLast("http", new HttpServerCodec());
+            p.addLast("httpAggregator", new HttpObjectAggregator(65_536));
+            p.addLast("websocket", new WebSocketServerProtocolHandler(WebSocketServerProtocolConfig.newBuilder()
+                    .websocketPath("/")
+                    .checkStartsWith(true) // any path, as mosquitto accepts
+                    .subprotocols("mqtt, mqttv3.1")
+                    .maxFramePayloadLength(maxPacket)
+                    .build()));
+            p.addLast("websocketFrames", new WebSocketFrameCodec());
+        }
+        p.addLast("mqttDecoder", new MqttDecoder(maxPacket, 65_535));
+        p.addLast("mqttEncoder", MqttEncoder.INSTANCE);
+        p.addLast("connect", new ConnectHandler(engine, listener, authExecutor));
+    }
+}

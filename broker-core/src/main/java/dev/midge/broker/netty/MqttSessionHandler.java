@@ -1,0 +1,264 @@
+package dev.midge.broker.netty;
+
+import dev.midge.broker.engine.Message;
+import dev.midge.broker.engine.Limits;
+import dev.midge.broker.engine.MqttEngine;
+import dev.midge.broker.session.Session;
+import dev.midge.broker.subscription.Subscription;
+import dev.midge.broker.subscription.TopicFilter;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.mqtt.MqttFixedHeader;
+import io.netty.handler.codec.mqtt.MqttMessage;
+import io.netty.handler.codec.mqtt.MqttMessageIdAndPropertiesVariableHeader;
+import io.netty.handler.codec.mqtt.MqttMessageIdVariableHeader;
+import io.netty.handler.codec.mqtt.MqttMessageType;
+import io.netty.handler.codec.mqtt.MqttProperties;
+import io.netty.handler.codec.mqtt.MqttPubReplyMessageVariableHeader;
+import io.netty.handler.codec.mqtt.MqttPublishMessage;
+import io.netty.handler.codec.mqtt.MqttQoS;
+import io.netty.handler.codec.mqtt.MqttReasonCodeAndPropertiesVariableHeader;
+import io.netty.handler.codec.mqtt.MqttSubAckMessage;
+import io.netty.handler.codec.mqtt.MqttSubAckPayload;
+import io.netty.handler.codec.mqtt.MqttSubscribeMessage;
+import io.netty.handler.codec.mqtt.MqttTopicSubscription;
+import io.netty.handler.codec.mqtt.MqttUnsubAckMessage;
+import io.netty.handler.codec.mqtt.MqttUnsubAckPayload;
+import io.netty.handler.codec.mqtt.MqttUnsubscribeMessage;
+import io.netty.util.ReferenceCountUtil;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.List;
+
+/**
+ * The MQTT engine's handler for a connected client: turns each packet after CONNECT into calls
+ * on the engine and its session, and their results back into packets.
+ */
+final class MqttSessionHandler extends ChannelInboundHandlerAdapter {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MqttSessionHandler.class);
+
+    private static final int NOT_AUTHORIZED = 0x87;
+
+    private final MqttEngine engine;
+    private final ClientConnection connection;
+    private final Session session;
+    private final InboundPublish inbound;
+    private Message will;
+
+    MqttSessionHandler(MqttEngine engine, ClientConnection connection) {
+        this.engine = engine;
+        this.connection = connection;
+        this.session = connection.session();
+        this.inbound = new InboundPublish(engine.options(), connection);
+        this.will = connection.will;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        try {
+            if (!(msg instanceof MqttMessage m)) {
+                return;
+            }
+            if (m.decoderResult().isFailure()) {
+                connection.closeLogged = true;
+                ProtocolViolation.decodeFailure(ctx.channel(), connection.clientId(), connection.isV5(), m.decoderResult());
+                return;
+            }
+            handle(ctx, m);
+        } finally {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    private void handle(ChannelHandlerContext ctx, MqttMessage m) {
+        LOG.debug("Received {} from client {}", m.fixedHeader().messageType(), connection.clientId());
+        switch (m.fixedHeader().messageType()) {
+            case PUBLISH -> onPublish(ctx, (MqttPublishMessage) m);
+            case PUBACK -> session.onPubAck(packetId(m)).send();
+            case PUBREC -> session.onPubRec(packetId(m), reasonCode(m) < 0x80).send();
+            case PUBREL -> onPubRel(ctx, packetId(m));
+            case PUBCOMP -> session.onPubComp(packetId(m)).send();
+            case SUBSCRIBE -> onSubscribe(ctx, (MqttSubscribeMessage) m);
+            case UNSUBSCRIBE -> onUnsubscribe(ctx, (MqttUnsubscribeMessage) m);
+            case PINGREQ -> ctx.writeAndFlush(new MqttMessage(
+                    new MqttFixedHeader(MqttMessageType.PINGRESP, false, MqttQoS.AT_MOST_ONCE, false, 0)));
+            case DISCONNECT -> onDisconnect(ctx, m);
+            default -> violation(ctx, ProtocolViolation.PROTOCOL_ERROR,
+                    "unexpected " + m.fixedHeader().messageType() + " packet");
+        }
+    }
+
+    private void violation(ChannelHandlerContext ctx, int reason, String cause) {
+        connection.closeLogged = true;
+        ProtocolViolation.close(ctx.channel(), connection.clientId(), connection.isV5(), reason, cause);
+    }
+
+    private static int packetId(MqttMessage m) {
+        return ((MqttMessageIdVariableHeader) m.variableHeader()).messageId();
+    }
+
+    private static int reasonCode(MqttMessage m) {
+        return m.variableHeader() instanceof MqttPubReplyMessageVariableHeader h ? h.reasonCode() & 0xFF : 0;
+    }
+
+    // ---- PUBLISH, inbound ----
+
+    private void onPublish(ChannelHandlerContext ctx, MqttPublishMessage publish) {
+        InboundPublish.Result r = inbound.accept(publish);
+        if (r.violation() != null) {
+            violation(ctx, r.violationReason(), r.violation());
+            return;
+        }
+        int qos = publish.fixedHeader().qosLevel().value();
+        int packetId = publish.variableHeader().packetId();
+        if (qos == 2 && !session.receiveQos2Allowed(Limits.receiveMaximum(engine.options()), packetId)) {
+            violation(ctx, ProtocolViolation.RECEIVE_MAXIMUM_EXCEEDED, "more QoS 2 messages in flight than Receive Maximum");
+            return;
+        }
+        boolean allowed = connection.authorizer().canPublish(connection.identity(), r.message().topic());
+        if (!allowed) {
+            inbound.logDenied(r.message().topic());
+        }
+        int reason = allowed || !connection.isV5() ? 0 : NOT_AUTHORIZED;
+        switch (qos) {
+            case 0 -> route(allowed, r.message());
+            case 1 -> {
+                route(allowed, r.message());
+                ctx.writeAndFlush(pubReply(MqttMessageType.PUBACK, packetId, reason));
+            }
+            default -> {
+                // Exactly once: route on first receipt, remember the id until PUBREL (§4.3.3 method B).
+                if (reason == 0 && session.receiveQos2(packetId)) {
+                    route(allowed, r.message());
+                }
+                ctx.writeAndFlush(pubReply(MqttMessageType.PUBREC, packetId, reason));
+            }
+        }
+    }
+
+    private void route(boolean allowed, Message message) {
+        if (allowed) {
+            engine.publish(message, connection.identity());
+        }
+    }
+
+    private void onPubRel(ChannelHandlerContext ctx, int packetId) {
+        boolean known = session.releaseQos2(packetId);
+        // v5 0x92 Packet Identifier not found; a denied QoS 2 message was never stored either.
+        ctx.writeAndFlush(pubReply(MqttMessageType.PUBCOMP, packetId, known || !connection.isV5() ? 0 : 0x92));
+    }
+
+    private MqttMessage pubReply(MqttMessageType type, int packetId, int reason) {
+        MqttQoS qos = type == MqttMessageType.PUBREL ? MqttQoS.AT_LEAST_ONCE : MqttQoS.AT_MOST_ONCE;
+        return new MqttMessage(new MqttFixedHeader(type, false, qos, false, 0),
+                new MqttPubReplyMessageVariableHeader(packetId, (byte) reason, MqttProperties.NO_PROPERTIES));
+    }
+
+    // ---- SUBSCRIBE / UNSUBSCRIBE ----
+
+    private void onSubscribe(ChannelHandlerContext ctx, MqttSubscribeMessage m) {
+        int packetId = m.variableHeader().messageId();
+        int subscriptionId = subscriptionIdentifier(m.idAndPropertiesVariableHeader().properties());
+        List<Integer> codes = new ArrayList<>();
+        Map<Subscription, Boolean> granted = new LinkedHashMap<>();
+        for (MqttTopicSubscription t : m.payload().topicSubscriptions()) {
+            TopicFilter filter = TopicFilter.parse(t.topicFilter());
+            if (filter == null) {
+                LOG.warn("Client {} sent an invalid topic filter '{}'.", connection.describe(), t.topicFilter());
+                codes.add(connection.isV5() ? 0x8F : 0x80);
+                continue;
+            }
+            if (!connection.authorizer().canSubscribe(connection.identity(), t.topicFilter())) {
+                LOG.warn("Denied SUBSCRIBE from client {} (username {}) to '{}'.", connection.describe(),
+                        connection.identity().username(), t.topicFilter());
+                codes.add(connection.isV5() ? NOT_AUTHORIZED : 0x80);
+                continue;
+            }
+            var o = t.option();
+            int qos = o.qos().value();
+            Subscription s = new Subscription(connection.clientId(), filter, qos, o.isNoLocal(),
+                    o.isRetainAsPublished(), o.retainHandling().value(), subscriptionId);
+            granted.put(s, engine.subscribe(session, s));
+            codes.add(qos);
+        }
+        // SUBACK first, then the retained messages the new subscriptions match.
+        ctx.writeAndFlush(new MqttSubAckMessage(
+                new MqttFixedHeader(MqttMessageType.SUBACK, false, MqttQoS.AT_MOST_ONCE, false, 0),
+                new MqttMessageIdAndPropertiesVariableHeader(packetId, MqttProperties.NO_PROPERTIES),
+                new MqttSubAckPayload(codes)));
+        granted.forEach((s, isNew) -> engine.sendRetained(session, s, isNew));
+    }
+
+    private static int subscriptionIdentifier(MqttProperties props) {
+        MqttProperties.MqttProperty<?> p = props.getProperty(MqttProperties.MqttPropertyType.SUBSCRIPTION_IDENTIFIER.value());
+        return p == null ? 0 : (Integer) p.value();
+    }
+
+    private void onUnsubscribe(ChannelHandlerContext ctx, MqttUnsubscribeMessage m) {
+        List<Short> codes = new ArrayList<>();
+        for (String filter : m.payload().topics()) {
+            boolean existed = engine.unsubscribe(session, filter);
+            codes.add((short) (existed ? 0x00 : 0x11));
+        }
+        ctx.writeAndFlush(new MqttUnsubAckMessage(
+                new MqttFixedHeader(MqttMessageType.UNSUBACK, false, MqttQoS.AT_MOST_ONCE, false, 0),
+                new MqttMessageIdAndPropertiesVariableHeader(m.variableHeader().messageId(), MqttProperties.NO_PROPERTIES),
+                new MqttUnsubAckPayload(codes)));
+    }
+
+    // ---- DISCONNECT and the end of the connection ----
+
+    private void onDisconnect(ChannelHandlerContext ctx, MqttMessage m) {
+        int reason = 0;
+        if (m.variableHeader() instanceof MqttReasonCodeAndPropertiesVariableHeader h) {
+            reason = h.reasonCode() & 0xFF;
+            MqttProperties.MqttProperty<?> expiry =
+                    h.properties().getProperty(MqttProperties.MqttPropertyType.SESSION_EXPIRY_INTERVAL.value());
+            if (expiry != null) {
+                long requested = Integer.toUnsignedLong((Integer) expiry.value());
+                if (session.expiryInterval() == 0 && requested != 0) {
+                    violation(ctx, ProtocolViolation.PROTOCOL_ERROR, "Session Expiry Interval changed from 0 on DISCONNECT");
+                    return;
+                }
+                session.expiryInterval(requested);
+            }
+        }
+        // 0x04 "Disconnect with Will Message": the only normal disconnect that still sends the will.
+        if (reason != 0x04) {
+            will = null;
+        }
+        connection.closeLogged = true;
+        LOG.info("Client {} disconnected.", connection.clientId());
+        ctx.close();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (!connection.closeLogged && !connection.takenOver) {
+            LOG.info("Client {} closed its connection.", connection.clientId());
+        }
+        engine.disconnected(session, connection, will, connection.willDelaySeconds);
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof IOException) {
+            LOG.debug("Connection of client {} failed: {}", connection.describe(), cause.toString());
+        } else if (cause instanceof io.netty.handler.codec.DecoderException) {
+            connection.closeLogged = true;
+            ProtocolViolation.close(ctx.channel(), connection.clientId(), connection.isV5(),
+                    ProtocolViolation.MALFORMED_PACKET, String.valueOf(cause.getMessage()));
+            return;
+        } else {
+            LOG.error("Unexpected error on the connection of client {}", connection.describe(), cause);
+        }
+        ctx.close();
+    }
+}

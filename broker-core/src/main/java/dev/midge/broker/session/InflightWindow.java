@@ -1,0 +1,70 @@
+package dev.midge.broker.session;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Outbound QoS 1 and 2 messages sent but not yet completed, keyed by packet identifier, in
+ * send order (so that redelivery on reconnect keeps the original order). Not thread-safe:
+ * owned by its {@link Session}.
+ */
+final class InflightWindow {
+
+    /** One unacknowledged message; released once the client sent PUBREC (QoS 2). */
+    static final class Entry {
+        final int packetId;
+        final Delivery delivery;
+        boolean released;
+
+        Entry(int packetId, Delivery delivery) {
+            this.packetId = packetId;
+            this.delivery = delivery;
+        }
+    }
+
+    private final Map<Integer, Entry> entries = new LinkedHashMap<>();
+    private int capacity;
+    private int lastId;
+
+    InflightWindow(int capacity) {
+        this.capacity = Math.max(1, capacity);
+    }
+
+    void capacity(int capacity) {
+        this.capacity = Math.max(1, capacity);
+    }
+
+    boolean isFull() {
+        return entries.size() >= capacity;
+    }
+
+    int size() {
+        return entries.size();
+    }
+
+    /** Adds a message under a fresh packet identifier (1..65535, skipping those in use). */
+    Entry add(Delivery delivery) {
+        int id = lastId;
+        do {
+            id = id == 65535 ? 1 : id + 1;
+        } while (entries.containsKey(id));
+        lastId = id;
+        Entry entry = new Entry(id, delivery);
+        entries.put(id, entry);
+        return entry;
+    }
+
+    Entry get(int packetId) {
+        return entries.get(packetId);
+    }
+
+    Entry remove(int packetId) {
+        return entries.remove(packetId);
+    }
+
+    List<Entry> inOrder() {
+        return new ArrayList<>(entries.values());
+    }
+}

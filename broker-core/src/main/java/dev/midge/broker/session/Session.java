@@ -1,0 +1,262 @@
+package dev.midge.broker.session;
+
+import dev.midge.broker.security.Authorizer;
+import dev.midge.broker.security.ClientIdentity;
+import dev.midge.broker.subscription.Subscription;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The state MQTT keeps per client id, across connections for a persistent session:
+ * subscriptions, outbound messages in flight, the offline/overflow queue, and inbound QoS 2
+ * packet ids awaiting PUBREL. Plain Java, no I/O.
+ *
+ * <p>Thread model: every method that changes delivery state is synchronized on the session;
+ * methods return a {@link Dispatch} that the caller sends after the lock is released.
+ */
+public final class Session {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Session.class);
+
+    /** Session Expiry Interval meaning "never" (3.1.1 clean session false, v5 0xFFFFFFFF). */
+    public static final long NEVER_EXPIRES = 0xFFFFFFFFL;
+
+    private final String clientId;
+    private final int maxInflight;
+    private final int maxQueuedMessages;
+    private final long maxQueuedBytes;
+    private final Map<String, Subscription> subscriptions = new ConcurrentHashMap<>();
+    private final InflightWindow inflight;
+    private final ArrayDeque<Delivery> queue = new ArrayDeque<>();
+    private final Set<Integer> inboundQos2 = new HashSet<>();
+    private long queuedBytes;
+    private boolean droppingLogged;
+
+    private SessionConnection connection;
+    private ClientIdentity identity;
+    private Authorizer authorizer = Authorizer.allowAll();
+    private int generation;
+    private volatile long expiryInterval;
+    private boolean v5;
+    private long maxPacketSize = Long.MAX_VALUE;
+
+    public Session(String clientId, int maxInflight, int maxQueuedMessages, long maxQueuedBytes) {
+        this.clientId = clientId;
+        this.maxInflight = Math.max(1, maxInflight);
+        this.maxQueuedMessages = maxQueuedMessages;
+        this.maxQueuedBytes = maxQueuedBytes;
+        this.inflight = new InflightWindow(this.maxInflight);
+    }
+
+    public String clientId() {
+        return clientId;
+    }
+
+    public long expiryInterval() {
+        return expiryInterval;
+    }
+
+    public void expiryInterval(long seconds) {
+        this.expiryInterval = seconds;
+    }
+
+    public synchronized ClientIdentity identity() {
+        return identity;
+    }
+
+    /** The authoriser of the listener the client last connected through: it decides delivery. */
+    public synchronized Authorizer authorizer() {
+        return authorizer;
+    }
+
+    /** Counts attachments, so a timer started at a disconnect can tell if the client came back since. */
+    public synchronized int generation() {
+        return generation;
+    }
+
+    public synchronized boolean isConnected() {
+        return connection != null;
+    }
+
+    public synchronized SessionConnection connection() {
+        return connection;
+    }
+
+    // ---- subscriptions (the trie is the index; this is the session's own list) ----
+
+    public void addSubscription(Subscription s) {
+        subscriptions.put(s.filter().text(), s);
+    }
+
+    public Subscription removeSubscription(String filterText) {
+        return subscriptions.remove(filterText);
+    }
+
+    public Collection<Subscription> subscriptions() {
+        return List.copyOf(subscriptions.values());
+    }
+
+    // ---- connection lifecycle ----
+
+    /**
+     * Attaches a new connection and returns what must be re-sent: unacknowledged PUBLISHes
+     * with DUP set, PUBRELs for messages at the PUBREC stage, then queued messages as the
+     * window allows. The caller must have written CONNACK before calling this.
+     */
+    public synchronized Dispatch attach(SessionConnection c, ClientIdentity who, Authorizer rules, boolean isV5,
+                                        int clientReceiveMaximum, long clientMaxPacketSize) {
+        connection = c;
+        identity = who;
+        authorizer = rules;
+        generation++;
+        v5 = isV5;
+        maxPacketSize = clientMaxPacketSize;
+        inflight.capacity(Math.min(maxInflight, clientReceiveMaximum));
+        List<Outbound> out = new ArrayList<>();
+        for (InflightWindow.Entry e : inflight.inOrder()) {
+            out.add(e.released ? new Outbound.PubRel(e.packetId) : new Outbound.Publish(e.packetId, e.delivery, true));
+        }
+        drainQueue(out, System.nanoTime());
+        return new Dispatch(c, out);
+    }
+
+    /** Detaches the connection if it is still the current one; returns whether it was. */
+    public synchronized boolean detach(SessionConnection c) {
+        if (connection != c) {
+            return false;
+        }
+        connection = null;
+        return true;
+    }
+
+    // ---- outbound flow ----
+
+    /** Sends the message now if connected and the window allows, else queues it (QoS > 0). */
+    public synchronized Dispatch offer(Delivery d) {
+        if (connection != null && PublishSize.of(d, v5) > maxPacketSize) {
+            LOG.debug("Dropped a message on {} for client {}: larger than its Maximum Packet Size.",
+                    d.message().topic(), clientId);
+            return Dispatch.NOTHING;
+        }
+        if (d.qos() == 0) {
+            // QoS 0 is never queued for an offline client (mosquitto's queue_qos0_messages false).
+            return connection == null || !connection.isWritable() ? Dispatch.NOTHING
+                    : new Dispatch(connection, List.of(new Outbound.Publish(0, d, false)));
+        }
+        if (connection != null && !inflight.isFull() && queue.isEmpty()) {
+            InflightWindow.Entry e = inflight.add(d);
+            return new Dispatch(connection, List.of(new Outbound.Publish(e.packetId, d, false)));
+        }
+        enqueue(d);
+        return Dispatch.NOTHING;
+    }
+
+    private void enqueue(Delivery d) {
+        while (!queue.isEmpty() && ((maxQueuedMessages > 0 && queue.size() >= maxQueuedMessages)
+                || (maxQueuedBytes > 0 && queuedBytes + d.message().payload().length > maxQueuedBytes))) {
+            Delivery dropped = queue.removeFirst();
+            queuedBytes -= dropped.message().payload().length;
+            if (!droppingLogged) {
+                droppingLogged = true;
+                LOG.warn("Outgoing messages are being dropped for client {}: its queue is full, the oldest go first.",
+                        clientId);
+            }
+        }
+        queue.addLast(d);
+        queuedBytes += d.message().payload().length;
+    }
+
+    private void drainQueue(List<Outbound> out, long now) {
+        while (connection != null && !inflight.isFull() && !queue.isEmpty()) {
+            Delivery d = queue.removeFirst();
+            queuedBytes -= d.message().payload().length;
+            if (d.message().isExpired(now) || PublishSize.of(d, v5) > maxPacketSize) {
+                continue;
+            }
+            InflightWindow.Entry e = inflight.add(d);
+            out.add(new Outbound.Publish(e.packetId, d, false));
+        }
+        if (queue.isEmpty()) {
+            droppingLogged = false;
+        }
+    }
+
+    /** PUBACK for a QoS 1 message: done; the freed slot may send a queued message. */
+    public synchronized Dispatch onPubAck(int packetId) {
+        InflightWindow.Entry e = inflight.get(packetId);
+        if (e != null && e.delivery.qos() == 1) {
+            inflight.remove(packetId);
+        }
+        return refill();
+    }
+
+    /** PUBREC for a QoS 2 message: answer PUBREL (also for an id we no longer know, per spec). */
+    public synchronized Dispatch onPubRec(int packetId, boolean accepted) {
+        InflightWindow.Entry e = inflight.get(packetId);
+        if (e != null && !accepted) {
+            // v5: a PUBREC reason code >= 0x80 ends the flow (§4.3.3).
+            inflight.remove(packetId);
+            return refill();
+        }
+        if (e != null) {
+            e.released = true;
+        }
+        return new Dispatch(connection, List.of(new Outbound.PubRel(packetId)));
+    }
+
+    /** PUBCOMP: the QoS 2 message is complete. */
+    public synchronized Dispatch onPubComp(int packetId) {
+        InflightWindow.Entry e = inflight.get(packetId);
+        if (e != null && e.released) {
+            inflight.remove(packetId);
+        }
+        return refill();
+    }
+
+    private Dispatch refill() {
+        List<Outbound> out = new ArrayList<>();
+        drainQueue(out, System.nanoTime());
+        return out.isEmpty() ? Dispatch.NOTHING : new Dispatch(connection, out);
+    }
+
+    public synchronized int inflightCount() {
+        return inflight.size();
+    }
+
+    public synchronized int queuedCount() {
+        return queue.size();
+    }
+
+    // ---- inbound QoS 2 (exactly once on receipt) ----
+
+    /** Records an inbound QoS 2 packet id; false if it is a duplicate to acknowledge but not route. */
+    public synchronized boolean receiveQos2(int packetId) {
+        return inboundQos2.add(packetId);
+    }
+
+    /**
+     * Whether another inbound QoS 2 message fits the broker's Receive Maximum; a retransmission
+     * of one already held always does.
+     */
+    public synchronized boolean receiveQos2Allowed(int receiveMaximum, int packetId) {
+        return inboundQos2.contains(packetId) || inboundQos2.size() < receiveMaximum;
+    }
+
+    /** PUBREL: forgets the packet id; returns whether it was known. */
+    public synchronized boolean releaseQos2(int packetId) {
+        return inboundQos2.remove(packetId);
+    }
+
+    public synchronized int pendingInboundQos2() {
+        return inboundQos2.size();
+    }
+}

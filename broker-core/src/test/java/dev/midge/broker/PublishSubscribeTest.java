@@ -1,0 +1,215 @@
+package dev.midge.broker;
+
+import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
+import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.mqtt3.Mqtt3BlockingClient;
+import com.hivemq.client.mqtt.mqtt3.message.publish.Mqtt3Publish;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
+import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class PublishSubscribeTest extends BrokerTest {
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @ParameterizedTest
+    @EnumSource(MqttQos.class)
+    void v311MessageArrivesAtSubscriberWithGrantedQos(MqttQos qos) throws Exception {
+        start();
+        Mqtt3BlockingClient sub = v3("sub");
+        sub.connect();
+        sub.subscribeWith().topicFilter("sensors/+/temp").qos(qos).send();
+        var publishes = sub.publishes(MqttGlobalPublishFilter.ALL);
+        Mqtt3BlockingClient pub = v3("pub");
+        pub.connect();
+        pub.publishWith().topic("sensors/kitchen/temp").payload(bytes("21.5")).qos(qos).send();
+
+        Mqtt3Publish received = publishes.receive(5, TimeUnit.SECONDS).orElseThrow();
+        assertEquals("sensors/kitchen/temp", received.getTopic().toString());
+        assertArrayEquals(bytes("21.5"), received.getPayloadAsBytes());
+        assertEquals(qos, received.getQos());
+        assertFalse(received.isRetain());
+    }
+
+    @ParameterizedTest
+    @EnumSource(MqttQos.class)
+    void v5MessageArrivesWithPropertiesForwarded(MqttQos qos) throws Exception {
+        start();
+        Mqtt5BlockingClient sub = v5("sub");
+        sub.connect();
+        sub.subscribeWith().topicFilter("req/#").qos(qos).send();
+        var publishes = sub.publishes(MqttGlobalPublishFilter.ALL);
+        Mqtt5BlockingClient pub = v5("pub");
+        pub.connect();
+        pub.publishWith().topic("req/a").payload(bytes("x")).qos(qos)
+                .contentType("text/plain").responseTopic("resp/a").correlationData(bytes("42"))
+                .userProperties().add("k", "v").applyUserProperties()
+                .payloadFormatIndicator(com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5PayloadFormatIndicator.UTF_8)
+                .send();
+
+        Mqtt5Publish received = publishes.receive(5, TimeUnit.SECONDS).orElseThrow();
+        assertEquals(qos, received.getQos());
+        assertEquals("text/plain", received.getContentType().orElseThrow().toString());
+        assertEquals("resp/a", received.getResponseTopic().orElseThrow().toString());
+        assertArrayEquals(bytes("42"), StandardCharsets.UTF_8.decode(received.getCorrelationData().orElseThrow())
+                .toString().getBytes(StandardCharsets.UTF_8));
+        assertEquals("v", received.getUserProperties().asList().get(0).getValue().toString());
+        assertTrue(received.getPayloadFormatIndicator().isPresent());
+    }
+
+    @Test
+    void retainedMessageIsDeliveredOnSubscribeAndClearedByEmptyPayload() throws Exception {
+        start();
+        Mqtt3BlockingClient pub = v3("pub");
+        pub.connect();
+        pub.publishWith().topic("status/door").payload(bytes("open")).qos(MqttQos.AT_LEAST_ONCE).retain(true).send();
+        pub.publishWith().topic("status/door").payload(bytes("closed")).qos(MqttQos.AT_LEAST_ONCE).retain(true).send();
+
+        Mqtt3BlockingClient first = v3("first");
+        first.connect();
+        var firstPublishes = first.publishes(MqttGlobalPublishFilter.ALL);
+        first.subscribeWith().topicFilter("status/#").qos(MqttQos.AT_LEAST_ONCE).send();
+        Mqtt3Publish retained = firstPublishes.receive(5, TimeUnit.SECONDS).orElseThrow();
+        assertArrayEquals(bytes("closed"), retained.getPayloadAsBytes());
+        assertTrue(retained.isRetain());
+
+        pub.publishWith().topic("status/door").payload(new byte[0]).qos(MqttQos.AT_LEAST_ONCE).retain(true).send();
+        // The empty retained message is forwarded to existing subscribers too (with RETAIN 0).
+        assertEquals(0, firstPublishes.receive(5, TimeUnit.SECONDS).orElseThrow().getPayloadAsBytes().length);
+
+        Mqtt3BlockingClient second = v3("second");
+        second.connect();
+        var secondPublishes = second.publishes(MqttGlobalPublishFilter.ALL);
+        second.subscribeWith().topicFilter("status/#").send();
+        assertEquals(Optional.empty(), secondPublishes.receive(300, TimeUnit.MILLISECONDS));
+    }
+
+    @Test
+    void overlappingSubscriptionsGiveOneCopyAtTheHighestQos() throws Exception {
+        start();
+        Mqtt3BlockingClient sub = v3("sub");
+        sub.connect();
+        var publishes = sub.publishes(MqttGlobalPublishFilter.ALL);
+        sub.subscribeWith().topicFilter("a/#").qos(MqttQos.AT_MOST_ONCE).send();
+        sub.subscribeWith().topicFilter("a/+").qos(MqttQos.EXACTLY_ONCE).send();
+        broker.publish("a/b", bytes("1"), 2, false);
+
+        assertEquals(MqttQos.EXACTLY_ONCE, publishes.receive(5, TimeUnit.SECONDS).orElseThrow().getQos());
+        assertEquals(Optional.empty(), publishes.receive(300, TimeUnit.MILLISECONDS));
+    }
+
+    @Test
+    void v5OverlappingSubscriptionsGiveOneCopy() throws Exception {
+        start();
+        Mqtt5BlockingClient sub = v5("sub");
+        sub.connect();
+        var publishes = sub.publishes(MqttGlobalPublishFilter.ALL);
+        sub.subscribeWith().topicFilter("a/#").qos(MqttQos.AT_MOST_ONCE).userProperties().applyUserProperties().send();
+        sub.subscribe(com.hivemq.client.mqtt.mqtt5.message.subscribe.Mqtt5Subscribe.builder()
+                .topicFilter("a/+").qos(MqttQos.AT_LEAST_ONCE).build());
+        broker.publish("a/b", bytes("1"), 1, false);
+
+        Mqtt5Publish received = publishes.receive(5, TimeUnit.SECONDS).orElseThrow();
+        assertEquals(MqttQos.AT_LEAST_ONCE, received.getQos());
+        assertEquals(Optional.empty(), publishes.receive(300, TimeUnit.MILLISECONDS));
+    }
+
+    @Test
+    void wildcardFiltersDoNotMatchDollarTopics() throws Exception {
+        start();
+        Mqtt3BlockingClient sub = v3("sub");
+        sub.connect();
+        var publishes = sub.publishes(MqttGlobalPublishFilter.ALL);
+        sub.subscribeWith().topicFilter("#").send();
+        sub.subscribeWith().topicFilter("+/info").send();
+        broker.publish("$SYS/info", bytes("hidden"), 0, false);
+        broker.publish("visible/info", bytes("shown"), 0, false);
+
+        assertArrayEquals(bytes("shown"), publishes.receive(5, TimeUnit.SECONDS).orElseThrow().getPayloadAsBytes());
+        assertEquals(Optional.empty(), publishes.receive(300, TimeUnit.MILLISECONDS));
+    }
+
+    @Test
+    void sharedSubscriptionDeliversEachMessageToOneMemberRoundRobin() throws Exception {
+        start();
+        Mqtt5BlockingClient a = v5("a");
+        Mqtt3BlockingClient b = v3("b");
+        a.connect();
+        b.connect();
+        var aPublishes = a.publishes(MqttGlobalPublishFilter.ALL);
+        var bPublishes = b.publishes(MqttGlobalPublishFilter.ALL);
+        a.subscribeWith().topicFilter("$share/workers/jobs/+").qos(MqttQos.AT_LEAST_ONCE).send();
+        b.subscribeWith().topicFilter("$share/workers/jobs/+").qos(MqttQos.AT_LEAST_ONCE).send();
+        for (int i = 0; i < 4; i++) {
+            broker.publish("jobs/" + i, bytes("job" + i), 1, false);
+        }
+        int aCount = 0;
+        int bCount = 0;
+        while (aPublishes.receive(500, TimeUnit.MILLISECONDS).isPresent()) aCount++;
+        while (bPublishes.receive(200, TimeUnit.MILLISECONDS).isPresent()) bCount++;
+        assertEquals(2, aCount);
+        assertEquals(2, bCount);
+    }
+
+    @Test
+    void v5NoLocalSubscriptionDoesNotEchoOwnMessages() throws Exception {
+        start();
+        Mqtt5BlockingClient c = v5("chat");
+        c.connect();
+        var publishes = c.publishes(MqttGlobalPublishFilter.ALL);
+        c.subscribeWith().topicFilter("room").noLocal(true).send();
+        c.publishWith().topic("room").payload(bytes("mine")).send();
+        broker.publish("room", bytes("theirs"), 0, false);
+        assertArrayEquals(bytes("theirs"), publishes.receive(5, TimeUnit.SECONDS).orElseThrow().getPayloadAsBytes());
+        assertEquals(Optional.empty(), publishes.receive(300, TimeUnit.MILLISECONDS));
+    }
+
+    @Test
+    void applicationObserverSeesAcceptedMessages() throws Exception {
+        start();
+        var seen = new java.util.concurrent.CompletableFuture<String>();
+        broker.addMessageObserver((who, topic, payload, qos, retain) ->
+                seen.complete(who.clientId() + " " + topic + " " + new String(payload, StandardCharsets.UTF_8)));
+        Mqtt3BlockingClient pub = v3("pub");
+        pub.connect();
+        pub.publishWith().topic("t").payload(bytes("p")).send();
+        assertEquals("pub t p", seen.get(5, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void v5DeliveryCarriesTheIdentifiersOfAllMatchingSubscriptions() throws Exception {
+        start();
+        try (RawClient raw = new RawClient(broker.port())) {
+            raw.send(RawClient.packet(0x10, RawClient.concat(RawClient.string("MQTT"), new byte[]{5, 0x02, 0, 60, 0},
+                    RawClient.string("ids"))));
+            raw.read();
+            // SUBSCRIBE id 1, properties: Subscription Identifier (0x0B) 7 / 9, one filter each.
+            raw.send(RawClient.packet(0x82, RawClient.concat(new byte[]{0, 1, 2, 0x0B, 7}, RawClient.string("a/+"), new byte[]{0})));
+            raw.read();
+            raw.send(RawClient.packet(0x82, RawClient.concat(new byte[]{0, 2, 2, 0x0B, 9}, RawClient.string("a/#"), new byte[]{0})));
+            raw.read();
+            broker.publish("a/b", bytes("x"), 0, false);
+            RawClient.Packet publish = raw.read();
+            // topic "a/b" (2+3 bytes), then properties: length 4, 0x0B 7, 0x0B 9 (in either order), payload.
+            byte[] body = publish.body();
+            assertEquals(4, body[5]);
+            java.util.Set<Integer> ids = java.util.Set.of((int) body[7], (int) body[9]);
+            assertEquals(java.util.Set.of(7, 9), ids);
+            assertEquals(0x0B, body[6]);
+            assertEquals(0x0B, body[8]);
+        }
+    }
+}

@@ -1,0 +1,99 @@
+package dev.midge.broker.subscription;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class SubscriptionTrieTest {
+
+    private final SubscriptionTrie trie = new SubscriptionTrie();
+
+    private List<String> subscribersOf(String topic) {
+        return trie.match(topic).stream().map(s -> s.clientId() + ":" + s.filter().text()).sorted().toList();
+    }
+
+    @Test
+    void plusMatchesExactlyOneLevelAndHashMatchesTheRestIncludingTheParent() {
+        trie.subscribe(Subscription.simple("a", "home/+/temp", 0));
+        trie.subscribe(Subscription.simple("b", "home/#", 0));
+        trie.subscribe(Subscription.simple("c", "home/kitchen/temp", 0));
+        assertEquals(List.of("a:home/+/temp", "b:home/#", "c:home/kitchen/temp"), subscribersOf("home/kitchen/temp"));
+        assertEquals(List.of("b:home/#"), subscribersOf("home"));
+        assertEquals(List.of("b:home/#"), subscribersOf("home/kitchen/temp/extra"));
+        assertEquals(List.of(), subscribersOf("garden/temp"));
+    }
+
+    @Test
+    void emptyLevelsAreLevels() {
+        trie.subscribe(Subscription.simple("a", "+/+", 0));
+        trie.subscribe(Subscription.simple("b", "/finance", 0));
+        assertEquals(List.of("a:+/+", "b:/finance"), subscribersOf("/finance"));
+    }
+
+    @Test
+    void dollarTopicsAreNotMatchedByLeadingWildcards() {
+        trie.subscribe(Subscription.simple("a", "#", 0));
+        trie.subscribe(Subscription.simple("b", "+/broker", 0));
+        trie.subscribe(Subscription.simple("c", "$SYS/#", 0));
+        assertEquals(List.of("c:$SYS/#"), subscribersOf("$SYS/broker"));
+    }
+
+    @Test
+    void unsubscribeRemovesOnlyThatClientsSubscription() {
+        trie.subscribe(Subscription.simple("a", "x/y", 0));
+        trie.subscribe(Subscription.simple("b", "x/y", 0));
+        assertTrue(trie.unsubscribe("a", TopicFilter.parse("x/y")));
+        assertFalse(trie.unsubscribe("a", TopicFilter.parse("x/y")));
+        assertEquals(List.of("b:x/y"), subscribersOf("x/y"));
+    }
+
+    @Test
+    void resubscribingReplacesTheSubscription() {
+        assertTrue(trie.subscribe(Subscription.simple("a", "x", 0)));
+        assertFalse(trie.subscribe(Subscription.simple("a", "x", 2)));
+        assertEquals(2, trie.match("x").get(0).qos());
+    }
+
+    @Test
+    void sharedGroupPicksOneMemberRoundRobinPreferringConnectedOnes() {
+        trie.subscribe(Subscription.simple("a", "$share/g/jobs", 1));
+        trie.subscribe(Subscription.simple("b", "$share/g/jobs", 1));
+        trie.subscribe(Subscription.simple("c", "$share/g/jobs", 1));
+        List<String> picks = new java.util.ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            List<Subscription> m = trie.match("jobs");
+            assertEquals(1, m.size());
+            picks.add(m.get(0).clientId());
+        }
+        assertEquals(List.of("a", "b", "c", "a", "b", "c"), picks);
+        for (int i = 0; i < 3; i++) {
+            assertEquals("b", trie.match("jobs", id -> id.equals("b")).get(0).clientId());
+        }
+    }
+
+    @Test
+    void invalidFiltersAreRejected() {
+        for (String bad : List.of("", "a/#/b", "a#", "a+/b", "$share/g", "$share//x", "$share/g+/x", "a\u0000b")) {
+            assertNull(TopicFilter.parse(bad), bad);
+        }
+        TopicFilter shared = TopicFilter.parse("$share/group/a/+");
+        assertEquals("group", shared.shareGroup());
+        assertEquals("a/+", shared.filter());
+    }
+
+    @Test
+    void topicMatchingFollowsTheSpecExamples() {
+        assertTrue(TopicFilter.matches("sport/tennis/player1/#", "sport/tennis/player1"));
+        assertTrue(TopicFilter.matches("sport/#", "sport"));
+        assertTrue(TopicFilter.matches("+", "sport"));
+        assertFalse(TopicFilter.matches("+", "/finance"));
+        assertTrue(TopicFilter.matches("+/+", "/finance"));
+        assertFalse(TopicFilter.matches("sport/+", "sport"));
+        assertFalse(TopicFilter.matches("#", "$SYS/x"));
+    }
+}
