@@ -1,8 +1,5 @@
 package dev.midge.acl;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -25,25 +22,17 @@ public final class AclFile {
     }
 
     public static AclRules read(Path file) throws InvalidFileException {
-        List<String> lines;
-        try {
-            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw InvalidFileException.unreadable(file, e);
-        }
-        return parse(file.toString(), lines);
+        return parse(file.toString(), TextFile.readLines(file));
     }
 
     /** Parses lines already read; {@code name} is what error messages call the file. */
     public static AclRules parse(String name, List<String> lines) throws InvalidFileException {
+        lines = TextFile.withoutByteOrderMark(lines);
         AclRules.Builder rules = AclRules.builder();
         String user = null;
         for (int i = 0; i < lines.size(); i++) {
             int lineNumber = i + 1;
             String line = lines.get(i);
-            if (i == 0 && line.startsWith("\uFEFF")) {
-                line = line.substring(1); // a byte order mark, as Windows editors write
-            }
             line = line.strip();
             if (line.isEmpty() || line.startsWith("#")) {
                 continue;
