@@ -24,6 +24,7 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        avoidUnsafeWarnings();
         System.exit(execute(args));
     }
 
@@ -38,6 +39,18 @@ public final class Main {
             args = withRun;
         }
         return cli.execute(args);
+    }
+
+    /**
+     * From JDK 24 on, every use of sun.misc.Unsafe's memory methods prints a four-line warning
+     * on the console of a broker that did nothing wrong. Netty works without Unsafe (through
+     * the public ByteBuffer API), so on those JDKs it is told not to use it, unless the user
+     * set io.netty.noUnsafe themselves. Must run before any Netty class loads.
+     */
+    static void avoidUnsafeWarnings() {
+        if (Runtime.version().feature() >= 24 && System.getProperty("io.netty.noUnsafe") == null) {
+            System.setProperty("io.netty.noUnsafe", "true");
+        }
     }
 
     private static boolean isTopLevelOption(String arg) {
