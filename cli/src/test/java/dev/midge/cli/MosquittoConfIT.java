@@ -118,6 +118,31 @@ class MosquittoConfIT {
     }
 
     @Test
+    void sighupReloadsTheAclAndPasswordFileLikeMosquitto() throws Exception {
+        int port = Ports.freePort();
+        Path acl = Files.writeString(work.resolve("access.acl"), "user alice\ntopic readwrite a/#\n");
+        Path passwords = work.resolve("passwd");
+        ProcessResult made = MosquittoClients.passwd("-c", "-b", passwords.toString(), "alice", "secret");
+        assertEquals(0, made.exitCode(), made::toString);
+        Path conf = Files.writeString(work.resolve("hup.conf"), """
+                listener %d 127.0.0.1
+                acl_file %s
+                password_file %s
+                """.formatted(port, acl, passwords));
+        try (BrokerProcess broker = BrokerProcess.start(work, "-c", conf.toString())) {
+            broker.awaitLine("Midge .* running", WAIT);
+            Process kill = new ProcessBuilder("kill", "-HUP", Long.toString(broker.pid())).start();
+            assertEquals(0, kill.waitFor());
+            broker.awaitLine("Received SIGHUP", WAIT);
+            broker.awaitLine("Reloaded ACL from .*access.acl", WAIT);
+            broker.awaitLine("Reloaded .*passwd", WAIT);
+            ProcessResult pub = MosquittoClients.publish(MosquittoClients.options(port).user("alice", "secret"),
+                    "-t", "a/b", "-m", "still up");
+            assertEquals(0, pub.exitCode(), pub::toString);
+        }
+    }
+
+    @Test
     void aBadValueStopsStartupWithFileLineAndExitCode3() throws Exception {
         Path conf = Files.writeString(work.resolve("bad.conf"), "listener 1883\nmax_connections lots\n");
         BrokerProcess.Result result = BrokerProcess.run(work, "-c", conf.toString());
