@@ -3,6 +3,7 @@ package dev.midge.broker;
 import dev.midge.broker.security.Authenticator;
 import dev.midge.broker.security.Authorizer;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -22,10 +23,15 @@ import java.util.Objects;
  *                            for more (or 0) get this as Server Keep Alive; mosquitto's default 65535
  * @param retainAvailable     whether retained messages are kept
  * @param maxTopicAlias       v5 Topic Alias Maximum the broker accepts from clients; mosquitto's default 10
+ * @param persistenceLocation directory of the durable store (retained messages, persistent sessions,
+ *                            their queued and in-flight messages), or null to keep state in memory only
+ * @param discardCorruptStore at start-up, move an unreadable store aside and start empty instead of
+ *                            refusing to start
  */
 public record BrokerOptions(List<ListenerOptions> listeners, Authenticator authenticator, Authorizer authorizer,
                             int messageSizeLimit, int maxInflightMessages, int maxQueuedMessages,
-                            long maxQueuedBytes, int maxKeepalive, boolean retainAvailable, int maxTopicAlias) {
+                            long maxQueuedBytes, int maxKeepalive, boolean retainAvailable, int maxTopicAlias,
+                            Path persistenceLocation, boolean discardCorruptStore) {
 
     public BrokerOptions {
         listeners = List.copyOf(listeners);
@@ -51,6 +57,8 @@ public record BrokerOptions(List<ListenerOptions> listeners, Authenticator authe
         private int maxKeepalive = 65535;
         private boolean retainAvailable = true;
         private int maxTopicAlias = 10;
+        private Path persistenceLocation;
+        private boolean discardCorruptStore;
 
         public Builder listener(ListenerOptions listener) { listeners.add(listener); return this; }
         public Builder authenticator(Authenticator a) { authenticator = a; return this; }
@@ -62,10 +70,14 @@ public record BrokerOptions(List<ListenerOptions> listeners, Authenticator authe
         public Builder maxKeepalive(int seconds) { maxKeepalive = seconds; return this; }
         public Builder retainAvailable(boolean b) { retainAvailable = b; return this; }
         public Builder maxTopicAlias(int n) { maxTopicAlias = n; return this; }
+        /** Keeps durable state in this directory (created if missing); null keeps it in memory only. */
+        public Builder persistence(Path directory) { persistenceLocation = directory; return this; }
+        public Builder discardCorruptStore(boolean b) { discardCorruptStore = b; return this; }
 
         public BrokerOptions build() {
             return new BrokerOptions(listeners, authenticator, authorizer, messageSizeLimit, maxInflightMessages,
-                    maxQueuedMessages, maxQueuedBytes, maxKeepalive, retainAvailable, maxTopicAlias);
+                    maxQueuedMessages, maxQueuedBytes, maxKeepalive, retainAvailable, maxTopicAlias,
+                    persistenceLocation, discardCorruptStore);
         }
     }
 }

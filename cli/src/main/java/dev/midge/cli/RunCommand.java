@@ -58,6 +58,11 @@ public final class RunCommand implements Callable<Integer> {
                     + " the same as midge_enrollment_port in a conf")
     Integer enrollmentPort;
 
+    @Option(names = "--discard-corrupt-store",
+            description = "with persistence on, move a store that cannot be read aside and start empty"
+                    + " (without it, a corrupt store stops start-up)")
+    boolean discardCorruptStore;
+
     @Override
     public Integer call() {
         try {
@@ -91,7 +96,11 @@ public final class RunCommand implements Callable<Integer> {
             LOG.warn("Warning: {}", warning);
         }
         PidFile pidFile = writePidFile(config);
-        RunningBroker running = BrokerAssembly.start(config);
+        if (config.user() != null) {
+            LOG.warn("Warning: user {} is ignored: a JVM cannot drop privileges; start Midge as that user instead.",
+                    config.user());
+        }
+        RunningBroker running = BrokerAssembly.start(config, discardCorruptStore);
         if (pidFile != null) {
             running.closeWithBroker(pidFile);
         }

@@ -117,6 +117,12 @@ final class BrokerProcess implements AutoCloseable {
         return process.pid();
     }
 
+    /** SIGKILL: no shutdown hook runs, as in a crash. */
+    void crash() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(20, TimeUnit.SECONDS);
+    }
+
     int awaitExit(Duration timeout) throws InterruptedException {
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             throw new AssertionError("broker did not exit within " + timeout + "; output:\n" + output());

@@ -1,6 +1,7 @@
 package dev.midge.broker.engine;
 
 import dev.midge.broker.BrokerOptions;
+import dev.midge.broker.persist.DurableState;
 import dev.midge.broker.retained.RetainedStore;
 import dev.midge.broker.security.Authorizer;
 import dev.midge.broker.security.ClientIdentity;
@@ -14,6 +15,7 @@ import dev.midge.broker.subscription.SubscriptionTrie;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -33,17 +35,48 @@ public final class MqttEngine {
 
     private final BrokerOptions options;
     private final SubscriptionTrie trie = new SubscriptionTrie();
-    private final RetainedStore retained = new RetainedStore();
+    private final RetainedStore retained;
     private final SessionRegistry sessions = new SessionRegistry();
     private final PublishRouter router;
     private final WillScheduler wills;
     private final ScheduledExecutorService timer;
+    /** The on-disk store, or null when persistence is off (then nothing below touches a disk). */
+    private final DurableState durable;
 
     public MqttEngine(BrokerOptions options, ScheduledExecutorService timer) {
+        this(options, timer, null);
+    }
+
+    /** An engine whose retained messages and persistent sessions live in {@code durable} too. */
+    public MqttEngine(BrokerOptions options, ScheduledExecutorService timer, DurableState durable) {
         this.options = options;
         this.timer = timer;
+        this.durable = durable;
+        this.retained = durable == null ? new RetainedStore() : new RetainedStore(durable::retainedChanged);
         this.router = new PublishRouter(trie, retained, sessions, options.retainAvailable());
         this.wills = new WillScheduler(timer);
+        if (durable != null) {
+            new StateRestorer(this, durable, trie).restore(durable.takeSnapshot());
+        }
+    }
+
+    /**
+     * When a PUBACK/PUBREC may go out: null with persistence off (at once), else a future that
+     * completes once every change made so far (this message queued or retained) is on disk.
+     */
+    public CompletableFuture<Void> durability() {
+        return durable == null ? null : durable.barrier();
+    }
+
+    Session newSession(String clientId) {
+        return new Session(clientId, Limits.receiveMaximum(options), options.maxQueuedMessages(),
+                options.maxQueuedBytes());
+    }
+
+    /** Starts the expiry of a session that is not connected, as at a disconnect. */
+    void scheduleExpiry(Session session, long delaySeconds) {
+        int generation = session.generation();
+        timer.schedule(() -> expire(session, generation), delaySeconds, TimeUnit.SECONDS);
     }
 
     public BrokerOptions options() {
@@ -90,12 +123,14 @@ public final class MqttEngine {
                 if (existing != null) {
                     end(existing, afterwards);
                 }
-                session = new Session(clientId, Limits.receiveMaximum(options), options.maxQueuedMessages(),
-                        options.maxQueuedBytes());
+                session = newSession(clientId);
                 sessions.put(session);
                 present = false;
             }
             session.expiryInterval(expiryInterval);
+            if (durable != null) {
+                journal(session, expiryInterval);
+            }
             result = new Connected(session, present, old);
         }
         afterwards.forEach(Runnable::run);
@@ -127,9 +162,14 @@ public final class MqttEngine {
                 long expiry = session.expiryInterval();
                 if (expiry == 0) {
                     end(session, afterwards);
-                } else if (expiry != Session.NEVER_EXPIRES) {
-                    int generation = session.generation();
-                    timer.schedule(() -> expire(session, generation), expiry, TimeUnit.SECONDS);
+                } else {
+                    if (durable != null && session.isJournaled()) {
+                        // From now its expiry counts, also across a restart.
+                        durable.sessionChanged(session, System.currentTimeMillis());
+                    }
+                    if (expiry != Session.NEVER_EXPIRES) {
+                        scheduleExpiry(session, expiry);
+                    }
                 }
             }
         }
@@ -153,6 +193,10 @@ public final class MqttEngine {
      */
     private void end(Session session, List<Runnable> afterwards) {
         sessions.remove(session);
+        if (durable != null && session.isJournaled()) {
+            session.journal(null);
+            durable.sessionEnded(session.clientId());
+        }
         for (Subscription s : session.subscriptions()) {
             trie.unsubscribe(session.clientId(), s.filter());
         }
@@ -169,6 +213,9 @@ public final class MqttEngine {
     public boolean subscribe(Session session, Subscription subscription) {
         boolean isNew = trie.subscribe(subscription);
         session.addSubscription(subscription);
+        if (durable != null && session.isJournaled()) {
+            durable.sessionChanged(session, 0);
+        }
         return isNew;
     }
 
@@ -197,6 +244,9 @@ public final class MqttEngine {
     /** Returns whether the client had that subscription. */
     public boolean unsubscribe(Session session, String filterText) {
         Subscription s = session.removeSubscription(filterText);
+        if (s != null && durable != null && session.isJournaled()) {
+            durable.sessionChanged(session, 0);
+        }
         return s != null && trie.unsubscribe(session.clientId(), s.filter());
     }
 
@@ -212,7 +262,21 @@ public final class MqttEngine {
         }
     }
 
-    /** Forgets everything: for close(). Messages are plain byte arrays, so nothing to release. */
+    /**
+     * Only sessions that outlive their connection (expiry > 0) are kept on disk; one that no
+     * longer does (reconnected with expiry 0) is forgotten there at once.
+     */
+    private void journal(Session session, long expiryInterval) {
+        if (expiryInterval > 0) {
+            session.journal(durable);
+            durable.sessionChanged(session, 0);
+        } else if (session.isJournaled()) {
+            session.journal(null);
+            durable.sessionEnded(session.clientId());
+        }
+    }
+
+    /** Forgets everything in memory: for close(). The store keeps its copy. Messages are plain byte arrays, so nothing to release. */
     public synchronized void clear() {
         sessions.clear();
         retained.clear();

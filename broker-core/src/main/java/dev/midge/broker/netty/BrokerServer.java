@@ -3,6 +3,7 @@ package dev.midge.broker.netty;
 import dev.midge.broker.BrokerOptions;
 import dev.midge.broker.ListenerOptions;
 import dev.midge.broker.engine.MqttEngine;
+import dev.midge.broker.persist.DurableState;
 import dev.midge.broker.security.ClientIdentity;
 import dev.midge.broker.session.Session;
 import io.netty.bootstrap.ServerBootstrap;
@@ -47,8 +48,10 @@ public final class BrokerServer {
     private final ScheduledExecutorService timer;
     private final ChannelGroup allChannels = new DefaultChannelGroup("midge", GlobalEventExecutor.INSTANCE);
     private final List<Channel> serverChannels = new ArrayList<>();
+    private final DurableState durable;
 
-    private BrokerServer(BrokerOptions options) {
+    private BrokerServer(BrokerOptions options, DurableState durable) {
+        this.durable = durable;
         boolean epoll = Epoll.isAvailable();
         this.bossGroup = epoll ? new EpollEventLoopGroup(1, new DefaultThreadFactory("midge-accept"))
                 : new NioEventLoopGroup(1, new DefaultThreadFactory("midge-accept"));
@@ -56,11 +59,22 @@ public final class BrokerServer {
                 : new NioEventLoopGroup(0, new DefaultThreadFactory("midge-io"));
         this.authExecutor = Executors.newFixedThreadPool(2, new DefaultThreadFactory("midge-auth", true));
         this.timer = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("midge-timer", true));
-        this.engine = new MqttEngine(options, timer);
+        this.engine = new MqttEngine(options, timer, durable);
     }
 
     public static BrokerServer start(BrokerOptions options) throws InterruptedException {
-        BrokerServer server = new BrokerServer(options);
+        // Opened (and read whole) first: an unreadable store stops start-up before any thread exists.
+        DurableState durable = options.persistenceLocation() == null ? null
+                : DurableState.open(options.persistenceLocation(), options.discardCorruptStore());
+        BrokerServer server;
+        try {
+            server = new BrokerServer(options, durable);
+        } catch (RuntimeException e) {
+            if (durable != null) {
+                durable.close();
+            }
+            throw e;
+        }
         try {
             for (ListenerOptions listener : options.listeners()) {
                 server.bind(listener);
@@ -151,5 +165,8 @@ public final class BrokerServer {
         workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
         timer.shutdownNow();
         engine.clear();
+        if (durable != null) {
+            durable.close();
+        }
     }
 }

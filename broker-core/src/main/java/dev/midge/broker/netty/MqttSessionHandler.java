@@ -34,6 +34,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The MQTT engine's handler for a connected client: turns each packet after CONNECT into calls
@@ -50,6 +51,8 @@ final class MqttSessionHandler extends ChannelInboundHandlerAdapter {
     private final Session session;
     private final InboundPublish inbound;
     private Message will;
+    /** With persistence: the last acknowledgement waiting for the disk (event loop only), or null. */
+    private CompletableFuture<Void> pendingAck;
 
     MqttSessionHandler(MqttEngine engine, ClientConnection connection) {
         this.engine = engine;
@@ -130,14 +133,14 @@ final class MqttSessionHandler extends ChannelInboundHandlerAdapter {
             case 0 -> route(allowed, r.message());
             case 1 -> {
                 route(allowed, r.message());
-                ctx.writeAndFlush(pubReply(MqttMessageType.PUBACK, packetId, reason));
+                acknowledge(ctx, pubReply(MqttMessageType.PUBACK, packetId, reason));
             }
             default -> {
                 // Exactly once: route on first receipt, remember the id until PUBREL (§4.3.3 method B).
                 if (reason == 0 && session.receiveQos2(packetId)) {
                     route(allowed, r.message());
                 }
-                ctx.writeAndFlush(pubReply(MqttMessageType.PUBREC, packetId, reason));
+                acknowledge(ctx, pubReply(MqttMessageType.PUBREC, packetId, reason));
             }
         }
     }
@@ -146,6 +149,31 @@ final class MqttSessionHandler extends ChannelInboundHandlerAdapter {
         if (allowed) {
             engine.publish(message, connection.identity());
         }
+    }
+
+    /**
+     * Writes a PUBACK/PUBREC once what routing the message changed is on disk (at once with
+     * persistence off), and never before an earlier one of this connection (§4.6).
+     */
+    private void acknowledge(ChannelHandlerContext ctx, MqttMessage reply) {
+        CompletableFuture<Void> durable = engine.durability();
+        if (durable == null || (durable.isDone() && !durable.isCompletedExceptionally()
+                && (pendingAck == null || pendingAck.isDone()))) {
+            pendingAck = null;
+            ctx.writeAndFlush(reply);
+            return;
+        }
+        CompletableFuture<Void> after = pendingAck == null ? durable : CompletableFuture.allOf(pendingAck, durable);
+        pendingAck = after.whenCompleteAsync((ok, failure) -> {
+            if (failure == null) {
+                ctx.writeAndFlush(reply);
+            } else {
+                // Not on disk, so not acknowledged: the client will send it again.
+                connection.closeLogged = true;
+                LOG.warn("Client {} disconnected: its message could not be stored.", connection.describe());
+                ctx.close();
+            }
+        }, ctx.executor());
     }
 
     private void onPubRel(ChannelHandlerContext ctx, int packetId) {

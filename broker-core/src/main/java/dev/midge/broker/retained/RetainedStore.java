@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * The last retained message of each topic, in a trie by topic level so that a wildcard
@@ -22,10 +23,31 @@ public final class RetainedStore {
     }
 
     private final Node root = new Node();
+    private final Consumer<Message> journal;
     private int size;
+
+    public RetainedStore() {
+        this(null);
+    }
+
+    /**
+     * @param journal told of every put (an empty payload clears), under this store's lock so
+     *                the journal sees changes to a topic in the order they happened; null for none
+     */
+    public RetainedStore(Consumer<Message> journal) {
+        this.journal = journal;
+    }
 
     /** Stores the message, or clears the topic's retained message if the payload is empty. */
     public synchronized void put(Message message) {
+        restore(message);
+        if (journal != null) {
+            journal.accept(message);
+        }
+    }
+
+    /** Stores the message without telling the journal: for messages loaded from it. */
+    public synchronized void restore(Message message) {
         String[] levels = message.topic().split("/", -1);
         if (message.payload().length == 0) {
             remove(root, levels, 0);

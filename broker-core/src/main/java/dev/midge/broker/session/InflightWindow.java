@@ -17,10 +17,13 @@ final class InflightWindow {
         final int packetId;
         final Delivery delivery;
         boolean released;
+        /** The session's journal sequence number, or 0 when the session is not persistent. */
+        long sequence;
 
-        Entry(int packetId, Delivery delivery) {
+        Entry(int packetId, Delivery delivery, long sequence) {
             this.packetId = packetId;
             this.delivery = delivery;
+            this.sequence = sequence;
         }
     }
 
@@ -46,14 +49,26 @@ final class InflightWindow {
 
     /** Adds a message under a fresh packet identifier (1..65535, skipping those in use). */
     Entry add(Delivery delivery) {
+        return add(delivery, 0);
+    }
+
+    Entry add(Delivery delivery, long sequence) {
         int id = lastId;
         do {
             id = id == 65535 ? 1 : id + 1;
         } while (entries.containsKey(id));
         lastId = id;
-        Entry entry = new Entry(id, delivery);
+        Entry entry = new Entry(id, delivery, sequence);
         entries.put(id, entry);
         return entry;
+    }
+
+    /** Puts back a message that was in flight under {@code packetId} before a restart. */
+    void restore(int packetId, Delivery delivery, long sequence, boolean released) {
+        Entry entry = new Entry(packetId, delivery, sequence);
+        entry.released = released;
+        entries.put(packetId, entry);
+        lastId = packetId;
     }
 
     Entry get(int packetId) {

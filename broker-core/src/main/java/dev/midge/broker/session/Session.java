@@ -36,7 +36,7 @@ public final class Session {
     private final long maxQueuedBytes;
     private final Map<String, Subscription> subscriptions = new ConcurrentHashMap<>();
     private final InflightWindow inflight;
-    private final ArrayDeque<Delivery> queue = new ArrayDeque<>();
+    private final ArrayDeque<Queued> queue = new ArrayDeque<>();
     private final Set<Integer> inboundQos2 = new HashSet<>();
     private long queuedBytes;
     private boolean droppingLogged;
@@ -48,6 +48,12 @@ public final class Session {
     private volatile long expiryInterval;
     private boolean v5;
     private long maxPacketSize = Long.MAX_VALUE;
+    private SessionJournal journal;
+    private long nextSequence = 1;
+
+    /** A queued message and its journal sequence number (0 when the session is not persistent). */
+    private record Queued(long sequence, Delivery delivery) {
+    }
 
     public Session(String clientId, int maxInflight, int maxQueuedMessages, long maxQueuedBytes) {
         this.clientId = clientId;
@@ -105,6 +111,83 @@ public final class Session {
         return List.copyOf(subscriptions.values());
     }
 
+    // ---- durability ----
+
+    /**
+     * Starts (or, with null, stops) recording what this session owes its client. Messages it
+     * already holds are recorded now, so the journal holds all of them from here on.
+     */
+    public synchronized void journal(SessionJournal j) {
+        journal = j;
+        if (j == null) {
+            return;
+        }
+        for (InflightWindow.Entry e : inflight.inOrder()) {
+            if (e.sequence == 0) {
+                e.sequence = nextSequence++;
+                j.owed(clientId, e.sequence, e.packetId, e.released, e.delivery);
+            }
+        }
+        ArrayDeque<Queued> recorded = new ArrayDeque<>();
+        for (Queued q : queue) {
+            if (q.sequence() == 0) {
+                q = new Queued(nextSequence++, q.delivery());
+                j.owed(clientId, q.sequence(), 0, false, q.delivery());
+            }
+            recorded.addLast(q);
+        }
+        queue.clear();
+        queue.addAll(recorded);
+        for (int packetId : inboundQos2) {
+            j.qos2Received(clientId, packetId);
+        }
+    }
+
+    public synchronized boolean isJournaled() {
+        return journal != null;
+    }
+
+    /**
+     * Puts back, in sequence order, a message the session owed before a restart: in flight
+     * under its packet identifier (redelivered with DUP), or queued ({@code packetId} 0).
+     */
+    public synchronized void restore(long sequence, int packetId, boolean released, Delivery d) {
+        if (packetId != 0) {
+            inflight.restore(packetId, d, sequence, released);
+        } else {
+            queue.addLast(new Queued(sequence, d));
+            queuedBytes += d.message().payload().length;
+        }
+        nextSequence = Math.max(nextSequence, sequence + 1);
+    }
+
+    /** Puts back the packet identifier of an inbound QoS 2 message that was awaiting PUBREL. */
+    public synchronized void restoreInboundQos2(int packetId) {
+        inboundQos2.add(packetId);
+    }
+
+    /** Restores the identity that decides delivery while the restored session is offline. */
+    public synchronized void restoreIdentity(ClientIdentity who, Authorizer rules) {
+        identity = who;
+        authorizer = rules;
+    }
+
+    private long nextSequence() {
+        return journal == null ? 0 : nextSequence++;
+    }
+
+    private void owed(long sequence, int packetId, boolean released, Delivery d) {
+        if (journal != null && sequence != 0) {
+            journal.owed(clientId, sequence, packetId, released, d);
+        }
+    }
+
+    private void settled(long sequence) {
+        if (journal != null && sequence != 0) {
+            journal.settled(clientId, sequence);
+        }
+    }
+
     // ---- connection lifecycle ----
 
     /**
@@ -153,7 +236,8 @@ public final class Session {
                     : new Dispatch(connection, List.of(new Outbound.Publish(0, d, false)));
         }
         if (connection != null && !inflight.isFull() && queue.isEmpty()) {
-            InflightWindow.Entry e = inflight.add(d);
+            InflightWindow.Entry e = inflight.add(d, nextSequence());
+            owed(e.sequence, e.packetId, false, d);
             return new Dispatch(connection, List.of(new Outbound.Publish(e.packetId, d, false)));
         }
         enqueue(d);
@@ -163,26 +247,32 @@ public final class Session {
     private void enqueue(Delivery d) {
         while (!queue.isEmpty() && ((maxQueuedMessages > 0 && queue.size() >= maxQueuedMessages)
                 || (maxQueuedBytes > 0 && queuedBytes + d.message().payload().length > maxQueuedBytes))) {
-            Delivery dropped = queue.removeFirst();
-            queuedBytes -= dropped.message().payload().length;
+            Queued dropped = queue.removeFirst();
+            queuedBytes -= dropped.delivery().message().payload().length;
+            settled(dropped.sequence());
             if (!droppingLogged) {
                 droppingLogged = true;
                 LOG.warn("Outgoing messages are being dropped for client {}: its queue is full, the oldest go first.",
                         clientId);
             }
         }
-        queue.addLast(d);
+        Queued q = new Queued(nextSequence(), d);
+        queue.addLast(q);
         queuedBytes += d.message().payload().length;
+        owed(q.sequence(), 0, false, d);
     }
 
     private void drainQueue(List<Outbound> out, long now) {
         while (connection != null && !inflight.isFull() && !queue.isEmpty()) {
-            Delivery d = queue.removeFirst();
+            Queued q = queue.removeFirst();
+            Delivery d = q.delivery();
             queuedBytes -= d.message().payload().length;
             if (d.message().isExpired(now) || PublishSize.of(d, v5) > maxPacketSize) {
+                settled(q.sequence());
                 continue;
             }
-            InflightWindow.Entry e = inflight.add(d);
+            InflightWindow.Entry e = inflight.add(d, q.sequence());
+            owed(e.sequence, e.packetId, false, d);
             out.add(new Outbound.Publish(e.packetId, d, false));
         }
         if (queue.isEmpty()) {
@@ -195,6 +285,7 @@ public final class Session {
         InflightWindow.Entry e = inflight.get(packetId);
         if (e != null && e.delivery.qos() == 1) {
             inflight.remove(packetId);
+            settled(e.sequence);
         }
         return refill();
     }
@@ -205,10 +296,12 @@ public final class Session {
         if (e != null && !accepted) {
             // v5: a PUBREC reason code >= 0x80 ends the flow (§4.3.3).
             inflight.remove(packetId);
+            settled(e.sequence);
             return refill();
         }
-        if (e != null) {
+        if (e != null && !e.released) {
             e.released = true;
+            owed(e.sequence, e.packetId, true, e.delivery);
         }
         return new Dispatch(connection, List.of(new Outbound.PubRel(packetId)));
     }
@@ -218,6 +311,7 @@ public final class Session {
         InflightWindow.Entry e = inflight.get(packetId);
         if (e != null && e.released) {
             inflight.remove(packetId);
+            settled(e.sequence);
         }
         return refill();
     }
@@ -240,7 +334,11 @@ public final class Session {
 
     /** Records an inbound QoS 2 packet id; false if it is a duplicate to acknowledge but not route. */
     public synchronized boolean receiveQos2(int packetId) {
-        return inboundQos2.add(packetId);
+        boolean first = inboundQos2.add(packetId);
+        if (first && journal != null) {
+            journal.qos2Received(clientId, packetId);
+        }
+        return first;
     }
 
     /**
@@ -253,7 +351,11 @@ public final class Session {
 
     /** PUBREL: forgets the packet id; returns whether it was known. */
     public synchronized boolean releaseQos2(int packetId) {
-        return inboundQos2.remove(packetId);
+        boolean known = inboundQos2.remove(packetId);
+        if (known && journal != null) {
+            journal.qos2Released(clientId, packetId);
+        }
+        return known;
     }
 
     public synchronized int pendingInboundQos2() {

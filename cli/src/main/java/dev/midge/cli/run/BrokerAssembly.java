@@ -3,6 +3,7 @@ package dev.midge.cli.run;
 import dev.midge.broker.BrokerOptions;
 import dev.midge.broker.ListenerOptions;
 import dev.midge.broker.MidgeBroker;
+import dev.midge.broker.persist.StoreException;
 import dev.midge.broker.reload.FileWatcher;
 import dev.midge.broker.security.ListenerSecurity;
 import dev.midge.conf.BrokerConfig;
@@ -12,6 +13,7 @@ import dev.midge.tls.TlsListenerSecurity;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -32,6 +34,15 @@ public final class BrokerAssembly {
     }
 
     public static RunningBroker start(BrokerConfig config) throws StartupException, InterruptedException {
+        return start(config, false);
+    }
+
+    /**
+     * @param discardCorruptStore with persistence on, move a store that cannot be read aside and
+     *                            start empty, instead of refusing to start
+     */
+    public static RunningBroker start(BrokerConfig config, boolean discardCorruptStore)
+            throws StartupException, InterruptedException {
         Deque<AutoCloseable> resources = new ArrayDeque<>();
         FileWatcher watcher = FileWatcher.start();
         resources.push(watcher);
@@ -47,7 +58,15 @@ public final class BrokerAssembly {
                     .maxKeepalive(config.maxKeepalive())
                     .retainAvailable(config.retainAvailable())
                     .authenticator(security.authenticator(config.security()))
-                    .authorizer(security.authorizer(config.security()));
+                    .authorizer(security.authorizer(config.security()))
+                    .discardCorruptStore(discardCorruptStore);
+            if (config.persistence()) {
+                // mosquitto's default persistence_location is the working directory.
+                Path location = config.persistenceLocation() != null ? config.persistenceLocation() : Path.of(".");
+                options.persistence(location);
+                LOG.info("Persistence on: every acknowledged message is on disk in {} before its PUBACK/PUBREC.",
+                        location.toAbsolutePath().normalize().resolve("midge.mv.db"));
+            }
             if (config.localOnly() && config.listeners().isEmpty()) {
                 LOG.info("Starting in local only mode. Connections will only be possible from clients running on this machine.");
                 LOG.info("Create a configuration file which defines a listener to allow remote access.");
@@ -119,6 +138,8 @@ public final class BrokerAssembly {
             return MidgeBroker.start(options);
         } catch (InterruptedException e) {
             throw e;
+        } catch (StoreException e) {
+            throw new StartupException("Error: " + e.getMessage(), 3);
         } catch (Exception e) {
             // Netty rethrows a bind failure undeclared; it is the user's to fix, not a bug.
             for (Throwable cause = e; cause != null; cause = cause.getCause()) {

@@ -1,0 +1,76 @@
+package dev.midge.broker.engine;
+
+import dev.midge.broker.persist.DurableState;
+import dev.midge.broker.security.ClientIdentity;
+import dev.midge.broker.session.Session;
+import dev.midge.broker.subscription.Subscription;
+import dev.midge.broker.subscription.SubscriptionTrie;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Puts what the store held back into a new engine at start-up: retained messages, and the
+ * persistent sessions with their subscriptions and the messages they owe (in flight ones are
+ * redelivered with DUP on reconnect, queued ones follow in order). Sessions whose expiry ran
+ * out while the broker was down are dropped, from memory and store; so are expired messages.
+ */
+final class StateRestorer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StateRestorer.class);
+
+    private final MqttEngine engine;
+    private final DurableState durable;
+    private final SubscriptionTrie trie;
+
+    StateRestorer(MqttEngine engine, DurableState durable, SubscriptionTrie trie) {
+        this.engine = engine;
+        this.durable = durable;
+        this.trie = trie;
+    }
+
+    void restore(DurableState.Snapshot snapshot) {
+        snapshot.retained().forEach(engine.retained()::restore);
+        long nowMillis = System.currentTimeMillis();
+        long nowNanos = System.nanoTime();
+        int restored = 0;
+        int owed = 0;
+        for (DurableState.RestoredSession s : snapshot.sessions()) {
+            // A session that was connected at the crash starts its expiry now.
+            long since = s.disconnectedAtMillis() == 0 ? nowMillis : s.disconnectedAtMillis();
+            long leftSeconds = s.expiryInterval() - Math.max(0, (nowMillis - since) / 1000);
+            if (s.expiryInterval() != Session.NEVER_EXPIRES && leftSeconds <= 0) {
+                durable.sessionEnded(s.clientId());
+                continue;
+            }
+            Session session = engine.newSession(s.clientId());
+            session.expiryInterval(s.expiryInterval());
+            // Offline, delivery is decided as for a client of the broker-wide authoriser.
+            session.restoreIdentity(new ClientIdentity(s.clientId(), s.username(), null, 0, null),
+                    engine.options().authorizer());
+            for (Subscription sub : s.subscriptions()) {
+                trie.subscribe(sub);
+                session.addSubscription(sub);
+            }
+            for (DurableState.OwedMessage m : s.owed()) {
+                if (m.delivery().message().isExpired(nowNanos)) {
+                    durable.settled(s.clientId(), m.sequence());
+                } else {
+                    session.restore(m.sequence(), m.packetId(), m.released(), m.delivery());
+                    owed++;
+                }
+            }
+            s.inboundQos2().forEach(session::restoreInboundQos2);
+            session.journal(durable);
+            if (s.disconnectedAtMillis() == 0) {
+                durable.sessionChanged(session, since);
+            }
+            engine.sessions().put(session);
+            if (s.expiryInterval() != Session.NEVER_EXPIRES) {
+                engine.scheduleExpiry(session, leftSeconds);
+            }
+            restored++;
+        }
+        LOG.info("Persistent store {}: restored {} retained messages and {} sessions owing {} messages.",
+                durable.file(), snapshot.retained().size(), restored, owed);
+    }
+}

@@ -1,0 +1,223 @@
+package dev.midge.broker.persist;
+
+import dev.midge.broker.engine.Message;
+import dev.midge.broker.session.Delivery;
+import dev.midge.broker.session.Session;
+import dev.midge.broker.session.SessionJournal;
+import org.h2.mvstore.MVMap;
+import org.h2.mvstore.MVStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * What the broker keeps on disk (H2 MVStore, one file): retained messages by topic,
+ * persistent sessions (expiry, subscriptions) by client id, and the QoS 1/2 messages each
+ * owes its client (queued or in flight) by client id and sequence. Every change is queued to
+ * the {@link GroupCommit} writer; {@link #barrier()} says when what was queued so far is on
+ * disk, which is when a PUBACK or PUBREC may go out.
+ */
+public final class DurableState implements SessionJournal, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DurableState.class);
+
+    /** What the store held at start-up. */
+    public record Snapshot(List<Message> retained, List<RestoredSession> sessions) {
+    }
+
+    /** A persistent session as stored, with the messages it owes in sequence order. */
+    public record RestoredSession(String clientId, long expiryInterval, long disconnectedAtMillis,
+                                  String username, List<dev.midge.broker.subscription.Subscription> subscriptions,
+                                  List<OwedMessage> owed, List<Integer> inboundQos2) {
+    }
+
+    /** A message a session owes: in flight under packetId (0: queued), released after PUBREC. */
+    public record OwedMessage(long sequence, int packetId, boolean released, Delivery delivery) {
+    }
+
+    private final MVStore store;
+    private final MVMap<String, byte[]> retained;
+    private final MVMap<String, byte[]> sessions;
+    private final MVMap<String, byte[]> owed;
+    private final MVMap<String, byte[]> inbound;
+    private final GroupCommit writer;
+    private final Path file;
+    private Snapshot snapshot;
+
+    private DurableState(MVStore store, Path file) {
+        this.store = store;
+        this.file = file;
+        this.retained = StoreFile.map(store, "retained");
+        this.sessions = StoreFile.map(store, "sessions");
+        this.owed = StoreFile.map(store, "owed");
+        this.inbound = StoreFile.map(store, "inboundQos2");
+        this.snapshot = load();
+        this.writer = new GroupCommit(store, file.toString());
+    }
+
+    /**
+     * Opens (or creates) the store in {@code directory} and reads it whole.
+     *
+     * @throws StoreException if it is unreadable and {@code discardCorrupt} is false, or locked
+     */
+    public static DurableState open(Path directory, boolean discardCorrupt) {
+        return StoreFile.open(directory, discardCorrupt,
+                store -> new DurableState(store, directory.resolve(StoreFile.NAME)));
+    }
+
+    /** The store's file, for log lines. */
+    public Path file() {
+        return file;
+    }
+
+    /** The state read at start-up; handed out once, so it can be garbage collected after restore. */
+    public synchronized Snapshot takeSnapshot() {
+        Snapshot s = snapshot;
+        snapshot = null;
+        return s;
+    }
+
+    private Snapshot load() {
+        List<Message> messages = new ArrayList<>();
+        long now = System.nanoTime();
+        for (Map.Entry<String, byte[]> e : retained.entrySet()) {
+            Message m = StoredForm.message(e.getValue());
+            if (!m.isExpired(now)) {
+                messages.add(m);
+            }
+        }
+        List<RestoredSession> restored = new ArrayList<>();
+        for (Map.Entry<String, byte[]> e : sessions.entrySet()) {
+            String clientId = e.getKey();
+            StoredForm.SessionState s = StoredForm.session(clientId, e.getValue());
+            restored.add(new RestoredSession(clientId, s.expiryInterval(), s.disconnectedAtMillis(), s.username(),
+                    s.subscriptions(), owedBy(clientId), inboundOf(clientId)));
+        }
+        return new Snapshot(messages, restored);
+    }
+
+    private List<OwedMessage> owedBy(String clientId) {
+        List<OwedMessage> result = new ArrayList<>();
+        for (String k : keysOf(owed, clientId)) {
+            StoredForm.Owed o = StoredForm.owed(owed.get(k));
+            result.add(new OwedMessage(ClientKey.number(k), o.packetId(), o.released(), o.delivery()));
+        }
+        return result;
+    }
+
+    private List<Integer> inboundOf(String clientId) {
+        List<Integer> result = new ArrayList<>();
+        for (String k : keysOf(inbound, clientId)) {
+            result.add((int) ClientKey.number(k));
+        }
+        return result;
+    }
+
+    private static List<String> keysOf(MVMap<String, byte[]> map, String clientId) {
+        List<String> keys = new ArrayList<>();
+        String to = ClientKey.upperBound(clientId);
+        for (String k = map.ceilingKey(ClientKey.lowerBound(clientId)); k != null && k.compareTo(to) < 0;
+             k = map.higherKey(k)) {
+            keys.add(k);
+        }
+        return keys;
+    }
+
+    // ---- changes, queued to the writer thread (encoded here, on the caller's thread) ----
+
+    /** A retained message was stored or (empty payload) cleared. */
+    public void retainedChanged(Message m) {
+        String topic = m.topic();
+        if (m.payload().length == 0) {
+            writer.submit(() -> retained.remove(topic));
+        } else {
+            byte[] bytes = StoredForm.message(m);
+            writer.submit(() -> retained.put(topic, bytes));
+        }
+    }
+
+    /** Records a persistent session's expiry and subscriptions; disconnectedAtMillis 0 while connected. */
+    public void sessionChanged(Session session, long disconnectedAtMillis) {
+        String clientId = session.clientId();
+        String username = session.identity() == null ? null : session.identity().username();
+        byte[] bytes = StoredForm.session(new StoredForm.SessionState(session.expiryInterval(), disconnectedAtMillis,
+                username, List.copyOf(session.subscriptions())));
+        writer.submit(() -> sessions.put(clientId, bytes));
+    }
+
+    /** Forgets a session and every message it owed. */
+    public void sessionEnded(String clientId) {
+        writer.submit(() -> {
+            sessions.remove(clientId);
+            keysOf(owed, clientId).forEach(owed::remove);
+            keysOf(inbound, clientId).forEach(inbound::remove);
+        });
+    }
+
+    @Override
+    public void owed(String clientId, long sequence, int packetId, boolean released, Delivery delivery) {
+        String key = ClientKey.of(clientId, sequence);
+        byte[] bytes = StoredForm.owed(packetId, released, delivery);
+        writer.submit(() -> owed.put(key, bytes));
+    }
+
+    @Override
+    public void settled(String clientId, long sequence) {
+        String key = ClientKey.of(clientId, sequence);
+        writer.submit(() -> owed.remove(key));
+    }
+
+    @Override
+    public void qos2Received(String clientId, int packetId) {
+        String key = ClientKey.of(clientId, packetId);
+        writer.submit(() -> inbound.put(key, new byte[0]));
+    }
+
+    @Override
+    public void qos2Released(String clientId, int packetId) {
+        String key = ClientKey.of(clientId, packetId);
+        writer.submit(() -> inbound.remove(key));
+    }
+
+    /** Completes once every change queued so far is committed and synced to disk. */
+    public CompletableFuture<Void> barrier() {
+        return writer.barrier();
+    }
+
+    /** Writes what is queued and closes the file. */
+    @Override
+    public void close() {
+        writer.close();
+        try {
+            store.close();
+        } catch (RuntimeException e) {
+            // Every acknowledged change was synced before its acknowledgement; nothing is lost here.
+            LOG.warn("{}: cannot close the persistent store cleanly: {}", file, e.getMessage());
+            store.closeImmediately();
+        }
+    }
+
+    /** Keys by client: client id, NUL (never in an MQTT string), a number in fixed-width hex, so they sort. */
+    private static final class ClientKey {
+        static String of(String clientId, long sequence) {
+            return clientId + '\u0000' + String.format("%016x", sequence);
+        }
+
+        static String lowerBound(String clientId) {
+            return clientId + '\u0000';
+        }
+
+        static String upperBound(String clientId) {
+            return clientId + '\u0001';
+        }
+
+        static long number(String key) {
+            return Long.parseUnsignedLong(key.substring(key.lastIndexOf('\u0000') + 1), 16);
+        }
+    }
+}
