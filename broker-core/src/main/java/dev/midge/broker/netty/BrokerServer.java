@@ -107,9 +107,11 @@ public final class BrokerServer {
             throw new IllegalStateException(message, bind);
         }
         serverChannels.add(future.channel());
-        LOG.info("Opening {} listen socket on port {}.",
-                listener.protocol() == ListenerOptions.Protocol.WEBSOCKETS ? "websockets" : "ipv4/ipv6",
-                ((InetSocketAddress) future.channel().localAddress()).getPort());
+        InetSocketAddress bound = (InetSocketAddress) future.channel().localAddress();
+        LOG.info("Opening {} listen socket on {}:{}{}.", socketFamily(bound),
+                bound.getAddress().isAnyLocalAddress() ? "*" : bound.getHostString(), bound.getPort(),
+                (listener.protocol() == ListenerOptions.Protocol.WEBSOCKETS ? " (websockets" : " (mqtt")
+                        + (listener.security() != null ? ", TLS)" : ")"));
     }
 
     public MqttEngine engine() {
@@ -168,5 +170,13 @@ public final class BrokerServer {
         if (durable != null) {
             durable.close();
         }
+    }
+
+    /** mosquitto's words: a wildcard bind serves both families on a dual-stack socket. */
+    private static String socketFamily(InetSocketAddress bound) {
+        if (bound.getAddress().isAnyLocalAddress()) {
+            return "ipv4/ipv6";
+        }
+        return bound.getAddress() instanceof java.net.Inet6Address ? "ipv6" : "ipv4";
     }
 }
