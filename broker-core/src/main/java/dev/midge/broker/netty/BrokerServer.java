@@ -109,7 +109,7 @@ public final class BrokerServer {
         serverChannels.add(future.channel());
         InetSocketAddress bound = (InetSocketAddress) future.channel().localAddress();
         LOG.info("Opening {} listen socket on {}:{}{}.", socketFamily(bound),
-                bound.getAddress().isAnyLocalAddress() ? "*" : bound.getHostString(), bound.getPort(),
+                bound.getAddress().isAnyLocalAddress() ? "*" : io.netty.util.NetUtil.toAddressString(bound.getAddress()), bound.getPort(),
                 (listener.protocol() == ListenerOptions.Protocol.WEBSOCKETS ? " (websockets" : " (mqtt")
                         + (listener.security() != null ? ", TLS)" : ")"));
     }
