@@ -1,0 +1,68 @@
+package dev.midge.bench.sidebyside;
+
+import javax.net.ssl.SSLSocketFactory;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * N client threads, each looping: TCP connect, full mutual-TLS handshake, CONNECT/CONNACK,
+ * DISCONNECT, close. Counts completed loops during the measured window after a warm-up.
+ */
+final class HandshakeLoad {
+
+    record Result(double perSecond, long failures, String negotiated) {
+    }
+
+    private HandshakeLoad() {
+    }
+
+    static Result run(SSLSocketFactory factory, int port, int threads, Duration warmup, Duration measure)
+            throws InterruptedException {
+        String negotiated;
+        try (TlsMqttConnection probe = TlsMqttConnection.open(factory, port, "hs-probe")) {
+            negotiated = probe.protocolAndCipher();
+        } catch (Exception e) {
+            throw new IllegalStateException("a single mTLS CONNECT to port " + port + " fails: " + e, e);
+        }
+        AtomicBoolean counting = new AtomicBoolean();
+        AtomicBoolean running = new AtomicBoolean(true);
+        AtomicLong done = new AtomicLong();
+        AtomicLong failed = new AtomicLong();
+        List<Thread> workers = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            String prefix = "hs-" + t + "-";
+            Thread worker = new Thread(() -> {
+                long n = 0;
+                while (running.get()) {
+                    try (TlsMqttConnection c = TlsMqttConnection.open(factory, port, prefix + (n++))) {
+                        if (counting.get()) {
+                            done.incrementAndGet();
+                        }
+                    } catch (Exception e) {
+                        if (counting.get()) {
+                            failed.incrementAndGet();
+                        }
+                    }
+                }
+            }, "handshake-" + t);
+            worker.start();
+            workers.add(worker);
+        }
+        Thread.sleep(warmup.toMillis()); // the warm-up is a duration, not a synchronisation
+        long before = done.get();
+        long start = System.nanoTime();
+        counting.set(true);
+        Thread.sleep(measure.toMillis());
+        long count = done.get() - before;
+        double seconds = (System.nanoTime() - start) / 1e9;
+        counting.set(false);
+        running.set(false);
+        for (Thread worker : workers) {
+            worker.join();
+        }
+        return new Result(count / seconds, failed.get(), negotiated);
+    }
+}

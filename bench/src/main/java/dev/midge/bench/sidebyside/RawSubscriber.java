@@ -1,0 +1,149 @@
+package dev.midge.bench.sidebyside;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * A subscriber that only counts PUBLISH packets (and PUBACKs QoS 1 ones), reading the socket
+ * on its own thread. A full client library does far more work per message and, on a small
+ * machine, becomes the bottleneck of a throughput run instead of the broker.
+ */
+final class RawSubscriber implements AutoCloseable {
+
+    private final Socket socket;
+    private final Thread reader;
+
+    private RawSubscriber(Socket socket, LongAdder delivered) {
+        this.socket = socket;
+        this.reader = new Thread(() -> read(delivered), "raw-subscriber");
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    static RawSubscriber subscribe(int port, String clientId, String filter, int qos, LongAdder delivered)
+            throws IOException {
+        Socket socket = new Socket();
+        try {
+            socket.setTcpNoDelay(true);
+            socket.setReceiveBufferSize(1 << 20);
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 10_000);
+            socket.setSoTimeout(30_000);
+            OutputStream out = socket.getOutputStream();
+            DataInputStream in = new DataInputStream(socket.getInputStream());
+            out.write(MqttFrames.connect(clientId));
+            out.flush();
+            byte[] connack = new byte[4];
+            in.readFully(connack);
+            if (connack[0] != 0x20 || connack[3] != 0) {
+                throw new IOException("CONNACK refused: " + connack[3]);
+            }
+            out.write(MqttFrames.subscribe(filter, qos));
+            out.flush();
+            byte[] suback = new byte[5];
+            in.readFully(suback);
+            if ((suback[0] & 0xF0) != 0x90 || (suback[4] & 0x80) != 0) {
+                throw new IOException("SUBSCRIBE to " + filter + " refused");
+            }
+            socket.setSoTimeout(0);
+            return new RawSubscriber(socket, delivered);
+        } catch (IOException | RuntimeException e) {
+            socket.close();
+            throw e;
+        }
+    }
+
+    private void read(LongAdder delivered) {
+        try {
+            InputStream in = new BufferedInputStream(socket.getInputStream(), 1 << 16);
+            OutputStream out = new BufferedOutputStream(socket.getOutputStream(), 1 << 14);
+            byte[] header = new byte[4];
+            while (true) {
+                int first = in.read();
+                if (first < 0) {
+                    return;
+                }
+                int length = remainingLength(in);
+                if ((first & 0xF0) == 0x30) {
+                    delivered.increment();
+                    int qos = (first >> 1) & 3;
+                    if (qos > 0) {
+                        readFully(in, header, 2);
+                        int topicLength = ((header[0] & 0xFF) << 8) | (header[1] & 0xFF);
+                        skip(in, topicLength);
+                        readFully(in, header, 2);
+                        out.write(qos == 1 ? 0x40 : 0x50);
+                        out.write(2);
+                        out.write(header, 0, 2);
+                        skip(in, length - 4 - topicLength);
+                    } else {
+                        skip(in, length);
+                    }
+                } else {
+                    skip(in, length);
+                }
+                if (in.available() == 0) {
+                    out.flush(); // batch PUBACKs while more input is waiting
+                }
+            }
+        } catch (IOException closed) {
+            // The run is over (or the broker went away): stop counting.
+        }
+    }
+
+    private static int remainingLength(InputStream in) throws IOException {
+        int value = 0;
+        for (int shift = 0; shift < 28; shift += 7) {
+            int b = in.read();
+            if (b < 0) {
+                throw new EOFException();
+            }
+            value |= (b & 0x7F) << shift;
+            if ((b & 0x80) == 0) {
+                return value;
+            }
+        }
+        throw new IOException("malformed remaining length");
+    }
+
+    private static void readFully(InputStream in, byte[] buffer, int n) throws IOException {
+        int read = 0;
+        while (read < n) {
+            int r = in.read(buffer, read, n - read);
+            if (r < 0) {
+                throw new EOFException();
+            }
+            read += r;
+        }
+    }
+
+    private static void skip(InputStream in, long n) throws IOException {
+        while (n > 0) {
+            long s = in.skip(n);
+            if (s <= 0) {
+                if (in.read() < 0) {
+                    throw new EOFException();
+                }
+                s = 1;
+            }
+            n -= s;
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            socket.close();
+            reader.join(5_000);
+        } catch (IOException | InterruptedException ignored) {
+            // Closing is best effort at the end of a run.
+        }
+    }
+}

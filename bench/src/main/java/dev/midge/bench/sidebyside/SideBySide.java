@@ -1,0 +1,217 @@
+package dev.midge.bench.sidebyside;
+
+import dev.midge.bench.sidebyside.Brokers.Kind;
+import dev.midge.bench.sidebyside.Brokers.Listener;
+
+import javax.net.ssl.SSLSocketFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Midge and mosquitto side by side, in one run, on 127.0.0.1, each as a child process:
+ *
+ * <pre>
+ * java -cp bench/target/benchmarks.jar dev.midge.bench.sidebyside.SideBySide \
+ *     handshakes|fanin|fanout|latency|idle|all [--seconds N] [--warmup N] [--tls-warmup N] [--threads N]
+ *     [--rate N] [--idle 1000,5000] [--midge-jar cli/target/broker.jar] [--midge-java PATH] [--midge-jvm '-Xmx256m']
+ *     [--mosquitto /usr/sbin/mosquitto] [--only midge|mosquitto]
+ * </pre>
+ */
+public final class SideBySide {
+
+    private static final List<String> SCENARIOS = List.of("handshakes", "fanin", "fanout", "latency", "idle");
+
+    private final Duration warmup;
+    private final Duration measure;
+    /** TLS code needs far more iterations than a few seconds of handshakes give to be compiled. */
+    private final Duration tlsWarmup;
+    private final int threads;
+    private final int rate;
+    private final int[] idleSteps;
+    private final Brokers brokers;
+    private final BenchPki pki;
+    private final SSLSocketFactory tls;
+    private final ResultTable table = new ResultTable();
+    /** For debugging one side: --only midge|mosquitto (the table then shows n/a for the other). */
+    private final Kind only;
+
+    private SideBySide(Map<String, String> options, Path workDir) {
+        this.measure = Duration.ofSeconds(Long.parseLong(options.getOrDefault("seconds", "5")));
+        this.warmup = Duration.ofSeconds(Long.parseLong(options.getOrDefault("warmup", "3")));
+        this.tlsWarmup = Duration.ofSeconds(Long.parseLong(options.getOrDefault("tls-warmup", "10")));
+        this.threads = Integer.parseInt(options.getOrDefault("threads", "8"));
+        this.rate = Integer.parseInt(options.getOrDefault("rate", "2000"));
+        String[] steps = options.getOrDefault("idle", "1000,5000").split(",");
+        this.idleSteps = new int[steps.length];
+        for (int i = 0; i < steps.length; i++) {
+            idleSteps[i] = Integer.parseInt(steps[i].trim());
+        }
+        String jar = options.get("midge-jar");
+        this.brokers = new Brokers(workDir, jar == null ? null : Path.of(jar).toAbsolutePath(),
+                options.getOrDefault("mosquitto", "/usr/sbin/mosquitto"), options.get("midge-java"),
+                options.containsKey("midge-jvm") ? List.of(options.get("midge-jvm").trim().split("\\s+")) : List.of());
+        this.pki = new BenchPki(workDir.resolve("pki"));
+        this.tls = pki.clientContext().getSocketFactory();
+        this.only = options.containsKey("only") ? Kind.valueOf(options.get("only").toUpperCase(java.util.Locale.ROOT)) : null;
+    }
+
+    public static void main(String[] args) throws Exception {
+        List<String> scenarios = new ArrayList<>();
+        Map<String, String> options = new java.util.HashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].startsWith("--")) {
+                if (i + 1 >= args.length) {
+                    usage("option " + args[i] + " needs a value");
+                }
+                options.put(args[i].substring(2), args[++i]);
+            } else if (args[i].equals("all")) {
+                scenarios.addAll(SCENARIOS);
+            } else if (SCENARIOS.contains(args[i])) {
+                scenarios.add(args[i]);
+            } else {
+                usage("unknown scenario '" + args[i] + "'");
+            }
+        }
+        if (scenarios.isEmpty()) {
+            usage("name a scenario");
+        }
+        Path workDir = Files.createTempDirectory("midge-bench-");
+        SideBySide bench = new SideBySide(options, workDir);
+        System.out.printf("Side by side, %s, warm-up %ds (handshakes %ds), measure %ds, %d client threads;"
+                        + " Midge runs as: %s; work dir %s%n", Instant.now(), bench.warmup.toSeconds(),
+                bench.tlsWarmup.toSeconds(), bench.measure.toSeconds(), bench.threads, bench.brokers.midgeLaunch(), workDir);
+        for (String scenario : scenarios) {
+            switch (scenario) {
+                case "handshakes" -> bench.handshakes();
+                case "fanin" -> bench.fanIn();
+                case "fanout" -> bench.fanOut();
+                case "latency" -> bench.latency();
+                case "idle" -> bench.idle();
+                default -> throw new AssertionError(scenario);
+            }
+        }
+        bench.table.print(System.out);
+        System.exit(0); // the HiveMQ client's shared event loop would otherwise linger
+    }
+
+    private static void usage(String problem) {
+        System.err.println(problem + "\nusage: SideBySide handshakes|fanin|fanout|latency|idle|all [--seconds N]"
+                + " [--warmup N] [--tls-warmup N] [--threads N] [--rate N] [--idle 1000,5000] [--midge-jar PATH] [--midge-java PATH] [--midge-jvm 'OPTS']"
+                + " [--mosquitto PATH] [--only midge|mosquitto]");
+        System.exit(2);
+    }
+
+    /** What one scenario measures against one running broker. */
+    @FunctionalInterface
+    private interface Measurement<T> {
+        T measure(BrokerProcess broker) throws Exception;
+    }
+
+    /** Runs the measurement against mosquitto, then against Midge, each in a fresh process. */
+    private <T> Map<Kind, T> bothBrokers(Listener listener, Measurement<T> measurement) throws Exception {
+        Map<Kind, T> results = new EnumMap<>(Kind.class);
+        for (Kind kind : only == null ? new Kind[]{Kind.MOSQUITTO, Kind.MIDGE} : new Kind[]{only}) {
+            try (BrokerProcess broker = brokers.start(kind, listener)) {
+                T result = measurement.measure(broker);
+                System.out.println("    " + kind.label + ": " + result);
+                results.put(kind, result);
+            }
+        }
+        if (only != null) {
+            // Debugging one side: the table shows it in both columns.
+            results.put(only == Kind.MIDGE ? Kind.MOSQUITTO : Kind.MIDGE, results.get(only));
+        }
+        return results;
+    }
+
+    private void handshakes() throws Exception {
+        for (BenchPki.ServerKey key : BenchPki.ServerKey.values()) {
+            var r = bothBrokers(Listener.mutualTls(pki, key),
+                    b -> HandshakeLoad.run(tls, b.port(), threads, tlsWarmup, measure));
+            HandshakeLoad.Result midge = r.get(Kind.MIDGE);
+            HandshakeLoad.Result mosquitto = r.get(Kind.MOSQUITTO);
+            table.add("handshakes", "mTLS connect+CONNECT/CONNACK+close, " + key.label + " server key, "
+                            + threads + " client threads", "handshakes/s", true,
+                    midge.perSecond(), mosquitto.perSecond(),
+                    "Midge " + midge.negotiated() + "; mosquitto " + mosquitto.negotiated()
+                            + failures(midge.failures(), mosquitto.failures()));
+        }
+    }
+
+    private void fanIn() throws Exception {
+        int publishers = 8;
+        for (int qos : new int[]{0, 1}) {
+            for (int size : new int[]{64, 4096}) {
+                var r = bothBrokers(Listener.plain(),
+                        b -> PubSubThroughput.run(b.port(), publishers, 1, qos, size, warmup, measure));
+                table.add("fan-in", publishers + " publishers -> 1 subscriber, QoS " + qos + ", " + size + " B",
+                        "msgs delivered/s", true, r.get(Kind.MIDGE).deliveredPerSecond(),
+                        r.get(Kind.MOSQUITTO).deliveredPerSecond(), published(r));
+            }
+        }
+    }
+
+    private void fanOut() throws Exception {
+        int subscribers = 50;
+        for (int qos : new int[]{0, 1}) {
+            var r = bothBrokers(Listener.plain(),
+                    b -> PubSubThroughput.run(b.port(), 1, subscribers, qos, 64, warmup, measure));
+            table.add("fan-out", "1 publisher -> " + subscribers + " subscribers, QoS " + qos + ", 64 B",
+                    "msgs delivered/s", true, r.get(Kind.MIDGE).deliveredPerSecond(),
+                    r.get(Kind.MOSQUITTO).deliveredPerSecond(), published(r));
+        }
+    }
+
+    private void latency() throws Exception {
+        for (int qos : new int[]{0, 1}) {
+            var r = bothBrokers(Listener.plain(), b -> EndToEndLatency.run(b.port(), qos, rate, warmup, measure));
+            EndToEndLatency.Result midge = r.get(Kind.MIDGE);
+            EndToEndLatency.Result mosquitto = r.get(Kind.MOSQUITTO);
+            String what = "1 -> 1 at " + rate + " msg/s, QoS " + qos + ", 64 B";
+            String note = "plain TCP; received Midge " + midge.samples() + "/" + midge.expected() + ", mosquitto "
+                    + mosquitto.samples() + "/" + mosquitto.expected();
+            table.add("latency", what + ", p50", "µs", false, midge.p50Micros(), mosquitto.p50Micros(), note);
+            table.add("latency", what + ", p99", "µs", false, midge.p99Micros(), mosquitto.p99Micros(), note);
+            table.add("latency", what + ", p99.9", "µs", false, midge.p999Micros(), mosquitto.p999Micros(), note);
+        }
+    }
+
+    private void idle() throws Exception {
+        var r = bothBrokers(Listener.mutualTls(pki, BenchPki.ServerKey.EC_P256),
+                b -> IdleConnections.run(b, tls, idleSteps, threads));
+        Map<Integer, Long> midge = r.get(Kind.MIDGE);
+        Map<Integer, Long> mosquitto = r.get(Kind.MOSQUITTO);
+        for (int n : midge.keySet()) {
+            table.add("idle RSS", n + " idle mTLS connections (EC P-256)", "MiB RSS", false,
+                    midge.get(n) / 1024.0, mosquitto.get(n) / 1024.0, "VmRSS of the broker process");
+        }
+        int last = idleSteps[idleSteps.length - 1];
+        table.add("idle RSS", "per connection, 0 -> " + last, "KiB", false,
+                (midge.get(last) - midge.get(0)) / (double) last, (mosquitto.get(last) - mosquitto.get(0)) / (double) last,
+                "growth of VmRSS / connections");
+    }
+
+    /** What the publishers saw: how far the brokers accepted more than they delivered. */
+    private static String published(Map<Kind, PubSubThroughput.Result> r) {
+        PubSubThroughput.Result midge = r.get(Kind.MIDGE);
+        PubSubThroughput.Result mosquitto = r.get(Kind.MOSQUITTO);
+        String note = "plain TCP; publishes completed/s Midge " + Math.round(midge.publishedPerSecond())
+                + ", mosquitto " + Math.round(mosquitto.publishedPerSecond());
+        if (midge.failedPublishes() + mosquitto.failedPublishes() > 0) {
+            note += "; FAILED publishes Midge " + midge.failedPublishes() + ", mosquitto "
+                    + mosquitto.failedPublishes() + " (" + (midge.firstFailure() != null ? midge.firstFailure()
+                    : mosquitto.firstFailure()) + ")";
+        }
+        return note;
+    }
+
+    private static String failures(long midge, long mosquitto) {
+        return midge + mosquitto == 0 ? "" : "; FAILED handshakes Midge " + midge + ", mosquitto " + mosquitto;
+    }
+}
