@@ -22,6 +22,11 @@ import io.netty.handler.codec.mqtt.MqttReasonCodeAndPropertiesVariableHeader;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One connected client after a successful CONNECT: who it is, what it negotiated, and how
@@ -39,6 +44,9 @@ public final class ClientConnection implements SessionConnection {
     volatile boolean takenOver;
     /** Set once a line saying why the connection ends was logged, so channelInactive adds none. */
     volatile boolean closeLogged;
+    private final Queue<Outbound> outbox = new ConcurrentLinkedQueue<>();
+    private final AtomicLong outboxBytes = new AtomicLong();
+    private final AtomicBoolean outboxScheduled = new AtomicBoolean();
 
     public ClientConnection(Channel channel, ClientIdentity identity, Authorizer authorizer, boolean v5,
                             Session session, Message will, long willDelaySeconds) {
@@ -75,18 +83,62 @@ public final class ClientConnection implements SessionConnection {
         return identity.clientId();
     }
 
+    /** Appends to the outbox, in the session's order (under its lock). */
     @Override
-    public void send(List<Outbound> packets) {
-        long now = System.nanoTime();
+    public void enqueue(List<Outbound> packets) {
+        long bytes = 0;
         for (Outbound p : packets) {
-            channel.write(toMqtt(p, now)).addListener(ChannelFutureListener.FIRE_EXCEPTION_ON_FAILURE);
+            outbox.add(p);
+            bytes += estimatedSize(p);
         }
-        channel.flush();
+        outboxBytes.addAndGet(bytes);
     }
 
+    /**
+     * Has the outbox written on the channel's event loop. One task writes and flushes all that
+     * has gathered: one task and one flush for many messages, not two tasks each when the
+     * packets come from other threads (publishers' event loops).
+     */
     @Override
-    public boolean isWritable() {
-        return channel.isWritable();
+    public void send(List<Outbound> enqueued) {
+        if (outboxScheduled.compareAndSet(false, true)) {
+            try {
+                channel.eventLoop().execute(this::writeOutbox);
+            } catch (RejectedExecutionException shuttingDown) {
+                outbox.clear(); // the broker is stopping: nothing will be written any more
+            }
+        }
+    }
+
+    private void writeOutbox() {
+        outboxScheduled.set(false);
+        long now = System.nanoTime();
+        long written = 0;
+        Outbound p;
+        while ((p = outbox.poll()) != null) {
+            written += estimatedSize(p);
+            channel.write(toMqtt(p, now)).addListener(ChannelFutureListener.FIRE_EXCEPTION_ON_FAILURE);
+        }
+        if (written > 0) {
+            outboxBytes.addAndGet(-written);
+            channel.flush();
+        }
+        // QoS 0 may have waited because the outbox was full rather than the socket.
+        if (channel.isActive() && channel.isWritable()) {
+            session.onWritable().send();
+        }
+    }
+
+    private static long estimatedSize(Outbound p) {
+        return p instanceof Outbound.Publish publish
+                ? 8L + publish.delivery().message().topic().length() + publish.delivery().message().payload().length
+                : 4L;
+    }
+
+    /** Bytes before Netty's high-water mark, less what waits in the outbox. */
+    @Override
+    public long writableBytes() {
+        return Math.max(0, channel.bytesBeforeUnwritable() - outboxBytes.get());
     }
 
     /** Closes this connection because another one took over its client id (v5: reason 0x8E). */

@@ -234,6 +234,9 @@ final class ConnectHandler extends ChannelInboundHandlerAdapter {
         for (Object m : held) {
             handler.channelRead(sessionCtx, m);
         }
+        if (!held.isEmpty()) {
+            handler.channelReadComplete(sessionCtx); // what the handler keeps until the end of a read
+        }
         held.clear();
         sessionCtx.channel().config().setAutoRead(true);
     }

@@ -53,6 +53,11 @@ final class MqttSessionHandler extends ChannelInboundHandlerAdapter {
     private Message will;
     /** With persistence: the last acknowledgement waiting for the disk (event loop only), or null. */
     private CompletableFuture<Void> pendingAck;
+    /** PUBACK packet ids received in the current read, not yet applied (event loop only). */
+    private int[] pubAcks = new int[32];
+    private int pubAckCount;
+    /** A PUBACK/PUBREC was written in this read and awaits the flush at its end. */
+    private boolean ackUnflushed;
 
     MqttSessionHandler(MqttEngine engine, ClientConnection connection) {
         this.engine = engine;
@@ -81,9 +86,17 @@ final class MqttSessionHandler extends ChannelInboundHandlerAdapter {
 
     private void handle(ChannelHandlerContext ctx, MqttMessage m) {
         LOG.debug("Received {} from client {}", m.fixedHeader().messageType(), connection.clientId());
-        switch (m.fixedHeader().messageType()) {
+        MqttMessageType type = m.fixedHeader().messageType();
+        if (type == MqttMessageType.PUBACK) {
+            if (pubAckCount == pubAcks.length) {
+                pubAcks = java.util.Arrays.copyOf(pubAcks, pubAcks.length * 2);
+            }
+            pubAcks[pubAckCount++] = packetId(m);
+            return;
+        }
+        applyPubAcks(); // before anything else of this client, in the order it sent them
+        switch (type) {
             case PUBLISH -> onPublish(ctx, (MqttPublishMessage) m);
-            case PUBACK -> session.onPubAck(packetId(m)).send();
             case PUBREC -> session.onPubRec(packetId(m), reasonCode(m) < 0x80).send();
             case PUBREL -> onPubRel(ctx, packetId(m));
             case PUBCOMP -> session.onPubComp(packetId(m)).send();
@@ -95,6 +108,25 @@ final class MqttSessionHandler extends ChannelInboundHandlerAdapter {
             default -> violation(ctx, ProtocolViolation.PROTOCOL_ERROR,
                     "unexpected " + m.fixedHeader().messageType() + " packet");
         }
+    }
+
+    /** The PUBACKs of this read, applied at its end (or before the next other packet) at once. */
+    private void applyPubAcks() {
+        if (pubAckCount > 0) {
+            int count = pubAckCount;
+            pubAckCount = 0;
+            session.onPubAcks(pubAcks, count).send();
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        applyPubAcks();
+        if (ackUnflushed) {
+            ackUnflushed = false;
+            ctx.flush();
+        }
+        ctx.fireChannelReadComplete();
     }
 
     private void violation(ChannelHandlerContext ctx, int reason, String cause) {
@@ -160,7 +192,8 @@ final class MqttSessionHandler extends ChannelInboundHandlerAdapter {
         if (durable == null || (durable.isDone() && !durable.isCompletedExceptionally()
                 && (pendingAck == null || pendingAck.isDone()))) {
             pendingAck = null;
-            ctx.writeAndFlush(reply);
+            ctx.write(reply); // flushed at the end of the read: one flush for a read's acks, not one each
+            ackUnflushed = true;
             return;
         }
         CompletableFuture<Void> after = pendingAck == null ? durable : CompletableFuture.allOf(pendingAck, durable);
@@ -266,8 +299,18 @@ final class MqttSessionHandler extends ChannelInboundHandlerAdapter {
         ctx.close();
     }
 
+    /** The socket took what was waiting: QoS 0 held back for this client can go now. */
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (ctx.channel().isWritable()) {
+            session.onWritable().send();
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        applyPubAcks();
         if (!connection.closeLogged && !connection.takenOver) {
             LOG.info("Client {} closed its connection.", connection.clientId());
         }

@@ -21,7 +21,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * packet ids awaiting PUBREL. Plain Java, no I/O.
  *
  * <p>Thread model: every method that changes delivery state is synchronized on the session;
- * methods return a {@link Dispatch} that the caller sends after the lock is released.
+ * the packets it decides on are handed to the connection under the lock (memory only, so
+ * they keep this order across threads) and methods return a {@link Dispatch} that the caller
+ * sends after the lock is released.
  */
 public final class Session {
 
@@ -37,6 +39,9 @@ public final class Session {
     private final Map<String, Subscription> subscriptions = new ConcurrentHashMap<>();
     private final InflightWindow inflight;
     private final ArrayDeque<Queued> queue = new ArrayDeque<>();
+    /** QoS 0 for the connected client, waiting while its connection cannot take more; never journaled. */
+    private final ArrayDeque<Delivery> qos0Queue = new ArrayDeque<>();
+    private long qos0Bytes;
     private final Set<Integer> inboundQos2 = new HashSet<>();
     private long queuedBytes;
     private boolean droppingLogged;
@@ -209,7 +214,7 @@ public final class Session {
             out.add(e.released ? new Outbound.PubRel(e.packetId) : new Outbound.Publish(e.packetId, e.delivery, true));
         }
         drainQueue(out, System.nanoTime());
-        return new Dispatch(c, out);
+        return dispatch(c, out);
     }
 
     /** Detaches the connection if it is still the current one; returns whether it was. */
@@ -218,6 +223,9 @@ public final class Session {
             return false;
         }
         connection = null;
+        // QoS 0 waits only for a connected client (mosquitto's queue_qos0_messages false).
+        qos0Queue.clear();
+        qos0Bytes = 0;
         return true;
     }
 
@@ -231,17 +239,47 @@ public final class Session {
             return Dispatch.NOTHING;
         }
         if (d.qos() == 0) {
-            // QoS 0 is never queued for an offline client (mosquitto's queue_qos0_messages false).
-            return connection == null || !connection.isWritable() ? Dispatch.NOTHING
-                    : new Dispatch(connection, List.of(new Outbound.Publish(0, d, false)));
+            return offerQos0(d);
         }
         if (connection != null && !inflight.isFull() && queue.isEmpty()) {
             InflightWindow.Entry e = inflight.add(d, nextSequence());
             owed(e.sequence, e.packetId, false, d);
-            return new Dispatch(connection, List.of(new Outbound.Publish(e.packetId, d, false)));
+            return dispatch(connection, List.of(new Outbound.Publish(e.packetId, d, false)));
         }
         enqueue(d);
         return Dispatch.NOTHING;
+    }
+
+    /**
+     * QoS 0 is never queued for an offline client (mosquitto's queue_qos0_messages false). A
+     * connected client that cannot take more right now gets it when it can, in order, with
+     * at most the queue limits waiting; dropping it at once made a subscriber slower than
+     * its publishers lose almost everything.
+     */
+    private Dispatch offerQos0(Delivery d) {
+        if (connection == null) {
+            return Dispatch.NOTHING;
+        }
+        if (qos0Queue.isEmpty() && connection.isWritable()) {
+            return dispatch(connection, List.of(new Outbound.Publish(0, d, false)));
+        }
+        while (!qos0Queue.isEmpty() && ((maxQueuedMessages > 0 && qos0Queue.size() >= maxQueuedMessages)
+                || (maxQueuedBytes > 0 && qos0Bytes + d.message().payload().length > maxQueuedBytes))) {
+            qos0Bytes -= qos0Queue.removeFirst().message().payload().length;
+            loggedDropping();
+        }
+        qos0Queue.addLast(d);
+        qos0Bytes += d.message().payload().length;
+        // Writable again already (its writability event may have come and gone): send what fits.
+        return connection.isWritable() ? refill() : Dispatch.NOTHING;
+    }
+
+    private void loggedDropping() {
+        if (!droppingLogged) {
+            droppingLogged = true;
+            LOG.warn("Outgoing messages are being dropped for client {}: its queue is full, the oldest go first.",
+                    clientId);
+        }
     }
 
     private void enqueue(Delivery d) {
@@ -250,11 +288,7 @@ public final class Session {
             Queued dropped = queue.removeFirst();
             queuedBytes -= dropped.delivery().message().payload().length;
             settled(dropped.sequence());
-            if (!droppingLogged) {
-                droppingLogged = true;
-                LOG.warn("Outgoing messages are being dropped for client {}: its queue is full, the oldest go first.",
-                        clientId);
-            }
+            loggedDropping();
         }
         Queued q = new Queued(nextSequence(), d);
         queue.addLast(q);
@@ -263,6 +297,7 @@ public final class Session {
     }
 
     private void drainQueue(List<Outbound> out, long now) {
+        drainQos0(out, now);
         while (connection != null && !inflight.isFull() && !queue.isEmpty()) {
             Queued q = queue.removeFirst();
             Delivery d = q.delivery();
@@ -275,17 +310,49 @@ public final class Session {
             owed(e.sequence, e.packetId, false, d);
             out.add(new Outbound.Publish(e.packetId, d, false));
         }
-        if (queue.isEmpty()) {
+        if (queue.isEmpty() && qos0Queue.isEmpty()) {
             droppingLogged = false;
         }
     }
 
+    /** Sends waiting QoS 0 messages, as many as the connection can take now. */
+    private void drainQos0(List<Outbound> out, long now) {
+        if (connection == null || qos0Queue.isEmpty()) {
+            return;
+        }
+        long budget = connection.writableBytes();
+        while (budget > 0 && !qos0Queue.isEmpty()) {
+            Delivery d = qos0Queue.removeFirst();
+            qos0Bytes -= d.message().payload().length;
+            if (!d.message().isExpired(now)) {
+                out.add(new Outbound.Publish(0, d, false));
+                budget -= PublishSize.of(d, v5);
+            }
+        }
+    }
+
+    /** The connection can take more again: sends what waited for that. */
+    public synchronized Dispatch onWritable() {
+        return refill();
+    }
+
     /** PUBACK for a QoS 1 message: done; the freed slot may send a queued message. */
-    public synchronized Dispatch onPubAck(int packetId) {
-        InflightWindow.Entry e = inflight.get(packetId);
-        if (e != null && e.delivery.qos() == 1) {
-            inflight.remove(packetId);
-            settled(e.sequence);
+    public Dispatch onPubAck(int packetId) {
+        return onPubAcks(new int[] {packetId}, 1);
+    }
+
+    /**
+     * The first {@code count} PUBACKs of one read, under one acquisition of the lock: while
+     * publishers on other threads keep offering, every acquisition is a wait, and one per
+     * PUBACK starved the window's refill.
+     */
+    public synchronized Dispatch onPubAcks(int[] packetIds, int count) {
+        for (int i = 0; i < count; i++) {
+            InflightWindow.Entry e = inflight.get(packetIds[i]);
+            if (e != null && e.delivery.qos() == 1) {
+                inflight.remove(packetIds[i]);
+                settled(e.sequence);
+            }
         }
         return refill();
     }
@@ -303,7 +370,7 @@ public final class Session {
             e.released = true;
             owed(e.sequence, e.packetId, true, e.delivery);
         }
-        return new Dispatch(connection, List.of(new Outbound.PubRel(packetId)));
+        return dispatch(connection, List.of(new Outbound.PubRel(packetId)));
     }
 
     /** PUBCOMP: the QoS 2 message is complete. */
@@ -316,10 +383,21 @@ public final class Session {
         return refill();
     }
 
+    /**
+     * Hands the packets to the connection while the lock is held, so that they go out in the
+     * order decided here even when two threads send; writing starts at {@link Dispatch#send()}.
+     */
+    private static Dispatch dispatch(SessionConnection c, List<Outbound> out) {
+        if (c != null) {
+            c.enqueue(out);
+        }
+        return new Dispatch(c, out);
+    }
+
     private Dispatch refill() {
         List<Outbound> out = new ArrayList<>();
         drainQueue(out, System.nanoTime());
-        return out.isEmpty() ? Dispatch.NOTHING : new Dispatch(connection, out);
+        return out.isEmpty() ? Dispatch.NOTHING : dispatch(connection, out);
     }
 
     public synchronized int inflightCount() {
@@ -328,6 +406,11 @@ public final class Session {
 
     public synchronized int queuedCount() {
         return queue.size();
+    }
+
+    /** QoS 0 messages waiting for the connected client's connection to take more. */
+    public synchronized int queuedQos0Count() {
+        return qos0Queue.size();
     }
 
     // ---- inbound QoS 2 (exactly once on receipt) ----

@@ -113,16 +113,40 @@ class SessionTest {
     }
 
     @Test
-    void qos0IsDroppedForAConnectionThatCannotTakeMore() {
+    void qos0WaitsWhileTheConnectionCannotTakeMoreAndIsSentInOrderWhenItCan() {
+        Session s = new Session("c", 20, 2, 0);
+        boolean[] writable = {false};
+        SessionConnection slow = new SessionConnection() {
+            @Override public void send(List<Outbound> packets) { sent.addAll(packets); }
+            @Override public long writableBytes() { return writable[0] ? 1 << 16 : 0; }
+        };
+        s.attach(slow, null, Authorizer.allowAll(), true, 10, Long.MAX_VALUE).send();
+        s.offer(delivery(0, "oldest, dropped")).send();
+        s.offer(delivery(0, "a")).send();
+        s.offer(delivery(0, "b")).send();
+        s.offer(delivery(1, "kept")).send();
+        assertEquals(1, sent.size());
+        assertEquals(2, s.queuedQos0Count());
+
+        writable[0] = true;
+        s.onWritable().send();
+        assertEquals(List.of("kept", "a", "b"), sent.stream()
+                .map(p -> new String(((Outbound.Publish) p).delivery().message().payload())).toList());
+        assertEquals(0, s.queuedQos0Count());
+    }
+
+    @Test
+    void waitingQos0IsForgottenWhenTheClientDisconnects() {
         Session s = new Session("c", 20, 100, 0);
         SessionConnection full = new SessionConnection() {
             @Override public void send(List<Outbound> packets) { sent.addAll(packets); }
-            @Override public boolean isWritable() { return false; }
+            @Override public long writableBytes() { return 0; }
         };
         s.attach(full, null, Authorizer.allowAll(), true, 10, Long.MAX_VALUE).send();
-        s.offer(delivery(0, "dropped")).send();
-        s.offer(delivery(1, "kept")).send();
-        assertEquals(1, sent.size());
-        assertEquals(1, ((Outbound.Publish) sent.get(0)).delivery().qos());
+        s.offer(delivery(0, "waiting")).send();
+        s.detach(full);
+        s.attach(connection, null, Authorizer.allowAll(), true, 10, Long.MAX_VALUE).send();
+        assertTrue(sent.isEmpty());
+        assertEquals(0, s.queuedQos0Count());
     }
 }
