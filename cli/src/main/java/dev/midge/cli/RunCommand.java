@@ -23,15 +23,11 @@ import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.EnumSet;
-import java.util.Locale;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 
 /** Runs the broker from a mosquitto.conf, or on its secure default. */
 @Command(name = "run", mixinStandardHelpOptions = true,
@@ -88,19 +84,25 @@ public final class RunCommand implements Callable<Integer> {
         }
         ParsedConf parsed = MosquittoConf.parse(conf);
         BrokerConfig config = parsed.config();
-        LogSetup.apply(logTypes(config), config.logDestinations().contains(BrokerConfig.LogDestination.STDOUT),
+        LogSetup.apply(config.logTypes(), config.logDestinations().contains(BrokerConfig.LogDestination.STDOUT),
                 config.logDestinations().contains(BrokerConfig.LogDestination.STDERR), config.logFile());
         LOG.info("Midge {} starting", version());
         LOG.info("Config loaded from {}.", conf);
         for (ConfigWarning warning : parsed.warnings()) {
             LOG.warn("Warning: {}", warning);
         }
-        PidFile pidFile = writePidFile(config);
         if (config.user() != null) {
             LOG.warn("Warning: user {} is ignored: a JVM cannot drop privileges; start Midge as that user instead.",
                     config.user());
         }
         RunningBroker running = BrokerAssembly.start(config, discardCorruptStore);
+        PidFile pidFile;
+        try {
+            pidFile = writePidFile(config);
+        } catch (StartupException e) {
+            running.close();
+            throw e;
+        }
         if (pidFile != null) {
             running.closeWithBroker(pidFile);
         }
@@ -189,13 +191,6 @@ public final class RunCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw new StartupException("Error: cannot write pid_file " + config.pidFile() + ": " + e.getMessage(), 1);
         }
-    }
-
-    private static Set<String> logTypes(BrokerConfig config) {
-        Set<BrokerConfig.LogType> types = config.logTypes().isEmpty()
-                ? EnumSet.noneOf(BrokerConfig.LogType.class) : EnumSet.copyOf(config.logTypes());
-        Set<String> names = types.stream().map(t -> t.name().toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
-        return names.isEmpty() ? Set.of("none") : names;
     }
 
     static String version() {

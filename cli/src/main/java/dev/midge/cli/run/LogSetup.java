@@ -8,11 +8,12 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.FileAppender;
 import ch.qos.logback.core.OutputStreamAppender;
+import dev.midge.conf.BrokerConfig.LogType;
 import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
-import java.util.Collection;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Points logback where mosquitto's {@code log_dest} and {@code log_type} say. mosquitto's types
@@ -27,12 +28,13 @@ public final class LogSetup {
     }
 
     /**
-     * @param logTypes mosquitto log_type values; empty keeps the default (information and up)
+     * @param logTypes mosquitto's log_type set as conf parsed it (its default already applied;
+     *                 empty means "none")
      * @param stdout   log to standard output
      * @param stderr   log to standard error
      * @param file     log to this file too, or null
      */
-    public static void apply(Collection<String> logTypes, boolean stdout, boolean stderr, Path file) {
+    public static void apply(Set<LogType> logTypes, boolean stdout, boolean stderr, Path file) {
         if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
             return; // another slf4j backend: leave it to its own configuration
         }
@@ -53,22 +55,20 @@ public final class LogSetup {
         }
     }
 
-    static Level threshold(Collection<String> logTypes) {
-        if (logTypes.isEmpty()) {
-            return Level.INFO;
-        }
-        if (logTypes.contains("all") || logTypes.contains("debug")) {
+    static Level threshold(Set<LogType> logTypes) {
+        if (logTypes.contains(LogType.DEBUG)) {
             return Level.DEBUG;
         }
-        for (String verbose : List.of("information", "notice", "subscribe", "unsubscribe", "websockets")) {
+        for (LogType verbose : List.of(LogType.INFORMATION, LogType.NOTICE, LogType.SUBSCRIBE,
+                LogType.UNSUBSCRIBE, LogType.WEBSOCKETS)) {
             if (logTypes.contains(verbose)) {
                 return Level.INFO;
             }
         }
-        if (logTypes.contains("warning")) {
+        if (logTypes.contains(LogType.WARNING)) {
             return Level.WARN;
         }
-        if (logTypes.contains("error")) {
+        if (logTypes.contains(LogType.ERROR)) {
             return Level.ERROR;
         }
         return Level.OFF; // "none"

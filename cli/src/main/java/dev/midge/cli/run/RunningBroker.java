@@ -36,10 +36,11 @@ public final class RunningBroker implements AutoCloseable {
     @Override
     public void close() {
         while (!resources.isEmpty()) {
+            AutoCloseable resource = resources.pop();
             try {
-                resources.pop().close();
+                resource.close();
             } catch (Exception e) {
-                org.slf4j.LoggerFactory.getLogger(RunningBroker.class).warn("Closing {} failed: {}", resources, e.toString());
+                org.slf4j.LoggerFactory.getLogger(RunningBroker.class).warn("Closing {} failed: {}", resource, e.toString());
             }
         }
     }
