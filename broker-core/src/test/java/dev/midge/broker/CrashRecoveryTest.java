@@ -102,6 +102,36 @@ class CrashRecoveryTest {
     }
 
     @Test
+    void subscriptionsAcknowledgedBeforeTheKillSurviveIt() throws Exception {
+        int filters = 20;
+        try (BrokerProcess first = BrokerProcess.start(dir); RawClient device = new RawClient(first.port())) {
+            device.send(RawClient.connect("dev-2", false));
+            assertEquals(2, device.read().type()); // CONNACK
+            // A burst of SUBSCRIBEs, then the kill right after the last SUBACK: a SUBACK sent
+            // before the session's subscriptions reached the disk would lose the last ones.
+            for (int i = 1; i <= filters; i++) {
+                device.send(RawClient.subscribe(i, "sensor/" + i, 1));
+            }
+            for (int i = 1; i <= filters; i++) {
+                assertEquals(9, device.read().type()); // SUBACK
+            }
+            first.crash();
+        }
+
+        try (BrokerProcess second = BrokerProcess.start(dir)) {
+            Mqtt3BlockingClient app = v3("app-2", second.port());
+            app.connect();
+            for (int i = 1; i <= filters; i++) {
+                app.publishWith().topic("sensor/" + i).payload(bytes("v" + i)).qos(MqttQos.AT_LEAST_ONCE).send();
+            }
+            app.disconnect();
+            List<String> queued = mosquittoSub("-p", String.valueOf(second.port()), "-c", "-i", "dev-2", "-q", "1",
+                    "-t", "unused/filter", "-v", "-C", String.valueOf(filters));
+            assertEquals(IntStream.rangeClosed(1, filters).mapToObj(i -> "sensor/" + i + " v" + i).toList(), queued);
+        }
+    }
+
+    @Test
     void corruptStoreStopsStartUpNamingTheFile() throws Exception {
         Path file = dir.resolve("midge.mv.db");
         Files.write(file, "this is not an MVStore file, it is garbage ".repeat(200).getBytes(StandardCharsets.UTF_8));

@@ -30,8 +30,9 @@ final class RestoreTime {
     private static final int WINDOW = 1000;
 
     /** @param fillRate how much of the file is live, or null if unknown */
-    record Fill(double seconds, long published, long failed, String firstFailure, long storeBytes,
-                StoreFillRate fillRate) {
+    /** peakBytes: the file when the last PUBACK came; idleBytes: once idle housekeeping settled. */
+    record Fill(double seconds, long published, long failed, String firstFailure, long peakBytes,
+                long idleBytes, double idleSeconds, long storeBytes, StoreFillRate fillRate) {
     }
 
     /** @param emptyCold a fresh JVM starting on an empty store: what the cold figure costs without any state */
@@ -64,6 +65,10 @@ final class RestoreTime {
         LongAdder failed = new LongAdder();
         AtomicReference<String> firstFailure = new AtomicReference<>();
         double seconds;
+        Path file = dir.resolve("midge.mv.db");
+        long peak;
+        long idle;
+        double idleSeconds;
         try (MidgeBroker broker = MidgeBroker.start(Brokers.options(dir))) {
             int port = broker.port();
             for (int from = 0; from < sessions; from += CONNECTS_AT_ONCE) {
@@ -101,9 +106,29 @@ final class RestoreTime {
             for (Mqtt3AsyncClient c : clients) {
                 c.disconnect().get(10, TimeUnit.SECONDS);
             }
+            peak = Files.size(file);
+            long idleStart = System.nanoTime();
+            idle = settledSize(file);
+            idleSeconds = (System.nanoTime() - idleStart) / 1e9;
         }
-        Path file = dir.resolve("midge.mv.db");
-        return new Fill(seconds, published, failed.sum(), firstFailure.get(), Files.size(file), StoreFillRate.of(file));
+        return new Fill(seconds, published, failed.sum(), firstFailure.get(), peak, idle, idleSeconds,
+                Files.size(file), StoreFillRate.of(file));
+    }
+
+    /** The file size once it has not shrunk for 10 s (at most 60 s): what idle housekeeping leaves. */
+    private static long settledSize(Path file) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        long smallest = Files.size(file);
+        long smallestAt = System.nanoTime();
+        while (System.nanoTime() < deadline && System.nanoTime() - smallestAt < TimeUnit.SECONDS.toNanos(10)) {
+            Thread.sleep(250); // sampling a file size over time, not waiting for an event
+            long size = Files.size(file);
+            if (size < smallest) {
+                smallest = size;
+                smallestAt = System.nanoTime();
+            }
+        }
+        return smallest;
     }
 
     private static void createOfflineSessions(int port, int from, int to) throws Exception {

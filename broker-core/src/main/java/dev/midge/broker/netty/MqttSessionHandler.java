@@ -183,23 +183,34 @@ final class MqttSessionHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /**
-     * Writes a PUBACK/PUBREC once what routing the message changed is on disk (at once with
-     * persistence off), and never before an earlier one of this connection (§4.6).
-     */
     private void acknowledge(ChannelHandlerContext ctx, MqttMessage reply) {
+        acknowledge(ctx, reply, null);
+    }
+
+    /**
+     * Writes a PUBACK/PUBREC/SUBACK/UNSUBACK once what the packet changed (a routed message, a
+     * persistent session's subscriptions) is on disk (at once with persistence off), and never
+     * before an earlier one of this connection (§4.6); then runs {@code then}, if any.
+     */
+    private void acknowledge(ChannelHandlerContext ctx, MqttMessage reply, Runnable then) {
         CompletableFuture<Void> durable = engine.durability();
         if (durable == null || (durable.isDone() && !durable.isCompletedExceptionally()
                 && (pendingAck == null || pendingAck.isDone()))) {
             pendingAck = null;
             ctx.write(reply); // flushed at the end of the read: one flush for a read's acks, not one each
             ackUnflushed = true;
+            if (then != null) {
+                then.run();
+            }
             return;
         }
         CompletableFuture<Void> after = pendingAck == null ? durable : CompletableFuture.allOf(pendingAck, durable);
         pendingAck = after.whenCompleteAsync((ok, failure) -> {
             if (failure == null) {
                 ctx.writeAndFlush(reply);
+                if (then != null) {
+                    then.run();
+                }
             } else {
                 // Not on disk, so not acknowledged: the client will send it again.
                 connection.closeLogged = true;
@@ -248,12 +259,13 @@ final class MqttSessionHandler extends ChannelInboundHandlerAdapter {
             granted.put(s, engine.subscribe(session, s));
             codes.add(qos);
         }
-        // SUBACK first, then the retained messages the new subscriptions match.
-        ctx.writeAndFlush(new MqttSubAckMessage(
+        // SUBACK once a persistent session's new subscriptions are on disk, then the retained
+        // messages they match.
+        acknowledge(ctx, new MqttSubAckMessage(
                 new MqttFixedHeader(MqttMessageType.SUBACK, false, MqttQoS.AT_MOST_ONCE, false, 0),
                 new MqttMessageIdAndPropertiesVariableHeader(packetId, MqttProperties.NO_PROPERTIES),
-                new MqttSubAckPayload(codes)));
-        granted.forEach((s, isNew) -> engine.sendRetained(session, s, isNew));
+                new MqttSubAckPayload(codes)),
+                () -> granted.forEach((s, isNew) -> engine.sendRetained(session, s, isNew)));
     }
 
     private static int subscriptionIdentifier(MqttProperties props) {
@@ -267,7 +279,7 @@ final class MqttSessionHandler extends ChannelInboundHandlerAdapter {
             boolean existed = engine.unsubscribe(session, filter);
             codes.add((short) (existed ? 0x00 : 0x11));
         }
-        ctx.writeAndFlush(new MqttUnsubAckMessage(
+        acknowledge(ctx, new MqttUnsubAckMessage(
                 new MqttFixedHeader(MqttMessageType.UNSUBACK, false, MqttQoS.AT_MOST_ONCE, false, 0),
                 new MqttMessageIdAndPropertiesVariableHeader(m.variableHeader().messageId(), MqttProperties.NO_PROPERTIES),
                 new MqttUnsubAckPayload(codes)));

@@ -35,11 +35,12 @@ final class GroupCommit implements AutoCloseable {
     private volatile long committed;
     private boolean failureLogged;
     private volatile long commits;
-    private long commitsSinceCompaction;
+    private final StoreHousekeeping housekeeping;
 
     GroupCommit(MVStore store, String fileName) {
         this.store = store;
         this.fileName = fileName;
+        this.housekeeping = new StoreHousekeeping(store, System::nanoTime);
         this.thread = new Thread(this::run, "midge-persist");
         this.thread.setDaemon(true);
         this.thread.start();
@@ -67,7 +68,7 @@ final class GroupCommit implements AutoCloseable {
             try {
                 Item first = queue.poll(1, TimeUnit.SECONDS);
                 if (first == null) {
-                    compactWhileIdle();
+                    keepHouse(housekeeping::whileIdle);
                     continue;
                 }
                 batch.add(first);
@@ -95,7 +96,6 @@ final class GroupCommit implements AutoCloseable {
                 store.commit();
                 store.sync();
                 commits++;
-                commitsSinceCompaction++;
             }
         } catch (RuntimeException e) {
             failure = e;
@@ -116,22 +116,15 @@ final class GroupCommit implements AutoCloseable {
                 }
             }
         }
+        if (changed && failure == null) {
+            keepHouse(housekeeping::afterCommit);
+        }
     }
 
-    /**
-     * Rewrites sparse chunks when nothing is waiting, so a long-running broker's file does not
-     * grow without bound (without auto-commit, MVStore has no housekeeping thread of its own).
-     */
-    private void compactWhileIdle() {
-        if (commitsSinceCompaction < 100) {
-            return;
-        }
-        commitsSinceCompaction = 0;
+    /** Housekeeping runs after the batch's acknowledgements are released, never before. */
+    private void keepHouse(Runnable pass) {
         try {
-            if (store.compact(50, 4 << 20)) {
-                store.commit();
-                store.sync();
-            }
+            pass.run();
         } catch (RuntimeException e) {
             LOG.warn("Cannot compact the persistent store {}: {}", fileName, e.toString());
         }

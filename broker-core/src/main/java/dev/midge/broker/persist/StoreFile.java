@@ -24,7 +24,7 @@ import java.util.function.Function;
 final class StoreFile {
 
     static final String NAME = "midge.mv.db";
-    private static final int RETENTION_MILLIS = 2000;
+    private static final int RETENTION_MILLIS = 1000;
 
     private static final Logger LOG = LoggerFactory.getLogger(StoreFile.class);
 
@@ -65,8 +65,8 @@ final class StoreFile {
     private static <T> T openAndLoad(Path file, Function<MVStore, T> load) {
         MVStore store = new MVStore.Builder().fileName(file.toString()).autoCommitDisabled().open();
         // MVStore keeps freed chunks 45 s by default, for disks that flush late; we sync every
-        // commit ourselves, so a short margin suffices and the file stays near its live size
-        // instead of growing by 45 s worth of writes.
+        // commit ourselves, so a short margin suffices, and the file no longer holds 45 s of
+        // traffic. Not 0: see StoreHousekeeping.
         store.setRetentionTime(RETENTION_MILLIS);
         try {
             return load.apply(store);
