@@ -17,7 +17,10 @@ import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.style.BCStyle;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.Charset;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
 import java.util.HexFormat;
@@ -51,7 +54,7 @@ public final class CertificateUsername {
     private CertificateUsername() {
     }
 
-    /** The subject's (first) CN, or null if it has none. */
+    /** The subject's (first) CN, or null if it has none (or one that is not text, such as malformed UTF-8). */
     public static String commonName(X509Certificate certificate) {
         RDN[] cns = x500Subject(certificate).getRDNs(BCStyle.CN);
         return cns.length == 0 ? null : text(cns[0].getFirst().getValue().toASN1Primitive());
@@ -109,8 +112,11 @@ public final class CertificateUsername {
 
     /** The string value as OpenSSL decodes each string type, or null for a type it dumps as hex. */
     private static String text(ASN1Primitive value) {
-        if (value instanceof ASN1UTF8String s) {
-            return s.getString();
+        if (value instanceof ASN1UTF8String) {
+            // Strictly: BouncyCastle throws on malformed UTF-8, and a lenient decoding would let
+            // two different names become the same username. Null makes the CN unusable (the
+            // client is refused) and the subject shows it as #hex, as for other undecodable values.
+            return strictUtf8(octets(value));
         }
         if (value instanceof ASN1PrintableString || value instanceof ASN1IA5String || value instanceof ASN1NumericString
                 || value instanceof ASN1VisibleString || value instanceof ASN1T61String) {
@@ -123,6 +129,17 @@ public final class CertificateUsername {
             return new String(octets(value), Charset.forName("UTF-32BE"));
         }
         return null;
+    }
+
+    private static String strictUtf8(byte[] bytes) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            return null;
+        }
     }
 
     /** The content octets of a primitive string (its DER without tag and length). */

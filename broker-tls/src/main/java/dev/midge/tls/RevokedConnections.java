@@ -9,9 +9,12 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.net.SocketAddress;
 import java.security.cert.X509CRLEntry;
 import java.security.cert.X509Certificate;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The connections that completed a handshake with a client certificate, so that a new CRL can
@@ -45,21 +48,32 @@ final class RevokedConnections {
         }
     }
 
-    /** After a CRL reload: disconnects every client whose certificate it now revokes. */
+    /**
+     * After a CRL reload: disconnects every client whose certificate it now revokes. The broker
+     * only knows clients whose CONNECT it has accepted; a connection whose handshake completed
+     * under the old CRL and whose CONNECT is still on its way is closed here, or it would be let
+     * in with a revoked certificate (the soak test found that window).
+     */
     void sweep(RevocationList crl) {
         if (crl == null) {
             return;
         }
+        Set<SocketAddress> disconnectedByBroker = ConcurrentHashMap.newKeySet();
         Disconnector broker = disconnector;
         if (broker != null) {
-            broker.disconnect(client -> client.peerCertificate() != null
-                    && revoked(client.peerCertificate(), crl, client.remoteAddress() + " (client " + client.clientId() + ")"),
-                    "certificate revoked by " + crl.file());
-            return;
+            broker.disconnect(client -> {
+                boolean revoked = client.peerCertificate() != null
+                        && revoked(client.peerCertificate(), crl, client.remoteAddress() + " (client " + client.clientId() + ")");
+                if (revoked) {
+                    disconnectedByBroker.add(client.remoteAddress());
+                }
+                return revoked;
+            }, "certificate revoked by " + crl.file());
         }
         for (Channel channel : channels) {
             X509Certificate leaf = channel.attr(PEER_CERTIFICATE).get();
-            if (leaf != null && revoked(leaf, crl, String.valueOf(channel.remoteAddress()))) {
+            if (leaf != null && !disconnectedByBroker.contains(channel.remoteAddress())
+                    && revoked(leaf, crl, String.valueOf(channel.remoteAddress()))) {
                 channel.close();
             }
         }

@@ -112,6 +112,16 @@ public final class ClientConnection implements SessionConnection {
 
     private void writeOutbox() {
         outboxScheduled.set(false);
+        if (!channel.isActive()) {
+            // Closed since this was scheduled (a publisher on another loop raced the disconnect).
+            // The session keeps what must be redelivered; a write now would only fail, and once
+            // the pipeline is gone its failure reaches Netty's tail as a spurious warning.
+            Outbound dropped;
+            while ((dropped = outbox.poll()) != null) {
+                outboxBytes.addAndGet(-estimatedSize(dropped));
+            }
+            return;
+        }
         long now = System.nanoTime();
         long written = 0;
         Outbound p;

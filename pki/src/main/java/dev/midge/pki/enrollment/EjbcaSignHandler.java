@@ -3,7 +3,6 @@ package dev.midge.pki.enrollment;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import dev.midge.pki.DataDirectory;
-import dev.midge.pki.store.Pem;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 
 import java.io.IOException;
@@ -52,8 +51,8 @@ final class EjbcaSignHandler implements HttpHandler {
             }
             PKCS10CertificationRequest csr;
             try {
-                csr = parseCsr(csrText);
-            } catch (IOException | IllegalArgumentException e) {
+                csr = CertificationRequests.fromText(csrText);
+            } catch (IOException e) {
                 error(exchange, 400, "\"certificate\" is not a base64 or PEM PKCS#10 request");
                 return;
             }
@@ -72,19 +71,6 @@ final class EjbcaSignHandler implements HttpHandler {
                 Exchanges.respond(exchange, 201, "application/json", json + "\n");
             }
         }
-    }
-
-    private static PKCS10CertificationRequest parseCsr(String text) throws IOException {
-        String unescaped = text.replace("\\n", "\n").replace("\\r", "").replace("\\/", "/");
-        if (unescaped.contains("-----BEGIN")) {
-            for (Object o : Pem.parse(unescaped)) {
-                if (o instanceof PKCS10CertificationRequest csr) {
-                    return csr;
-                }
-            }
-            throw new IOException("no CSR in PEM");
-        }
-        return new PKCS10CertificationRequest(Base64.getMimeDecoder().decode(unescaped.strip()));
     }
 
     /** A string field of a flat JSON object: all this endpoint needs, without a JSON library. */

@@ -56,7 +56,7 @@ final class EstHandler implements HttpHandler {
         String id = credentials[0];
         PKCS10CertificationRequest csr;
         try {
-            csr = new PKCS10CertificationRequest(Base64.getMimeDecoder().decode(Exchanges.body(exchange).strip()));
+            csr = CertificationRequests.fromDer(Base64.getMimeDecoder().decode(Exchanges.body(exchange).strip()));
         } catch (IOException | IllegalArgumentException e) {
             Exchanges.text(exchange, 400, "the body must be a base64 DER PKCS#10 request");
             return;

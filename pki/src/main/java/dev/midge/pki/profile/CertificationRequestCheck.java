@@ -45,7 +45,11 @@ public final class CertificationRequestCheck {
         try {
             valid = csr.isSignatureValid(new JcaContentVerifierProviderBuilder()
                     .build(new JcaPKCS10CertificationRequest(csr).getPublicKey()));
-        } catch (OperatorCreationException | PKCSException | java.security.GeneralSecurityException e) {
+        } catch (OperatorCreationException | PKCSException | java.security.GeneralSecurityException
+                 | RuntimeException e) {
+            // Only BouncyCastle and the JDK run in here, on an untrusted request: they report some
+            // bad ones unchecked (a signature BIT STRING that is not whole bytes, an EC key on
+            // secp256k1, which JDK 17 no longer implements). A bad request, not a bug.
             throw new PkiException("the CSR's signature cannot be checked: " + e.getMessage(), e);
         }
         if (!valid) {
