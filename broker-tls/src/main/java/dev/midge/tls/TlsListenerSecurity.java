@@ -75,6 +75,7 @@ public final class TlsListenerSecurity implements ListenerSecurity, AutoCloseabl
      * @throws IllegalArgumentException an option value is unusable (e.g. tls_version tlsv1.1)
      */
     public static TlsListenerSecurity create(TlsOptions options, FileWatcher watcher) throws TlsFileException {
+        BouncyCastleEcdsa.install();
         if (options.tlsKeylog() != null) {
             LOG.warn("tls_keylog {} is ignored: the JDK's TLS cannot write key material.", options.tlsKeylog());
         }
