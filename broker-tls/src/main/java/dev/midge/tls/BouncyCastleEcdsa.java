@@ -7,6 +7,7 @@ import org.slf4j.LoggerFactory;
 import java.security.NoSuchAlgorithmException;
 import java.security.Provider;
 import java.security.Security;
+import java.security.interfaces.ECKey;
 import java.util.List;
 import java.util.Map;
 
@@ -18,14 +19,15 @@ import java.util.Map;
  *
  * <p>JSSE asks the JCA for its signatures by name, never by provider, so the only way in is a
  * provider ahead of SunEC. This one offers nothing but the ECDSA signatures, delegating to a
- * private BouncyCastle instance: ciphers, digests and key agreement stay with the JDK (its
+ * private BouncyCastle instance ({@link EcdsaSignatureSpi}): ciphers, digests and key agreement stay with the JDK (its
  * AES-GCM uses the CPU's instructions; BouncyCastle's would not). A key BouncyCastle cannot
  * take (a hardware token's, say) is refused at init, and the JCA then falls back to SunEC.
  *
  * <p>It is a JVM-wide setting, made once when the first TLS listener is built; an embedding
- * application that wants the JDK's own keeps it with {@code -Dmidge.tls.ecdsa=jdk}.
+ * application that wants the JDK's own keeps it with {@code -Dmidge.tls.ecdsa=jdk}; one whose own TLS
+ * clients should be as fast may call {@link #install()} itself.
  */
-final class BouncyCastleEcdsa {
+public final class BouncyCastleEcdsa {
 
     static final String PROVIDER_NAME = "MidgeBouncyCastleEcdsa";
     static final String OPT_OUT_PROPERTY = "midge.tls.ecdsa";
@@ -42,7 +44,7 @@ final class BouncyCastleEcdsa {
     }
 
     /** Puts the provider first, once per JVM, unless opted out. */
-    static synchronized void install() {
+    public static synchronized void install() {
         if ("jdk".equalsIgnoreCase(System.getProperty(OPT_OUT_PROPERTY)) || Security.getProvider(PROVIDER_NAME) != null) {
             return;
         }
@@ -55,33 +57,28 @@ final class BouncyCastleEcdsa {
         EcdsaOnly() {
             super(PROVIDER_NAME, "1.0", "ECDSA signatures (SHA-256/384/512) by BouncyCastle, for TLS handshakes");
             Provider bouncyCastle = new BouncyCastleProvider();
-            SIGNATURES.forEach((name, aliases) -> {
-                Service target = bouncyCastle.getService("Signature", name);
-                if (target != null) {
-                    putService(new Delegated(this, target, aliases));
-                }
-            });
+            SIGNATURES.forEach((name, aliases) -> putService(new EcdsaService(this, name, aliases, bouncyCastle)));
         }
     }
 
-    /** A service of ours whose instances are BouncyCastle's. */
-    private static final class Delegated extends Provider.Service {
+    /** A signature of ours, for EC keys only, whose work BouncyCastle does. */
+    private static final class EcdsaService extends Provider.Service {
 
-        private final Provider.Service target;
+        private final Provider bouncyCastle;
 
-        Delegated(Provider provider, Provider.Service target, List<String> aliases) {
-            super(provider, target.getType(), target.getAlgorithm(), target.getClassName(), aliases, null);
-            this.target = target;
+        EcdsaService(Provider provider, String algorithm, List<String> aliases, Provider bouncyCastle) {
+            super(provider, "Signature", algorithm, EcdsaSignatureSpi.class.getName(), aliases, null);
+            this.bouncyCastle = bouncyCastle;
         }
 
         @Override
         public Object newInstance(Object constructorParameter) throws NoSuchAlgorithmException {
-            return target.newInstance(constructorParameter);
+            return new EcdsaSignatureSpi(getAlgorithm(), bouncyCastle);
         }
 
         @Override
-        public boolean supportsParameter(Object parameter) {
-            return target.supportsParameter(parameter);
+        public boolean supportsParameter(Object key) {
+            return key instanceof ECKey;
         }
     }
 }

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.security.Signature;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -64,6 +65,33 @@ class BouncyCastleEcdsaTest {
         Signature rsa = Signature.getInstance("SHA256withRSA");
         rsa.initSign(pki.server().privateKey());
         assertNotEquals(BouncyCastleEcdsa.PROVIDER_NAME, rsa.getProvider().getName());
+    }
+
+    @Test
+    void signaturesWithTheJdksKeysAgreeWithTheJdksOwnEcdsaBothWays() throws Exception {
+        listen(pki.ecServer());
+        IssuedCertificate device = pki.device("ec-agree");
+        byte[] data = "CertificateVerify content".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        for (int round = 0; round < 2; round++) { // the second round uses the converted keys kept from the first
+            Signature ours = Signature.getInstance("SHA384withECDSA");
+            ours.initSign(device.privateKey());
+            ours.update(data);
+            byte[] signed = ours.sign();
+            Signature jdk = Signature.getInstance("SHA384withECDSA", "SunEC");
+            jdk.initVerify(device.certificate().getPublicKey());
+            jdk.update(data);
+            assertTrue(jdk.verify(signed), "SunEC accepts BouncyCastle's signature");
+
+            jdk.initSign(device.privateKey());
+            jdk.update(data);
+            byte[] jdkSigned = jdk.sign();
+            ours.initVerify(device.certificate().getPublicKey());
+            ours.update(data);
+            assertTrue(ours.verify(jdkSigned), "BouncyCastle accepts SunEC's signature");
+            ours.initVerify(pki.device("someone-else").certificate().getPublicKey());
+            ours.update(data);
+            assertFalse(ours.verify(jdkSigned), "and refuses it under another key");
+        }
     }
 
     @Test
