@@ -122,9 +122,16 @@ public final class TlsListenerSecurity implements ListenerSecurity, AutoCloseabl
     public SslHandler newSslHandler(Channel channel) {
         SslContext context = material.get().sslContext();
         SocketAddress remote = channel.remoteAddress();
+        // In a connect storm the queue can grow longer than a client waits: work for a connection
+        // that has closed meanwhile is skipped, not done for nobody while live ones wait.
+        Executor tasks = task -> HANDSHAKE_TASKS.execute(() -> {
+            if (channel.isOpen()) {
+                task.run();
+            }
+        });
         SslHandler handler = remote instanceof InetSocketAddress peer
-                ? context.newHandler(channel.alloc(), peer.getHostString(), peer.getPort(), HANDSHAKE_TASKS)
-                : context.newHandler(channel.alloc(), HANDSHAKE_TASKS);
+                ? context.newHandler(channel.alloc(), peer.getHostString(), peer.getPort(), tasks)
+                : context.newHandler(channel.alloc(), tasks);
         handler.handshakeFuture().addListener(done -> {
             if (done.isSuccess()) {
                 X509Certificate leaf = peerLeaf(handler);
