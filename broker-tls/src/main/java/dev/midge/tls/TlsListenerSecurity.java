@@ -75,6 +75,7 @@ public final class TlsListenerSecurity implements ListenerSecurity, AutoCloseabl
      * @throws IllegalArgumentException an option value is unusable (e.g. tls_version tlsv1.1)
      */
     public static TlsListenerSecurity create(TlsOptions options, FileWatcher watcher) throws TlsFileException {
+        BouncyCastleEcdsa.install();
         if (options.tlsKeylog() != null) {
             LOG.warn("tls_keylog {} is ignored: the JDK's TLS cannot write key material.", options.tlsKeylog());
         }
@@ -121,9 +122,16 @@ public final class TlsListenerSecurity implements ListenerSecurity, AutoCloseabl
     public SslHandler newSslHandler(Channel channel) {
         SslContext context = material.get().sslContext();
         SocketAddress remote = channel.remoteAddress();
+        // In a connect storm the queue can grow longer than a client waits: work for a connection
+        // that has closed meanwhile is skipped, not done for nobody while live ones wait.
+        Executor tasks = task -> HANDSHAKE_TASKS.execute(() -> {
+            if (channel.isOpen()) {
+                task.run();
+            }
+        });
         SslHandler handler = remote instanceof InetSocketAddress peer
-                ? context.newHandler(channel.alloc(), peer.getHostString(), peer.getPort(), HANDSHAKE_TASKS)
-                : context.newHandler(channel.alloc(), HANDSHAKE_TASKS);
+                ? context.newHandler(channel.alloc(), peer.getHostString(), peer.getPort(), tasks)
+                : context.newHandler(channel.alloc(), tasks);
         handler.handshakeFuture().addListener(done -> {
             if (done.isSuccess()) {
                 X509Certificate leaf = peerLeaf(handler);

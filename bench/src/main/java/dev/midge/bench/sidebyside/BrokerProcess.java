@@ -79,6 +79,19 @@ final class BrokerProcess implements AutoCloseable {
         return process.pid();
     }
 
+    /**
+     * CPU time the broker process has used (user + system), from /proc/PID/stat, in
+     * milliseconds. Unlike a rate, CPU per operation barely moves when other work shares the
+     * machine, so it is the steadier figure on a noisy one.
+     */
+    double cpuMillis() throws IOException {
+        String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
+        // Fields after the command name, which is in parentheses and may hold spaces:
+        // state(3) ... utime(14) stime(15), in clock ticks (USER_HZ, 100 on Linux).
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10.0;
+    }
+
     /** Resident set size of the broker process in KiB, from /proc/PID/status. */
     long rssKib() throws IOException {
         for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {

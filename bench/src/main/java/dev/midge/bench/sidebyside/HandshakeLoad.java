@@ -13,14 +13,16 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class HandshakeLoad {
 
-    record Result(double perSecond, long failures, String negotiated) {
+    /** cpuMillisEach: the broker's CPU time per handshake during the measured window. */
+    record Result(double perSecond, double cpuMillisEach, long failures, String negotiated) {
     }
 
     private HandshakeLoad() {
     }
 
-    static Result run(SSLSocketFactory factory, int port, int threads, Duration warmup, Duration measure)
-            throws InterruptedException {
+    static Result run(SSLSocketFactory factory, BrokerProcess broker, int threads, Duration warmup, Duration measure)
+            throws InterruptedException, java.io.IOException {
+        int port = broker.port();
         String negotiated;
         try (TlsMqttConnection probe = TlsMqttConnection.open(factory, port, "hs-probe")) {
             negotiated = probe.protocolAndCipher();
@@ -54,15 +56,17 @@ final class HandshakeLoad {
         Thread.sleep(warmup.toMillis()); // the warm-up is a duration, not a synchronisation
         long before = done.get();
         long start = System.nanoTime();
+        double cpuBefore = broker.cpuMillis();
         counting.set(true);
         Thread.sleep(measure.toMillis());
         long count = done.get() - before;
+        double cpu = broker.cpuMillis() - cpuBefore;
         double seconds = (System.nanoTime() - start) / 1e9;
         counting.set(false);
         running.set(false);
         for (Thread worker : workers) {
             worker.join();
         }
-        return new Result(count / seconds, failed.get(), negotiated);
+        return new Result(count / seconds, count == 0 ? Double.NaN : cpu / count, failed.get(), negotiated);
     }
 }
