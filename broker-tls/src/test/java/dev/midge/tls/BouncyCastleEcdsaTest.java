@@ -3,9 +3,9 @@ package dev.midge.tls;
 import dev.midge.testing.IssuedCertificate;
 import dev.midge.testing.OpenSsl;
 import dev.midge.testing.TestPki;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import javax.crypto.Cipher;
@@ -24,28 +24,16 @@ class BouncyCastleEcdsaTest {
     static Path dir;
     static TestPki pki;
 
-    private TlsListenerSecurity security;
-    private TlsTestServer server;
+    @RegisterExtension
+    final TlsListeners listeners = new TlsListeners();
 
     @BeforeAll
     static void pki() {
         pki = TestPki.create(dir);
     }
 
-    @AfterEach
-    void stop() {
-        if (server != null) {
-            server.close();
-        }
-        if (security != null) {
-            security.close();
-        }
-    }
-
     private int listen(IssuedCertificate serverCertificate) throws Exception {
-        security = TlsListenerSecurity.create(Options.mutualTls(pki).server(serverCertificate).build(), null);
-        server = new TlsTestServer(security);
-        return server.port();
+        return listeners.start(Options.mutualTls(pki).server(serverCertificate)).port();
     }
 
     @Test

@@ -6,6 +6,7 @@ import dev.midge.testing.TestPki;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
@@ -23,8 +24,8 @@ class ClientCertificateHandshakeTest {
     static IssuedCertificate revokedDevice;
 
     private final LogCapture log = new LogCapture();
-    private TlsListenerSecurity security;
-    private TlsTestServer server;
+    @RegisterExtension
+    final TlsListeners listeners = new TlsListeners();
 
     @BeforeAll
     static void pki() {
@@ -36,19 +37,11 @@ class ClientCertificateHandshakeTest {
 
     @AfterEach
     void stop() {
-        if (server != null) {
-            server.close();
-        }
-        if (security != null) {
-            security.close();
-        }
         log.close();
     }
 
     private int start(Options options) throws Exception {
-        security = TlsListenerSecurity.create(options.build(), null);
-        server = new TlsTestServer(security);
-        return server.port();
+        return listeners.start(options).port();
     }
 
     private int startMutualTls() throws Exception {

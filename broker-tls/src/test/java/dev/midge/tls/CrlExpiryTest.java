@@ -5,6 +5,7 @@ import dev.midge.testing.TestPki;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.midge.broker.reload.FileWatcher;
@@ -24,8 +25,8 @@ class CrlExpiryTest {
     Path dir;
     private TestPki pki;
     private final LogCapture log = new LogCapture();
-    private TlsListenerSecurity security;
-    private TlsTestServer server;
+    @RegisterExtension
+    final TlsListeners listeners = new TlsListeners();
 
     @BeforeEach
     void pki() {
@@ -35,20 +36,11 @@ class CrlExpiryTest {
 
     @AfterEach
     void stop() {
-        if (server != null) {
-            server.close();
-        }
-        if (security != null) {
-            security.close();
-        }
         log.close();
     }
 
     private int start(boolean warnOnly) throws Exception {
-        security = TlsListenerSecurity.create(Options.mutualTls(pki).crlfile(pki.crlFile())
-                .crlExpiredWarnOnly(warnOnly).build(), null);
-        server = new TlsTestServer(security);
-        return server.port();
+        return listeners.start(Options.mutualTls(pki).crlfile(pki.crlFile()).crlExpiredWarnOnly(warnOnly)).port();
     }
 
     @Test
@@ -69,13 +61,12 @@ class CrlExpiryTest {
     @Test
     void freshCrlEndsTheRefusal() throws Exception {
         try (FileWatcher watcher = FileWatcher.start()) {
-            security = TlsListenerSecurity.create(Options.mutualTls(pki).crlfile(pki.crlFile()).build(), watcher);
-            server = new TlsTestServer(security);
+            int port = listeners.start(Options.mutualTls(pki).crlfile(pki.crlFile()), watcher, false).port();
             IssuedCertificate dev1 = pki.device("dev1");
-            assertFalse(JsseClient.connect(server.port(), pki.caCertificate(), dev1).accepted());
+            assertFalse(JsseClient.connect(port, pki.caCertificate(), dev1).accepted());
             pki.writeCrl();
             await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(50))
-                    .until(() -> JsseClient.connect(server.port(), pki.caCertificate(), dev1).accepted());
+                    .until(() -> JsseClient.connect(port, pki.caCertificate(), dev1).accepted());
         }
     }
 }

@@ -7,6 +7,7 @@ import dev.midge.testing.TestPki;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
@@ -30,8 +31,8 @@ class IntermediateCaTest {
     private TestPki pki;
     private final LogCapture log = new LogCapture();
     private final FileWatcher watcher = FileWatcher.start();
-    private TlsListenerSecurity security;
-    private TlsTestServer server;
+    @RegisterExtension
+    final TlsListeners listeners = new TlsListeners();
 
     @BeforeEach
     void pki() {
@@ -42,20 +43,12 @@ class IntermediateCaTest {
 
     @AfterEach
     void stop() {
-        if (server != null) {
-            server.close();
-        }
-        if (security != null) {
-            security.close();
-        }
         watcher.close();
         log.close();
     }
 
     private int listen(Options options, boolean holdConnections) throws Exception {
-        security = TlsListenerSecurity.create(options.build(), watcher);
-        server = new TlsTestServer(security, holdConnections);
-        return server.port();
+        return listeners.start(options, watcher, holdConnections).port();
     }
 
     @Test

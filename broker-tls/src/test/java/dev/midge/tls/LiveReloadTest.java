@@ -8,6 +8,7 @@ import dev.midge.testing.TestPki;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.InputStream;
@@ -36,8 +37,9 @@ class LiveReloadTest {
     private IssuedCertificate stolen;
     private final LogCapture log = new LogCapture();
     private final FileWatcher watcher = FileWatcher.start();
+    @RegisterExtension
+    final TlsListeners listeners = new TlsListeners();
     private TlsListenerSecurity security;
-    private TlsTestServer server;
 
     @BeforeEach
     void pki() {
@@ -49,20 +51,14 @@ class LiveReloadTest {
 
     @AfterEach
     void stop() {
-        if (server != null) {
-            server.close();
-        }
-        if (security != null) {
-            security.close();
-        }
         watcher.close();
         log.close();
     }
 
     private int start(Options options, boolean holdConnections) throws Exception {
-        security = TlsListenerSecurity.create(options.build(), watcher);
-        server = new TlsTestServer(security, holdConnections);
-        return server.port();
+        TlsListeners.Started started = listeners.start(options, watcher, holdConnections);
+        security = started.security();
+        return started.port();
     }
 
     private boolean accepted(int port, IssuedCertificate device) {

@@ -7,6 +7,7 @@ import dev.midge.testing.TestPki;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -27,8 +28,9 @@ class TlsOptionsTest {
     static TestPki pki;
 
     private final LogCapture log = new LogCapture();
+    @RegisterExtension
+    final TlsListeners listeners = new TlsListeners();
     private TlsListenerSecurity security;
-    private TlsTestServer server;
 
     @BeforeAll
     static void pki() {
@@ -37,19 +39,13 @@ class TlsOptionsTest {
 
     @AfterEach
     void stop() {
-        if (server != null) {
-            server.close();
-        }
-        if (security != null) {
-            security.close();
-        }
         log.close();
     }
 
     private int start(Options options) throws Exception {
-        security = TlsListenerSecurity.create(options.build(), null);
-        server = new TlsTestServer(security);
-        return server.port();
+        TlsListeners.Started started = listeners.start(options);
+        security = started.security();
+        return started.port();
     }
 
     @ParameterizedTest
