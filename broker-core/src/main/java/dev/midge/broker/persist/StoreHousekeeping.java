@@ -7,6 +7,7 @@ import org.h2.mvstore.RandomAccessStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.Map;
 import java.util.function.LongSupplier;
 
 /**
@@ -94,7 +95,9 @@ final class StoreHousekeeping {
         }
         files.dropUnusedChunks();
         if (files instanceof RandomAccessStore randomAccess) {
-            randomAccess.compactMoveChunks(101, IDLE_MOVE_BYTES, store);
+            // A chunk larger than the budget is never moved, and the file cannot shrink past it:
+            // the budget is at least the largest chunk (a big batch, or the rewrite above).
+            randomAccess.compactMoveChunks(101, Math.max(IDLE_MOVE_BYTES, largestChunkBytes(files)), store);
         }
         store.commit();
         store.sync();
@@ -107,5 +110,21 @@ final class StoreHousekeeping {
         if (compact || ++idleRounds >= MAX_IDLE_ROUNDS) {
             idleWorkPending = false;
         }
+    }
+
+    /** From the store's layout map, whose "chunk.N" entries say "len:" in 4 KiB blocks (hex). */
+    static long largestChunkBytes(FileStore<?> files) {
+        long largest = 0;
+        for (Map.Entry<String, String> e : files.getLayoutMap().entrySet()) {
+            if (!e.getKey().startsWith("chunk.")) {
+                continue;
+            }
+            for (String field : e.getValue().split(",")) {
+                if (field.startsWith("len:")) {
+                    largest = Math.max(largest, Long.parseLong(field.substring(4), 16) * 4096);
+                }
+            }
+        }
+        return largest;
     }
 }

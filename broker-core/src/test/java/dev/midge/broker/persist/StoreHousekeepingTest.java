@@ -73,6 +73,39 @@ class StoreHousekeepingTest {
         }
     }
 
+    @Test
+    void aChunkLargerThanOneRoundsMoveBudgetStillLetsTheFileShrink() throws Exception {
+        Path file = dir.resolve(StoreFile.NAME);
+        MVStore store = StoreFile.open(dir, false, s -> s);
+        MVMap<String, byte[]> queue = StoreFile.map(store, "queue");
+        GroupCommit writer = new GroupCommit(store, file.toString());
+        int bigEntry = 16 * 1024;
+        int liveEntries = 768; // 12 MiB in one batch: one chunk, larger than a round moves by default
+        try {
+            for (int i = 0; i < 1_500; i++) { // traffic that leaves nothing live
+                int n = i;
+                writer.submit(() -> {
+                    queue.put(key(n), new byte[bigEntry]);
+                    queue.remove(key(n - 1));
+                });
+                writer.barrier().get(10, TimeUnit.SECONDS);
+            }
+            for (int i = 0; i < liveEntries; i++) {
+                int n = i;
+                writer.submit(() -> queue.put("live/" + n, new byte[bigEntry]));
+            }
+            writer.submit(() -> queue.remove(key(1_499)));
+            writer.barrier().get(10, TimeUnit.SECONDS);
+            long live = (long) liveEntries * bigEntry;
+            long bound = live + live / 2 + (2 << 20);
+            assertTrue(size(file) > bound, "the traffic should have grown the file past its bound first: " + size(file));
+            await().atMost(Duration.ofSeconds(20)).until(() -> size(file) < bound);
+        } finally {
+            writer.close();
+            store.close();
+        }
+    }
+
     private static String key(int i) {
         return String.format("client/%08d", i);
     }
