@@ -102,12 +102,13 @@ public final class BrokerServer {
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
-                // One read of at most 16 KiB per connection per turn of the event loop, taking
+                // One read of at most 4 KiB per connection per turn of the event loop, taking
                 // turns with every other connection on it (what is left is read next turn): a
                 // flood of publishers must not starve the subscriber sharing their loop, whose
-                // PUBACKs refill its in-flight window.
+                // PUBACKs refill its in-flight window. 4 KiB delivered more than 16 KiB at every
+                // fan-in row of the side-by-side bench (BENCHMARKS.md).
                 .childOption(ChannelOption.RCVBUF_ALLOCATOR,
-                        new AdaptiveRecvByteBufAllocator(64, 2048, 16 * 1024).maxMessagesPerRead(1))
+                        new AdaptiveRecvByteBufAllocator(64, 2048, 4 * 1024).maxMessagesPerRead(1))
                 .childHandler(new MqttChannelInitializer(listener, engine, authExecutor, allChannels));
         if (channelType == EpollServerSocketChannel.class) {
             // Level-triggered at least reports what a capped read left (edge-triggered would not).
