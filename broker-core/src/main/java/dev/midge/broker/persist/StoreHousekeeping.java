@@ -49,7 +49,8 @@ final class StoreHousekeeping {
     private final MVMap<String, Long> versionMarker;
     private final LongSupplier nanoTime;
     private long lastBusyPass;
-    private boolean idleWorkPending;
+    /** True at start too: a store written by an earlier run (or version) may be all slack. */
+    private boolean idleWorkPending = true;
     private int idleRounds;
 
     StoreHousekeeping(MVStore store, LongSupplier nanoTime) {
