@@ -3,6 +3,7 @@ package dev.midge.bench.persistence;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt3.Mqtt3AsyncClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
+import dev.midge.bench.WindowedPublishers;
 import dev.midge.broker.MidgeBroker;
 
 import java.nio.file.Files;
@@ -10,10 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -26,7 +24,6 @@ final class PublishThroughput {
 
     enum Reader { OFFLINE_PERSISTENT_SESSION, ONLINE_CLEAN_SESSION }
 
-    private static final int WINDOW = 1000;
     private static final int PAYLOAD_BYTES = 64;
     private static final String FILTER = "bench/t/+";
 
@@ -44,33 +41,15 @@ final class PublishThroughput {
             int port = broker.port();
             LongAdder delivered = new LongAdder();
             Mqtt5AsyncClient subscriber = subscribe(broker, reader, delivered);
-            LongAdder published = new LongAdder();
-            LongAdder failed = new LongAdder();
-            AtomicReference<String> firstFailure = new AtomicReference<>();
-            AtomicBoolean running = new AtomicBoolean(true);
             List<Mqtt3AsyncClient> clients = new ArrayList<>();
             for (int p = 0; p < publishers; p++) {
                 clients.add(Brokers.publisher(port, "pub-" + p));
             }
-            List<Thread> threads = new ArrayList<>();
-            for (int p = 0; p < publishers; p++) {
-                Mqtt3AsyncClient client = clients.get(p);
-                String topic = "bench/t/" + p;
-                Thread t = new Thread(() -> publish(client, topic, running, published, failed, firstFailure), "publisher-" + p);
-                t.start();
-                threads.add(t);
-            }
-            Thread.sleep(warmup.toMillis()); // a warm-up duration, not a synchronisation
-            long p0 = published.sum();
-            long d0 = delivered.sum();
-            long start = System.nanoTime();
-            Thread.sleep(measure.toMillis());
-            double seconds = (System.nanoTime() - start) / 1e9;
-            Result result = new Result((published.sum() - p0) / seconds, (delivered.sum() - d0) / seconds,
-                    failed.sum(), firstFailure.get());
-            running.set(false);
-            for (Thread t : threads) {
-                t.join();
+            Result result;
+            try (WindowedPublishers load = new WindowedPublishers(clients, MqttQos.AT_LEAST_ONCE,
+                    new byte[PAYLOAD_BYTES], Duration.ofSeconds(30))) {
+                WindowedPublishers.Rates rates = load.measure(warmup, measure, delivered);
+                result = new Result(rates.publishedPerSecond(), rates.deliveredPerSecond(), load.failed(), load.firstFailure());
             }
             for (Mqtt3AsyncClient c : clients) {
                 c.disconnect().get(10, TimeUnit.SECONDS);
@@ -102,32 +81,5 @@ final class PublishThroughput {
         client.disconnect().get(timeout, TimeUnit.SECONDS);
         Brokers.awaitOffline(broker, id);
         return null;
-    }
-
-    private static void publish(Mqtt3AsyncClient client, String topic, AtomicBoolean running, LongAdder published,
-                                LongAdder failed, AtomicReference<String> firstFailure) {
-        byte[] payload = new byte[PAYLOAD_BYTES];
-        Semaphore window = new Semaphore(WINDOW);
-        try {
-            while (running.get()) {
-                if (!window.tryAcquire(100, TimeUnit.MILLISECONDS)) {
-                    continue;
-                }
-                client.publishWith().topic(topic).qos(MqttQos.AT_LEAST_ONCE).payload(payload).send()
-                        .whenComplete((r, e) -> {
-                            if (e == null) {
-                                published.increment();
-                            } else {
-                                failed.increment();
-                                firstFailure.compareAndSet(null, e.toString());
-                            }
-                            window.release();
-                        });
-            }
-            // What is in flight finishes before the client disconnects.
-            window.tryAcquire(WINDOW, 30, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }
