@@ -1,6 +1,7 @@
 package dev.midge.tls;
 
 import dev.midge.testing.IssuedCertificate;
+import dev.midge.testing.JsseMaterial;
 
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLEngine;
@@ -14,7 +15,6 @@ import javax.net.ssl.TrustManagerFactory;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 
 /** A JSSE client: connects, handshakes, reads the test server's one line. */
@@ -64,11 +64,7 @@ final class JsseClient {
     }
 
     private static SSLContext context(X509Certificate ca, IssuedCertificate client) throws Exception {
-        KeyStore trust = KeyStore.getInstance("PKCS12");
-        trust.load(null, null);
-        trust.setCertificateEntry("ca", ca);
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance("PKIX");
-        tmf.init(trust);
+        TrustManagerFactory tmf = JsseMaterial.trustManagers(ca);
         SSLContext context = SSLContext.getInstance("TLS");
         // Present the certificate whatever CAs the server names, as openssl and mosquitto do:
         // JSSE's own key manager would stay silent for a foreign-CA certificate.

@@ -8,6 +8,7 @@ import dev.midge.broker.ListenerOptions;
 import dev.midge.broker.reload.FileWatcher;
 import dev.midge.testing.EmbeddedBroker;
 import dev.midge.testing.IssuedCertificate;
+import dev.midge.testing.JsseMaterial;
 import dev.midge.testing.TestPki;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -18,8 +19,6 @@ import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.TrustManagerFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -98,19 +97,8 @@ class WebSocketsOverTlsTest {
     }
 
     private Mqtt5BlockingClient client(IssuedCertificate device) throws Exception {
-        char[] password = "test".toCharArray();
-        KeyStore keys = KeyStore.getInstance("PKCS12");
-        keys.load(null, null);
-        keys.setKeyEntry("device", device.privateKey(), password, new Certificate[]{device.certificate()});
-        KeyManagerFactory keyManagers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        keyManagers.init(keys, password);
-
-        KeyStore trust = KeyStore.getInstance("PKCS12");
-        trust.load(null, null);
-        trust.setCertificateEntry("ca", pki.caCertificate());
-        TrustManagerFactory trustManagers = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        trustManagers.init(trust);
-
+        KeyManagerFactory keyManagers = JsseMaterial.keyManagers(device.privateKey(), device.certificate());
+        TrustManagerFactory trustManagers = JsseMaterial.trustManagers(pki.caCertificate());
         return MqttClient.builder().useMqttVersion5()
                 .identifier(device.name() + "-ws")
                 .serverHost(EmbeddedBroker.HOST).serverPort(broker.port())

@@ -1,14 +1,11 @@
 package dev.midge.bench.sidebyside;
 
 import dev.midge.testing.IssuedCertificate;
+import dev.midge.testing.JsseMaterial;
 import dev.midge.testing.TestPki;
 
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
 
 /**
  * The one set of certificates both brokers use: a CA, an RSA-2048 and an EC P-256 server
@@ -39,21 +36,9 @@ final class BenchPki {
     /** A client context that presents the device certificate and trusts only our CA. */
     SSLContext clientContext() {
         try {
-            KeyStore keys = KeyStore.getInstance("PKCS12");
-            keys.load(null, null);
-            char[] password = "bench".toCharArray();
-            keys.setKeyEntry("device", device.privateKey(), password, new Certificate[]{device.certificate()});
-            KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-            kmf.init(keys, password);
-
-            KeyStore trust = KeyStore.getInstance("PKCS12");
-            trust.load(null, null);
-            trust.setCertificateEntry("ca", pki.caCertificate());
-            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            tmf.init(trust);
-
             SSLContext context = SSLContext.getInstance("TLS");
-            context.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
+            context.init(JsseMaterial.keyManagers(device.privateKey(), device.certificate()).getKeyManagers(),
+                    JsseMaterial.trustManagers(pki.caCertificate()).getTrustManagers(), null);
             return context;
         } catch (Exception e) {
             throw new IllegalStateException("cannot build the client TLS context", e);

@@ -6,6 +6,7 @@ import dev.midge.pki.IssuedCertificate;
 import dev.midge.pki.crl.RevocationReason;
 import dev.midge.pki.index.IndexEntry;
 import dev.midge.pki.issue.KeyPairs;
+import dev.midge.testing.JsseMaterial;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 
 import javax.net.ssl.KeyManagerFactory;
@@ -15,8 +16,6 @@ import java.math.BigInteger;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.List;
 
@@ -31,8 +30,6 @@ final class SoakPki {
     record DeviceCredentials(String commonName, BigInteger serial, KeyManagerFactory keyManagers) {
     }
 
-    private static final char[] IN_MEMORY = "soak".toCharArray();
-
     private final DataDirectory data;
     private final CertificateAuthority ca;
     private final TrustManagerFactory trust;
@@ -40,14 +37,7 @@ final class SoakPki {
     private SoakPki(DataDirectory data) throws GeneralSecurityException, IOException {
         this.data = data;
         this.ca = data.authority();
-        KeyStore anchors = KeyStore.getInstance("PKCS12");
-        anchors.load(null, null);
-        List<X509Certificate> chain = ca.chain();
-        for (int i = 0; i < chain.size(); i++) {
-            anchors.setCertificateEntry("ca" + i, chain.get(i));
-        }
-        this.trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        trust.init(anchors);
+        this.trust = JsseMaterial.trustManagers(ca.chain().toArray(X509Certificate[]::new));
     }
 
     /** Creates the data directory as the secure default does (CA, server certificate, ACL, CRL). */
@@ -69,14 +59,7 @@ final class SoakPki {
         KeyPair key = KeyPairs.ec("P-256");
         IssuedCertificate issued = ca.issue(commonName,
                 SubjectPublicKeyInfo.getInstance(key.getPublic().getEncoded()), null, "device");
-        List<X509Certificate> caChain = ca.chain();
-        // JKS: PKCS12 would run 10,000 PBKDF2 rounds per key, twice, which is most of the set-up time.
-        KeyStore store = KeyStore.getInstance("JKS");
-        store.load(null, null);
-        store.setKeyEntry(commonName, key.getPrivate(), IN_MEMORY,
-                new Certificate[]{issued.certificate(), caChain.get(0)});
-        KeyManagerFactory keyManagers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        keyManagers.init(store, IN_MEMORY);
+        KeyManagerFactory keyManagers = JsseMaterial.keyManagers(key.getPrivate(), issued.certificate(), ca.chain().get(0));
         return new DeviceCredentials(commonName, issued.certificate().getSerialNumber(), keyManagers);
     }
 
