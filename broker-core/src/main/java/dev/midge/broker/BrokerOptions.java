@@ -2,6 +2,8 @@ package dev.midge.broker;
 
 import dev.midge.broker.security.Authenticator;
 import dev.midge.broker.security.Authorizer;
+import dev.midge.broker.security.ClientIdBinding;
+import dev.midge.broker.security.ClientIdTakeover;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -27,11 +29,15 @@ import java.util.Objects;
  *                            their queued and in-flight messages), or null to keep state in memory only
  * @param discardCorruptStore at start-up, move an unreadable store aside and start empty instead of
  *                            refusing to start
+ * @param clientIdTakeover    whether a client may take a client id whose session belongs to another
+ *                            username (default {@link ClientIdTakeover#SAME_USERNAME}: refused)
+ * @param clientIdBinding     which client ids a username may use (default {@link ClientIdBinding#NONE})
  */
 public record BrokerOptions(List<ListenerOptions> listeners, Authenticator authenticator, Authorizer authorizer,
                             int messageSizeLimit, int maxInflightMessages, int maxQueuedMessages,
                             long maxQueuedBytes, int maxKeepalive, boolean retainAvailable, int maxTopicAlias,
-                            Path persistenceLocation, boolean discardCorruptStore) {
+                            Path persistenceLocation, boolean discardCorruptStore,
+                            ClientIdTakeover clientIdTakeover, ClientIdBinding clientIdBinding) {
 
     public BrokerOptions {
         listeners = List.copyOf(listeners);
@@ -40,6 +46,8 @@ public record BrokerOptions(List<ListenerOptions> listeners, Authenticator authe
         }
         Objects.requireNonNull(authenticator, "authenticator");
         Objects.requireNonNull(authorizer, "authorizer");
+        Objects.requireNonNull(clientIdTakeover, "clientIdTakeover");
+        Objects.requireNonNull(clientIdBinding, "clientIdBinding");
     }
 
     public static Builder builder() {
@@ -59,6 +67,8 @@ public record BrokerOptions(List<ListenerOptions> listeners, Authenticator authe
         private int maxTopicAlias = 10;
         private Path persistenceLocation;
         private boolean discardCorruptStore;
+        private ClientIdTakeover clientIdTakeover = ClientIdTakeover.SAME_USERNAME;
+        private ClientIdBinding clientIdBinding = ClientIdBinding.NONE;
 
         public Builder listener(ListenerOptions listener) { listeners.add(listener); return this; }
         public Builder authenticator(Authenticator a) { authenticator = a; return this; }
@@ -73,11 +83,13 @@ public record BrokerOptions(List<ListenerOptions> listeners, Authenticator authe
         /** Keeps durable state in this directory (created if missing); null keeps it in memory only. */
         public Builder persistence(Path directory) { persistenceLocation = directory; return this; }
         public Builder discardCorruptStore(boolean b) { discardCorruptStore = b; return this; }
+        public Builder clientIdTakeover(ClientIdTakeover t) { clientIdTakeover = t; return this; }
+        public Builder clientIdBinding(ClientIdBinding b) { clientIdBinding = b; return this; }
 
         public BrokerOptions build() {
             return new BrokerOptions(listeners, authenticator, authorizer, messageSizeLimit, maxInflightMessages,
                     maxQueuedMessages, maxQueuedBytes, maxKeepalive, retainAvailable, maxTopicAlias,
-                    persistenceLocation, discardCorruptStore);
+                    persistenceLocation, discardCorruptStore, clientIdTakeover, clientIdBinding);
         }
     }
 }

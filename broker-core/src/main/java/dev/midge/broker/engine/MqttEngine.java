@@ -4,6 +4,7 @@ import dev.midge.broker.BrokerOptions;
 import dev.midge.broker.persist.DurableState;
 import dev.midge.broker.retained.RetainedStore;
 import dev.midge.broker.security.Authorizer;
+import dev.midge.broker.security.ClientIdTakeover;
 import dev.midge.broker.security.ClientIdentity;
 import dev.midge.broker.session.Delivery;
 import dev.midge.broker.session.Session;
@@ -15,6 +16,7 @@ import dev.midge.broker.subscription.SubscriptionTrie;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -29,8 +31,17 @@ import java.util.concurrent.TimeUnit;
  */
 public final class MqttEngine {
 
-    /** The outcome of a CONNECT: the session, whether it existed, and a connection to take over. */
-    public record Connected(Session session, boolean sessionPresent, SessionConnection takenOver) {
+    /**
+     * The outcome of a CONNECT: the session, whether it existed, and a connection to take over.
+     * {@code foreignOwner} is the identity that owned the client id's session under another
+     * username: with a null session the CONNECT is refused for it; otherwise that session was
+     * ended, not handed over ({@link ClientIdTakeover#ANY_USERNAME}).
+     */
+    public record Connected(Session session, boolean sessionPresent, SessionConnection takenOver,
+                            ClientIdentity foreignOwner) {
+        public boolean refused() {
+            return session == null;
+        }
     }
 
     private final BrokerOptions options;
@@ -100,23 +111,35 @@ public final class MqttEngine {
     }
 
     /**
-     * Finds or creates the session for a client that was just authenticated. A live
-     * connection with the same client id is detached here and returned, for the caller to
-     * close outside the lock.
+     * Finds or creates the session for a client that was just authenticated, and makes
+     * {@code who} its owner: from now on every delivery is checked against {@code who} and
+     * {@code rules}. A live connection with the same client id is detached here and returned,
+     * for the caller to close outside the lock. A session owned by another username is refused
+     * or ended as {@link BrokerOptions#clientIdTakeover()} says, never handed over.
      */
-    public Connected connect(String clientId, boolean cleanStart, long expiryInterval) {
+    public Connected connect(ClientIdentity who, Authorizer rules, boolean cleanStart, long expiryInterval) {
+        String clientId = who.clientId();
         List<Runnable> afterwards = new ArrayList<>();
         Connected result;
         synchronized (this) {
-            wills.cancel(clientId);
             Session existing = sessions.get(clientId);
+            ClientIdentity owner = existing == null ? null : existing.identity();
+            boolean foreign = owner != null && !Objects.equals(owner.username(), who.username());
+            if (foreign && options.clientIdTakeover() == ClientIdTakeover.SAME_USERNAME) {
+                return new Connected(null, false, null, owner);
+            }
+            if (!foreign) {
+                // The same client back: its delayed will is cancelled (§3.1.3.2.2). Another
+                // identity's arrival instead ends the session below, which sends a pending will.
+                wills.cancel(clientId);
+            }
             SessionConnection old = existing == null ? null : existing.connection();
             if (old != null) {
                 existing.detach(old);
             }
             Session session;
             boolean present;
-            if (existing != null && !cleanStart) {
+            if (existing != null && !cleanStart && !foreign) {
                 session = existing;
                 present = true;
             } else {
@@ -124,14 +147,15 @@ public final class MqttEngine {
                     end(existing, afterwards);
                 }
                 session = newSession(clientId);
-                sessions.put(session);
                 present = false;
             }
+            session.claim(who, rules);
+            sessions.put(session);
             session.expiryInterval(expiryInterval);
             if (durable != null) {
                 journal(session, expiryInterval);
             }
-            result = new Connected(session, present, old);
+            result = new Connected(session, present, old, foreign ? owner : null);
         }
         afterwards.forEach(Runnable::run);
         return result;
@@ -235,9 +259,8 @@ public final class MqttEngine {
         List<Integer> ids = subscription.subscriptionIdentifier() > 0
                 ? List.of(subscription.subscriptionIdentifier()) : List.of();
         for (Message m : retained.match(subscription.filter().filter(), System.nanoTime())) {
-            if (PublishRouter.mayReceive(session, m.topic())) {
-                session.offer(new Delivery(m, Math.min(m.qos(), subscription.qos()), true, ids)).send();
-            }
+            // The session checks the receiver's read rights, as for every delivery.
+            session.offer(new Delivery(m, Math.min(m.qos(), subscription.qos()), true, ids)).send();
         }
     }
 

@@ -45,7 +45,7 @@ final class StateRestorer {
             Session session = engine.newSession(s.clientId());
             session.expiryInterval(s.expiryInterval());
             // Offline, delivery is decided as for a client of the broker-wide authoriser.
-            session.restoreIdentity(new ClientIdentity(s.clientId(), s.username(), null, 0, null),
+            session.claim(new ClientIdentity(s.clientId(), s.username(), null, 0, null),
                     engine.options().authorizer());
             for (Subscription sub : s.subscriptions()) {
                 trie.subscribe(sub);

@@ -1,5 +1,6 @@
 package dev.midge.broker.netty;
 
+import dev.midge.broker.logging.LogSafe;
 import dev.midge.broker.BrokerOptions;
 import dev.midge.broker.ListenerOptions;
 import dev.midge.broker.engine.MqttEngine;
@@ -168,7 +169,7 @@ public final class BrokerServer {
             if (which.test(c.identity())) {
                 count++;
                 c.closeLogged = true;
-                LOG.warn("Client {} (username {}) disconnected: {}.", c.describe(), c.identity().username(), reason);
+                LOG.warn("Client {} (username {}) disconnected: {}.", c.describe(), LogSafe.text(c.identity().username()), reason);
                 c.closeWithReason(0x98); // Administrative action
             }
         }

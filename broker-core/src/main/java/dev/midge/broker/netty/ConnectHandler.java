@@ -1,5 +1,6 @@
 package dev.midge.broker.netty;
 
+import dev.midge.broker.logging.LogSafe;
 import dev.midge.broker.BrokerOptions;
 import dev.midge.broker.ListenerOptions;
 import dev.midge.broker.engine.Limits;
@@ -172,7 +173,7 @@ final class ConnectHandler extends ChannelInboundHandlerAdapter {
                 try {
                     result = authenticator.authenticate(request);
                 } catch (RuntimeException e) {
-                    LOG.error("The authenticator failed for client {}", packet.clientId(), e);
+                    LOG.error("The authenticator failed for client {}", LogSafe.text(packet.clientId()), e);
                     result = AuthenticationResult.refuse("the authenticator failed");
                 }
                 AuthenticationResult verdict = result;
@@ -183,7 +184,7 @@ final class ConnectHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private void finish(ChannelHandlerContext ctx, ConnectPacket packet, X509Certificate[] chain,
+    private void finish(ChannelHandlerContext ctx, ConnectPacket asSent, X509Certificate[] chain,
                         AuthenticationResult result) {
         if (!ctx.channel().isActive()) {
             releaseHeld();
@@ -192,21 +193,38 @@ final class ConnectHandler extends ChannelInboundHandlerAdapter {
         if (result == null || !result.accepted()) {
             String reason = result == null ? "no verdict" : result.reason();
             LOG.warn("Client {} (username {}) refused: not authorised ({}).",
-                    Describe.client(packet.clientId(), ctx.channel()), packet.username(), reason);
+                    Describe.client(asSent.clientId(), ctx.channel()), LogSafe.text(asSent.username()), LogSafe.text(reason));
             releaseHeld();
-            refuse(ctx, !packet.v5() ? MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED
-                    : packet.password() != null ? MqttConnectReturnCode.CONNECTION_REFUSED_BAD_USERNAME_OR_PASSWORD
+            refuse(ctx, !asSent.v5() ? MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED
+                    : asSent.password() != null ? MqttConnectReturnCode.CONNECTION_REFUSED_BAD_USERNAME_OR_PASSWORD
                     : MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED_5);
             return;
         }
+        ClientIdRules.Outcome ids = ClientIdRules.apply(asSent, result.username(), listener, options);
+        if (ids.refusal() != null) {
+            refuseLogged(ctx, asSent, result.username(), ids.refusal(), ids.cause());
+            return;
+        }
+        ConnectPacket packet = ids.packet();
         ClientIdentity identity = new ClientIdentity(packet.clientId(), result.username(),
                 (InetSocketAddress) ctx.channel().remoteAddress(), Describe.localPort(ctx.channel()),
                 chain == null ? null : chain[0]);
         Authorizer authorizer = listener.authorizer() != null ? listener.authorizer() : options.authorizer();
 
-        MqttEngine.Connected connected = engine.connect(packet.clientId(), packet.cleanStart(), packet.sessionExpiry());
+        MqttEngine.Connected connected = engine.connect(identity, authorizer, packet.cleanStart(), packet.sessionExpiry());
+        if (connected.refused()) {
+            refuseLogged(ctx, packet, result.username(), ClientIdRules.identifierNotValid(packet.v5()),
+                    "its client id has a session of username " + LogSafe.text(connected.foreignOwner().username())
+                            + " (midge_clientid_takeover username)");
+            return;
+        }
+        if (connected.foreignOwner() != null) {
+            LOG.warn("Client {} (username {}) took the client id of username {}: that session was ended, not handed over.",
+                    Describe.client(packet.clientId(), ctx.channel()), LogSafe.text(result.username()),
+                    LogSafe.text(connected.foreignOwner().username()));
+        }
         if (connected.takenOver() instanceof ClientConnection old) {
-            LOG.info("Client {} already connected, closing old connection.", packet.clientId());
+            LOG.info("Client {} already connected, closing old connection.", LogSafe.text(packet.clientId()));
             old.takeOver();
         }
         ClientConnection connection = new ClientConnection(ctx.channel(), identity, authorizer, packet.v5(),
@@ -226,8 +244,8 @@ final class ConnectHandler extends ChannelInboundHandlerAdapter {
         MqttSessionHandler handler = new MqttSessionHandler(engine, connection);
         ctx.pipeline().replace(this, "session", handler);
         LOG.info("New client connected from {} as {} (p{}, c{}, k{}{}).", Describe.address(ctx.channel()),
-                packet.clientId(), packet.protocolLogLevel(), packet.cleanStart() ? 1 : 0, packet.keepAlive(),
-                result.username() == null ? "" : ", u'" + result.username() + "'");
+                LogSafe.text(packet.clientId()), packet.protocolLogLevel(), packet.cleanStart() ? 1 : 0, packet.keepAlive(),
+                result.username() == null ? "" : ", u'" + LogSafe.text(result.username()) + "'");
         redelivery.send();
 
         ChannelHandlerContext sessionCtx = ctx.pipeline().context(handler);
@@ -239,6 +257,14 @@ final class ConnectHandler extends ChannelInboundHandlerAdapter {
         }
         held.clear();
         sessionCtx.channel().config().setAutoRead(true);
+    }
+
+    private void refuseLogged(ChannelHandlerContext ctx, ConnectPacket packet, String username,
+                              MqttConnectReturnCode code, String cause) {
+        LOG.warn("Client {} (username {}) refused: {}.", Describe.client(packet.clientId(), ctx.channel()),
+                LogSafe.text(username), cause);
+        releaseHeld();
+        refuse(ctx, code);
     }
 
     private MqttConnAckMessage connAck(ConnectPacket packet, boolean sessionPresent) {

@@ -1,5 +1,6 @@
 package dev.midge.broker.netty;
 
+import dev.midge.broker.logging.LogSafe;
 import dev.midge.broker.BrokerOptions;
 import dev.midge.broker.engine.Limits;
 import dev.midge.broker.engine.Message;
@@ -54,6 +55,13 @@ record ConnectPacket(boolean v5, int protocolLogLevel, String clientId, boolean 
             refusalText = "keepalive " + keepAlive +  " is over max_keepalive " + maxKeepalive;
         }
 
+        if (LogSafe.hasControl(clientId)) {
+            // The store keys a session's rows by clientId + '\0' + sequence, so a U+0000 in an id
+            // could make two sessions share rows; other controls only forge log lines.
+            refusal = v5 ? MqttConnectReturnCode.CONNECTION_REFUSED_CLIENT_IDENTIFIER_NOT_VALID
+                    : MqttConnectReturnCode.CONNECTION_REFUSED_IDENTIFIER_REJECTED;
+            refusalText = "client id contains a control character";
+        }
         if (v5 && props.getProperty(MqttProperties.MqttPropertyType.AUTHENTICATION_METHOD.value()) != null) {
             // Enhanced authentication (AUTH exchanges) is not supported (§4.12).
             refusal = MqttConnectReturnCode.CONNECTION_REFUSED_BAD_AUTHENTICATION_METHOD;
@@ -88,6 +96,15 @@ record ConnectPacket(boolean v5, int protocolLogLevel, String clientId, boolean 
                 h.hasUserName() ? p.userName() : null, h.hasPassword() ? p.passwordInBytes() : null,
                 receiveMaximum, maxPacketSize, topicAliasMaximum, will, willDelay, refusal, refusalText, violation,
                 ProtocolViolation.PROTOCOL_ERROR);
+    }
+
+    /** The same CONNECT under another client id (use_username_as_clientid); the will then names it as publisher. */
+    ConnectPacket withClientId(String id) {
+        Message w = will == null ? null : new Message(will.topic(), will.payload(), will.qos(), will.retain(),
+                will.properties(), will.expiresAtNanos(), id);
+        return new ConnectPacket(v5, protocolLogLevel, id, assignedClientId, cleanStart, keepAlive, serverKeepAlive,
+                sessionExpiry, username, password, receiveMaximum, maximumPacketSize, topicAliasMaximum, w,
+                willDelaySeconds, refusal, refusalText, violation, violationReason);
     }
 
     private static long unsigned(MqttProperties props, MqttProperties.MqttPropertyType type, long absent) {

@@ -1,5 +1,6 @@
 package dev.midge.broker.netty;
 
+import dev.midge.broker.logging.LogSafe;
 import io.netty.channel.Channel;
 
 import java.net.InetSocketAddress;
@@ -24,7 +25,7 @@ final class Describe {
     }
 
     static String client(String clientId, Channel channel) {
-        return clientId == null ? address(channel) : clientId + " from " + address(channel);
+        return clientId == null ? address(channel) : LogSafe.text(clientId) + " from " + address(channel);
     }
 
     static int localPort(Channel channel) {

@@ -1,5 +1,6 @@
 package dev.midge.broker.netty;
 
+import dev.midge.broker.logging.LogSafe;
 import dev.midge.broker.BrokerOptions;
 import dev.midge.broker.engine.Message;
 import dev.midge.broker.subscription.TopicFilter;
@@ -121,7 +122,7 @@ final class InboundPublish {
     void logDenied(String topic) {
         if (deniedLogged.add(topic)) {
             LOG.warn("Denied PUBLISH from client {} (username {}) to '{}'.", connection.describe(),
-                    connection.identity().username(), topic);
+                    LogSafe.text(connection.identity().username()), LogSafe.text(topic));
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.midge.broker.netty;
 
+import dev.midge.broker.logging.LogSafe;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
@@ -27,7 +28,7 @@ final class KeepAliveHandler extends IdleStateHandler {
     protected void channelIdle(ChannelHandlerContext ctx, IdleStateEvent evt) {
         if (evt.state() == io.netty.handler.timeout.IdleState.READER_IDLE && ctx.channel().isActive()) {
             connection.closeLogged = true;
-            LOG.info("Client {} has exceeded timeout, disconnecting.", connection.clientId());
+            LOG.info("Client {} has exceeded timeout, disconnecting.", LogSafe.text(connection.clientId()));
             connection.closeWithReason(0x8D);
         }
     }

@@ -1,5 +1,6 @@
 package dev.midge.broker.netty;
 
+import dev.midge.broker.logging.LogSafe;
 import dev.midge.broker.engine.Message;
 import dev.midge.broker.engine.Limits;
 import dev.midge.broker.engine.MqttEngine;
@@ -85,7 +86,9 @@ final class MqttSessionHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void handle(ChannelHandlerContext ctx, MqttMessage m) {
-        LOG.debug("Received {} from client {}", m.fixedHeader().messageType(), connection.clientId());
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("Received {} from client {}", m.fixedHeader().messageType(), LogSafe.text(connection.clientId()));
+        }
         MqttMessageType type = m.fixedHeader().messageType();
         if (type == MqttMessageType.PUBACK) {
             if (pubAckCount == pubAcks.length) {
@@ -242,13 +245,13 @@ final class MqttSessionHandler extends ChannelInboundHandlerAdapter {
         for (MqttTopicSubscription t : m.payload().topicSubscriptions()) {
             TopicFilter filter = TopicFilter.parse(t.topicFilter());
             if (filter == null) {
-                LOG.warn("Client {} sent an invalid topic filter '{}'.", connection.describe(), t.topicFilter());
+                LOG.warn("Client {} sent an invalid topic filter '{}'.", connection.describe(), LogSafe.text(t.topicFilter()));
                 codes.add(connection.isV5() ? 0x8F : 0x80);
                 continue;
             }
             if (!connection.authorizer().canSubscribe(connection.identity(), t.topicFilter())) {
                 LOG.warn("Denied SUBSCRIBE from client {} (username {}) to '{}'.", connection.describe(),
-                        connection.identity().username(), t.topicFilter());
+                        LogSafe.text(connection.identity().username()), LogSafe.text(t.topicFilter()));
                 codes.add(connection.isV5() ? NOT_AUTHORIZED : 0x80);
                 continue;
             }
@@ -307,7 +310,7 @@ final class MqttSessionHandler extends ChannelInboundHandlerAdapter {
             will = null;
         }
         connection.closeLogged = true;
-        LOG.info("Client {} disconnected.", connection.clientId());
+        LOG.info("Client {} disconnected.", LogSafe.text(connection.clientId()));
         ctx.close();
     }
 
@@ -324,7 +327,7 @@ final class MqttSessionHandler extends ChannelInboundHandlerAdapter {
     public void channelInactive(ChannelHandlerContext ctx) {
         applyPubAcks();
         if (!connection.closeLogged && !connection.takenOver) {
-            LOG.info("Client {} closed its connection.", connection.clientId());
+            LOG.info("Client {} closed its connection.", LogSafe.text(connection.clientId()));
         }
         engine.disconnected(session, connection, will, connection.willDelaySeconds);
         ctx.fireChannelInactive();

@@ -1,5 +1,6 @@
 package dev.midge.broker.netty;
 
+import dev.midge.broker.logging.LogSafe;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.TooLongFrameException;
@@ -28,7 +29,7 @@ final class ProtocolViolation {
 
     static void close(Channel channel, String clientId, boolean v5, int reasonCode, String cause) {
         LOG.warn("Client {} disconnected due to {}: {}.", Describe.client(clientId, channel),
-                reasonCode == MALFORMED_PACKET ? "malformed packet" : "protocol error", cause);
+                reasonCode == MALFORMED_PACKET ? "malformed packet" : "protocol error", LogSafe.text(cause));
         ClientConnection.closeWithReason(channel, v5, reasonCode);
     }
 

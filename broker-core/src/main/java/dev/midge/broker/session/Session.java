@@ -1,5 +1,6 @@
 package dev.midge.broker.session;
 
+import dev.midge.broker.logging.LogSafe;
 import dev.midge.broker.security.Authorizer;
 import dev.midge.broker.security.ClientIdentity;
 import dev.midge.broker.subscription.Subscription;
@@ -45,6 +46,8 @@ public final class Session {
     private final Set<Integer> inboundQos2 = new HashSet<>();
     private long queuedBytes;
     private boolean droppingLogged;
+    /** A message this connection may not receive was dropped and logged; reset at attach. */
+    private boolean receiveDeniedLogged;
 
     private SessionConnection connection;
     private ClientIdentity identity;
@@ -84,7 +87,7 @@ public final class Session {
         return identity;
     }
 
-    /** The authoriser of the listener the client last connected through: it decides delivery. */
+    /** The authoriser of the listener the client last connected through: it decides what it receives. */
     public synchronized Authorizer authorizer() {
         return authorizer;
     }
@@ -171,8 +174,12 @@ public final class Session {
         inboundQos2.add(packetId);
     }
 
-    /** Restores the identity that decides delivery while the restored session is offline. */
-    public synchronized void restoreIdentity(ClientIdentity who, Authorizer rules) {
+    /**
+     * Who owns the session now: the identity (and its authoriser) every delivery is checked
+     * against, also while it is offline. Set by the engine when a client is given the session,
+     * before its connection attaches, and by the restorer after a restart.
+     */
+    public synchronized void claim(ClientIdentity who, Authorizer rules) {
         identity = who;
         authorizer = rules;
     }
@@ -205,13 +212,21 @@ public final class Session {
         connection = c;
         identity = who;
         authorizer = rules;
+        receiveDeniedLogged = false;
         generation++;
         v5 = isV5;
         maxPacketSize = clientMaxPacketSize;
         inflight.capacity(Math.min(maxInflight, clientReceiveMaximum));
         List<Outbound> out = new ArrayList<>();
         for (InflightWindow.Entry e : inflight.inOrder()) {
-            out.add(e.released ? new Outbound.PubRel(e.packetId) : new Outbound.Publish(e.packetId, e.delivery, true));
+            if (e.released) {
+                out.add(new Outbound.PubRel(e.packetId)); // no payload: nothing to withhold
+            } else if (mayReceive(e.delivery)) {
+                out.add(new Outbound.Publish(e.packetId, e.delivery, true));
+            } else {
+                inflight.remove(e.packetId);
+                settled(e.sequence);
+            }
         }
         drainQueue(out, System.nanoTime());
         return dispatch(c, out);
@@ -233,9 +248,12 @@ public final class Session {
 
     /** Sends the message now if connected and the window allows, else queues it (QoS > 0). */
     public synchronized Dispatch offer(Delivery d) {
+        if (!mayReceive(d)) {
+            return Dispatch.NOTHING;
+        }
         if (connection != null && PublishSize.of(d, v5) > maxPacketSize) {
             LOG.debug("Dropped a message on {} for client {}: larger than its Maximum Packet Size.",
-                    d.message().topic(), clientId);
+                    LogSafe.text(d.message().topic()), LogSafe.text(clientId));
             return Dispatch.NOTHING;
         }
         if (d.qos() == 0) {
@@ -274,11 +292,36 @@ public final class Session {
         return connection.isWritable() ? refill() : Dispatch.NOTHING;
     }
 
+    /**
+     * Whether the session's owner may read this message, asked where a delivery is handed to
+     * the connection (or queued for it): live, queued, in flight, restored and retained
+     * messages all pass here, checked against whoever owns the session at that moment and the
+     * rules of now. One log line per connection, not per message.
+     */
+    private boolean mayReceive(Delivery d) {
+        String topic = d.message().topic();
+        boolean allowed;
+        try {
+            allowed = identity != null && authorizer.canReceive(identity, topic);
+        } catch (RuntimeException e) {
+            LOG.error("The authoriser failed for client {} on '{}'; the message was not delivered.",
+                    LogSafe.text(clientId), LogSafe.text(topic), e);
+            return false;
+        }
+        if (!allowed && !receiveDeniedLogged) {
+            receiveDeniedLogged = true;
+            LOG.warn("Client {} (username {}) may not receive '{}': dropped; more such messages for this "
+                    + "connection are dropped without a line.", LogSafe.text(clientId),
+                    LogSafe.text(identity == null ? null : identity.username()), LogSafe.text(topic));
+        }
+        return allowed;
+    }
+
     private void loggedDropping() {
         if (!droppingLogged) {
             droppingLogged = true;
             LOG.warn("Outgoing messages are being dropped for client {}: its queue is full, the oldest go first.",
-                    clientId);
+                    LogSafe.text(clientId));
         }
     }
 
@@ -302,7 +345,8 @@ public final class Session {
             Queued q = queue.removeFirst();
             Delivery d = q.delivery();
             queuedBytes -= d.message().payload().length;
-            if (d.message().isExpired(now) || PublishSize.of(d, v5) > maxPacketSize) {
+            // Queued under an earlier owner or rule set: the one attached now decides.
+            if (d.message().isExpired(now) || PublishSize.of(d, v5) > maxPacketSize || !mayReceive(d)) {
                 settled(q.sequence());
                 continue;
             }
@@ -324,7 +368,7 @@ public final class Session {
         while (budget > 0 && !qos0Queue.isEmpty()) {
             Delivery d = qos0Queue.removeFirst();
             qos0Bytes -= d.message().payload().length;
-            if (!d.message().isExpired(now)) {
+            if (!d.message().isExpired(now) && mayReceive(d)) {
                 out.add(new Outbound.Publish(0, d, false));
                 budget -= PublishSize.of(d, v5);
             }

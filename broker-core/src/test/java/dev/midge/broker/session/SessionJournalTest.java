@@ -60,14 +60,14 @@ class SessionJournalTest {
     @Test
     void journalFollowsQueueInflightAcknowledgementsAndDrops() {
         Recording journal = new Recording();
-        Session s = new Session("c", 20, 2, 0);
+        Session s = SessionTest.owned("c", 20, 2, 0);
         s.journal(journal);
         s.offer(delivery(1, "dropped")).send();
         s.offer(delivery(2, "q1")).send();
         s.offer(delivery(1, "q2")).send(); // queue limit 2: "dropped" goes
         assertEquals(List.of(new Owed(0, false, "q1"), new Owed(0, false, "q2")), List.copyOf(journal.owed.values()));
 
-        s.attach(connection, null, Authorizer.allowAll(), false, 1, Long.MAX_VALUE).send();
+        s.attach(connection, SessionTest.OWNER, Authorizer.allowAll(), false, 1, Long.MAX_VALUE).send();
         int q1 = ((Outbound.Publish) sent.get(0)).packetId();
         assertEquals(new Owed(q1, false, "q1"), journal.owed.firstEntry().getValue());
         s.onPubRec(q1, true).send();
@@ -82,13 +82,13 @@ class SessionJournalTest {
     @Test
     void inboundQos2IdsAreJournaledUntilPubrelAndRestoredAsDuplicates() {
         Recording journal = new Recording();
-        Session s = new Session("c", 20, 100, 0);
+        Session s = SessionTest.owned("c", 20, 100, 0);
         s.journal(journal);
         assertTrue(s.receiveQos2(7));
         assertFalse(s.receiveQos2(7));
         assertEquals(java.util.Set.of(7), journal.inbound);
 
-        Session restored = new Session("c", 20, 100, 0);
+        Session restored = SessionTest.owned("c", 20, 100, 0);
         journal.inbound.forEach(restored::restoreInboundQos2);
         restored.journal(journal);
         assertFalse(restored.receiveQos2(7), "a PUBLISH resent after the restart is not routed again");
@@ -99,9 +99,9 @@ class SessionJournalTest {
     @Test
     void sessionRestoredFromItsJournalResendsInFlightWithDupThenTheQueue() {
         Recording journal = new Recording();
-        Session before = new Session("c", 20, 100, 0);
+        Session before = SessionTest.owned("c", 20, 100, 0);
         before.journal(journal);
-        before.attach(connection, null, Authorizer.allowAll(), false, 2, Long.MAX_VALUE).send();
+        before.attach(connection, SessionTest.OWNER, Authorizer.allowAll(), false, 2, Long.MAX_VALUE).send();
         before.offer(delivery(1, "a")).send();
         before.offer(delivery(2, "b")).send();
         before.offer(delivery(1, "c")).send();
@@ -110,10 +110,10 @@ class SessionJournalTest {
         before.onPubRec(b, true).send();
         sent.clear();
 
-        Session after = new Session("c", 20, 100, 0);
+        Session after = SessionTest.owned("c", 20, 100, 0);
         journal.owed.forEach((seq, o) -> after.restore(seq, o.packetId(), o.released(), journal.deliveries.get(seq)));
         after.journal(journal);
-        after.attach(connection, null, Authorizer.allowAll(), false, 10, Long.MAX_VALUE).send();
+        after.attach(connection, SessionTest.OWNER, Authorizer.allowAll(), false, 10, Long.MAX_VALUE).send();
 
         Outbound.Publish again = (Outbound.Publish) sent.get(0);
         assertEquals(a, again.packetId());
@@ -124,5 +124,38 @@ class SessionJournalTest {
         assertFalse(queued.dup());
         assertEquals(3, sent.size());
         assertEquals(3, journal.owed.size());
+    }
+
+    /** Reads everything but "secret/…": the rules of whoever attaches next. */
+    private static final Authorizer NO_SECRETS = new Authorizer() {
+        @Override public boolean canPublish(dev.midge.broker.security.ClientIdentity c, String t) { return true; }
+        @Override public boolean canSubscribe(dev.midge.broker.security.ClientIdentity c, String f) { return true; }
+        @Override public boolean canReceive(dev.midge.broker.security.ClientIdentity c, String t) { return !t.startsWith("secret/"); }
+    };
+
+    private static Delivery on(String topic, String payload) {
+        return new Delivery(Message.of(topic, payload.getBytes(), 1, false), 1, false, List.of());
+    }
+
+    @Test
+    void inFlightAndQueuedMessagesTheAttachingClientMayNotReadAreSettledNotSent() {
+        Recording journal = new Recording();
+        Session s = SessionTest.owned("c", 20, 100, 0);
+        s.journal(journal);
+        s.attach(connection, SessionTest.OWNER, Authorizer.allowAll(), false, 1, Long.MAX_VALUE).send();
+        s.offer(on("secret/a", "in-flight")).send();
+        s.offer(on("secret/b", "queued")).send();
+        s.offer(on("open/c", "allowed")).send();
+        s.detach(connection);
+        sent.clear();
+
+        s.attach(connection, SessionTest.OWNER, NO_SECRETS, false, 1, Long.MAX_VALUE).send();
+
+        assertEquals(1, sent.size(), "only the readable message: " + sent);
+        Outbound.Publish p = (Outbound.Publish) sent.get(0);
+        assertEquals("allowed", new String(p.delivery().message().payload()));
+        assertEquals(List.of(new Owed(p.packetId(), false, "allowed")), List.copyOf(journal.owed.values()),
+                "the withheld messages are settled, so they neither block the window nor come back after a restart");
+        assertEquals(0, s.queuedCount());
     }
 }

@@ -2,6 +2,7 @@ package dev.midge.broker.session;
 
 import dev.midge.broker.engine.Message;
 import dev.midge.broker.security.Authorizer;
+import dev.midge.broker.security.ClientIdentity;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -13,6 +14,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class SessionTest {
 
+    static final ClientIdentity OWNER = new ClientIdentity("c", "u", null, 0, null);
+
+    /** A session as the engine hands it out: owned by a client whose rules allow everything. */
+    static Session owned(String clientId, int maxInflight, int maxQueuedMessages, long maxQueuedBytes) {
+        Session s = new Session(clientId, maxInflight, maxQueuedMessages, maxQueuedBytes);
+        s.claim(OWNER, Authorizer.allowAll());
+        return s;
+    }
+
     private final List<Outbound> sent = new ArrayList<>();
     private final SessionConnection connection = sent::addAll;
 
@@ -21,8 +31,8 @@ class SessionTest {
     }
 
     private Session attached(int maxInflight, int clientReceiveMaximum) {
-        Session s = new Session("c", maxInflight, 100, 0);
-        s.attach(connection, null, Authorizer.allowAll(), true, clientReceiveMaximum, Long.MAX_VALUE).send();
+        Session s = owned("c", maxInflight, 100, 0);
+        s.attach(connection, OWNER, Authorizer.allowAll(), true, clientReceiveMaximum, Long.MAX_VALUE).send();
         return s;
     }
 
@@ -59,7 +69,7 @@ class SessionTest {
         s.onPubRec(first, true).send();
         s.detach(connection);
         sent.clear();
-        s.attach(connection, null, Authorizer.allowAll(), true, 10, Long.MAX_VALUE).send();
+        s.attach(connection, OWNER, Authorizer.allowAll(), true, 10, Long.MAX_VALUE).send();
         assertEquals(new Outbound.PubRel(first), sent.get(0));
         Outbound.Publish again = (Outbound.Publish) sent.get(1);
         assertTrue(again.dup());
@@ -67,7 +77,7 @@ class SessionTest {
 
     @Test
     void offlineQos0IsDroppedAndOfflineQos1Queued() {
-        Session s = new Session("c", 20, 100, 0);
+        Session s = owned("c", 20, 100, 0);
         s.offer(delivery(0, "zero")).send();
         s.offer(delivery(1, "one")).send();
         assertEquals(1, s.queuedCount());
@@ -75,7 +85,7 @@ class SessionTest {
 
     @Test
     void queueByteLimitDropsTheOldest() {
-        Session s = new Session("c", 20, 0, 10);
+        Session s = owned("c", 20, 0, 10);
         s.offer(delivery(1, "12345")).send();
         s.offer(delivery(1, "67890")).send();
         s.offer(delivery(1, "abcde")).send();
@@ -84,8 +94,8 @@ class SessionTest {
 
     @Test
     void messageLargerThanClientMaximumPacketSizeIsDroppedForThatClient() {
-        Session s = new Session("c", 20, 100, 0);
-        s.attach(connection, null, Authorizer.allowAll(), true, 10, 20).send();
+        Session s = owned("c", 20, 100, 0);
+        s.attach(connection, OWNER, Authorizer.allowAll(), true, 10, 20).send();
         s.offer(delivery(1, "this payload is far too long for twenty bytes")).send();
         s.offer(delivery(1, "ok")).send();
         assertEquals(1, sent.size());
@@ -94,11 +104,11 @@ class SessionTest {
 
     @Test
     void expiredQueuedMessagesAreDroppedOnDelivery() {
-        Session s = new Session("c", 20, 100, 0);
+        Session s = owned("c", 20, 100, 0);
         Message expired = new Message("t", new byte[]{1}, 1, false, Message.ForwardedProperties.NONE,
                 System.nanoTime() - 1, null);
         s.offer(new Delivery(expired, 1, false, List.of())).send();
-        s.attach(connection, null, Authorizer.allowAll(), true, 10, Long.MAX_VALUE).send();
+        s.attach(connection, OWNER, Authorizer.allowAll(), true, 10, Long.MAX_VALUE).send();
         assertEquals(List.of(), sent);
     }
 
@@ -114,13 +124,13 @@ class SessionTest {
 
     @Test
     void qos0WaitsWhileTheConnectionCannotTakeMoreAndIsSentInOrderWhenItCan() {
-        Session s = new Session("c", 20, 2, 0);
+        Session s = owned("c", 20, 2, 0);
         boolean[] writable = {false};
         SessionConnection slow = new SessionConnection() {
             @Override public void send(List<Outbound> packets) { sent.addAll(packets); }
             @Override public long writableBytes() { return writable[0] ? 1 << 16 : 0; }
         };
-        s.attach(slow, null, Authorizer.allowAll(), true, 10, Long.MAX_VALUE).send();
+        s.attach(slow, OWNER, Authorizer.allowAll(), true, 10, Long.MAX_VALUE).send();
         s.offer(delivery(0, "oldest, dropped")).send();
         s.offer(delivery(0, "a")).send();
         s.offer(delivery(0, "b")).send();
@@ -137,15 +147,15 @@ class SessionTest {
 
     @Test
     void waitingQos0IsForgottenWhenTheClientDisconnects() {
-        Session s = new Session("c", 20, 100, 0);
+        Session s = owned("c", 20, 100, 0);
         SessionConnection full = new SessionConnection() {
             @Override public void send(List<Outbound> packets) { sent.addAll(packets); }
             @Override public long writableBytes() { return 0; }
         };
-        s.attach(full, null, Authorizer.allowAll(), true, 10, Long.MAX_VALUE).send();
+        s.attach(full, OWNER, Authorizer.allowAll(), true, 10, Long.MAX_VALUE).send();
         s.offer(delivery(0, "waiting")).send();
         s.detach(full);
-        s.attach(connection, null, Authorizer.allowAll(), true, 10, Long.MAX_VALUE).send();
+        s.attach(connection, OWNER, Authorizer.allowAll(), true, 10, Long.MAX_VALUE).send();
         assertTrue(sent.isEmpty());
         assertEquals(0, s.queuedQos0Count());
     }
