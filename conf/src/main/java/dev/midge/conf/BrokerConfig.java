@@ -32,6 +32,10 @@ import java.util.Set;
  * @param pidFile             {@code pid_file}, or null
  * @param enrollmentPort      Midge option {@code midge_enrollment_port}: the HTTPS port of
  *                            certificate enrollment (EST and EJBCA-style); 0 = off (default)
+ * @param clientIdBinding     Midge option {@code midge_clientid_binding}: which client ids a username
+ *                            may use (default none: any)
+ * @param clientIdTakeover    Midge option {@code midge_clientid_takeover}: who may take a client id
+ *                            whose session belongs to another username (default username: nobody)
  */
 public record BrokerConfig(Path source, List<ListenerConfig> listeners, boolean localOnly,
                            boolean perListenerSettings, SecurityConfig security,
@@ -39,7 +43,8 @@ public record BrokerConfig(Path source, List<ListenerConfig> listeners, boolean 
                            long maxQueuedBytes, int maxKeepalive, boolean retainAvailable,
                            boolean persistence, Path persistenceLocation, int autosaveInterval,
                            Set<LogType> logTypes, Set<LogDestination> logDestinations, Path logFile,
-                           String user, Path pidFile, int enrollmentPort) {
+                           String user, Path pidFile, int enrollmentPort,
+                           ClientIdBinding clientIdBinding, ClientIdTakeover clientIdTakeover) {
 
     /** MQTT's largest payload: the most message_size_limit may be. */
     public static final int MQTT_MAX_PAYLOAD = 268_435_455;
@@ -52,6 +57,15 @@ public record BrokerConfig(Path source, List<ListenerConfig> listeners, boolean 
 
     /** {@code log_type} values ("none" is the empty set, "all" every one). */
     public enum LogType { DEBUG, ERROR, WARNING, NOTICE, INFORMATION, SUBSCRIBE, UNSUBSCRIBE, WEBSOCKETS, INTERNAL }
+
+    /** {@code midge_clientid_binding}: any id, the username itself, or the username or {@code username:...}. */
+    public enum ClientIdBinding { NONE, EQUAL, PREFIX }
+
+    /**
+     * {@code midge_clientid_takeover}: a client id whose session belongs to another username is
+     * refused ({@code username}), or taken with that session ended ({@code any}, mosquitto's way).
+     */
+    public enum ClientIdTakeover { USERNAME, ANY }
 
     /** The {@code log_dest} values Midge implements; syslog, topic and dlt are warned and ignored. */
     public enum LogDestination { STDOUT, STDERR, FILE }

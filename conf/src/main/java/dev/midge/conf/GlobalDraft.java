@@ -14,7 +14,8 @@ final class GlobalDraft {
     static final Set<String> NAMES = Set.of("message_size_limit", "max_inflight_messages",
             "max_queued_messages", "max_queued_bytes", "max_keepalive", "retain_available", "persistence",
             "retained_persistence", "persistence_location", "autosave_interval", "log_type", "log_dest",
-            "user", "pid_file", "midge_enrollment_port");
+            "user", "pid_file", "midge_enrollment_port", "midge_clientid_binding",
+            "midge_clientid_takeover");
 
     private static final Set<LogType> DEFAULT_LOG_TYPES =
             EnumSet.of(LogType.ERROR, LogType.WARNING, LogType.NOTICE, LogType.INFORMATION);
@@ -37,6 +38,8 @@ final class GlobalDraft {
     private final Setting<String> user = new Setting<>();
     private final Setting<Path> pidFile = new Setting<>();
     private int enrollmentPort = 0;
+    private BrokerConfig.ClientIdBinding clientIdBinding = BrokerConfig.ClientIdBinding.NONE;
+    private BrokerConfig.ClientIdTakeover clientIdTakeover = BrokerConfig.ClientIdTakeover.USERNAME;
 
     void apply(ConfLine line, List<ConfigWarning> warnings) {
         switch (line.option()) {
@@ -61,6 +64,8 @@ final class GlobalDraft {
             case "user" -> user.set(line, Values.text(line));
             case "pid_file" -> pidFile.set(line, Values.path(line));
             case "midge_enrollment_port" -> enrollmentPort = Values.integer(line, 0, 65535);
+            case "midge_clientid_binding" -> clientIdBinding = Values.keyword(line, BrokerConfig.ClientIdBinding.class);
+            case "midge_clientid_takeover" -> clientIdTakeover = Values.keyword(line, BrokerConfig.ClientIdTakeover.class);
             default -> throw new IllegalArgumentException(line.option());
         }
     }
@@ -133,6 +138,6 @@ final class GlobalDraft {
                 logTypes != null ? logTypes : DEFAULT_LOG_TYPES,
                 logDestinations(),
                 logDestinations != null && logDestinations.contains(LogDestination.FILE) ? logFile.get() : null,
-                user.get(), pidFile.get(), enrollmentPort);
+                user.get(), pidFile.get(), enrollmentPort, clientIdBinding, clientIdTakeover);
     }
 }

@@ -10,6 +10,8 @@ package dev.midge.conf;
  * @param socketDomain   {@code socket_domain}, or null for both IPv4 and IPv6
  * @param maxConnections {@code max_connections}; -1 for no limit
  * @param maxTopicAlias  {@code max_topic_alias}: MQTT 5 topic aliases a client may use (default 10)
+ * @param useUsernameAsClientId {@code use_username_as_clientid}: a client's id becomes its username
+ *                       (a client without one is refused); default false
  * @param tls            this listener's TLS options ({@link TlsOptions#NONE} for plain TCP)
  * @param security       the EFFECTIVE security options for this listener: its own with
  *                       {@code per_listener_settings true}, the global ones otherwise
@@ -17,7 +19,8 @@ package dev.midge.conf;
  *                       created it ({@code port}, {@code bind_address} or its first option)
  */
 public record ListenerConfig(int port, String bindAddress, Protocol protocol, SocketDomain socketDomain,
-                             int maxConnections, int maxTopicAlias, TlsOptions tls, SecurityConfig security,
+                             int maxConnections, int maxTopicAlias, boolean useUsernameAsClientId, TlsOptions tls,
+                             SecurityConfig security,
                              ConfigLocation declaredAt) {
 
     public enum Protocol { MQTT, WEBSOCKETS }

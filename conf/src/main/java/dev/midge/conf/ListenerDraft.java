@@ -15,7 +15,8 @@ final class ListenerDraft {
 
     static final int DEFAULT_PORT = 1883;
 
-    static final Set<String> NAMES = Set.of("protocol", "socket_domain", "max_connections", "max_topic_alias");
+    static final Set<String> NAMES = Set.of("protocol", "socket_domain", "max_connections", "max_topic_alias",
+            "use_username_as_clientid");
 
     private final ConfigLocation declaredAt;
     private final String unixSocketPath;
@@ -25,6 +26,7 @@ final class ListenerDraft {
     private SocketDomain socketDomain;
     private int maxConnections = -1;
     private int maxTopicAlias = 10;
+    private boolean useUsernameAsClientId;
     private final TlsDraft tls = new TlsDraft();
     private final SecurityDraft security = new SecurityDraft();
     /** For the default listener: the first line that configured it. */
@@ -70,6 +72,7 @@ final class ListenerDraft {
                 case "max_connections" -> maxConnections = Math.max(-1,
                         Values.integer(line, Integer.MIN_VALUE, Integer.MAX_VALUE));
                 case "max_topic_alias" -> maxTopicAlias = Values.integer(line, 0, 65535);
+                case "use_username_as_clientid" -> useUsernameAsClientId = Values.bool(line);
                 default -> throw new IllegalArgumentException(option);
             }
         }
@@ -110,7 +113,7 @@ final class ListenerDraft {
      */
     ListenerConfig build(SecurityConfig effectiveSecurity, Path pskFile, ConfigLocation createdAt) {
         return new ListenerConfig(port == 0 ? DEFAULT_PORT : port, bindAddress, protocol, socketDomain,
-                maxConnections, maxTopicAlias, tls.build(pskFile), effectiveSecurity,
+                maxConnections, maxTopicAlias, useUsernameAsClientId, tls.build(pskFile), effectiveSecurity,
                 declaredAt != null ? declaredAt : createdAt);
     }
 }

@@ -60,7 +60,6 @@ final class OptionTable {
             "max_qos", Scope.LISTENER,
             "maximum_qos", Scope.LISTENER,
             "mount_point", Scope.LISTENER,
-            "use_username_as_clientid", Scope.LISTENER,
             // listener TLS
             "dhparamfile", Scope.LISTENER,
             "tls_engine_kpass_sha1", Scope.LISTENER,

@@ -59,6 +59,9 @@ class ValueValidationTest {
             log_dest file                    | log_dest file needs a file name
             midge_crl_expired_warn_only ok   | 'ok' is not a valid value for midge_crl_expired_warn_only; use true or false
             midge_enrollment_port 65536      | midge_enrollment_port must be between 0 and 65535, not 65536
+            midge_clientid_binding strict    | 'strict' is not a valid value for midge_clientid_binding; use none, equal or prefix
+            midge_clientid_takeover yes      | 'yes' is not a valid value for midge_clientid_takeover; use username or any
+            use_username_as_clientid on      | 'on' is not a valid value for use_username_as_clientid; use true or false
             """)
     void invalidValueStopsStartUpNamingFileLineAndCause(String line, String reason) {
         ConfigException e = assertThrows(ConfigException.class,
@@ -67,6 +70,31 @@ class ValueValidationTest {
         assertEquals(CONF + ":2: " + reason, e.getMessage());
         assertEquals(reason, e.reason());
         assertEquals(2, e.line());
+    }
+
+    @Test
+    void clientIdOptionsAreReadAndUseUsernameAsClientIdAppliesToItsListener() {
+        ParsedConf parsed = MosquittoConf.parse("""
+                midge_clientid_binding prefix
+                midge_clientid_takeover any
+                listener 1883
+                use_username_as_clientid true
+                listener 1884
+                """, CONF);
+
+        assertEquals(BrokerConfig.ClientIdBinding.PREFIX, parsed.config().clientIdBinding());
+        assertEquals(BrokerConfig.ClientIdTakeover.ANY, parsed.config().clientIdTakeover());
+        assertTrue(parsed.config().listeners().get(0).useUsernameAsClientId());
+        assertFalse(parsed.config().listeners().get(1).useUsernameAsClientId());
+        assertEquals(java.util.List.of(), parsed.warnings(), "use_username_as_clientid is no longer ignored");
+    }
+
+    @Test
+    void clientIdsAreUnboundAndOwnedByTheirUsernameByDefault() {
+        BrokerConfig config = MosquittoConf.parse("listener 1883\n", CONF).config();
+        assertEquals(BrokerConfig.ClientIdBinding.NONE, config.clientIdBinding());
+        assertEquals(BrokerConfig.ClientIdTakeover.USERNAME, config.clientIdTakeover());
+        assertFalse(config.listeners().get(0).useUsernameAsClientId());
     }
 
     @ParameterizedTest

@@ -5,6 +5,8 @@ import dev.midge.broker.ListenerOptions;
 import dev.midge.broker.MidgeBroker;
 import dev.midge.broker.persist.StoreException;
 import dev.midge.broker.reload.FileWatcher;
+import dev.midge.broker.security.ClientIdBinding;
+import dev.midge.broker.security.ClientIdTakeover;
 import dev.midge.broker.security.ListenerSecurity;
 import dev.midge.conf.BrokerConfig;
 import dev.midge.conf.ListenerConfig;
@@ -59,7 +61,10 @@ public final class BrokerAssembly {
                     .retainAvailable(config.retainAvailable())
                     .authenticator(security.authenticator(config.security()))
                     .authorizer(security.authorizer(config.security()))
-                    .discardCorruptStore(discardCorruptStore);
+                    .discardCorruptStore(discardCorruptStore)
+                    .clientIdBinding(ClientIdBinding.valueOf(config.clientIdBinding().name()))
+                    .clientIdTakeover(config.clientIdTakeover() == BrokerConfig.ClientIdTakeover.ANY
+                            ? ClientIdTakeover.ANY_USERNAME : ClientIdTakeover.SAME_USERNAME);
             if (config.persistence()) {
                 // mosquitto's default persistence_location is the working directory.
                 Path location = config.persistenceLocation() != null ? config.persistenceLocation() : Path.of(".");
@@ -90,7 +95,8 @@ public final class BrokerAssembly {
                         listener.protocol() == ListenerConfig.Protocol.WEBSOCKETS
                                 ? ListenerOptions.Protocol.WEBSOCKETS : ListenerOptions.Protocol.MQTT,
                         tls, listener.maxConnections(),
-                        security.authenticator(listener.security()), security.authorizer(listener.security())));
+                        security.authenticator(listener.security()), security.authorizer(listener.security()),
+                        listener.useUsernameAsClientId()));
             }
             if (!config.listeners().isEmpty()) {
                 options.maxTopicAlias(maxTopicAlias);
