@@ -101,5 +101,10 @@ class ClientIdRulesTest extends BrokerTest {
 
         Mqtt5ConnAckException e = assertThrows(Mqtt5ConnAckException.class, () -> v5("anonymous").connect());
         assertEquals(Mqtt5ConnAckReasonCode.NOT_AUTHORIZED, e.getMqttMessage().getReasonCode());
+
+        // The username becomes the id, so the id rules apply to it: no control characters.
+        Mqtt5ConnAckException control = assertThrows(Mqtt5ConnAckException.class, () -> v5("fine").connectWith()
+                .simpleAuth().username("dev\u00011").applySimpleAuth().send());
+        assertEquals(Mqtt5ConnAckReasonCode.CLIENT_IDENTIFIER_NOT_VALID, control.getMqttMessage().getReasonCode());
     }
 }

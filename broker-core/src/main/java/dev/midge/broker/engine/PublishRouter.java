@@ -1,7 +1,7 @@
 package dev.midge.broker.engine;
 
-import dev.midge.broker.logging.LogSafe;
 import dev.midge.broker.MessageObserver;
+import dev.midge.broker.logging.LogSafe;
 import dev.midge.broker.retained.RetainedStore;
 import dev.midge.broker.security.ClientIdentity;
 import dev.midge.broker.session.Delivery;

@@ -1,9 +1,9 @@
 package dev.midge.broker.netty;
 
-import dev.midge.broker.logging.LogSafe;
 import dev.midge.broker.BrokerOptions;
 import dev.midge.broker.ListenerOptions;
 import dev.midge.broker.engine.MqttEngine;
+import dev.midge.broker.logging.LogSafe;
 import dev.midge.broker.persist.DurableState;
 import dev.midge.broker.security.ClientIdentity;
 import dev.midge.broker.session.Session;

@@ -2,6 +2,7 @@ package dev.midge.broker.netty;
 
 import dev.midge.broker.BrokerOptions;
 import dev.midge.broker.ListenerOptions;
+import dev.midge.broker.logging.LogSafe;
 import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
 
 /**
@@ -25,6 +26,11 @@ final class ClientIdRules {
                 return new Outcome(null, packet.v5() ? MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED_5
                         : MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED,
                         "use_username_as_clientid and no username");
+            }
+            if (username.isEmpty() || LogSafe.hasControl(username)) {
+                // The id rules of ConnectPacket apply to the id the client ends up with.
+                return new Outcome(null, identifierNotValid(packet.v5()),
+                        "use_username_as_clientid and a username that is not a valid client id");
             }
             packet = packet.withClientId(username);
         }

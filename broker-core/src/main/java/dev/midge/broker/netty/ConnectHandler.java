@@ -1,10 +1,10 @@
 package dev.midge.broker.netty;
 
-import dev.midge.broker.logging.LogSafe;
 import dev.midge.broker.BrokerOptions;
 import dev.midge.broker.ListenerOptions;
 import dev.midge.broker.engine.Limits;
 import dev.midge.broker.engine.MqttEngine;
+import dev.midge.broker.logging.LogSafe;
 import dev.midge.broker.security.AuthenticationResult;
 import dev.midge.broker.security.Authenticator;
 import dev.midge.broker.security.Authorizer;

@@ -1,8 +1,8 @@
 package dev.midge.broker.netty;
 
-import dev.midge.broker.logging.LogSafe;
 import dev.midge.broker.BrokerOptions;
 import dev.midge.broker.engine.Message;
+import dev.midge.broker.logging.LogSafe;
 import dev.midge.broker.subscription.TopicFilter;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.handler.codec.mqtt.MqttProperties;

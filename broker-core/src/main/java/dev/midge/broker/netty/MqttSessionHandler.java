@@ -1,9 +1,9 @@
 package dev.midge.broker.netty;
 
-import dev.midge.broker.logging.LogSafe;
 import dev.midge.broker.engine.Message;
 import dev.midge.broker.engine.Limits;
 import dev.midge.broker.engine.MqttEngine;
+import dev.midge.broker.logging.LogSafe;
 import dev.midge.broker.session.Session;
 import dev.midge.broker.subscription.Subscription;
 import dev.midge.broker.subscription.TopicFilter;
