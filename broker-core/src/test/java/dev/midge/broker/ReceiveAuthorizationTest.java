@@ -105,4 +105,44 @@ class ReceiveAuthorizationTest extends BrokerTest {
         } while (!topics.get(topics.size() - 1).equals("public/marker"));
         assertEquals(List.of("public/r", "public/marker"), topics);
     }
+
+    /** Everything readable except the topics in {@code hidden}, which can grow while a client is away. */
+    private static final class HidingRules implements dev.midge.broker.security.Authorizer {
+        final java.util.Set<String> hidden = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+        @Override public boolean canPublish(dev.midge.broker.security.ClientIdentity c, String t) { return true; }
+        @Override public boolean canSubscribe(dev.midge.broker.security.ClientIdentity c, String f) { return true; }
+        @Override public boolean canReceive(dev.midge.broker.security.ClientIdentity c, String t) { return !hidden.contains(t); }
+    }
+
+    private static String topicOf(RawClient.Packet publish) {
+        int length = ((publish.body()[0] & 0xFF) << 8) | (publish.body()[1] & 0xFF);
+        return new String(publish.body(), 2, length, StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void anUnacknowledgedMessageIsNotResentOnceTheClientMayNoLongerReadIt() throws Exception {
+        HidingRules rules = new HidingRules();
+        start(b -> b.authorizer(rules));
+        try (RawClient raw = new RawClient(broker.port())) {
+            raw.send(RawClient.connect("raw", false));
+            assertEquals(2, raw.read().type());
+            raw.send(RawClient.subscribe(1, "t/#", 1));
+            assertEquals(9, raw.read().type());
+            broker.publish("t/secret", bytes("in flight"), 1, false);
+            assertEquals("t/secret", topicOf(raw.read())); // never acknowledged
+        }
+        awaitGone("raw");
+        rules.hidden.add("t/secret");
+        broker.publish("t/marker", bytes("marker"), 1, false);
+
+        try (RawClient raw = new RawClient(broker.port())) {
+            raw.send(RawClient.connect("raw", false));
+            assertEquals(1, raw.read().body()[0], "session present");
+            RawClient.Packet next = raw.read();
+            assertEquals(3, next.type());
+            assertEquals("t/marker", topicOf(next), "the in-flight message must not be resent with DUP");
+            raw.send(RawClient.puback(RawClient.packetIdOfPublish(next)));
+        }
+    }
 }
