@@ -152,6 +152,22 @@ class MosquittoConfIT {
     }
 
     @Test
+    void aPskListenerWithoutCertfileRefusesToStartInsteadOfServingPlaintext() throws Exception {
+        int port = Ports.freePort();
+        Path conf = Files.writeString(work.resolve("psk.conf"), """
+                listener %d
+                psk_hint midge
+                allow_anonymous true
+                """.formatted(port));
+        BrokerProcess.Result result = BrokerProcess.run(work, "-c", conf.toString());
+        assertEquals(3, result.exitCode(), result.output());
+        assertTrue(result.output().contains("psk.conf:2: psk_hint cannot be honoured: Midge does not implement "
+                + "TLS-PSK, and this listener has no certfile, so it would serve plain MQTT instead"), result.output());
+        assertFalse(result.output().contains("running"), result.output());
+        assertFalse(result.output().contains("\tat "), "no stack trace:\n" + result.output());
+    }
+
+    @Test
     void aMissingCertificateFileStopsStartupNamingTheFile() throws Exception {
         int port = Ports.freePort();
         Path conf = Files.writeString(work.resolve("tls.conf"), """
