@@ -99,4 +99,24 @@ class MosquittoEndToEndTest {
                     "keyCompromise");
         }
     }
+
+    @Test
+    void subscriberIsDroppedWithinOneSecondWhenTheRootCrlRevokesItsIssuingCa() throws Exception {
+        IssuedCertificate edge = pki.deviceViaIntermediate("edge1");
+        pki.writeCrl();   // now with the intermediate's CRL, which the device's own check needs
+        await().atMost(Duration.ofSeconds(5)).until(() -> log.matching("Reloaded TLS material").size() == 1);
+        MosquittoClients.Options options = MosquittoClients.options(broker.port()).cafile(pki.caFile())
+                .cert(edge.chainFile(), edge.keyFile()).clientId("edge1-client");
+        try (RunningSubscriber sub = MosquittoClients.subscribe(options, "-t", "alerts/#")) {
+            assertNotNull(sub.awaitSubscribed(Duration.ofSeconds(10)), sub::toString);
+
+            pki.revokeIntermediateCa();
+            pki.writeCrl();
+            await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(20)).until(() -> broker.broker()
+                    .connectedClients().stream().noneMatch(c -> "edge1".equals(c.username())));
+            log.awaitOneLine("Disconnecting", "edge1-client", "CN=edge1", "serial 0x" + edge.serial().toString(16),
+                    "issuing CA CN=Midge Test Intermediate CA,O=Midge Test serial 0x"
+                            + pki.intermediateCaCertificate().getSerialNumber().toString(16) + " is revoked (keyCompromise");
+        }
+    }
 }
