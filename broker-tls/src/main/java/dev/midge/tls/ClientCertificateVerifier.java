@@ -86,8 +86,11 @@ final class ClientCertificateVerifier extends X509ExtendedTrustManager {
         if (crl != null) {
             checkRevocation(chain);
         }
-        if (needsCommonName && CertificateUsername.commonName(leaf) == null) {
-            throw new CertificateRefusal(leaf, "certificate has no CN to use as the username (use_identity_as_username)");
+        if (needsCommonName) {
+            CommonNameUsername.Result username = CommonNameUsername.of(leaf);
+            if (username.username() == null) {
+                throw new CertificateRefusal(leaf, username.refusal() + " (use_identity_as_username)");
+            }
         }
     }
 

@@ -80,13 +80,14 @@ final class RevokedConnections {
 
     private static boolean revoked(X509Certificate leaf, RevocationList crl, String who) {
         Optional<RevocationList.Revocation> revocation = crl.revocationOf(leaf);
+        String peer = PeerText.forLog(who);   // carries the client id the client chose
         revocation.ifPresent(r -> {
             if (r.certificate().equals(leaf)) {
-                LOG.warn("Disconnecting {}: certificate {} serial {} is revoked ({}) by {}.", who,
+                LOG.warn("Disconnecting {}: certificate {} serial {} is revoked ({}) by {}.", peer,
                         CertificateUsername.subject(leaf), HandshakeRefusal.serial(leaf),
                         ClientCertificateVerifier.describe(r.entry()), crl.file());
             } else {
-                LOG.warn("Disconnecting {}: certificate {} serial {}: its {} by {}.", who,
+                LOG.warn("Disconnecting {}: certificate {} serial {}: its {} by {}.", peer,
                         CertificateUsername.subject(leaf), HandshakeRefusal.serial(leaf),
                         ClientCertificateVerifier.issuingCaRevoked(r.certificate(), r.entry()), crl.file());
             }
