@@ -168,6 +168,20 @@ class MosquittoConfIT {
     }
 
     @Test
+    void aUserOptionRefusesToStartUnderRootBecauseAJvmCannotDropPrivileges() throws Exception {
+        assumeTrue("root".equals(System.getProperty("user.name")), "only root would be left running as root");
+        Path conf = Files.writeString(work.resolve("user.conf"), """
+                listener %d
+                allow_anonymous true
+                user mosquitto
+                """.formatted(Ports.freePort()));
+        BrokerProcess.Result result = BrokerProcess.run(work, "-c", conf.toString());
+        assertEquals(3, result.exitCode(), result.output());
+        assertTrue(result.output().contains("user.conf:3: user mosquitto cannot be honoured: a JVM cannot drop "
+                + "privileges, so Midge would keep running as root"), result.output());
+    }
+
+    @Test
     void aMissingCertificateFileStopsStartupNamingTheFile() throws Exception {
         int port = Ports.freePort();
         Path conf = Files.writeString(work.resolve("tls.conf"), """
