@@ -14,7 +14,6 @@ import org.bouncycastle.asn1.ASN1VisibleString;
 import org.bouncycastle.asn1.x500.AttributeTypeAndValue;
 import org.bouncycastle.asn1.x500.RDN;
 import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.asn1.x500.style.BCStyle;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -54,10 +53,12 @@ public final class CertificateUsername {
     private CertificateUsername() {
     }
 
-    /** The subject's (first) CN, or null if it has none (or one that is not text, such as malformed UTF-8). */
+    /**
+     * The subject's first CN as a username, or null if it has none or one mosquitto would not
+     * take as a username (see {@link CommonNameUsername}: BMPString, control characters, ...).
+     */
     public static String commonName(X509Certificate certificate) {
-        RDN[] cns = x500Subject(certificate).getRDNs(BCStyle.CN);
-        return cns.length == 0 ? null : text(cns[0].getFirst().getValue().toASN1Primitive());
+        return CommonNameUsername.of(certificate).username();
     }
 
     /** The subject in mosquitto's {@code use_subject_as_username} format, e.g. "CN=dev1,O=Acme,C=GB". */

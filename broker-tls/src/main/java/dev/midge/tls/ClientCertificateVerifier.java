@@ -86,8 +86,11 @@ final class ClientCertificateVerifier extends X509ExtendedTrustManager {
         if (crl != null) {
             checkRevocation(chain);
         }
-        if (needsCommonName && CertificateUsername.commonName(leaf) == null) {
-            throw new CertificateRefusal(leaf, "certificate has no CN to use as the username (use_identity_as_username)");
+        if (needsCommonName) {
+            CommonNameUsername.Result username = CommonNameUsername.of(leaf);
+            if (username.username() == null) {
+                throw new CertificateRefusal(leaf, username.refusal() + " (use_identity_as_username)");
+            }
         }
     }
 
@@ -111,6 +114,40 @@ final class ClientCertificateVerifier extends X509ExtendedTrustManager {
         if (revoked != null) {
             throw new CertificateRefusal(leaf, "certificate revoked (" + describe(revoked) + ")");
         }
+        checkIssuingCas(leaf);
+    }
+
+    /**
+     * The CAs above the leaf: each is checked against its own issuer's CRL when the crlfile has
+     * one (a revoked issuing CA refuses every certificate under it). A CA whose issuer has no CRL
+     * in the file is not refused: OpenSSL's CRL_CHECK, which mosquitto sets, checks the leaf only,
+     * and demanding a CRL for every level (CRL_CHECK_ALL) would lock out PKIs that publish none
+     * for their root.
+     */
+    private void checkIssuingCas(X509Certificate leaf) throws CertificateRefusal {
+        List<X509Certificate> path = crl.pathOf(leaf);
+        for (int i = 1; i + 1 < path.size(); i++) {
+            X509Certificate ca = path.get(i);
+            X509Certificate issuer = path.get(i + 1);
+            Optional<X509CRL> issuerCrl = crl.crlFor(ca);
+            if (issuerCrl.isEmpty()) {
+                continue;
+            }
+            if (!crl.isAuthentic(issuerCrl.get(), issuer)) {
+                throw new CertificateRefusal(leaf, "the CRL of " + issuer.getSubjectX500Principal().getName() + " in "
+                        + crl.file() + " does not verify with that CA's key; replace it with one the CA signed");
+            }
+            X509CRLEntry revoked = issuerCrl.get().getRevokedCertificate(ca);
+            if (revoked != null) {
+                throw new CertificateRefusal(leaf, issuingCaRevoked(ca, revoked));
+            }
+        }
+    }
+
+    /** "issuing CA CN=… serial 0x… is revoked (keyCompromise on …)". */
+    static String issuingCaRevoked(X509Certificate ca, X509CRLEntry entry) {
+        return "issuing CA " + CertificateUsername.subject(ca) + " serial " + HandshakeRefusal.serial(ca)
+                + " is revoked (" + describe(entry) + ")";
     }
 
     /** "keyCompromise on 2026-11-23T12:00:00Z", RFC 5280's name for the reason. */

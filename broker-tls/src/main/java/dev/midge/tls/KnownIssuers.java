@@ -16,26 +16,34 @@ final class KnownIssuers {
 
     private final Map<X500Principal, CopyOnWriteArrayList<X509Certificate>> bySubject = new ConcurrentHashMap<>();
 
-    /** Learns the leaf's issuer from a chain PKIX has just accepted, if the issuer really signed the leaf. */
+    /**
+     * Learns the issuers along a chain PKIX has just accepted, each only if it really signed the
+     * certificate below it: the whole path, so that a CRL revoking an intermediate higher up
+     * can be checked (and signature-checked) too.
+     */
     void learnFrom(X509Certificate[] validatedChain) {
-        if (validatedChain.length < 2) {
-            return;
+        for (int i = 0; i + 1 < validatedChain.length; i++) {
+            if (!learn(validatedChain[i], validatedChain[i + 1])) {
+                return;
+            }
         }
-        X509Certificate leaf = validatedChain[0];
-        X509Certificate issuer = validatedChain[1];
+    }
+
+    private boolean learn(X509Certificate leaf, X509Certificate issuer) {
         if (!issuer.getSubjectX500Principal().equals(leaf.getIssuerX500Principal())) {
-            return;
+            return false;
         }
         CopyOnWriteArrayList<X509Certificate> known = bySubject.computeIfAbsent(issuer.getSubjectX500Principal(),
                 k -> new CopyOnWriteArrayList<>());
         if (known.contains(issuer)) {
-            return;
+            return true;
         }
         try {
             leaf.verify(issuer.getPublicKey());   // a client may send extra certificates; keep only the real issuer
             known.addIfAbsent(issuer);
+            return true;
         } catch (Exception notTheIssuer) {
-            // ignored: PKIX accepted the chain through another certificate
+            return false;   // PKIX accepted the chain through another certificate
         }
     }
 

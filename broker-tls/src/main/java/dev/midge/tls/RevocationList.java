@@ -22,20 +22,31 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class RevocationList {
 
+    /**
+     * A certificate of a client's certification path that an authentic CRL revokes.
+     *
+     * @param certificate the revoked certificate: the leaf, or a CA above it
+     * @param issuer      the CA whose CRL revokes it
+     */
+    record Revocation(X509Certificate certificate, X509Certificate issuer, X509CRLEntry entry) {
+    }
+
     private final Path file;
     private final List<X509CRL> crls;
+    private final List<X509Certificate> trusted;
     private final KnownIssuers knownIssuers;
     private final Set<X509CRL> verified = ConcurrentHashMap.newKeySet();
 
-    private RevocationList(Path file, List<X509CRL> crls, KnownIssuers knownIssuers) {
+    private RevocationList(Path file, List<X509CRL> crls, List<X509Certificate> trusted, KnownIssuers knownIssuers) {
         this.file = file;
         this.crls = List.copyOf(crls);
+        this.trusted = List.copyOf(trusted);
         this.knownIssuers = knownIssuers;
     }
 
     static RevocationList load(Path file, List<X509Certificate> trusted, KnownIssuers knownIssuers)
             throws TlsFileException {
-        RevocationList list = new RevocationList(file, PemFiles.crls(file), knownIssuers);
+        RevocationList list = new RevocationList(file, PemFiles.crls(file), trusted, knownIssuers);
         for (X509CRL crl : list.crls) {
             List<X509Certificate> issuers = new ArrayList<>(knownIssuers.named(crl.getIssuerX500Principal()));
             trusted.stream().filter(ca -> ca.getSubjectX500Principal().equals(crl.getIssuerX500Principal()))
@@ -89,11 +100,40 @@ final class RevocationList {
         return verify(crl, candidates);
     }
 
-    /** The revocation entry for this certificate, if an authentic CRL revokes it. */
-    Optional<X509CRLEntry> revocationOf(X509Certificate certificate) {
-        return crlFor(certificate)
-                .filter(crl -> verify(crl, knownIssuers.named(crl.getIssuerX500Principal())))
-                .map(crl -> crl.getRevokedCertificate(certificate));
+    /** Whether the CRL's signature verifies with this CA's key. */
+    boolean isAuthentic(X509CRL crl, X509Certificate issuer) {
+        return verify(crl, List.of(issuer));
+    }
+
+    /** The leaf's certification path from cafile/capath and the intermediates seen so far. */
+    List<X509Certificate> pathOf(X509Certificate leaf) {
+        return CertificationPath.of(leaf, trusted, knownIssuers);
+    }
+
+    /**
+     * The first certificate of the leaf's certification path, leaf first, that an authentic CRL
+     * of its issuer revokes: revoking an issuing CA cuts off every certificate under it.
+     */
+    Optional<Revocation> revocationOf(X509Certificate leaf) {
+        List<X509Certificate> path = pathOf(leaf);
+        for (int i = 0; i < path.size(); i++) {
+            X509Certificate certificate = path.get(i);
+            if (CertificationPath.isSelfIssued(certificate)) {
+                break;
+            }
+            Optional<X509CRL> issuerCrl = crlFor(certificate);
+            if (issuerCrl.isEmpty()) {
+                continue;
+            }
+            X509CRLEntry entry = issuerCrl.get().getRevokedCertificate(certificate);
+            X509Certificate issuer = i + 1 < path.size() ? path.get(i + 1) : null;
+            boolean authentic = issuer != null ? isAuthentic(issuerCrl.get(), issuer)
+                    : verify(issuerCrl.get(), knownIssuers.named(issuerCrl.get().getIssuerX500Principal()));
+            if (entry != null && authentic) {
+                return Optional.of(new Revocation(certificate, issuer, entry));
+            }
+        }
+        return Optional.empty();
     }
 
     /** The earliest nextUpdate among the CRLs that have one, if it is before {@code now}. */

@@ -10,7 +10,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.SocketAddress;
-import java.security.cert.X509CRLEntry;
 import java.security.cert.X509Certificate;
 import java.util.Optional;
 import java.util.Set;
@@ -80,10 +79,19 @@ final class RevokedConnections {
     }
 
     private static boolean revoked(X509Certificate leaf, RevocationList crl, String who) {
-        Optional<X509CRLEntry> entry = crl.revocationOf(leaf);
-        entry.ifPresent(e -> LOG.warn("Disconnecting {}: certificate {} serial {} is revoked ({}) by {}.", who,
-                CertificateUsername.subject(leaf), HandshakeRefusal.serial(leaf), ClientCertificateVerifier.describe(e),
-                crl.file()));
-        return entry.isPresent();
+        Optional<RevocationList.Revocation> revocation = crl.revocationOf(leaf);
+        String peer = PeerText.forLog(who);   // carries the client id the client chose
+        revocation.ifPresent(r -> {
+            if (r.certificate().equals(leaf)) {
+                LOG.warn("Disconnecting {}: certificate {} serial {} is revoked ({}) by {}.", peer,
+                        CertificateUsername.subject(leaf), HandshakeRefusal.serial(leaf),
+                        ClientCertificateVerifier.describe(r.entry()), crl.file());
+            } else {
+                LOG.warn("Disconnecting {}: certificate {} serial {}: its {} by {}.", peer,
+                        CertificateUsername.subject(leaf), HandshakeRefusal.serial(leaf),
+                        ClientCertificateVerifier.issuingCaRevoked(r.certificate(), r.entry()), crl.file());
+            }
+        });
+        return revocation.isPresent();
     }
 }

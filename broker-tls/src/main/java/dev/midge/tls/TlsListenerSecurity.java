@@ -141,7 +141,8 @@ public final class TlsListenerSecurity implements ListenerSecurity, AutoCloseabl
             } else if (HandshakeRefusal.isHangUp(done.cause())) {
                 LOG.debug("TLS handshake from {} abandoned: the client closed the connection.", remote);
             } else {
-                LOG.warn("TLS handshake from {} refused: {}", describe(remote), HandshakeRefusal.describe(done.cause()));
+                LOG.warn("TLS handshake from {} refused: {}", describe(remote),
+                        PeerText.forLog(HandshakeRefusal.describe(done.cause())));
             }
         });
         return handler;

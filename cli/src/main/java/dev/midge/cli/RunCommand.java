@@ -91,6 +91,13 @@ public final class RunCommand implements Callable<Integer> {
         for (ConfigWarning warning : parsed.warnings()) {
             LOG.warn("Warning: {}", warning);
         }
+        if (config.user() != null && runsAsRoot() && !config.user().equals("root")) {
+            // mosquitto started as root drops to this user; a JVM cannot, so it would go on
+            // serving every client as root.
+            throw new ConfigException(config.userAt(), "user " + config.user() + " cannot be honoured: a JVM cannot "
+                    + "drop privileges, so Midge would keep running as root; start it as " + config.user()
+                    + " instead (e.g. systemd User=" + config.user() + ")");
+        }
         if (config.user() != null) {
             LOG.warn("Warning: user {} is ignored: a JVM cannot drop privileges; start Midge as that user instead.",
                     config.user());
@@ -191,6 +198,11 @@ public final class RunCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw new StartupException("Error: cannot write pid_file " + config.pidFile() + ": " + e.getMessage(), 1);
         }
+    }
+
+    /** user.name is the JVM's lookup of its real uid at start-up. */
+    private static boolean runsAsRoot() {
+        return "root".equals(System.getProperty("user.name"));
     }
 
     static String version() {

@@ -152,6 +152,36 @@ class MosquittoConfIT {
     }
 
     @Test
+    void aPskListenerWithoutCertfileRefusesToStartInsteadOfServingPlaintext() throws Exception {
+        int port = Ports.freePort();
+        Path conf = Files.writeString(work.resolve("psk.conf"), """
+                listener %d
+                psk_hint midge
+                allow_anonymous true
+                """.formatted(port));
+        BrokerProcess.Result result = BrokerProcess.run(work, "-c", conf.toString());
+        assertEquals(3, result.exitCode(), result.output());
+        assertTrue(result.output().contains("psk.conf:2: psk_hint cannot be honoured: Midge does not implement "
+                + "TLS-PSK, and this listener has no certfile, so it would serve plain MQTT instead"), result.output());
+        assertFalse(result.output().contains("running"), result.output());
+        assertFalse(result.output().contains("\tat "), "no stack trace:\n" + result.output());
+    }
+
+    @Test
+    void aUserOptionRefusesToStartUnderRootBecauseAJvmCannotDropPrivileges() throws Exception {
+        assumeTrue("root".equals(System.getProperty("user.name")), "only root would be left running as root");
+        Path conf = Files.writeString(work.resolve("user.conf"), """
+                listener %d
+                allow_anonymous true
+                user mosquitto
+                """.formatted(Ports.freePort()));
+        BrokerProcess.Result result = BrokerProcess.run(work, "-c", conf.toString());
+        assertEquals(3, result.exitCode(), result.output());
+        assertTrue(result.output().contains("user.conf:3: user mosquitto cannot be honoured: a JVM cannot drop "
+                + "privileges, so Midge would keep running as root"), result.output());
+    }
+
+    @Test
     void aMissingCertificateFileStopsStartupNamingTheFile() throws Exception {
         int port = Ports.freePort();
         Path conf = Files.writeString(work.resolve("tls.conf"), """

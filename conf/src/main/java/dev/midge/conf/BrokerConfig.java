@@ -29,6 +29,7 @@ import java.util.Set;
  * @param logDestinations     {@code log_dest}s Midge supports (default stderr); empty for none
  * @param logFile             the path of {@code log_dest file PATH}, or null
  * @param user                {@code user}, or null when not set (mosquitto then uses "mosquitto")
+ * @param userAt              where {@code user} was set, or null
  * @param pidFile             {@code pid_file}, or null
  * @param enrollmentPort      Midge option {@code midge_enrollment_port}: the HTTPS port of
  *                            certificate enrollment (EST and EJBCA-style); 0 = off (default)
@@ -43,7 +44,7 @@ public record BrokerConfig(Path source, List<ListenerConfig> listeners, boolean 
                            long maxQueuedBytes, int maxKeepalive, boolean retainAvailable,
                            boolean persistence, Path persistenceLocation, int autosaveInterval,
                            Set<LogType> logTypes, Set<LogDestination> logDestinations, Path logFile,
-                           String user, Path pidFile, int enrollmentPort,
+                           String user, ConfigLocation userAt, Path pidFile, int enrollmentPort,
                            ClientIdBinding clientIdBinding, ClientIdTakeover clientIdTakeover) {
 
     /** MQTT's largest payload: the most message_size_limit may be. */

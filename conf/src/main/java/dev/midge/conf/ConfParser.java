@@ -123,6 +123,10 @@ final class ConfParser {
                     current.apply(line, warnings);
                 } else if (OptionTable.UNSUPPORTED.containsKey(option)) {
                     unsupported(line);
+                } else if (OptionTable.REFUSED.containsKey(option)) {
+                    throw line.error(OptionTable.refusal(option, OptionTable.REFUSED.get(option)));
+                } else if (OptionTable.REFUSED_WHEN_TRUE.containsKey(option)) {
+                    refusedWhenTrue(line);
                 } else {
                     throw line.error("unknown option '" + option + "'");
                 }
@@ -155,6 +159,20 @@ final class ConfParser {
         }
         if (OptionTable.PLUGIN_OPENERS.contains(line.option())) {
             inPlugin = true;
+        }
+        warnings.add(line.warning(OptionTable.notSupported(line.option())));
+    }
+
+    private void refusedWhenTrue(ConfLine line) {
+        if (Values.bool(line)) {
+            throw line.error(OptionTable.refusal(line.option(), OptionTable.REFUSED_WHEN_TRUE.get(line.option())));
+        }
+        Scope scope = OptionTable.refusedScope(line.option());
+        if (scope == Scope.SECURITY) {
+            noteSecurityOption(line);
+        }
+        if (scope == Scope.LISTENER || (scope == Scope.SECURITY && perListenerSettings)) {
+            current.touch(line);
         }
         warnings.add(line.warning(OptionTable.notSupported(line.option())));
     }
@@ -251,6 +269,7 @@ final class ConfParser {
 
     private ListenerConfig build(ListenerDraft draft, ConfigLocation createdAt) {
         SecurityDraft security = perListenerSettings ? draft.security() : globalSecurity;
-        return draft.build(security.build(), security.pskFile(), createdAt);
+        return draft.build(security.build(), security.pskFile(), createdAt,
+                perListenerSettings ? security.pskFileAt() : null);
     }
 }

@@ -138,6 +138,6 @@ final class GlobalDraft {
                 logTypes != null ? logTypes : DEFAULT_LOG_TYPES,
                 logDestinations(),
                 logDestinations != null && logDestinations.contains(LogDestination.FILE) ? logFile.get() : null,
-                user.get(), pidFile.get(), enrollmentPort, clientIdBinding, clientIdTakeover);
+                user.get(), user.at(), pidFile.get(), enrollmentPort, clientIdBinding, clientIdTakeover);
     }
 }

@@ -110,8 +110,11 @@ final class ListenerDraft {
      * @param pskFile           the psk_file in effect for this listener
      * @param createdAt         where the listener was declared (for the default listener: the
      *                          line that made it)
+     * @param ownPskFileAt      this listener's own psk_file line (per_listener_settings), or null
      */
-    ListenerConfig build(SecurityConfig effectiveSecurity, Path pskFile, ConfigLocation createdAt) {
+    ListenerConfig build(SecurityConfig effectiveSecurity, Path pskFile, ConfigLocation createdAt,
+                         ConfigLocation ownPskFileAt) {
+        tls.refuseWhatCannotBeHonoured(ownPskFileAt);
         return new ListenerConfig(port == 0 ? DEFAULT_PORT : port, bindAddress, protocol, socketDomain,
                 maxConnections, maxTopicAlias, useUsernameAsClientId, tls.build(pskFile), effectiveSecurity,
                 declaredAt != null ? declaredAt : createdAt);

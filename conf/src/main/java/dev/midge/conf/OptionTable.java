@@ -31,7 +31,6 @@ final class OptionTable {
             // general
             "allow_duplicate_messages", Scope.GLOBAL,
             "autosave_on_changes", Scope.GLOBAL,
-            "clientid_prefixes", Scope.GLOBAL,
             "connection_messages", Scope.GLOBAL,
             "log_facility", Scope.GLOBAL,
             "log_timestamp", Scope.GLOBAL,
@@ -51,28 +50,60 @@ final class OptionTable {
             // security (per_listener_settings decides the scope)
             "allow_zero_length_clientid", Scope.SECURITY,
             "auto_id_prefix", Scope.SECURITY,
-            "check_retain_source", Scope.SECURITY,
-            "auth_plugin", Scope.SECURITY,             // opens a plugin block, see PLUGIN_OPTIONS
-            "plugin", Scope.SECURITY,                  // opens a plugin block
             // listener
-            "bind_interface", Scope.LISTENER,
             "http_dir", Scope.LISTENER,
             "max_qos", Scope.LISTENER,
             "maximum_qos", Scope.LISTENER,
-            "mount_point", Scope.LISTENER,
             // listener TLS
-            "dhparamfile", Scope.LISTENER,
             "tls_engine_kpass_sha1", Scope.LISTENER,
             // mosquitto 2.1
             "enable_control_api", Scope.GLOBAL,
             "global_max_clients", Scope.GLOBAL,
             "global_max_connections", Scope.GLOBAL,
-            "global_plugin", Scope.GLOBAL,             // opens a plugin block
             "quic_log_level", Scope.GLOBAL,
             "accept_protocol_versions", Scope.LISTENER,
             "disable_client_cert_date_checks", Scope.LISTENER,
-            "max_topic_alias_broker", Scope.LISTENER,
-            "websockets_origin", Scope.LISTENER);
+            "max_topic_alias_broker", Scope.LISTENER);
+
+    /**
+     * Known options Midge does not implement and whose loss would weaken security: a
+     * configuration naming one is refused at its line with the reason, rather than started
+     * without the protection the operator asked for.
+     */
+    static final Map<String, String> REFUSED = Map.of(
+            "bind_interface", "Midge cannot bind to an interface by name, and ignoring it would listen on every "
+                    + "interface; give the interface's address instead (listener PORT ADDRESS)",
+            "auth_plugin", "Midge cannot load mosquitto plugins, so the authentication and access control the "
+                    + "plugin provides would be missing",
+            "plugin", "Midge cannot load mosquitto plugins, so the authentication and access control the plugin "
+                    + "provides would be missing",
+            "global_plugin", "Midge cannot load mosquitto plugins, so the authentication and access control the "
+                    + "plugin provides would be missing",
+            "mount_point", "Midge has no mount points, so this listener's clients would share the whole topic "
+                    + "tree instead of their own branch",
+            "clientid_prefixes", "Midge cannot restrict client ids by prefix, so clients with any id would be "
+                    + "let in",
+            "dhparamfile", "the JDK cannot use custom DH parameters (it uses its own RFC 7919 groups), so the group "
+                    + "you chose would not be used; remove dhparamfile, or restrict ciphers to ECDHE suites",
+            "websockets_origin", "Midge cannot check the Origin of WebSocket connections, so web pages from "
+                    + "any origin could connect");
+
+    /** Boolean options refused (as {@link #REFUSED}) when true, warned and ignored when false. */
+    static final Map<String, String> REFUSED_WHEN_TRUE = Map.of(
+            "check_retain_source", "Midge does not re-check a retained message's publisher against the ACL, so a "
+                    + "retained message from a client that lost access would still be delivered");
+
+    static Scope refusedScope(String option) {
+        return switch (option) {
+            case "auth_plugin", "plugin", "check_retain_source" -> Scope.SECURITY;
+            case "global_plugin", "clientid_prefixes" -> Scope.GLOBAL;
+            default -> Scope.LISTENER;
+        };
+    }
+
+    static String refusal(String option, String reason) {
+        return option + " cannot be honoured: " + reason;
+    }
 
     /** Names only newer mosquitto releases (2.1) accept; mosquitto 2.0 calls them unknown. */
     static final Set<String> NEWER_THAN_2_0 = Set.of("enable_control_api", "global_max_clients",

@@ -32,6 +32,10 @@ final class SecurityDraft {
         return pskFile.get();
     }
 
+    ConfigLocation pskFileAt() {
+        return pskFile.at();
+    }
+
     SecurityConfig build() {
         return new SecurityConfig(allowAnonymous, aclFile.get(), passwordFile.get());
     }

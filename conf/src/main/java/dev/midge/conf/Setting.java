@@ -25,4 +25,9 @@ final class Setting<T> {
     boolean isSet() {
         return setAt != null;
     }
+
+    /** Where it was set, or null. */
+    ConfigLocation at() {
+        return setAt;
+    }
 }

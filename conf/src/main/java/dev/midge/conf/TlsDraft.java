@@ -1,7 +1,9 @@
 package dev.midge.conf;
 
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /** A listener's TLS options while its block is being read. */
@@ -28,8 +30,11 @@ final class TlsDraft {
     private boolean useIdentityAsUsername;
     private boolean useSubjectAsUsername;
     private boolean crlExpiredWarnOnly;
+    /** The first line of each option that asks for TLS, to name it if there is no certfile. */
+    private final Map<String, ConfigLocation> tlsAskedFor = new LinkedHashMap<>();
 
     void apply(ConfLine line, List<ConfigWarning> warnings) {
+        tlsAskedFor.putIfAbsent(line.option(), line.at());
         switch (line.option()) {
             case "cafile" -> cafile.set(line, Values.path(line));
             case "capath" -> capath.set(line, Values.path(line));
@@ -38,12 +43,12 @@ final class TlsDraft {
             case "crlfile" -> crlfile.set(line, Values.path(line));
             case "tls_keylog" -> tlsKeylog.set(line, Values.path(line));
             case "tls_version" -> tlsVersion.set(line, tlsVersion(line));
-            case "ciphers" -> ciphers.set(line, Values.text(line));
-            case "ciphers_tls1.3" -> ciphersTls13.set(line, Values.text(line));
-            case "require_certificate" -> requireCertificate = Values.bool(line);
-            case "use_identity_as_username" -> useIdentityAsUsername = Values.bool(line);
-            case "use_subject_as_username" -> useSubjectAsUsername = Values.bool(line);
-            case "midge_crl_expired_warn_only" -> crlExpiredWarnOnly = Values.bool(line);
+            case "ciphers" -> ciphers.set(line, OpenSslCipherList.check(line));
+            case "ciphers_tls1.3" -> ciphersTls13.set(line, OpenSslCipherList.check(line));
+            case "require_certificate" -> requireCertificate = asksForTls(line, Values.bool(line));
+            case "use_identity_as_username" -> useIdentityAsUsername = asksForTls(line, Values.bool(line));
+            case "use_subject_as_username" -> useSubjectAsUsername = asksForTls(line, Values.bool(line));
+            case "midge_crl_expired_warn_only" -> crlExpiredWarnOnly = asksForTls(line, Values.bool(line));
             case "psk_hint" -> {
                 pskHint.set(line, Values.text(line));
                 warnings.add(line.warning(OptionTable.notSupported("psk_hint")));
@@ -57,10 +62,14 @@ final class TlsDraft {
                 if (!form.equals("pem") && !form.equals("engine")) {
                     throw line.error("'" + form + "' is not a valid value for " + line.option() + "; use pem or engine");
                 }
-                keyform.set(line, form);
                 if (form.equals("engine")) {
-                    warnings.add(line.warning(OptionTable.notSupported(line.option() + " engine")));
+                    // The key lives in an HSM or token; Java cannot reach an OpenSSL engine, and a
+                    // listener that served a key copied out of it would defeat the point.
+                    throw line.error(line.option() + " engine cannot be honoured: the private key is in an OpenSSL "
+                            + "engine (HSM/token) and Midge cannot use OpenSSL engines; give keyfile as a PEM key "
+                            + "file instead");
                 }
+                keyform.set(line, form);
             }
             default -> throw new IllegalArgumentException(line.option());
         }
@@ -74,6 +83,48 @@ final class TlsDraft {
             case "tlsv1", "tlsv1.0" -> throw line.error("TLS 1.0 is not supported; use tlsv1.2 or tlsv1.3");
             default -> throw line.error("'" + version + "' is not a valid tls_version; use tlsv1.2 or tlsv1.3");
         };
+    }
+
+    /** A boolean option set to false does not ask for TLS. */
+    private boolean asksForTls(ConfLine line, boolean value) {
+        if (!value) {
+            tlsAskedFor.remove(line.option());
+        }
+        return value;
+    }
+
+    /**
+     * A listener is TLS only with a certfile (as in mosquitto). Options that only mean something
+     * on a TLS listener, on one without certfile, would leave it serving plain MQTT: the operator
+     * asked for protection that would silently not be there, so start-up is refused.
+     *
+     * @param perListenerPskFileAt this listener's own psk_file line (per_listener_settings), or null
+     */
+    void refuseWhatCannotBeHonoured(ConfigLocation perListenerPskFileAt) {
+        if (certfile.isSet()) {
+            if (crlfile.isSet() && !cafile.isSet() && !capath.isSet()) {
+                throw new ConfigException(crlfile.at(), "crlfile cannot be honoured without cafile or capath: no "
+                        + "client certificate is asked for or checked, so the CRL would revoke nothing");
+            }
+            return;
+        }
+        if (pskHint.isSet()) {
+            throw new ConfigException(pskHint.at(), "psk_hint cannot be honoured: Midge does not implement TLS-PSK, "
+                    + "and this listener has no certfile, so it would serve plain MQTT instead; remove psk_hint or "
+                    + "give the listener a certfile and keyfile");
+        }
+        if (perListenerPskFileAt != null) {
+            throw new ConfigException(perListenerPskFileAt, "psk_file cannot be honoured: Midge does not implement "
+                    + "TLS-PSK, and this listener has no certfile, so it would serve plain MQTT instead");
+        }
+        tlsAskedFor.remove("tls_engine");   // an accelerator only, warned where it is given
+        tlsAskedFor.remove("tls_keylog");
+        if (!tlsAskedFor.isEmpty()) {
+            Map.Entry<String, ConfigLocation> first = tlsAskedFor.entrySet().iterator().next();
+            throw new ConfigException(first.getValue(), first.getKey() + " cannot be honoured: this listener has "
+                    + "no certfile, so it would serve plain MQTT without TLS; add certfile and keyfile, or remove "
+                    + String.join(", ", tlsAskedFor.keySet()));
+        }
     }
 
     TlsOptions build(Path pskFile) {

@@ -61,7 +61,9 @@ class MosquittoAgreementTest {
     }
 
     static Stream<String> unsupportedOptionsMosquitto20Knows() {
-        return OptionTable.UNSUPPORTED.keySet().stream().filter(n -> !OptionTable.NEWER_THAN_2_0.contains(n));
+        return Stream.of(OptionTable.UNSUPPORTED.keySet(), OptionTable.REFUSED.keySet(),
+                        OptionTable.REFUSED_WHEN_TRUE.keySet())
+                .flatMap(java.util.Set::stream).filter(n -> !OptionTable.NEWER_THAN_2_0.contains(n));
     }
 
     static Stream<String> bridgeOptionsMosquitto20Knows() {
@@ -78,7 +80,7 @@ class MosquittoAgreementTest {
 
     @ParameterizedTest
     @MethodSource({"unsupportedOptionsMosquitto20Knows", "implementedMosquittoOptions"})
-    void mosquittoAcceptsEveryOptionMidgeAccepts(String option) throws Exception {
+    void mosquittoAcceptsEveryOptionMidgeKnows(String option) throws Exception {
         Path conf = write("listener 0 /nonexistent/mqtt.sock\n" + option + " " + sample(option) + "\nzz_sentinel 1\n");
 
         assertEquals(3, mosquittoErrorLine(conf), "mosquitto rejected '" + option + "'");

@@ -164,6 +164,8 @@ class ValueValidationTest {
                 socket_domain ipv4
                 max_connections -5
                 max_topic_alias 0
+                certfile /etc/ssl/server.crt
+                keyfile /etc/ssl/server.key
                 tls_version tlsv1.3
                 ciphers ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384
                 ciphers_tls1.3 TLS_AES_256_GCM_SHA384
@@ -188,7 +190,7 @@ class ValueValidationTest {
                 log_dest file /var/log/midge broker.log
                 """, CONF);
         BrokerConfig config = parsed.config();
-        assertEquals(java.util.List.of(new ConfigWarning(CONF, 26,
+        assertEquals(java.util.List.of(new ConfigWarning(CONF, 28,
                 "option 'log_dest syslog' is not supported by Midge and is ignored")), parsed.warnings());
 
         ListenerConfig listener = config.listeners().get(0);
@@ -198,7 +200,7 @@ class ValueValidationTest {
         assertEquals(-1, listener.maxConnections());
         assertEquals(0, listener.maxTopicAlias());
         TlsOptions tls = listener.tls();
-        assertFalse(tls.enabled(), "no certfile, no TLS, as in mosquitto");
+        assertTrue(tls.enabled());
         assertEquals("tlsv1.3", tls.tlsVersion());
         assertEquals("ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384", tls.ciphers());
         assertEquals("TLS_AES_256_GCM_SHA384", tls.ciphersTls13());

@@ -215,6 +215,18 @@ public final class TestPki {
                 .put(certificate.serial(), reason);
     }
 
+    /** Marks the intermediate CA revoked (keyCompromise) in the root's CRLs written from now on. */
+    public synchronized void revokeIntermediateCa() {
+        X509Certificate ca = intermediate().certificate();
+        revoked.computeIfAbsent(ca.getIssuerX500Principal(), k -> new LinkedHashMap<>())
+                .put(ca.getSerialNumber(), CRLReason.keyCompromise);
+    }
+
+    /** The intermediate CA's certificate (created on first use). */
+    public X509Certificate intermediateCaCertificate() {
+        return intermediate().certificate();
+    }
+
     /** Writes the current CRL (next update in a day) to {@link #crlFile()} by atomic rename. */
     public Path writeCrl() {
         return writeAtomically(crlFile(), currentCrlsPem());
