@@ -32,6 +32,9 @@ import java.util.Set;
  * @param pidFile             {@code pid_file}, or null
  * @param enrollmentPort      Midge option {@code midge_enrollment_port}: the HTTPS port of
  *                            certificate enrollment (EST and EJBCA-style); 0 = off (default)
+ * @param enrollmentBind      Midge option {@code midge_enrollment_bind}: the address enrollment
+ *                            listens on (a host name or IP literal, resolved at start), or null
+ *                            for every interface (default)
  */
 public record BrokerConfig(Path source, List<ListenerConfig> listeners, boolean localOnly,
                            boolean perListenerSettings, SecurityConfig security,
@@ -39,7 +42,7 @@ public record BrokerConfig(Path source, List<ListenerConfig> listeners, boolean 
                            long maxQueuedBytes, int maxKeepalive, boolean retainAvailable,
                            boolean persistence, Path persistenceLocation, int autosaveInterval,
                            Set<LogType> logTypes, Set<LogDestination> logDestinations, Path logFile,
-                           String user, Path pidFile, int enrollmentPort) {
+                           String user, Path pidFile, int enrollmentPort, String enrollmentBind) {
 
     /** MQTT's largest payload: the most message_size_limit may be. */
     public static final int MQTT_MAX_PAYLOAD = 268_435_455;

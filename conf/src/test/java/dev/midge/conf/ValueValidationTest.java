@@ -59,6 +59,7 @@ class ValueValidationTest {
             log_dest file                    | log_dest file needs a file name
             midge_crl_expired_warn_only ok   | 'ok' is not a valid value for midge_crl_expired_warn_only; use true or false
             midge_enrollment_port 65536      | midge_enrollment_port must be between 0 and 65535, not 65536
+            midge_enrollment_bind 127.0.0.1 x | unexpected 'x' after the value of midge_enrollment_bind
             """)
     void invalidValueStopsStartUpNamingFileLineAndCause(String line, String reason) {
         ConfigException e = assertThrows(ConfigException.class,
@@ -181,6 +182,7 @@ class ValueValidationTest {
         assertEquals(Path.of("/tmp/keys.log"), tls.tlsKeylog());
         assertTrue(tls.crlExpiredWarnOnly());
         assertEquals(0, config.enrollmentPort(), "enrollment is off by default");
+        assertNull(config.enrollmentBind(), "enrollment listens on every interface by default");
         assertEquals(268435455, config.messageSizeLimit());
         assertEquals(0, config.maxInflightMessages(), "65535 means no limit in mosquitto");
         assertEquals(0, config.maxQueuedMessages());
@@ -193,6 +195,13 @@ class ValueValidationTest {
         assertEquals(EnumSet.of(LogType.ERROR, LogType.WARNING, LogType.SUBSCRIBE), config.logTypes());
         assertEquals(Set.of(LogDestination.STDOUT, LogDestination.FILE), config.logDestinations());
         assertEquals(Path.of("/var/log/midge broker.log"), config.logFile());
+    }
+
+    @Test
+    void enrollmentBindAddressIsKeptAsWritten() {
+        BrokerConfig config = MosquittoConf.parse("midge_enrollment_port 8443\nmidge_enrollment_bind 127.0.0.1 # proxy\n",
+                CONF).config();
+        assertEquals("127.0.0.1", config.enrollmentBind());
     }
 
     @Test
