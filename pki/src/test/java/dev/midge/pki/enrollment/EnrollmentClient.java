@@ -5,7 +5,9 @@ import dev.midge.testing.JsseMaterial;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.Socket;
@@ -80,13 +82,25 @@ final class EnrollmentClient {
         return read(socket);
     }
 
+    /** Reads one answer: its head, then Content-Length bytes (the server may keep the connection open). */
     static Response read(SSLSocket socket) throws IOException {
-        String all = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        int end = all.indexOf("\r\n\r\n");
-        if (end < 0) {
-            return new Response(-1, all, "");
+        InputStream in = socket.getInputStream();
+        ByteArrayOutputStream head = new ByteArrayOutputStream();
+        while (!head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                return new Response(-1, head.toString(StandardCharsets.ISO_8859_1), "");
+            }
+            head.write(b);
         }
-        String head = all.substring(0, end);
-        return new Response(Integer.parseInt(head.split(" ")[1]), head, all.substring(end + 4));
+        String headText = head.toString(StandardCharsets.ISO_8859_1).strip();
+        int length = 0;
+        for (String line : headText.split("\r\n")) {
+            if (line.regionMatches(true, 0, "Content-Length:", 0, 15)) {
+                length = Integer.parseInt(line.substring(15).strip());
+            }
+        }
+        String body = new String(in.readNBytes(length), StandardCharsets.UTF_8);
+        return new Response(Integer.parseInt(headText.split(" ")[1]), headText, body);
     }
 }
