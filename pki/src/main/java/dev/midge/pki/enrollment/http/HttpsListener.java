@@ -22,6 +22,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -117,16 +118,23 @@ public final class HttpsListener implements AutoCloseable {
             live.add(socket);
             ScheduledFuture<?> deadline = deadlines.schedule(() -> closeQuietly(socket),
                     limits.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
-            connections.execute(() -> {
-                try {
-                    serve(socket, peer);
-                } finally {
-                    deadline.cancel(false);
-                    closeQuietly(socket);
-                    live.remove(socket);
-                    open.close(peer.getAddress());
-                }
-            });
+            Runnable done = () -> {
+                deadline.cancel(false);
+                closeQuietly(socket);
+                live.remove(socket);
+                open.close(peer.getAddress());
+            };
+            try {
+                connections.execute(() -> {
+                    try {
+                        serve(socket, peer);
+                    } finally {
+                        done.run();
+                    }
+                });
+            } catch (RejectedExecutionException closing) {
+                done.run();
+            }
         }
     }
 
