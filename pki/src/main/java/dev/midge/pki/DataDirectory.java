@@ -167,7 +167,8 @@ public final class DataDirectory {
 
     /** For the broker to call periodically: re-issues the CRL before it goes stale. */
     public CrlRenewer crlRenewer() {
-        return new CrlRenewer(crlFile(), () -> authority().crlPublisher());
+        return new CrlRenewer(crlFile(), () -> authority().crlPublisher(),
+                () -> CrlCoverage.gap(crlFile(), issuingCaCertificate(), index().entries()));
     }
 
     /** For the running broker: {@code DataDirectory.open(dir).crlRenewer()} in one call. */

@@ -64,6 +64,19 @@ class InterruptedRevocationTest {
     }
 
     @Test
+    void theRunningBrokersHourlyCrlRenewalFinishesAnInterruptedRevocation() throws Exception {
+        DataDirectory data = dataDirectory();
+        Path cert = issue(data, "torn-3");
+        revokeInIndexOnly(data, "torn-3");
+
+        assertTrue(data.crlRenewer().renewIfDue(Instant.now()), "a fresh CRL that misses a revocation is re-issued");
+
+        OpenSslCli.Result verify = OpenSslCli.verify(temp, data.caChain(), data.crlFile(), cert);
+        assertTrue(verify.output().contains("certificate revoked"), verify.toString());
+        assertEquals(false, data.crlRenewer().renewIfDue(Instant.now()), "and then left alone");
+    }
+
+    @Test
     void aCrlThatListsEveryRevocationIsLeftAlone() throws Exception {
         DataDirectory data = dataDirectory();
         issue(data, "whole");
