@@ -22,6 +22,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -53,6 +55,11 @@ public final class RunCommand implements Callable<Integer> {
             description = "also serve certificate enrollment (EST, /sign/<cname>/pkcs10) over HTTPS on port N;"
                     + " the same as midge_enrollment_port in a conf")
     Integer enrollmentPort;
+
+    @Option(names = "--enrollment-bind", paramLabel = "ADDRESS",
+            description = "the address enrollment listens on (default: every interface);"
+                    + " the same as midge_enrollment_bind in a conf")
+    String enrollmentBind;
 
     @Option(names = "--discard-corrupt-store",
             description = "with persistence on, move a store that cannot be read aside and start empty"
@@ -118,7 +125,8 @@ public final class RunCommand implements Callable<Integer> {
         }
         int enrollment = enrollmentPort != null ? enrollmentPort : config.enrollmentPort();
         if (enrollment != 0) {
-            running.closeWithBroker(startEnrollment(enrollment, secureDefault, running));
+            String bind = enrollmentBind != null ? enrollmentBind : config.enrollmentBind();
+            running.closeWithBroker(startEnrollment(enrollment, bind, secureDefault, running));
         }
         HangupSignal.onHangup(running::reloadAll);
         CountDownLatch stopped = new CountDownLatch(1);
@@ -175,17 +183,18 @@ public final class RunCommand implements Callable<Integer> {
      * Enrollment signs with the data directory's CA, so it needs one: the secure default's, or
      * with {@code -c} the one given by {@code --data}.
      */
-    private EnrollmentServer startEnrollment(int enrollmentPort, SecureDefault secureDefault, RunningBroker running)
-            throws StartupException {
+    private EnrollmentServer startEnrollment(int enrollmentPort, String bind, SecureDefault secureDefault,
+                                             RunningBroker running) throws StartupException {
+        String where = (bind == null ? "port " : bind + " port ") + enrollmentPort;
         try {
+            InetSocketAddress address = bind == null ? new InetSocketAddress(enrollmentPort)
+                    : new InetSocketAddress(InetAddress.getByName(bind), enrollmentPort);
             SecureDefault data = secureDefault != null ? secureDefault : DataDirectory.openOrInitialize(dataDir, port);
-            EnrollmentServer server = EnrollmentServer.start(enrollmentPort, DataDirectory.open(data.dataDirectory()),
-                    data.serverCertificate(), data.serverKey());
-            return server;
+            return EnrollmentServer.start(EnrollmentServer.Settings.onPort(enrollmentPort).withBind(address),
+                    DataDirectory.open(data.dataDirectory()), data.serverCertificate(), data.serverKey());
         } catch (IOException | java.security.GeneralSecurityException | RuntimeException e) {
             running.close();
-            throw new StartupException("Error: cannot start enrollment on port " + enrollmentPort + ": "
-                    + e.getMessage(), 1);
+            throw new StartupException("Error: cannot start enrollment on " + where + ": " + e.getMessage(), 1);
         }
     }
 

@@ -37,6 +37,9 @@ import java.util.Set;
  *                            may use (default none: any)
  * @param clientIdTakeover    Midge option {@code midge_clientid_takeover}: who may take a client id
  *                            whose session belongs to another username (default username: nobody)
+ * @param enrollmentBind      Midge option {@code midge_enrollment_bind}: the address enrollment
+ *                            listens on (a host name or IP literal, resolved at start), or null
+ *                            for every interface (default)
  */
 public record BrokerConfig(Path source, List<ListenerConfig> listeners, boolean localOnly,
                            boolean perListenerSettings, SecurityConfig security,
@@ -45,7 +48,7 @@ public record BrokerConfig(Path source, List<ListenerConfig> listeners, boolean 
                            boolean persistence, Path persistenceLocation, int autosaveInterval,
                            Set<LogType> logTypes, Set<LogDestination> logDestinations, Path logFile,
                            String user, ConfigLocation userAt, Path pidFile, int enrollmentPort,
-                           ClientIdBinding clientIdBinding, ClientIdTakeover clientIdTakeover) {
+                           String enrollmentBind, ClientIdBinding clientIdBinding, ClientIdTakeover clientIdTakeover) {
 
     /** MQTT's largest payload: the most message_size_limit may be. */
     public static final int MQTT_MAX_PAYLOAD = 268_435_455;

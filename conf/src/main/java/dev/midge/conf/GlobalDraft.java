@@ -14,7 +14,7 @@ final class GlobalDraft {
     static final Set<String> NAMES = Set.of("message_size_limit", "max_inflight_messages",
             "max_queued_messages", "max_queued_bytes", "max_keepalive", "retain_available", "persistence",
             "retained_persistence", "persistence_location", "autosave_interval", "log_type", "log_dest",
-            "user", "pid_file", "midge_enrollment_port", "midge_clientid_binding",
+            "user", "pid_file", "midge_enrollment_port", "midge_enrollment_bind", "midge_clientid_binding",
             "midge_clientid_takeover");
 
     private static final Set<LogType> DEFAULT_LOG_TYPES =
@@ -40,6 +40,7 @@ final class GlobalDraft {
     private int enrollmentPort = 0;
     private BrokerConfig.ClientIdBinding clientIdBinding = BrokerConfig.ClientIdBinding.NONE;
     private BrokerConfig.ClientIdTakeover clientIdTakeover = BrokerConfig.ClientIdTakeover.USERNAME;
+    private final Setting<String> enrollmentBind = new Setting<>();
 
     void apply(ConfLine line, List<ConfigWarning> warnings) {
         switch (line.option()) {
@@ -66,6 +67,7 @@ final class GlobalDraft {
             case "midge_enrollment_port" -> enrollmentPort = Values.integer(line, 0, 65535);
             case "midge_clientid_binding" -> clientIdBinding = Values.keyword(line, BrokerConfig.ClientIdBinding.class);
             case "midge_clientid_takeover" -> clientIdTakeover = Values.keyword(line, BrokerConfig.ClientIdTakeover.class);
+            case "midge_enrollment_bind" -> enrollmentBind.set(line, Values.word(line));
             default -> throw new IllegalArgumentException(line.option());
         }
     }
@@ -138,6 +140,7 @@ final class GlobalDraft {
                 logTypes != null ? logTypes : DEFAULT_LOG_TYPES,
                 logDestinations(),
                 logDestinations != null && logDestinations.contains(LogDestination.FILE) ? logFile.get() : null,
-                user.get(), user.at(), pidFile.get(), enrollmentPort, clientIdBinding, clientIdTakeover);
+                user.get(), user.at(), pidFile.get(), enrollmentPort, enrollmentBind.get(), clientIdBinding,
+                clientIdTakeover);
     }
 }

@@ -180,7 +180,8 @@ class MosquittoMigrationTest {
                 c.security(), c.messageSizeLimit(), c.maxInflightMessages(), c.maxQueuedMessages(),
                 c.maxQueuedBytes(), c.maxKeepalive(), c.retainAvailable(), c.persistence(),
                 c.persistenceLocation(), c.autosaveInterval(), c.logTypes(), c.logDestinations(), c.logFile(),
-                c.user(), c.userAt(), c.pidFile(), c.enrollmentPort(), c.clientIdBinding(), c.clientIdTakeover());
+                c.user(), c.userAt(), c.pidFile(), c.enrollmentPort(), c.enrollmentBind(), c.clientIdBinding(),
+                c.clientIdTakeover());
     }
 
     private Path write(String name, String text) throws IOException {

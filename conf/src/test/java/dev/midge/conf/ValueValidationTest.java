@@ -62,6 +62,7 @@ class ValueValidationTest {
             midge_clientid_binding strict    | 'strict' is not a valid value for midge_clientid_binding; use none, equal or prefix
             midge_clientid_takeover yes      | 'yes' is not a valid value for midge_clientid_takeover; use username or any
             use_username_as_clientid on      | 'on' is not a valid value for use_username_as_clientid; use true or false
+            midge_enrollment_bind 127.0.0.1 x | unexpected 'x' after the value of midge_enrollment_bind
             """)
     void invalidValueStopsStartUpNamingFileLineAndCause(String line, String reason) {
         ConfigException e = assertThrows(ConfigException.class,
@@ -211,6 +212,7 @@ class ValueValidationTest {
         assertEquals(Path.of("/tmp/keys.log"), tls.tlsKeylog());
         assertTrue(tls.crlExpiredWarnOnly());
         assertEquals(0, config.enrollmentPort(), "enrollment is off by default");
+        assertNull(config.enrollmentBind(), "enrollment listens on every interface by default");
         assertEquals(268435455, config.messageSizeLimit());
         assertEquals(0, config.maxInflightMessages(), "65535 means no limit in mosquitto");
         assertEquals(0, config.maxQueuedMessages());
@@ -223,6 +225,13 @@ class ValueValidationTest {
         assertEquals(EnumSet.of(LogType.ERROR, LogType.WARNING, LogType.SUBSCRIBE), config.logTypes());
         assertEquals(Set.of(LogDestination.STDOUT, LogDestination.FILE), config.logDestinations());
         assertEquals(Path.of("/var/log/midge broker.log"), config.logFile());
+    }
+
+    @Test
+    void enrollmentBindAddressIsKeptAsWritten() {
+        BrokerConfig config = MosquittoConf.parse("midge_enrollment_port 8443\nmidge_enrollment_bind 127.0.0.1 # proxy\n",
+                CONF).config();
+        assertEquals("127.0.0.1", config.enrollmentBind());
     }
 
     @Test

@@ -92,7 +92,12 @@ public final class CertificateAuthority {
         return issue(commonName, csr.getSubjectPublicKeyInfo(), sans, profile);
     }
 
-    /** Revokes every valid certificate with this CN and publishes the CRL; returns what it revoked. */
+    /**
+     * Revokes every valid certificate with this CN and publishes the CRL; returns what it revoked.
+     * The index is written first and the CRL is then built from it, so a revoke killed between
+     * the two is finished by calling it again: if the CN has revoked certificates, the CRL is
+     * written again even when there is nothing left to revoke (see {@link #revokedCertificates}).
+     */
     public List<IndexEntry> revoke(String commonName, RevocationReason reason) throws IOException {
         Instant now = Instant.now();
         List<IndexEntry> revoked = index.update(entries -> {
@@ -106,13 +111,22 @@ public final class CertificateAuthority {
             }
             return done;
         });
-        if (!revoked.isEmpty()) {
+        if (!revoked.isEmpty() || !revokedCertificates(commonName).isEmpty()) {
             crlPublisher().publish();
         }
         return revoked;
     }
 
-    /** Revokes one certificate by serial and publishes the CRL. */
+    /** The certificates with this CN the index says are revoked. */
+    public List<IndexEntry> revokedCertificates(String commonName) {
+        return index.entries().stream()
+                .filter(e -> e.revokedAt() != null && e.commonName().equals(commonName)).toList();
+    }
+
+    /**
+     * Revokes one certificate by serial and publishes the CRL. One already revoked is refused,
+     * but the CRL is written again first, in case an earlier revoke was killed before it.
+     */
     public IndexEntry revoke(BigInteger serial, RevocationReason reason) throws IOException {
         Instant now = Instant.now();
         IndexEntry revoked = index.update(entries -> {
@@ -120,7 +134,7 @@ public final class CertificateAuthority {
                 IndexEntry e = entries.get(i);
                 if (e.serial().equals(serial)) {
                     if (e.revokedAt() != null) {
-                        throw new PkiException("certificate " + e.serialHex() + " is already revoked");
+                        return null;
                     }
                     entries.set(i, e.revoked(now, reason));
                     return entries.get(i);
@@ -129,6 +143,10 @@ public final class CertificateAuthority {
             throw new PkiException("no certificate with serial " + serial.toString(16).toUpperCase(Locale.ROOT));
         });
         crlPublisher().publish();
+        if (revoked == null) {
+            throw new PkiException("certificate " + serial.toString(16).toUpperCase(Locale.ROOT)
+                    + " is already revoked (the CRL was written again from the index)");
+        }
         return revoked;
     }
 

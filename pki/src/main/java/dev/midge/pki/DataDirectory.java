@@ -1,5 +1,6 @@
 package dev.midge.pki;
 
+import dev.midge.pki.crl.CrlCoverage;
 import dev.midge.pki.crl.CrlPublisher;
 import dev.midge.pki.crl.CrlRenewer;
 import dev.midge.pki.enrollment.EnrollmentRegistry;
@@ -12,6 +13,9 @@ import dev.midge.pki.store.AtomicFiles;
 import dev.midge.pki.store.CaKeyStore;
 import dev.midge.pki.store.Passphrase;
 import dev.midge.pki.store.Pem;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -35,6 +39,8 @@ import java.security.cert.X509Certificate;
  * </pre>
  */
 public final class DataDirectory {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DataDirectory.class);
 
     /** A restart within this time of the server certificate's expiry re-issues it. */
     private static final java.time.Duration SERVER_RENEWAL_THRESHOLD = java.time.Duration.ofDays(30);
@@ -62,11 +68,14 @@ public final class DataDirectory {
             DataDirectory data = open(dir);
             if (!created) {
                 DataDirectoryInitializer.renewServerCertificateIfExpiring(data, SERVER_RENEWAL_THRESHOLD);
+                if (DefaultProfiles.upgradeUnedited(data.profilesDirectory())) {
+                    LOG.info("Upgraded the unedited device profile {}: SANs a device's CSR asks for are no longer"
+                            + " copied into its certificate (request_sans = none).",
+                            DefaultProfiles.file(data.profilesDirectory(), DefaultProfiles.DEVICE));
+                }
             }
             data.writeConf(port);
-            if (!Files.exists(data.crlFile())) {
-                data.authority().crlPublisher().publish();
-            }
+            data.repairCrl();
             return new SecureDefault(data.conf(), data.caChain(), data.serverCertificate(), data.serverKey(),
                     data.aclFile(), data.crlFile(), data.dir, created);
         } catch (IOException e) {
@@ -139,9 +148,27 @@ public final class DataDirectory {
         return authority;
     }
 
+    /**
+     * Re-issues the CRL from the index if it lacks a revocation the index has (a revoke killed
+     * between its two writes) or is missing; called before the broker's listener opens, so a
+     * device revoked in the index is never accepted. Unlocks the CA keys only if it must sign.
+     *
+     * @return whether it re-issued the CRL
+     */
+    public boolean repairCrl() throws IOException {
+        String gap = CrlCoverage.gap(crlFile(), issuingCaCertificate(), index().entries());
+        if (gap == null) {
+            return false;
+        }
+        authority().crlPublisher().publish();
+        LOG.warn("Re-issued the CRL {} from the index {}: {}.", crlFile(), dir.resolve(Layout.INDEX), gap);
+        return true;
+    }
+
     /** For the broker to call periodically: re-issues the CRL before it goes stale. */
     public CrlRenewer crlRenewer() {
-        return new CrlRenewer(crlFile(), () -> authority().crlPublisher());
+        return new CrlRenewer(crlFile(), () -> authority().crlPublisher(),
+                () -> CrlCoverage.gap(crlFile(), issuingCaCertificate(), index().entries()));
     }
 
     /** For the running broker: {@code DataDirectory.open(dir).crlRenewer()} in one call. */

@@ -1,5 +1,6 @@
 package dev.midge.cli.admin;
 
+import dev.midge.pki.CertificateAuthority;
 import dev.midge.pki.crl.RevocationReason;
 import dev.midge.pki.index.IndexEntry;
 import picocli.CommandLine.Command;
@@ -28,9 +29,18 @@ final class DeviceRevokeCommand extends DataDirectoryCommand {
     int run() throws IOException {
         RevocationReason why = RevocationReason.parse(reason);
         DataDirectoryOptions.Resolved where = location.resolve();
-        List<IndexEntry> revoked = where.data().authority().revoke(id, why);
+        CertificateAuthority ca = where.data().authority();
+        List<IndexEntry> revoked = ca.revoke(id, why);
         if (revoked.isEmpty()) {
-            throw new AdminException(id + " has no valid certificate to revoke");
+            List<IndexEntry> earlier = ca.revokedCertificates(id);
+            if (earlier.isEmpty()) {
+                throw new AdminException(id + " has no valid certificate to revoke");
+            }
+            // Idempotent: a revoke killed before its CRL was written is finished by running it again.
+            out().println(id + " was already revoked: " + earlier.stream().map(IndexEntry::serialHex)
+                    .collect(Collectors.joining(", ")));
+            out().println("Wrote the CRL " + where.data().crlFile() + " again from the index");
+            return 0;
         }
         out().println("Revoked " + revoked.size() + " certificate(s) of " + id + " (" + why + "): "
                 + revoked.stream().map(IndexEntry::serialHex).collect(Collectors.joining(", ")));

@@ -17,7 +17,9 @@ import java.util.function.Supplier;
  * Keeps the CRL fresh: a verifier rejects every certificate once the CRL's nextUpdate has
  * passed, so the running broker calls {@link #renewIfDue()} periodically (say hourly, off the
  * event loop) and a new CRL is issued once less than half of the current one's lifetime is
- * left. The write is atomic, so the broker's CRL watcher picks it up like any other change.
+ * left, or at once when it lacks a revocation the index has ({@link CrlCoverage}: a revoke killed
+ * before it wrote the CRL, while the broker kept running). The write is atomic, so the broker's
+ * CRL watcher picks it up like any other change.
  */
 public final class CrlRenewer {
 
@@ -25,11 +27,18 @@ public final class CrlRenewer {
 
     private final Path crlFile;
     private final Supplier<CrlPublisher> publisher;
+    private final Supplier<String> coverageGap;
 
     /** @param publisher supplies the publisher on first need (it unlocks the CA keys) */
     public CrlRenewer(Path crlFile, Supplier<CrlPublisher> publisher) {
+        this(crlFile, publisher, () -> null);
+    }
+
+    /** @param coverageGap what the CRL lacks that the index has, or null (see {@link CrlCoverage#gap}) */
+    public CrlRenewer(Path crlFile, Supplier<CrlPublisher> publisher, Supplier<String> coverageGap) {
         this.crlFile = crlFile;
         this.publisher = publisher;
+        this.coverageGap = coverageGap;
     }
 
     public boolean renewIfDue() throws IOException {
@@ -40,7 +49,13 @@ public final class CrlRenewer {
     public boolean renewIfDue(Instant now) throws IOException {
         String why = dueReason(now);
         if (why == null) {
-            return false;
+            String gap = coverageGap.get();
+            if (gap == null) {
+                return false;
+            }
+            publisher.get().publish();
+            LOG.warn("Re-issued the CRL {} from the index: {}.", crlFile, gap);
+            return true;
         }
         publisher.get().publish();
         LOG.debug("Issued a fresh CRL to {} ({}).", crlFile, why);

@@ -1,8 +1,8 @@
 package dev.midge.pki.enrollment;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpHandler;
-import dev.midge.pki.DataDirectory;
+import dev.midge.pki.enrollment.http.HttpHandler;
+import dev.midge.pki.enrollment.http.HttpRequest;
+import dev.midge.pki.enrollment.http.HttpResponse;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 
 import java.io.IOException;
@@ -24,58 +24,59 @@ final class EjbcaSignHandler implements HttpHandler {
     static final String PATH = "/sign/";
     private static final Pattern ROUTE = Pattern.compile("/sign/([^/]+)/pkcs10");
 
-    private final DataDirectory data;
+    private final Enrollment enrollment;
 
-    EjbcaSignHandler(DataDirectory data) {
-        this.data = data;
+    EjbcaSignHandler(Enrollment enrollment) {
+        this.enrollment = enrollment;
     }
 
     @Override
-    public void handle(HttpExchange exchange) throws IOException {
-        try (exchange) {
-            Matcher route = ROUTE.matcher(exchange.getRequestURI().getPath());
-            if (!route.matches()) {
-                error(exchange, 404, "expected POST /sign/<cname>/pkcs10");
-                return;
-            }
-            if (!exchange.getRequestMethod().equals("POST")) {
-                error(exchange, 405, "use POST");
-                return;
-            }
-            String body = Exchanges.body(exchange);
-            String secret = field(body, "passwd");
-            String csrText = field(body, "certificate");
-            if (secret == null || csrText == null) {
-                error(exchange, 400, "expected a JSON object with \"passwd\" and \"certificate\" (base64 PKCS#10)");
-                return;
-            }
-            PKCS10CertificationRequest csr;
-            try {
-                csr = CertificationRequests.fromText(csrText);
-            } catch (IOException e) {
-                error(exchange, 400, "\"certificate\" is not a base64 or PEM PKCS#10 request");
-                return;
-            }
-            Enrollment.Outcome outcome = Enrollment.redeem(data, route.group(1), secret, csr, exchange.getRemoteAddress());
-            if (outcome.refusedAuth() != null) {
-                error(exchange, 401, outcome.refusedAuth());
-            } else if (outcome.refusedRequest() != null) {
-                error(exchange, 400, outcome.refusedRequest());
-            } else {
-                X509Certificate cert = outcome.issued().certificate();
-                String json = "{\"certificate\":" + Exchanges.jsonString(der(cert))
-                        + ",\"serial_number\":" + Exchanges.jsonString(outcome.issued().entry().serialHex())
-                        + ",\"response_format\":\"DER\""
-                        + ",\"certificate_chain\":[" + Exchanges.jsonString(der(data.issuingCaCertificate())) + ","
-                        + Exchanges.jsonString(der(data.rootCaCertificate())) + "]}";
-                Exchanges.respond(exchange, 201, "application/json", json + "\n");
-            }
+    public HttpResponse handle(HttpRequest request) {
+        Matcher route = ROUTE.matcher(request.path());
+        if (!route.matches()) {
+            return error(404, "expected POST /sign/<cname>/pkcs10");
         }
+        if (!request.method().equals("POST")) {
+            return error(405, "use POST");
+        }
+        String body = request.bodyText();
+        String secret = field(body, "passwd");
+        String csrText = field(body, "certificate");
+        if (secret == null || csrText == null) {
+            return error(400, "expected a JSON object with \"passwd\" and \"certificate\" (base64 PKCS#10)");
+        }
+        PKCS10CertificationRequest csr;
+        try {
+            csr = CertificationRequests.fromText(csrText);
+        } catch (IOException e) {
+            return error(400, "\"certificate\" is not a base64 or PEM PKCS#10 request");
+        }
+        Enrollment.Outcome outcome = enrollment.redeem(route.group(1), secret, csr, request.peer());
+        if (outcome.retryAfter() != null) {
+            return error(429, "too many refused enrollment attempts; retry later")
+                    .withHeader("Retry-After", Long.toString(outcome.retryAfterSeconds()));
+        } else if (outcome.refusedAuth() != null) {
+            return error(401, outcome.refusedAuth());
+        } else if (outcome.refusedRequest() != null) {
+            return error(400, outcome.refusedRequest());
+        }
+        var data = enrollment.data();
+        X509Certificate cert = outcome.issued().certificate();
+        String json = "{\"certificate\":" + JsonText.string(der(cert))
+                + ",\"serial_number\":" + JsonText.string(outcome.issued().entry().serialHex())
+                + ",\"response_format\":\"DER\""
+                + ",\"certificate_chain\":[" + JsonText.string(der(data.issuingCaCertificate())) + ","
+                + JsonText.string(der(data.rootCaCertificate())) + "]}";
+        return HttpResponse.of(201, "application/json", json + "\n");
     }
 
-    /** A string field of a flat JSON object: all this endpoint needs, without a JSON library. */
+    /**
+     * A string field of a flat JSON object: all this endpoint needs, without a JSON library. The
+     * quantifiers are possessive: with a plain {@code (a|b)*} the regex engine recurses once per
+     * character and a 64 KiB body overflows the stack.
+     */
     static String field(String json, String name) {
-        Matcher m = Pattern.compile("\"" + Pattern.quote(name) + "\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"").matcher(json);
+        Matcher m = Pattern.compile("\"" + Pattern.quote(name) + "\"\\s*:\\s*\"((?:[^\"\\\\]++|\\\\.)*+)\"").matcher(json);
         return m.find() ? m.group(1) : null;
     }
 
@@ -87,8 +88,8 @@ final class EjbcaSignHandler implements HttpHandler {
         }
     }
 
-    private static void error(HttpExchange exchange, int status, String message) throws IOException {
-        Exchanges.respond(exchange, status, "application/json",
-                "{\"error_code\":" + status + ",\"error_message\":" + Exchanges.jsonString(message) + "}\n");
+    private static HttpResponse error(int status, String message) {
+        return HttpResponse.of(status, "application/json",
+                "{\"error_code\":" + status + ",\"error_message\":" + JsonText.string(message) + "}\n");
     }
 }

@@ -1,8 +1,9 @@
 package dev.midge.pki.enrollment;
 
-import com.sun.net.httpserver.HttpsConfigurator;
-import com.sun.net.httpserver.HttpsServer;
 import dev.midge.pki.DataDirectory;
+import dev.midge.pki.enrollment.http.HttpRequest;
+import dev.midge.pki.enrollment.http.HttpResponse;
+import dev.midge.pki.enrollment.http.HttpsListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -10,60 +11,88 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.time.Clock;
 
 /**
  * Certificate enrollment over HTTPS, off unless the broker is configured to start it: EST
  * (RFC 7030: {@code /.well-known/est/cacerts}, {@code /.well-known/est/simpleenroll}) and an
  * EJBCA-style {@code POST /sign/CNAME/pkcs10}, both redeeming one-time enrollment secrets.
- * Requests run on the server's own small executor (key signing is slow-ish and must never
- * land on a broker event loop).
+ * Requests run on the listener's own threads (key signing is slow-ish and must never land on a
+ * broker event loop); see {@link HttpsListener} for what bounds a slow client and
+ * {@link EnrollmentLockout} for what bounds a guessing one.
  */
 public final class EnrollmentServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(EnrollmentServer.class);
 
-    private final HttpsServer server;
-    private final ExecutorService executor;
+    /**
+     * @param bind    address and port to listen on (port 0: a free one); the wildcard address by default
+     * @param limits  connection limits and the per-connection deadline
+     * @param lockout limits on wrong secrets
+     * @param clock   the lockout's clock
+     */
+    public record Settings(InetSocketAddress bind, HttpsListener.Limits limits, EnrollmentLockout.Policy lockout,
+                           Clock clock) {
 
-    private EnrollmentServer(HttpsServer server, ExecutorService executor) {
-        this.server = server;
-        this.executor = executor;
+        /** Listens on every interface on {@code port}, with the default limits. */
+        public static Settings onPort(int port) {
+            return new Settings(new InetSocketAddress(port), HttpsListener.Limits.DEFAULT,
+                    EnrollmentLockout.Policy.DEFAULT, Clock.systemUTC());
+        }
+
+        public Settings withBind(InetSocketAddress bind) {
+            return new Settings(bind, limits, lockout, clock);
+        }
+    }
+
+    private final HttpsListener listener;
+
+    private EnrollmentServer(HttpsListener listener) {
+        this.listener = listener;
     }
 
     /**
-     * @param port              TCP port, 0 for a free one (see {@link #port()})
+     * @param port              TCP port on every interface, 0 for a free one (see {@link #port()})
      * @param data              the data directory whose CA issues and whose secrets are redeemed
      * @param serverCertificate PEM chain the HTTPS server presents (the broker's server.crt)
      * @param serverKey         its PKCS#8 PEM key
      */
     public static EnrollmentServer start(int port, DataDirectory data, Path serverCertificate, Path serverKey)
             throws IOException, GeneralSecurityException {
-        HttpsServer server = HttpsServer.create(new InetSocketAddress(port), 16);
-        server.setHttpsConfigurator(new HttpsConfigurator(ServerTls.context(serverCertificate, serverKey)));
-        AtomicInteger threads = new AtomicInteger();
-        ExecutorService executor = Executors.newFixedThreadPool(2, r -> {
-            Thread t = new Thread(r, "midge-enrollment-" + threads.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
-        server.setExecutor(executor);
-        server.createContext(EstHandler.PATH, new EstHandler(data));
-        server.createContext(EjbcaSignHandler.PATH, new EjbcaSignHandler(data));
-        server.start();
-        LOG.info("Enrollment (EST and /sign/<cname>/pkcs10) listening on port {}", server.getAddress().getPort());
-        return new EnrollmentServer(server, executor);
+        return start(Settings.onPort(port), data, serverCertificate, serverKey);
+    }
+
+    public static EnrollmentServer start(Settings settings, DataDirectory data, Path serverCertificate, Path serverKey)
+            throws IOException, GeneralSecurityException {
+        Enrollment enrollment = new Enrollment(data, new EnrollmentLockout(settings.lockout(), settings.clock()));
+        EstHandler est = new EstHandler(enrollment);
+        EjbcaSignHandler sign = new EjbcaSignHandler(enrollment);
+        HttpsListener listener = HttpsListener.start(settings.bind(), ServerTls.context(serverCertificate, serverKey),
+                settings.limits(), request -> route(request, est, sign), "midge-enrollment");
+        LOG.info("Enrollment (EST and /sign/<cname>/pkcs10) listening on {}", listener.address());
+        return new EnrollmentServer(listener);
+    }
+
+    private static HttpResponse route(HttpRequest request, EstHandler est, EjbcaSignHandler sign) {
+        if (request.path().startsWith(EstHandler.PATH)) {
+            return est.handle(request);
+        }
+        if (request.path().startsWith(EjbcaSignHandler.PATH)) {
+            return sign.handle(request);
+        }
+        return HttpResponse.text(404, "not an enrollment endpoint: use /.well-known/est/ or /sign/<cname>/pkcs10");
     }
 
     public int port() {
-        return server.getAddress().getPort();
+        return listener.address().getPort();
+    }
+
+    public InetSocketAddress address() {
+        return listener.address();
     }
 
     @Override
     public void close() {
-        server.stop(0);
-        executor.shutdownNow();
+        listener.close();
     }
 }

@@ -1,8 +1,8 @@
 package dev.midge.pki.enrollment;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpHandler;
-import dev.midge.pki.DataDirectory;
+import dev.midge.pki.enrollment.http.HttpHandler;
+import dev.midge.pki.enrollment.http.HttpRequest;
+import dev.midge.pki.enrollment.http.HttpResponse;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 
 import java.io.IOException;
@@ -20,57 +20,54 @@ final class EstHandler implements HttpHandler {
 
     static final String PATH = "/.well-known/est/";
     private static final String CERTS_ONLY = "application/pkcs7-mime; smime-type=certs-only";
+    private static final String REALM = "Basic realm=\"midge enrollment\"";
 
-    private final DataDirectory data;
+    private final Enrollment enrollment;
 
-    EstHandler(DataDirectory data) {
-        this.data = data;
+    EstHandler(Enrollment enrollment) {
+        this.enrollment = enrollment;
     }
 
     @Override
-    public void handle(HttpExchange exchange) throws IOException {
-        try (exchange) {
-            String operation = exchange.getRequestURI().getPath().substring(PATH.length());
-            String method = exchange.getRequestMethod();
-            if (operation.equals("cacerts") && method.equals("GET")) {
-                exchange.getResponseHeaders().set("Content-Transfer-Encoding", "base64");
-                Exchanges.respond(exchange, 200, "application/pkcs7-mime",
-                        CertsOnly.encode(List.of(data.issuingCaCertificate(), data.rootCaCertificate())));
-            } else if (operation.equals("simpleenroll") && method.equals("POST")) {
-                simpleEnroll(exchange);
-            } else if (operation.equals("cacerts") || operation.equals("simpleenroll")) {
-                Exchanges.text(exchange, 405, method + " is not allowed on " + operation);
-            } else {
-                Exchanges.text(exchange, 404, "unsupported EST operation '" + operation + "'");
-            }
+    public HttpResponse handle(HttpRequest request) {
+        String operation = request.path().substring(PATH.length());
+        String method = request.method();
+        if (operation.equals("cacerts") && method.equals("GET")) {
+            var data = enrollment.data();
+            return HttpResponse.of(200, "application/pkcs7-mime",
+                            CertsOnly.encode(List.of(data.issuingCaCertificate(), data.rootCaCertificate())))
+                    .withHeader("Content-Transfer-Encoding", "base64");
+        } else if (operation.equals("simpleenroll") && method.equals("POST")) {
+            return simpleEnroll(request);
+        } else if (operation.equals("cacerts") || operation.equals("simpleenroll")) {
+            return HttpResponse.text(405, method + " is not allowed on " + operation);
         }
+        return HttpResponse.text(404, "unsupported EST operation '" + operation + "'");
     }
 
-    private void simpleEnroll(HttpExchange exchange) throws IOException {
-        String[] credentials = basicAuth(exchange.getRequestHeaders().getFirst("Authorization"));
+    private HttpResponse simpleEnroll(HttpRequest request) {
+        String[] credentials = basicAuth(request.header("Authorization"));
         if (credentials == null) {
-            exchange.getResponseHeaders().set("WWW-Authenticate", "Basic realm=\"midge enrollment\"");
-            Exchanges.text(exchange, 401, "HTTP basic authentication (device ID and enrollment secret) is required");
-            return;
+            return HttpResponse.text(401, "HTTP basic authentication (device ID and enrollment secret) is required")
+                    .withHeader("WWW-Authenticate", REALM);
         }
-        String id = credentials[0];
         PKCS10CertificationRequest csr;
         try {
-            csr = CertificationRequests.fromDer(Base64.getMimeDecoder().decode(Exchanges.body(exchange).strip()));
+            csr = CertificationRequests.fromDer(Base64.getMimeDecoder().decode(request.bodyText().strip()));
         } catch (IOException | IllegalArgumentException e) {
-            Exchanges.text(exchange, 400, "the body must be a base64 DER PKCS#10 request");
-            return;
+            return HttpResponse.text(400, "the body must be a base64 DER PKCS#10 request");
         }
-        Enrollment.Outcome outcome = Enrollment.redeem(data, id, credentials[1], csr, exchange.getRemoteAddress());
-        if (outcome.refusedAuth() != null) {
-            exchange.getResponseHeaders().set("WWW-Authenticate", "Basic realm=\"midge enrollment\"");
-            Exchanges.text(exchange, 401, outcome.refusedAuth());
+        Enrollment.Outcome outcome = enrollment.redeem(credentials[0], credentials[1], csr, request.peer());
+        if (outcome.retryAfter() != null) {
+            return HttpResponse.text(429, "too many refused enrollment attempts; retry later")
+                    .withHeader("Retry-After", Long.toString(outcome.retryAfterSeconds()));
+        } else if (outcome.refusedAuth() != null) {
+            return HttpResponse.text(401, outcome.refusedAuth()).withHeader("WWW-Authenticate", REALM);
         } else if (outcome.refusedRequest() != null) {
-            Exchanges.text(exchange, 400, outcome.refusedRequest());
-        } else {
-            exchange.getResponseHeaders().set("Content-Transfer-Encoding", "base64");
-            Exchanges.respond(exchange, 200, CERTS_ONLY, CertsOnly.encode(List.of(outcome.issued().certificate())));
+            return HttpResponse.text(400, outcome.refusedRequest());
         }
+        return HttpResponse.of(200, CERTS_ONLY, CertsOnly.encode(List.of(outcome.issued().certificate())))
+                .withHeader("Content-Transfer-Encoding", "base64");
     }
 
     private static String[] basicAuth(String header) {
@@ -85,5 +82,4 @@ final class EstHandler implements HttpHandler {
             return null;
         }
     }
-
 }

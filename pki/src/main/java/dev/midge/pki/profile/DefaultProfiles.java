@@ -19,7 +19,8 @@ public final class DefaultProfiles {
             # signature_digest   = SHA-256 | SHA-384 | SHA-512
             # key_usage          = digitalSignature keyEncipherment ...  (keyEncipherment is applied to RSA keys only)
             # extended_key_usage = clientAuth | serverAuth ...
-            # request_sans       = SAN types a CSR may carry: dns ip email uri, or none
+            # request_sans       = SAN types copied from a CSR: dns ip email uri, or none
+            #                      (the profile governs: other SANs a CSR asks for are left out, with a log line)
             """;
 
     private static final String DEVICE_BODY = """
@@ -28,7 +29,7 @@ public final class DefaultProfiles {
             signature_digest = SHA-256
             key_usage = digitalSignature keyEncipherment
             extended_key_usage = clientAuth
-            request_sans = dns ip
+            request_sans = none
             """;
 
     private static final String SERVER_BODY = """
@@ -40,6 +41,26 @@ public final class DefaultProfiles {
             request_sans = dns ip
             """;
 
+    /**
+     * The device profile as releases before request_sans governed SANs wrote it: it let a device
+     * ask for any DNS or IP SAN (DNS:*.example.com, IP:127.0.0.1). Found unedited, it is replaced.
+     */
+    private static final String OLD_DEVICE = """
+            # Midge certificate profile "device". Edits apply to the next certificate issued.
+            # keys               = RSA MIN-MAX, EC CURVE...   (keys a request may carry; curves P-256 P-384 P-521)
+            # validity_days      = days an issued certificate is valid
+            # signature_digest   = SHA-256 | SHA-384 | SHA-512
+            # key_usage          = digitalSignature keyEncipherment ...  (keyEncipherment is applied to RSA keys only)
+            # extended_key_usage = clientAuth | serverAuth ...
+            # request_sans       = SAN types a CSR may carry: dns ip email uri, or none
+            keys = RSA 2048-8192, EC P-256 P-384
+            validity_days = 730
+            signature_digest = SHA-256
+            key_usage = digitalSignature keyEncipherment
+            extended_key_usage = clientAuth
+            request_sans = dns ip
+            """;
+
     private DefaultProfiles() {
     }
 
@@ -47,6 +68,16 @@ public final class DefaultProfiles {
     public static void writeMissing(Path profilesDir) throws IOException {
         write(profilesDir, DEVICE, DEVICE_BODY);
         write(profilesDir, SERVER, SERVER_BODY);
+    }
+
+    /** Replaces a device profile still exactly as an older release wrote it; edited ones are left alone. */
+    public static boolean upgradeUnedited(Path profilesDir) throws IOException {
+        Path device = file(profilesDir, DEVICE);
+        if (Files.exists(device) && Files.readString(device).equals(OLD_DEVICE)) {
+            AtomicFiles.writeString(device, HEADER.formatted(DEVICE) + DEVICE_BODY, false);
+            return true;
+        }
+        return false;
     }
 
     public static Path file(Path profilesDir, String name) {
