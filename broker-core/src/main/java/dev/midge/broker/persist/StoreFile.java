@@ -62,12 +62,22 @@ final class StoreFile {
         }
     }
 
-    private static <T> T openAndLoad(Path file, Function<MVStore, T> load) {
+    /** Opens the file again after a failed write closed it: its last commit is what it holds. */
+    static MVStore reopen(Path file) {
+        return openStore(file);
+    }
+
+    private static MVStore openStore(Path file) {
         MVStore store = new MVStore.Builder().fileName(file.toString()).autoCommitDisabled().open();
         // MVStore keeps freed chunks 45 s by default, for disks that flush late; we sync every
         // commit ourselves, so a short margin suffices, and the file no longer holds 45 s of
         // traffic. Not 0: see StoreHousekeeping.
         store.setRetentionTime(RETENTION_MILLIS);
+        return store;
+    }
+
+    private static <T> T openAndLoad(Path file, Function<MVStore, T> load) {
+        MVStore store = openStore(file);
         try {
             return load.apply(store);
         } catch (RuntimeException e) {
