@@ -68,6 +68,11 @@ public final class MqttEngine {
         return durable == null ? null : durable.barrier();
     }
 
+    /** False while persistence is on and the store cannot write (disk full): QoS 1/2 publishes are refused meanwhile. */
+    public boolean storeWritable() {
+        return durable == null || durable.writable();
+    }
+
     Session newSession(String clientId) {
         return new Session(clientId, Limits.receiveMaximum(options), options.maxQueuedMessages(),
                 options.maxQueuedBytes());
