@@ -52,6 +52,7 @@ final class MqttSessionHandler extends ChannelInboundHandlerAdapter {
     private final ClientConnection connection;
     private final Session session;
     private final InboundPublish inbound;
+    private final StoreBackpressure backpressure;
     private Message will;
     /** With persistence: the last acknowledgement waiting for the disk (event loop only), or null. */
     private CompletableFuture<Void> pendingAck;
@@ -66,6 +67,7 @@ final class MqttSessionHandler extends ChannelInboundHandlerAdapter {
         this.connection = connection;
         this.session = connection.session();
         this.inbound = new InboundPublish(engine.options(), connection);
+        this.backpressure = new StoreBackpressure(engine);
         this.will = connection.will;
     }
 
@@ -162,6 +164,7 @@ final class MqttSessionHandler extends ChannelInboundHandlerAdapter {
             refuseUnstorable(ctx, qos, packetId);
             return;
         }
+        backpressure.afterPublish(ctx.channel());
         boolean allowed = connection.authorizer().canPublish(connection.identity(), r.message().topic());
         if (!allowed) {
             inbound.logDenied(r.message().topic());
