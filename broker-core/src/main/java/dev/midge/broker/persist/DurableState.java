@@ -36,16 +36,15 @@ public final class DurableState implements SessionJournal, AutoCloseable {
     public record OwedMessage(long sequence, int packetId, boolean released, Delivery delivery) {
     }
 
-    /** The maps as opened at start-up, read by {@link #load()} only; changes go through the writer. */
-    private final StoreMaps opened;
     private final GroupCommit<StoreMaps> writer;
     private final Path file;
     private Snapshot snapshot;
 
     private DurableState(MVStore store, Path file) {
         this.file = file;
-        this.opened = StoreMaps.of(store);
-        this.snapshot = load();
+        // Read here, once; every change after this goes through the writer, which may reopen the store.
+        StoreMaps opened = StoreMaps.of(store);
+        this.snapshot = load(opened);
         this.writer = new GroupCommit<>(new StoreWriter<>(store, opened, file.toString(),
                 () -> StoreFile.reopen(file), StoreMaps::of), GroupCommit.nextBound);
     }
@@ -72,7 +71,7 @@ public final class DurableState implements SessionJournal, AutoCloseable {
         return s;
     }
 
-    private Snapshot load() {
+    private static Snapshot load(StoreMaps opened) {
         List<Message> messages = new ArrayList<>();
         long now = System.nanoTime();
         for (Map.Entry<String, byte[]> e : opened.retained().entrySet()) {
@@ -86,12 +85,12 @@ public final class DurableState implements SessionJournal, AutoCloseable {
             String clientId = e.getKey();
             StoredForm.SessionState s = StoredForm.session(clientId, e.getValue());
             restored.add(new RestoredSession(clientId, s.expiryInterval(), s.disconnectedAtMillis(), s.username(),
-                    s.subscriptions(), owedBy(clientId), inboundOf(clientId)));
+                    s.subscriptions(), owedBy(opened, clientId), inboundOf(opened, clientId)));
         }
         return new Snapshot(messages, restored);
     }
 
-    private List<OwedMessage> owedBy(String clientId) {
+    private static List<OwedMessage> owedBy(StoreMaps opened, String clientId) {
         List<OwedMessage> result = new ArrayList<>();
         for (String k : keysOf(opened.owed(), clientId)) {
             StoredForm.Owed o = StoredForm.owed(opened.owed().get(k));
@@ -100,7 +99,7 @@ public final class DurableState implements SessionJournal, AutoCloseable {
         return result;
     }
 
-    private List<Integer> inboundOf(String clientId) {
+    private static List<Integer> inboundOf(StoreMaps opened, String clientId) {
         List<Integer> result = new ArrayList<>();
         for (String k : keysOf(opened.inbound(), clientId)) {
             result.add((int) ClientKey.number(k));
