@@ -46,6 +46,8 @@ final class GroupCommit<M> implements AutoCloseable {
     private long backlogBytes;
     private long peakBacklogChanges;
     private final List<Runnable> resumes = new ArrayList<>();
+    /** The backlog is over the bound: read without the lock on every PUBLISH, written under it. */
+    private volatile boolean overBound;
     private volatile long committed;
     // Writer thread only: what was taken from the queue and is not yet on disk.
     private final List<CompletableFuture<Void>> waiting = new ArrayList<>();
@@ -67,6 +69,9 @@ final class GroupCommit<M> implements AutoCloseable {
         backlogChanges++;
         backlogBytes += bytes;
         peakBacklogChanges = Math.max(peakBacklogChanges, backlogChanges);
+        if (!overBound && (backlogChanges > bound.changes() || backlogBytes > bound.bytes())) {
+            overBound = true;
+        }
     }
 
     /** Completes once every change submitted so far is committed and synced to disk. */
@@ -88,12 +93,17 @@ final class GroupCommit<M> implements AutoCloseable {
      * True if the backlog is over its bound; then {@code resume} runs, once, on the writer
      * thread, when the backlog is down to half the bound. False (and {@code resume} dropped) if not.
      */
-    synchronized boolean pauseWhileBacklogged(Runnable resume) {
-        if (backlogChanges <= bound.changes() && backlogBytes <= bound.bytes()) {
+    boolean pauseWhileBacklogged(Runnable resume) {
+        if (!overBound) {
             return false;
         }
-        resumes.add(resume);
-        return true;
+        synchronized (this) {
+            if (!overBound) {
+                return false;
+            }
+            resumes.add(resume);
+            return true;
+        }
     }
 
     /** The most changes the backlog ever held: for tests of the bound. */
@@ -169,7 +179,9 @@ final class GroupCommit<M> implements AutoCloseable {
         synchronized (this) {
             backlogChanges -= takenChanges;
             backlogBytes -= takenBytes;
-            if (!resumes.isEmpty() && backlogChanges <= bound.changes() / 2 && backlogBytes <= bound.bytes() / 2) {
+            // Paused at the bound, resumed at half of it: not one pause per change around the bound.
+            if (overBound && backlogChanges <= bound.changes() / 2 && backlogBytes <= bound.bytes() / 2) {
+                overBound = false;
                 resumeNow = List.copyOf(resumes);
                 resumes.clear();
             }
