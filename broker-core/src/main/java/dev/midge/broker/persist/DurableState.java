@@ -42,11 +42,11 @@ public final class DurableState implements SessionJournal, AutoCloseable {
 
     private DurableState(MVStore store, Path file) {
         this.file = file;
-        // Read here, once; every change after this goes through the writer, which may reopen the store.
+        // Read here, once; every change after this goes through the writer, which may rebuild the store.
         StoreMaps opened = StoreMaps.of(store);
         this.snapshot = load(opened);
         this.writer = new GroupCommit<>(new StoreWriter<>(store, opened, file.toString(),
-                () -> StoreFile.reopen(file), StoreMaps::of), GroupCommit.nextBound);
+                apply -> StoreRebuild.rebuild(file, apply), StoreMaps::of), GroupCommit.nextBound);
     }
 
     /**

@@ -138,7 +138,7 @@ final class GroupCommit<M> implements AutoCloseable {
             }
             if (first == null) {
                 if (writer.idle()) {
-                    written(); // after a failure, the store was reopened: release what waited
+                    written(); // after a failure, the store was rebuilt: release what waited
                 }
                 continue;
             }

@@ -5,8 +5,8 @@ import org.h2.mvstore.MVStore;
 
 /**
  * The maps of one open store. A change is written against this record rather than against
- * map objects it captured, so that after the store failed and was reopened the changes that
- * were not yet committed can be applied again to the new store's maps.
+ * map objects it captured, so that after the store failed the changes that were not yet
+ * committed can be applied again to the maps of the rebuilt store.
  */
 record StoreMaps(MVMap<String, byte[]> retained, MVMap<String, byte[]> sessions,
                  MVMap<String, byte[]> owed, MVMap<String, byte[]> inbound) {

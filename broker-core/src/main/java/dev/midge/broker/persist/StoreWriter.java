@@ -10,16 +10,16 @@ import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
-import java.util.function.Supplier;
 
 /**
  * The store as the writer thread sees it: writes batches of changes, and outlives a failed
  * write. MVStore closes itself when a write fails (disk full, I/O error) and the file then
  * holds its last commit, which is valid. So after a failure this keeps, in memory and in
  * order, the changes of the failed batch and of every batch after it, and about once a second
- * reopens the file, applies them again and commits. Changes are puts and removes by key, so
- * applying one a second time (the failed commit may have reached the disk after all) leaves
- * the same state. Only the writer thread calls this class, apart from {@link #writable()}.
+ * tries to rebuild the file from its last commit plus those changes ({@link StoreRebuild}).
+ * Changes are puts and removes by key, so applying one a second time (the failed commit may
+ * have reached the disk after all) leaves the same state. Only the writer thread calls this
+ * class, apart from {@link #writable()}.
  */
 final class StoreWriter<M> implements AutoCloseable {
 
@@ -27,7 +27,8 @@ final class StoreWriter<M> implements AutoCloseable {
     private static final long RETRY_NANOS = 1_000_000_000L;
 
     private final String fileName;
-    private final Supplier<MVStore> reopen;
+    /** Rebuilds the file from its last commit plus what the given action adds, and opens it. */
+    private final Function<Consumer<MVStore>, MVStore> rebuild;
     private final Function<MVStore, M> mapsOf;
     private final LongSupplier nanoTime = System::nanoTime;
     private MVStore store;
@@ -40,16 +41,17 @@ final class StoreWriter<M> implements AutoCloseable {
     private volatile boolean writable = true;
     private volatile long commits;
 
-    StoreWriter(MVStore store, M maps, String fileName, Supplier<MVStore> reopen, Function<MVStore, M> mapsOf) {
+    StoreWriter(MVStore store, M maps, String fileName, Function<Consumer<MVStore>, MVStore> rebuild,
+                Function<MVStore, M> mapsOf) {
         this.store = store;
         this.maps = maps;
         this.fileName = fileName;
-        this.reopen = reopen;
+        this.rebuild = rebuild;
         this.mapsOf = mapsOf;
         this.housekeeping = new StoreHousekeeping(store, nanoTime);
     }
 
-    /** False from a failed write until the store is reopened and everything that waited is written. */
+    /** False from a failed write until the store is rebuilt with everything that waited. */
     boolean writable() {
         return writable;
     }
@@ -119,7 +121,7 @@ final class StoreWriter<M> implements AutoCloseable {
         failed = true;
         writable = false;
         lastAttempt = nanoTime.getAsLong();
-        store.closeImmediately(); // releases the file lock, so the file can be opened again
+        store.closeImmediately(); // releases the file lock, so the file can be read and replaced
         String cause = cause(e);
         if (cause == null) {
             LOG.error("Cannot write the persistent store {}; QoS 1/2 publishes are refused until it can, retrying every second.",
@@ -136,26 +138,26 @@ final class StoreWriter<M> implements AutoCloseable {
             return false;
         }
         lastAttempt = now;
-        MVStore reopened;
+        MVStore rebuilt;
         try {
-            reopened = reopen.get();
+            rebuilt = rebuild.apply(copy -> {
+                M copyMaps = mapsOf.apply(copy);
+                for (Consumer<M> change : unsaved) {
+                    change.accept(copyMaps);
+                }
+            });
         } catch (RuntimeException e) {
-            LOG.debug("{}: cannot reopen the persistent store yet: {}", fileName, e.toString());
+            LOG.debug("{}: cannot rebuild the persistent store yet: {}", fileName, e.toString());
             return false;
         }
         try {
-            M reopenedMaps = mapsOf.apply(reopened);
-            for (Consumer<M> change : unsaved) {
-                change.accept(reopenedMaps);
-            }
-            reopened.commit();
-            reopened.sync();
-            housekeeping = new StoreHousekeeping(reopened, nanoTime);
-            store = reopened;
-            maps = reopenedMaps;
+            maps = mapsOf.apply(rebuilt);
+            housekeeping = new StoreHousekeeping(rebuilt, nanoTime);
+            store = rebuilt;
         } catch (RuntimeException e) {
-            reopened.closeImmediately();
-            LOG.debug("{}: cannot write the persistent store yet: {}", fileName, e.toString());
+            // The rebuilt file holds everything; applying it all again next time changes nothing.
+            rebuilt.closeImmediately();
+            LOG.debug("{}: cannot open the rebuilt persistent store yet: {}", fileName, e.toString());
             return false;
         }
         commits++;

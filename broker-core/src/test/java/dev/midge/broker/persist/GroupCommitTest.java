@@ -81,7 +81,7 @@ class GroupCommitTest {
 
     static GroupCommit<MVMap<String, byte[]>> writerOf(MVStore store, MVMap<String, byte[]> map, String file) {
         return new GroupCommit<>(new StoreWriter<>(store, map, file,
-                () -> new MVStore.Builder().fileName(file).autoCommitDisabled().open(), s -> s.openMap(map.getName())),
+                apply -> StoreRebuild.rebuild(Path.of(file), apply), s -> s.openMap(map.getName())),
                 GroupCommit.Bound.DEFAULT);
     }
 }
