@@ -137,6 +137,62 @@ class FullDiskTest extends BrokerTest {
         assertEquals(expected, resume("sub", expected.size()));
     }
 
+    @Test
+    void aQos2MessageRoutedBeforeTheDiskFilledIsNotRefusedWhenResentAndIsDeliveredOnce() throws Exception {
+        start(b -> b.persistence(disk));
+        Mqtt5BlockingClient sub = v5("sub");
+        sub.connectWith().cleanStart(true).sessionExpiryInterval(3600).send();
+        sub.subscribeWith().topicFilter("t/#").qos(MqttQos.EXACTLY_ONCE).send();
+        sub.disconnect();
+        awaitGone("sub");
+        byte[] payload = new byte[200 * 1024];
+        System.arraycopy(bytes("exactly once"), 0, payload, 0, 12);
+        Path ballast;
+        try (RawClient first = v5Raw("raw")) {
+            first.send(v5Publish(0x32, "nobody", 1, new byte[0]));
+            assertEquals(0x4, first.read().type(), "PUBACK: the session this connection made is on disk");
+            ballast = fill(disk);
+            first.send(v5Publish(0x34, "t/q2", 7, payload)); // routed; its write fills the disk
+            await().atMost(Duration.ofSeconds(10)).until(() -> logged("Cannot write the persistent store"));
+        }
+        awaitGone("raw");
+        try (RawClient again = v5Raw("raw")) {
+            // Resent with DUP while the store still cannot write, then a PINGREQ: a refusal
+            // (PUBREC 0x97) would be written before the PINGRESP.
+            again.send(RawClient.concat(v5Publish(0x3C, "t/q2", 7, payload), new byte[]{(byte) 0xC0, 0}));
+            RawClient.Packet firstReply = again.read();
+            assertEquals(0xD, firstReply.type(), "PINGRESP first: the resent message was not refused; got " + java.util.Arrays.toString(firstReply.body()));
+
+            Files.delete(ballast);
+            RawClient.Packet pubrec = again.read(); // once the store has rewritten what waited
+            assertEquals(0x5, pubrec.type());
+            assertEquals(7, RawClient.packetIdOf(pubrec));
+            assertTrue(pubrec.body().length == 2 || pubrec.body()[2] == 0, "PUBREC success");
+            again.send(RawClient.packet(0x62, new byte[]{0, 7}));
+            assertEquals(0x7, again.read().type());
+            again.send(RawClient.disconnect());
+        }
+        awaitGone("raw");
+        broker.close();
+        start(b -> b.persistence(disk));
+        assertEquals(Set.of("exactly once"), resume("sub", 1));
+    }
+
+    /** A raw MQTT 5 connection resuming a persistent session (expiry 3600 s). */
+    private RawClient v5Raw(String clientId) throws IOException {
+        RawClient c = new RawClient(broker.port());
+        byte[] properties = {5, 0x11, 0, 0, 0x0E, 0x10};
+        c.send(RawClient.packet(0x10, RawClient.concat(RawClient.string("MQTT"), new byte[]{5, 0, 0, 60},
+                properties, RawClient.string(clientId))));
+        assertEquals(0x2, c.read().type(), "CONNACK");
+        return c;
+    }
+
+    private static byte[] v5Publish(int header, String topic, int packetId, byte[] payload) {
+        return RawClient.packet(header, RawClient.concat(RawClient.string(topic),
+                new byte[]{(byte) (packetId >> 8), (byte) packetId, 0}, payload));
+    }
+
     /** Fills the filesystem with one file until a write fails. */
     private static Path fill(Path dir) throws IOException {
         Path ballast = dir.resolve("ballast");

@@ -160,7 +160,7 @@ final class MqttSessionHandler extends ChannelInboundHandlerAdapter {
             violation(ctx, ProtocolViolation.RECEIVE_MAXIMUM_EXCEEDED, "more QoS 2 messages in flight than Receive Maximum");
             return;
         }
-        if (qos > 0 && !engine.storeWritable()) {
+        if (qos > 0 && !engine.storeWritable() && !qos2AlreadyReceived(qos, packetId)) {
             refuseUnstorable(ctx, qos, packetId);
             return;
         }
@@ -203,6 +203,15 @@ final class MqttSessionHandler extends ChannelInboundHandlerAdapter {
                     connection.describe(), qos);
             ctx.close();
         }
+    }
+
+    /**
+     * A QoS 2 message resent under an id this session holds was routed already; refusing it now
+     * would end the flow while the id stays held, and the next message under that id would be
+     * taken for a duplicate and lost. It is answered as usual, once the store can write.
+     */
+    private boolean qos2AlreadyReceived(int qos, int packetId) {
+        return qos == 2 && session.receiveQos2Allowed(0, packetId); // with room 0: true only if held
     }
 
     private void route(boolean allowed, Message message) {
