@@ -79,6 +79,19 @@ public final class MqttEngine {
         return durable == null ? null : durable.barrier();
     }
 
+    /** False while persistence is on and the store cannot write (disk full): QoS 1/2 publishes are refused meanwhile. */
+    public boolean storeWritable() {
+        return durable == null || durable.writable();
+    }
+
+    /**
+     * With persistence: true if more changes wait for the disk than the writer's bound, and
+     * then {@code resume} runs (on the writer thread) once it has caught up; false otherwise.
+     */
+    public boolean pauseWhileStoreBacklogged(Runnable resume) {
+        return durable != null && durable.pauseWhileBacklogged(resume);
+    }
+
     Session newSession(String clientId) {
         return new Session(clientId, Limits.receiveMaximum(options), options.maxQueuedMessages(),
                 options.maxQueuedBytes());

@@ -46,11 +46,14 @@ final class MqttSessionHandler extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(MqttSessionHandler.class);
 
     private static final int NOT_AUTHORIZED = 0x87;
+    /** What mosquitto answers when it cannot take a message in; the client may try again later. */
+    private static final int QUOTA_EXCEEDED = 0x97;
 
     private final MqttEngine engine;
     private final ClientConnection connection;
     private final Session session;
     private final InboundPublish inbound;
+    private final StoreBackpressure backpressure;
     private Message will;
     /** With persistence: the last acknowledgement waiting for the disk (event loop only), or null. */
     private CompletableFuture<Void> pendingAck;
@@ -65,6 +68,7 @@ final class MqttSessionHandler extends ChannelInboundHandlerAdapter {
         this.connection = connection;
         this.session = connection.session();
         this.inbound = new InboundPublish(engine.options(), connection);
+        this.backpressure = new StoreBackpressure(engine);
         this.will = connection.will;
     }
 
@@ -159,6 +163,11 @@ final class MqttSessionHandler extends ChannelInboundHandlerAdapter {
             violation(ctx, ProtocolViolation.RECEIVE_MAXIMUM_EXCEEDED, "more QoS 2 messages in flight than Receive Maximum");
             return;
         }
+        if (qos > 0 && !engine.storeWritable() && !qos2AlreadyReceived(qos, packetId)) {
+            refuseUnstorable(ctx, qos, packetId);
+            return;
+        }
+        backpressure.afterPublish(ctx.channel());
         boolean allowed = connection.authorizer().canPublish(connection.identity(), r.message().topic());
         if (!allowed) {
             inbound.logDenied(r.message().topic());
@@ -180,6 +189,34 @@ final class MqttSessionHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /**
+     * The persistent store cannot write (disk full), so a QoS 1/2 message is not taken in:
+     * nothing is routed and nothing acknowledged. A v5 client gets PUBACK/PUBREC 0x97 Quota
+     * exceeded. 3.1.1 has no negative PUBACK, and a client resends only when it reconnects, so
+     * the connection is closed without one: it reconnects and sends the message again, until
+     * the store can take it. Logged once by the store, not per message.
+     */
+    private void refuseUnstorable(ChannelHandlerContext ctx, int qos, int packetId) {
+        if (connection.isV5()) {
+            MqttMessageType type = qos == 1 ? MqttMessageType.PUBACK : MqttMessageType.PUBREC;
+            acknowledge(ctx, pubReply(type, packetId, QUOTA_EXCEEDED), null, false);
+        } else {
+            connection.closeLogged = true;
+            LOG.debug("Client {} disconnected: the persistent store cannot write, so its QoS {} message was not accepted.",
+                    connection.describe(), qos);
+            ctx.close();
+        }
+    }
+
+    /**
+     * A QoS 2 message resent under an id this session holds was routed already; refusing it now
+     * would end the flow while the id stays held, and the next message under that id would be
+     * taken for a duplicate and lost. It is answered as usual, once the store can write.
+     */
+    private boolean qos2AlreadyReceived(int qos, int packetId) {
+        return qos == 2 && session.receiveQos2Allowed(0, packetId); // with room 0: true only if held
+    }
+
     private void route(boolean allowed, Message message) {
         if (allowed) {
             engine.publish(message, connection.identity());
@@ -187,18 +224,19 @@ final class MqttSessionHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void acknowledge(ChannelHandlerContext ctx, MqttMessage reply) {
-        acknowledge(ctx, reply, null);
+        acknowledge(ctx, reply, null, true);
     }
 
     /**
      * Writes a PUBACK/PUBREC/SUBACK/UNSUBACK once what the packet changed (a routed message, a
-     * persistent session's subscriptions) is on disk (at once with persistence off), and never
-     * before an earlier one of this connection (§4.6); then runs {@code then}, if any.
+     * persistent session's subscriptions) is on disk (at once with persistence off, or when
+     * the packet changed nothing: {@code waitForDisk} false), and never before an earlier one
+     * of this connection (§4.6); then runs {@code then}, if any.
      */
-    private void acknowledge(ChannelHandlerContext ctx, MqttMessage reply, Runnable then) {
-        CompletableFuture<Void> durable = engine.durability();
-        if (durable == null || (durable.isDone() && !durable.isCompletedExceptionally()
-                && (pendingAck == null || pendingAck.isDone()))) {
+    private void acknowledge(ChannelHandlerContext ctx, MqttMessage reply, Runnable then, boolean waitForDisk) {
+        CompletableFuture<Void> durable = waitForDisk ? engine.durability() : null;
+        boolean onDisk = durable == null || (durable.isDone() && !durable.isCompletedExceptionally());
+        if (onDisk && (pendingAck == null || pendingAck.isDone())) {
             pendingAck = null;
             ctx.write(reply); // flushed at the end of the read: one flush for a read's acks, not one each
             ackUnflushed = true;
@@ -207,7 +245,8 @@ final class MqttSessionHandler extends ChannelInboundHandlerAdapter {
             }
             return;
         }
-        CompletableFuture<Void> after = pendingAck == null ? durable : CompletableFuture.allOf(pendingAck, durable);
+        CompletableFuture<Void> after = pendingAck == null ? durable
+                : durable == null ? pendingAck : CompletableFuture.allOf(pendingAck, durable);
         pendingAck = after.whenCompleteAsync((ok, failure) -> {
             if (failure == null) {
                 ctx.writeAndFlush(reply);
@@ -268,7 +307,7 @@ final class MqttSessionHandler extends ChannelInboundHandlerAdapter {
                 new MqttFixedHeader(MqttMessageType.SUBACK, false, MqttQoS.AT_MOST_ONCE, false, 0),
                 new MqttMessageIdAndPropertiesVariableHeader(packetId, MqttProperties.NO_PROPERTIES),
                 new MqttSubAckPayload(codes)),
-                () -> granted.forEach((s, isNew) -> engine.sendRetained(session, s, isNew)));
+                () -> granted.forEach((s, isNew) -> engine.sendRetained(session, s, isNew)), true);
     }
 
     private static int subscriptionIdentifier(MqttProperties props) {

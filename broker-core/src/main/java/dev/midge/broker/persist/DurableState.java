@@ -6,8 +6,6 @@ import dev.midge.broker.session.Session;
 import dev.midge.broker.session.SessionJournal;
 import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,8 +22,6 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class DurableState implements SessionJournal, AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(DurableState.class);
-
     /** What the store held at start-up. */
     public record Snapshot(List<Message> retained, List<RestoredSession> sessions) {
     }
@@ -40,24 +36,17 @@ public final class DurableState implements SessionJournal, AutoCloseable {
     public record OwedMessage(long sequence, int packetId, boolean released, Delivery delivery) {
     }
 
-    private final MVStore store;
-    private final MVMap<String, byte[]> retained;
-    private final MVMap<String, byte[]> sessions;
-    private final MVMap<String, byte[]> owed;
-    private final MVMap<String, byte[]> inbound;
-    private final GroupCommit writer;
+    private final GroupCommit<StoreMaps> writer;
     private final Path file;
     private Snapshot snapshot;
 
     private DurableState(MVStore store, Path file) {
-        this.store = store;
         this.file = file;
-        this.retained = StoreFile.map(store, "retained");
-        this.sessions = StoreFile.map(store, "sessions");
-        this.owed = StoreFile.map(store, "owed");
-        this.inbound = StoreFile.map(store, "inboundQos2");
-        this.snapshot = load();
-        this.writer = new GroupCommit(store, file.toString());
+        // Read here, once; every change after this goes through the writer, which may rebuild the store.
+        StoreMaps opened = StoreMaps.of(store);
+        this.snapshot = load(opened);
+        this.writer = new GroupCommit<>(new StoreWriter<>(store, opened, file.toString(),
+                apply -> StoreRebuild.rebuild(file, apply), StoreMaps::of), GroupCommit.nextBound);
     }
 
     /**
@@ -82,37 +71,37 @@ public final class DurableState implements SessionJournal, AutoCloseable {
         return s;
     }
 
-    private Snapshot load() {
+    private static Snapshot load(StoreMaps opened) {
         List<Message> messages = new ArrayList<>();
         long now = System.nanoTime();
-        for (Map.Entry<String, byte[]> e : retained.entrySet()) {
+        for (Map.Entry<String, byte[]> e : opened.retained().entrySet()) {
             Message m = StoredForm.message(e.getValue());
             if (!m.isExpired(now)) {
                 messages.add(m);
             }
         }
         List<RestoredSession> restored = new ArrayList<>();
-        for (Map.Entry<String, byte[]> e : sessions.entrySet()) {
+        for (Map.Entry<String, byte[]> e : opened.sessions().entrySet()) {
             String clientId = e.getKey();
             StoredForm.SessionState s = StoredForm.session(clientId, e.getValue());
             restored.add(new RestoredSession(clientId, s.expiryInterval(), s.disconnectedAtMillis(), s.username(),
-                    s.subscriptions(), owedBy(clientId), inboundOf(clientId)));
+                    s.subscriptions(), owedBy(opened, clientId), inboundOf(opened, clientId)));
         }
         return new Snapshot(messages, restored);
     }
 
-    private List<OwedMessage> owedBy(String clientId) {
+    private static List<OwedMessage> owedBy(StoreMaps opened, String clientId) {
         List<OwedMessage> result = new ArrayList<>();
-        for (String k : keysOf(owed, clientId)) {
-            StoredForm.Owed o = StoredForm.owed(owed.get(k));
+        for (String k : keysOf(opened.owed(), clientId)) {
+            StoredForm.Owed o = StoredForm.owed(opened.owed().get(k));
             result.add(new OwedMessage(ClientKey.number(k), o.packetId(), o.released(), o.delivery()));
         }
         return result;
     }
 
-    private List<Integer> inboundOf(String clientId) {
+    private static List<Integer> inboundOf(StoreMaps opened, String clientId) {
         List<Integer> result = new ArrayList<>();
-        for (String k : keysOf(inbound, clientId)) {
+        for (String k : keysOf(opened.inbound(), clientId)) {
             result.add((int) ClientKey.number(k));
         }
         return result;
@@ -134,10 +123,10 @@ public final class DurableState implements SessionJournal, AutoCloseable {
     public void retainedChanged(Message m) {
         String topic = m.topic();
         if (m.payload().length == 0) {
-            writer.submit(() -> retained.remove(topic));
+            writer.submit(maps -> maps.retained().remove(topic), topic.length());
         } else {
             byte[] bytes = StoredForm.message(m);
-            writer.submit(() -> retained.put(topic, bytes));
+            writer.submit(maps -> maps.retained().put(topic, bytes), topic.length() + bytes.length);
         }
     }
 
@@ -147,59 +136,65 @@ public final class DurableState implements SessionJournal, AutoCloseable {
         String username = session.identity() == null ? null : session.identity().username();
         byte[] bytes = StoredForm.session(new StoredForm.SessionState(session.expiryInterval(), disconnectedAtMillis,
                 username, List.copyOf(session.subscriptions())));
-        writer.submit(() -> sessions.put(clientId, bytes));
+        writer.submit(maps -> maps.sessions().put(clientId, bytes), clientId.length() + bytes.length);
     }
 
     /** Forgets a session and every message it owed. */
     public void sessionEnded(String clientId) {
-        writer.submit(() -> {
-            sessions.remove(clientId);
-            keysOf(owed, clientId).forEach(owed::remove);
-            keysOf(inbound, clientId).forEach(inbound::remove);
-        });
+        writer.submit(maps -> {
+            maps.sessions().remove(clientId);
+            keysOf(maps.owed(), clientId).forEach(maps.owed()::remove);
+            keysOf(maps.inbound(), clientId).forEach(maps.inbound()::remove);
+        }, clientId.length());
     }
 
     @Override
     public void owed(String clientId, long sequence, int packetId, boolean released, Delivery delivery) {
         String key = ClientKey.of(clientId, sequence);
         byte[] bytes = StoredForm.owed(packetId, released, delivery);
-        writer.submit(() -> owed.put(key, bytes));
+        writer.submit(maps -> maps.owed().put(key, bytes), key.length() + bytes.length);
     }
 
     @Override
     public void settled(String clientId, long sequence) {
         String key = ClientKey.of(clientId, sequence);
-        writer.submit(() -> owed.remove(key));
+        writer.submit(maps -> maps.owed().remove(key), key.length());
     }
 
     @Override
     public void qos2Received(String clientId, int packetId) {
         String key = ClientKey.of(clientId, packetId);
-        writer.submit(() -> inbound.put(key, new byte[0]));
+        writer.submit(maps -> maps.inbound().put(key, new byte[0]), key.length());
     }
 
     @Override
     public void qos2Released(String clientId, int packetId) {
         String key = ClientKey.of(clientId, packetId);
-        writer.submit(() -> inbound.remove(key));
+        writer.submit(maps -> maps.inbound().remove(key), key.length());
     }
 
-    /** Completes once every change queued so far is committed and synced to disk. */
+    /** Completes once every change queued so far is committed and synced to disk (after a failure: once rewritten). */
     public CompletableFuture<Void> barrier() {
         return writer.barrier();
     }
 
-    /** Writes what is queued and closes the file. */
+    /** False while the store cannot write (disk full); QoS 1/2 publishes are refused meanwhile. */
+    public boolean writable() {
+        return writer.writable();
+    }
+
+    /**
+     * True if more changes wait for the disk than the writer's bound allows: the caller stops
+     * reading and {@code resume} runs (on the writer thread) once the writer has caught up.
+     */
+    public boolean pauseWhileBacklogged(Runnable resume) {
+        return writer.pauseWhileBacklogged(resume);
+    }
+
+    /** Writes what is queued (if the store can) and closes the file. */
     @Override
     public void close() {
         writer.close();
-        try {
-            store.close();
-        } catch (RuntimeException e) {
-            // Every acknowledged change was synced before its acknowledgement; nothing is lost here.
-            LOG.warn("{}: cannot close the persistent store cleanly: {}", file, e.getMessage());
-            store.closeImmediately();
-        }
     }
 
     /** Keys by client: client id, NUL (never in an MQTT string), a number in fixed-width hex, so they sort. */

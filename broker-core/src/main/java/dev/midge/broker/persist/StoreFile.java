@@ -40,6 +40,12 @@ final class StoreFile {
             throw new StoreException(directory + ": cannot create the persistence directory: " + e.getMessage(), e);
         }
         try {
+            // Left by a rebuild after a failed write that did not finish (StoreRebuild); the store file is whole.
+            Files.deleteIfExists(directory.resolve(NAME + StoreRebuild.SUFFIX));
+        } catch (IOException e) {
+            LOG.warn("{}: cannot delete an unfinished rebuild of the persistent store: {}", directory, e.getMessage());
+        }
+        try {
             return openAndLoad(file, load);
         } catch (MVStoreException | StoredForm.CorruptStoreException | IllegalStateException e) {
             if (isLocked(e)) {
@@ -62,12 +68,17 @@ final class StoreFile {
         }
     }
 
-    private static <T> T openAndLoad(Path file, Function<MVStore, T> load) {
+    static MVStore openStore(Path file) {
         MVStore store = new MVStore.Builder().fileName(file.toString()).autoCommitDisabled().open();
         // MVStore keeps freed chunks 45 s by default, for disks that flush late; we sync every
         // commit ourselves, so a short margin suffices, and the file no longer holds 45 s of
         // traffic. Not 0: see StoreHousekeeping.
         store.setRetentionTime(RETENTION_MILLIS);
+        return store;
+    }
+
+    private static <T> T openAndLoad(Path file, Function<MVStore, T> load) {
+        MVStore store = openStore(file);
         try {
             return load.apply(store);
         } catch (RuntimeException e) {

@@ -30,7 +30,7 @@ class GroupCommitTest {
         long commits;
         MVStore store = new MVStore.Builder().fileName(file).autoCommitDisabled().open();
         MVMap<String, byte[]> map = store.openMap("m");
-        GroupCommit group = new GroupCommit(store, file);
+        GroupCommit<MVMap<String, byte[]>> group = writerOf(store, map, file);
         ExecutorService pool = Executors.newFixedThreadPool(writers);
         try {
             List<Future<?>> done = new ArrayList<>();
@@ -39,7 +39,7 @@ class GroupCommitTest {
                 done.add(pool.submit(() -> {
                     for (int i = 0; i < perWriter; i++) {
                         String key = writer + "/" + i;
-                        group.submit(() -> map.put(key, new byte[]{1}));
+                        group.submit(m -> m.put(key, new byte[]{1}), 1);
                         // Like a publisher waiting for its PUBACK before sending the next message.
                         group.barrier().get(10, TimeUnit.SECONDS);
                     }
@@ -53,7 +53,6 @@ class GroupCommitTest {
         } finally {
             pool.shutdownNow();
             group.close();
-            store.close();
         }
         assertTrue(commits <= writers * perWriter / 2, "one sync per batch, not per message: " + commits);
         MVStore reopened = new MVStore.Builder().fileName(file).readOnly().open();
@@ -68,16 +67,21 @@ class GroupCommitTest {
     void barrierWithNothingPendingIsAlreadyComplete() throws Exception {
         String file = dir.resolve("idle.mv.db").toString();
         MVStore store = new MVStore.Builder().fileName(file).autoCommitDisabled().open();
-        GroupCommit group = new GroupCommit(store, file);
+        GroupCommit<MVMap<String, byte[]>> group = writerOf(store, store.openMap("m"), file);
         try {
             assertTrue(group.barrier().isDone());
-            group.submit(() -> store.<String, String>openMap("m").put("k", "v"));
+            group.submit(m -> m.put("k", new byte[]{1}), 1);
             CompletableFuture<Void> afterWrite = group.barrier();
             afterWrite.get(10, TimeUnit.SECONDS);
             assertEquals(1, group.commits());
         } finally {
             group.close();
-            store.close();
         }
+    }
+
+    static GroupCommit<MVMap<String, byte[]>> writerOf(MVStore store, MVMap<String, byte[]> map, String file) {
+        return new GroupCommit<>(new StoreWriter<>(store, map, file,
+                apply -> StoreRebuild.rebuild(Path.of(file), apply), s -> s.openMap(map.getName())),
+                GroupCommit.Bound.DEFAULT);
     }
 }

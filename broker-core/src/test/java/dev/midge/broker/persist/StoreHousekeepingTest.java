@@ -34,18 +34,18 @@ class StoreHousekeepingTest {
         Path file = dir.resolve(StoreFile.NAME);
         MVStore store = StoreFile.open(dir, false, s -> s);
         MVMap<String, byte[]> queue = StoreFile.map(store, "queue");
-        GroupCommit writer = new GroupCommit(store, file.toString());
+        GroupCommit<MVMap<String, byte[]>> writer = GroupCommitTest.writerOf(store, queue, file.toString());
         long peak = 0;
         try {
             for (int i = 0; i < COMMITS; i++) {
                 int n = i;
-                writer.submit(() -> {
-                    queue.put(key(n), entry(n));
+                writer.submit(q -> {
+                    q.put(key(n), entry(n));
                     int old = n - LIFETIME;
                     if (old >= 0 && old % KEEP_EVERY != 0) {
-                        queue.remove(key(old));
+                        q.remove(key(old));
                     }
-                });
+                }, ENTRY_BYTES);
                 writer.barrier().get(10, TimeUnit.SECONDS);
                 peak = Math.max(peak, Files.size(file));
             }
@@ -55,7 +55,6 @@ class StoreHousekeepingTest {
             await().atMost(Duration.ofSeconds(20)).until(() -> size(file) < bound);
         } finally {
             writer.close();
-            store.close();
         }
         MVStore reopened = StoreFile.open(dir, false, s -> s);
         try {
@@ -78,23 +77,23 @@ class StoreHousekeepingTest {
         Path file = dir.resolve(StoreFile.NAME);
         MVStore store = StoreFile.open(dir, false, s -> s);
         MVMap<String, byte[]> queue = StoreFile.map(store, "queue");
-        GroupCommit writer = new GroupCommit(store, file.toString());
+        GroupCommit<MVMap<String, byte[]>> writer = GroupCommitTest.writerOf(store, queue, file.toString());
         int bigEntry = 16 * 1024;
         int liveEntries = 768; // 12 MiB in one batch: one chunk, larger than a round moves by default
         try {
             for (int i = 0; i < 1_500; i++) { // traffic that leaves nothing live
                 int n = i;
-                writer.submit(() -> {
-                    queue.put(key(n), new byte[bigEntry]);
-                    queue.remove(key(n - 1));
-                });
+                writer.submit(q -> {
+                    q.put(key(n), new byte[bigEntry]);
+                    q.remove(key(n - 1));
+                }, bigEntry);
                 writer.barrier().get(10, TimeUnit.SECONDS);
             }
             for (int i = 0; i < liveEntries; i++) {
                 int n = i;
-                writer.submit(() -> queue.put("live/" + n, new byte[bigEntry]));
+                writer.submit(q -> q.put("live/" + n, new byte[bigEntry]), bigEntry);
             }
-            writer.submit(() -> queue.remove(key(1_499)));
+            writer.submit(q -> q.remove(key(1_499)), 1);
             writer.barrier().get(10, TimeUnit.SECONDS);
             long live = (long) liveEntries * bigEntry;
             long bound = live + live / 2 + (2 << 20);
@@ -102,7 +101,6 @@ class StoreHousekeepingTest {
             await().atMost(Duration.ofSeconds(20)).until(() -> size(file) < bound);
         } finally {
             writer.close();
-            store.close();
         }
     }
 

@@ -1,0 +1,45 @@
+package dev.midge.broker.netty;
+
+import dev.midge.broker.engine.MqttEngine;
+import io.netty.channel.Channel;
+
+import java.util.concurrent.RejectedExecutionException;
+
+/**
+ * Stops reading from a publishing connection while more changes wait for the persistent
+ * store than its writer's bound (publishers outrun the disk), and reads again once the writer
+ * has caught up. The event loop never waits: the socket's receive buffer fills instead, and
+ * TCP slows the publisher down. One per connection, event loop only.
+ */
+final class StoreBackpressure {
+
+    private final MqttEngine engine;
+    private boolean paused;
+
+    StoreBackpressure(MqttEngine engine) {
+        this.engine = engine;
+    }
+
+    /** After a PUBLISH was read: pauses reading if the store's writer is behind. */
+    void afterPublish(Channel channel) {
+        if (paused) {
+            return;
+        }
+        if (engine.pauseWhileStoreBacklogged(() -> resumeLater(channel))) {
+            paused = true;
+            channel.config().setAutoRead(false);
+        }
+    }
+
+    /** Runs on the writer thread: the read resumes on the channel's own event loop. */
+    private void resumeLater(Channel channel) {
+        try {
+            channel.eventLoop().execute(() -> {
+                paused = false;
+                channel.config().setAutoRead(true);
+            });
+        } catch (RejectedExecutionException e) {
+            // The broker is shutting down; nothing is left to read.
+        }
+    }
+}
