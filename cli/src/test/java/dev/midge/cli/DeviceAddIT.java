@@ -114,10 +114,15 @@ class DeviceAddIT {
         assertEquals(0, result.exitCode(), result.output());
     }
 
-    static String openssl(String... args) throws Exception {
+    private static String openssl(String... args) throws Exception {
+        return opensslIn(work, args);
+    }
+
+    /** Runs the real openssl in dir; it must succeed. */
+    static String opensslIn(Path dir, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of("openssl"));
         command.addAll(List.of(args));
-        Process p = new ProcessBuilder(command).directory(work.toFile()).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes());
         assertEquals(0, p.waitFor(), out);
         return out;
