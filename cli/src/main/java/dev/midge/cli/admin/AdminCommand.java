@@ -1,5 +1,6 @@
 package dev.midge.cli.admin;
 
+import dev.midge.cli.IoErrors;
 import dev.midge.pki.PkiException;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;

@@ -1,5 +1,6 @@
 package dev.midge.cli.admin;
 
+import dev.midge.cli.IoErrors;
 import dev.midge.pki.CertificateAuthority;
 import dev.midge.pki.DataDirectory;
 import dev.midge.pki.IssuedCertificate;

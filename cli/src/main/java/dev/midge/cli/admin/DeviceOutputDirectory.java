@@ -1,5 +1,6 @@
 package dev.midge.cli.admin;
 
+import dev.midge.cli.IoErrors;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

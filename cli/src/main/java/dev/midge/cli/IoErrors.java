@@ -1,4 +1,4 @@
-package dev.midge.cli.admin;
+package dev.midge.cli;
 
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
