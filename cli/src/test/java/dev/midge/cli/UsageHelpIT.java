@@ -15,7 +15,7 @@ class UsageHelpIT {
 
     private static final List<String> COMMANDS = List.of("", "run", "device", "device add", "device revoke",
             "device remove", "device list", "cert", "cert list", "cert show", "cert renew", "crl", "crl export",
-            "crl update", "ca", "ca show", "enroll");
+            "crl update", "ca", "ca show", "enroll", "reload");
 
     @TempDir
     Path work;
