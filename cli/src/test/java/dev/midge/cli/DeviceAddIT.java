@@ -80,6 +80,10 @@ class DeviceAddIT {
         assertEquals(0, validCertificates("blocked"), certList());
         assertTrue(certList().lines().anyMatch(l -> l.contains(" revoked ") && l.contains("CN=blocked")), certList());
         assertFalse(Files.readString(work.resolve("data/acl")).contains("user blocked"));
+        try (var left = Files.list(work.resolve("blocked"))) {
+            assertEquals(List.of("blocked.crt"), left.map(p -> p.getFileName().toString()).toList(),
+                    "no key without its certificate, no staging leftovers");
+        }
         String crl = openssl("crl", "-in", "data/crl.pem", "-noout", "-text");
         String serial = certList().lines().filter(l -> l.contains("CN=blocked")).findFirst().orElseThrow().split(" ")[0];
         assertTrue(crl.contains("Serial Number: " + serial), crl);

@@ -138,7 +138,6 @@ final class DeviceAddCommand extends DataDirectoryCommand {
         }
         DeviceOutputDirectory.check(out);
         CertificateAuthority ca = data.authority();
-        OutputFiles files = new OutputFiles(out);
         KeyPair key = null;
         IssuedCertificate issued;
         if (csr != null) {
@@ -150,14 +149,20 @@ final class DeviceAddCommand extends DataDirectoryCommand {
             issued = ca.issue(id, publicKey, null, certificateProfile);
         }
         String serial = SerialNumber.format(issued.entry().serial());
+        OutputFiles files = null;
         try {
+            files = OutputFiles.staged(out);
             if (key != null) {
                 files.key(id, key.getPrivate());
             }
             files.certificate(id, issued.certificate());
             files.caChain(data);
+            files.commit();
             aclFile.addEntries(id, entries);
         } catch (IOException | RuntimeException e) {
+            if (files != null) {
+                files.discard();
+            }
             throw new AdminException(IoErrors.describe(e) + "; " + withdraw(ca, issued, serial));
         }
         out().println("Issued certificate " + serial + " for " + id + " (profile "
