@@ -59,6 +59,17 @@ public record BrokerConfig(Path source, List<ListenerConfig> listeners, boolean 
         logDestinations = Set.copyOf(logDestinations);
     }
 
+    /**
+     * The same config with the command line's overrides ({@code run -v}, {@code --pid-file},
+     * {@code --bind}) applied; kept here so callers never spell out every component.
+     */
+    public BrokerConfig withOverrides(List<ListenerConfig> listeners, Set<LogType> logTypes, Path pidFile) {
+        return new BrokerConfig(source, listeners, localOnly, perListenerSettings, security, messageSizeLimit,
+                maxInflightMessages, maxQueuedMessages, maxQueuedBytes, maxKeepalive, retainAvailable, persistence,
+                persistenceLocation, autosaveInterval, logTypes, logDestinations, logFile, user, userAt, pidFile,
+                enrollmentPort, enrollmentBind, clientIdBinding, clientIdTakeover);
+    }
+
     /** {@code log_type} values ("none" is the empty set, "all" every one). */
     public enum LogType { DEBUG, ERROR, WARNING, NOTICE, INFORMATION, SUBSCRIBE, UNSUBSCRIBE, WEBSOCKETS, INTERNAL }
 
