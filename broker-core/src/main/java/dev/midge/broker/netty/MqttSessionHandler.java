@@ -152,7 +152,10 @@ final class MqttSessionHandler extends ChannelInboundHandlerAdapter {
         }
         int qos = publish.fixedHeader().qosLevel().value();
         int packetId = publish.variableHeader().packetId();
-        if (qos == 2 && !session.receiveQos2Allowed(Limits.receiveMaximum(engine.options()), packetId)) {
+        // Receive Maximum is MQTT 5's (§3.3.4): a 3.1.1 client was never told one, so it may have
+        // any number in flight. Its unreleased ids are still bounded, by the 65,535 packet ids.
+        if (qos == 2 && connection.isV5()
+                && !session.receiveQos2Allowed(Limits.receiveMaximum(engine.options()), packetId)) {
             violation(ctx, ProtocolViolation.RECEIVE_MAXIMUM_EXCEEDED, "more QoS 2 messages in flight than Receive Maximum");
             return;
         }
