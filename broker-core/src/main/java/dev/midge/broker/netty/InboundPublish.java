@@ -1,6 +1,7 @@
 package dev.midge.broker.netty;
 
 import dev.midge.broker.BrokerOptions;
+import dev.midge.broker.engine.Limits;
 import dev.midge.broker.engine.Message;
 import dev.midge.broker.subscription.TopicFilter;
 import io.netty.buffer.ByteBufUtil;
@@ -72,6 +73,11 @@ final class InboundPublish {
         }
         if (!TopicFilter.isValidTopicName(topic)) {
             return Result.violation(ProtocolViolation.TOPIC_NAME_INVALID, "invalid topic name '" + topic + "'");
+        }
+        if (Limits.tooManyTopicLevels(options, topic)) {
+            // The topic itself is not logged: it may be 64 KiB of slashes.
+            return Result.violation(ProtocolViolation.TOPIC_NAME_INVALID, "topic name of "
+                    + TopicFilter.levelCount(topic) + " levels is over the limit of " + options.maxTopicLevels());
         }
         int size = publish.payload().readableBytes();
         if (options.messageSizeLimit() > 0 && size > options.messageSizeLimit()) {
