@@ -32,6 +32,8 @@ import java.util.Set;
  * @param pidFile             {@code pid_file}, or null
  * @param enrollmentPort      Midge option {@code midge_enrollment_port}: the HTTPS port of
  *                            certificate enrollment (EST and EJBCA-style); 0 = off (default)
+ * @param maxTopicLevels      Midge option {@code midge_max_topic_levels}: most levels a topic name or
+ *                            filter may have; 0 = no limit (default 200, where mosquitto fixes 200 '/')
  */
 public record BrokerConfig(Path source, List<ListenerConfig> listeners, boolean localOnly,
                            boolean perListenerSettings, SecurityConfig security,
@@ -39,7 +41,8 @@ public record BrokerConfig(Path source, List<ListenerConfig> listeners, boolean 
                            long maxQueuedBytes, int maxKeepalive, boolean retainAvailable,
                            boolean persistence, Path persistenceLocation, int autosaveInterval,
                            Set<LogType> logTypes, Set<LogDestination> logDestinations, Path logFile,
-                           String user, Path pidFile, int enrollmentPort) {
+                           String user, Path pidFile, int enrollmentPort,
+                           int maxTopicLevels) {
 
     /** MQTT's largest payload: the most message_size_limit may be. */
     public static final int MQTT_MAX_PAYLOAD = 268_435_455;

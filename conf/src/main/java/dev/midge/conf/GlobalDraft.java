@@ -14,7 +14,7 @@ final class GlobalDraft {
     static final Set<String> NAMES = Set.of("message_size_limit", "max_inflight_messages",
             "max_queued_messages", "max_queued_bytes", "max_keepalive", "retain_available", "persistence",
             "retained_persistence", "persistence_location", "autosave_interval", "log_type", "log_dest",
-            "user", "pid_file", "midge_enrollment_port");
+            "user", "pid_file", "midge_enrollment_port", "midge_max_topic_levels");
 
     private static final Set<LogType> DEFAULT_LOG_TYPES =
             EnumSet.of(LogType.ERROR, LogType.WARNING, LogType.NOTICE, LogType.INFORMATION);
@@ -37,6 +37,7 @@ final class GlobalDraft {
     private final Setting<String> user = new Setting<>();
     private final Setting<Path> pidFile = new Setting<>();
     private int enrollmentPort = 0;
+    private int maxTopicLevels = 200;
 
     void apply(ConfLine line, List<ConfigWarning> warnings) {
         switch (line.option()) {
@@ -61,6 +62,8 @@ final class GlobalDraft {
             case "user" -> user.set(line, Values.text(line));
             case "pid_file" -> pidFile.set(line, Values.path(line));
             case "midge_enrollment_port" -> enrollmentPort = Values.integer(line, 0, 65535);
+            // A topic is at most 65,535 bytes, so it has fewer levels than that.
+            case "midge_max_topic_levels" -> maxTopicLevels = Values.integer(line, 0, 65535);
             default -> throw new IllegalArgumentException(line.option());
         }
     }
@@ -133,6 +136,6 @@ final class GlobalDraft {
                 logTypes != null ? logTypes : DEFAULT_LOG_TYPES,
                 logDestinations(),
                 logDestinations != null && logDestinations.contains(LogDestination.FILE) ? logFile.get() : null,
-                user.get(), pidFile.get(), enrollmentPort);
+                user.get(), pidFile.get(), enrollmentPort, maxTopicLevels);
     }
 }

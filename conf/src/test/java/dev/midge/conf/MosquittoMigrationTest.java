@@ -180,7 +180,7 @@ class MosquittoMigrationTest {
                 c.security(), c.messageSizeLimit(), c.maxInflightMessages(), c.maxQueuedMessages(),
                 c.maxQueuedBytes(), c.maxKeepalive(), c.retainAvailable(), c.persistence(),
                 c.persistenceLocation(), c.autosaveInterval(), c.logTypes(), c.logDestinations(), c.logFile(),
-                c.user(), c.pidFile(), c.enrollmentPort());
+                c.user(), c.pidFile(), c.enrollmentPort(), c.maxTopicLevels());
     }
 
     private Path write(String name, String text) throws IOException {

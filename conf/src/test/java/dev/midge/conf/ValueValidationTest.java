@@ -59,6 +59,7 @@ class ValueValidationTest {
             log_dest file                    | log_dest file needs a file name
             midge_crl_expired_warn_only ok   | 'ok' is not a valid value for midge_crl_expired_warn_only; use true or false
             midge_enrollment_port 65536      | midge_enrollment_port must be between 0 and 65535, not 65536
+            midge_max_topic_levels -1        | midge_max_topic_levels must be between 0 and 65535, not -1
             """)
     void invalidValueStopsStartUpNamingFileLineAndCause(String line, String reason) {
         ConfigException e = assertThrows(ConfigException.class,
@@ -181,6 +182,7 @@ class ValueValidationTest {
         assertEquals(Path.of("/tmp/keys.log"), tls.tlsKeylog());
         assertTrue(tls.crlExpiredWarnOnly());
         assertEquals(0, config.enrollmentPort(), "enrollment is off by default");
+        assertEquals(200, config.maxTopicLevels(), "mosquitto's limit by default");
         assertEquals(268435455, config.messageSizeLimit());
         assertEquals(0, config.maxInflightMessages(), "65535 means no limit in mosquitto");
         assertEquals(0, config.maxQueuedMessages());
@@ -213,5 +215,12 @@ class ValueValidationTest {
 
         assertEquals(1883, config.listeners().get(0).port());
         assertEquals(12, config.listeners().get(0).maxConnections());
+    }
+
+    @Test
+    void maxTopicLevelsIsAGlobalNumberWithZeroForNoLimit() throws Exception {
+        assertEquals(50, MosquittoConf.parse("midge_max_topic_levels 50\nlistener 1883\n", CONF).config().maxTopicLevels());
+        assertEquals(0, MosquittoConf.parse("listener 1883\nmidge_max_topic_levels 0\n", CONF).config().maxTopicLevels());
+        assertEquals(200, MosquittoConf.parse("listener 1883\n", CONF).config().maxTopicLevels());
     }
 }
