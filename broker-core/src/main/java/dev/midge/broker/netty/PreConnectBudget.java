@@ -10,7 +10,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The bytes a WebSocket connection may send before its CONNECT arrives: the HTTP upgrade and
  * the frames carrying the CONNECT. The WebSocket decoder buffers a whole frame before the MQTT
- * bytes in it reach {@link FirstPacketLimit}, and its frame limit must fit the largest PUBLISH
+ * bytes in it reach {@link PacketSizeLimit}, and its frame limit must fit the largest PUBLISH
  * after CONNECT, so without this a frame announcing 200 MB before CONNECT was buffered whole.
  * {@link ConnectHandler} lifts it when the CONNECT arrives.
  */

@@ -27,7 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * that knows every buffer still referenced: before CONNECT at most a CONNECT of the bounded
  * size, and a packet announced larger is refused at its fixed header, before its body is read.
  */
-class FirstPacketLimitTest {
+class PacketSizeLimitTest {
 
     private static final int READ = 4096;
     private static final int HUGE = 200 * 1024 * 1024;
@@ -85,10 +85,18 @@ class FirstPacketLimitTest {
 
     /** Sends a body of {@code length} zero bytes in socket-sized reads while the connection is open; returns how much was read. */
     private long sendBody(long length) {
-        byte[] chunk = new byte[READ];
+        return sendBody(length, new byte[]{0});
+    }
+
+    /** The same, the body being the pattern repeated (a pattern of five bytes is an empty v5 user property). */
+    private long sendBody(long length, byte[] pattern) {
+        byte[] chunk = new byte[READ - READ % pattern.length];
+        for (int i = 0; i < chunk.length; i++) {
+            chunk[i] = pattern[i % pattern.length];
+        }
         long sent = 0;
         while (sent < length && read(chunk)) {
-            sent += READ;
+            sent += chunk.length;
         }
         return sent;
     }
@@ -130,7 +138,7 @@ class FirstPacketLimitTest {
     @Test
     void connectAnnouncingMoreThanTheBoundIsRefusedAtItsFixedHeader() throws Exception {
         open(BrokerOptions.builder());
-        read(fixedHeader(0x10, FirstPacketLimit.MAX_CONNECT_SIZE + 1));
+        read(fixedHeader(0x10, PacketSizeLimit.MAX_CONNECT_SIZE + 1));
 
         assertFalse(channel.isOpen(), "closed at the fixed header");
         assertEquals(0, sendBody(1024 * 1024));
@@ -144,7 +152,7 @@ class FirstPacketLimitTest {
         byte[] body = concat(string("MQTT"), new byte[]{4, (byte) 0xC6, 0, 60}, string("big"),
                 string("will/topic"), string(new byte[65_535]), string("user"), string(new byte[60_000]));
         byte[] connect = concat(fixedHeader(0x10, body.length), body);
-        assertTrue(connect.length <= FirstPacketLimit.MAX_CONNECT_SIZE + 5, "the test's CONNECT fits the bound");
+        assertTrue(connect.length <= PacketSizeLimit.MAX_CONNECT_SIZE + 5, "the test's CONNECT fits the bound");
 
         for (int from = 0; from < connect.length; from += READ) {
             assertTrue(read(connect, from, Math.min(READ, connect.length - from)), "still open at " + from);
@@ -156,7 +164,7 @@ class FirstPacketLimitTest {
         } finally {
             connack.release();
         }
-        assertTrue(peakHeld <= 2L * FirstPacketLimit.MAX_CONNECT_SIZE, "held " + peakHeld);
+        assertTrue(peakHeld <= 2L * PacketSizeLimit.MAX_CONNECT_SIZE, "held " + peakHeld);
     }
 
     @Test
@@ -170,6 +178,20 @@ class FirstPacketLimitTest {
         assertFalse(channel.isOpen(), "closed at the fixed header");
         assertEquals(0, sendBody(1024 * 1024));
         assertTrue(peakHeld < 64 * 1024, "held " + peakHeld);
+    }
+
+    @Test
+    void afterAV5ConnectAPublishWithHugePropertiesIsRefusedAtItsFixedHeader() throws Exception {
+        open(BrokerOptions.builder().messageSizeLimit(1000));
+        read(concat(fixedHeader(0x10, 16), string("MQTT"), new byte[]{5, 2, 0, 60, 0}, string("pub")));
+        ByteBuf connack = channel.readOutbound();
+        connack.release();
+
+        // Property Length 100 MB: a decoder checking the size only after the variable header would wait for them all.
+        read(concat(fixedHeader(0x30, HUGE), string("t"), new byte[]{(byte) 0x80, (byte) 0x80, (byte) 0x80, 0x30}));
+        long bodyRead = sendBody(1024 * 1024, new byte[]{0x26, 0, 0, 0, 0});
+        assertTrue(peakHeld < 64 * 1024, "held " + peakHeld);
+        assertEquals(0, bodyRead);
     }
 
     private static byte[] concat(byte[]... parts) {
