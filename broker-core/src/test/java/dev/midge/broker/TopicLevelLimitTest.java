@@ -111,6 +111,19 @@ class TopicLevelLimitTest extends BrokerTest {
     }
 
     @Test
+    void willTopicDeeperThanTheLimitRefusesTheConnect() throws Exception {
+        start();
+        try (RawClient raw = new RawClient(broker.port())) {
+            raw.send(RawClient.connect("deepwill", true, 60, topic(201), "gone"));
+            assertEquals(List.of(), raw.readUntilClosed(), "no CONNACK");
+        }
+        try (RawClient raw = new RawClient(broker.port())) {
+            raw.send(RawClient.connect("okwill", true, 60, topic(200), "gone"));
+            assertEquals(2, raw.read().type());
+        }
+    }
+
+    @Test
     void theApplicationCannotPublishDeeperThanTheLimit() throws Exception {
         start(b -> b.maxTopicLevels(10));
         assertThrows(IllegalArgumentException.class, () -> broker.publish(topic(11), new byte[]{1}, 0, true));
