@@ -97,6 +97,7 @@ class TopicLevelLimitTest extends BrokerTest {
         start();
         assertEquals(0x8F, disconnectReason(subscribeV5(topic(200) + "/#")));
         assertEquals(0x8F, disconnectReason(subscribeV5("$share/g/" + topic(201))));
+        assertEquals(0x8F, disconnectReason(packet(0xA2, concat(new byte[]{0, 1, 0}, string(topic(201))))), "UNSUBSCRIBE");
     }
 
     @Test
