@@ -3,24 +3,28 @@ package dev.midge.broker.netty;
 import dev.midge.broker.BrokerOptions;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.mqtt.MqttMessage;
 import io.netty.handler.codec.mqtt.MqttMessageType;
-import io.netty.util.ReferenceCountUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.List;
+
 /**
- * Judges every packet by its fixed header, before any of its body is read: the first must be a
- * CONNECT (MQTT-3.1.0-1) announcing at most {@link #maxConnectSize} bytes, every later one at
- * most the broker's Maximum Packet Size. Netty's decoder cannot do this alone: it buffers
- * whatever the first packet announces, and it checks the size only after the variable header,
- * so a v5 PUBLISH announcing 100 MB of properties was buffered (and re-parsed on every read)
- * until they all arrived. The body is only counted here, never copied.
+ * Judges every packet by its fixed header, before any of its body is read, and hands Netty's
+ * MQTT decoder only whole packets. The first must be a CONNECT (MQTT-3.1.0-1) announcing at
+ * most {@link #maxConnectSize} bytes, every later one at most the broker's Maximum Packet Size.
+ * Netty's decoder alone buffered whatever the first packet announced, checked the size only
+ * after the variable header, and re-parsed an incomplete variable header on every read, so a
+ * v5 PUBLISH announcing 100 MB of properties was buffered until they all arrived and cost
+ * time quadratic in their length. Whole packets are handed on as one slice per read, as the
+ * bytes came: nothing is copied here that the decoder would not have copied.
  */
-final class PacketSizeLimit extends ChannelInboundHandlerAdapter {
+final class PacketSizeLimit extends ByteToMessageDecoder {
 
     private static final Logger LOG = LoggerFactory.getLogger(PacketSizeLimit.class);
 
@@ -35,14 +39,6 @@ final class PacketSizeLimit extends ChannelInboundHandlerAdapter {
     private final int maxConnectSize;
     private final int maxPacketSize;
     private boolean connectSeen;
-    /** Bytes of the current fixed header read so far; 0 when the next byte starts a packet. */
-    private int headerBytes;
-    private int type;
-    private int remainingLength;
-    /** Where in the current buffer the packet being judged starts. */
-    private int packetStart;
-    /** Bytes of the current packet's body still to pass. */
-    private long bodyLeft;
     private boolean refused;
 
     PacketSizeLimit(int maxConnectSize, int maxPacketSize) {
@@ -56,79 +52,82 @@ final class PacketSizeLimit extends ChannelInboundHandlerAdapter {
     }
 
     @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (refused) {
-            ReferenceCountUtil.release(msg); // the connection is closing
-            return;
-        }
-        if (!(msg instanceof ByteBuf buf)) {
-            ctx.fireChannelRead(msg);
-            return;
-        }
-        String refusal = inspect(buf);
-        if (refusal == null) {
-            ctx.fireChannelRead(buf);
-            return;
-        }
-        refused = true;
-        if (!connectSeen) {
-            buf.release();
-            LOG.warn("Client {} {}, disconnecting.", Describe.address(ctx.channel()), refusal);
-            ctx.close();
-            return;
-        }
-        // The packets before it go on, then the refusal as an undecodable packet in their
-        // place in the order: the session handler closes the connection as for any packet too
-        // large (v5: DISCONNECT 0x95), after CONNACK if the CONNECT is still being authenticated.
-        int before = packetStart - buf.readerIndex();
-        if (before > 0) {
-            ctx.fireChannelRead(buf.retainedSlice(buf.readerIndex(), before));
-        }
-        buf.release();
-        ctx.fireChannelRead(new MqttMessage(null, null, null, DecoderResult.failure(new TooLongFrameException(refusal))));
-    }
-
-    /** Follows the packet boundaries through the bytes without consuming them; why to refuse, or null. */
-    private String inspect(ByteBuf buf) {
-        int i = buf.readerIndex();
-        int end = buf.writerIndex();
-        packetStart = i; // its header may have begun in an earlier buffer
-        while (i < end) {
-            if (bodyLeft > 0) {
-                int skip = (int) Math.min(bodyLeft, end - i);
-                i += skip;
-                bodyLeft -= skip;
-                continue;
+    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        int whole = 0; // bytes of whole packets at the start of in
+        while (!refused) {
+            int start = in.readerIndex() + whole;
+            if (start == in.writerIndex()) {
+                break;
             }
-            int b = buf.getByte(i++) & 0xFF;
-            if (headerBytes == 0) {
-                packetStart = i - 1;
-                type = b >> 4;
-                if (!connectSeen && type != MqttMessageType.CONNECT.value()) {
-                    return "sent " + typeName(type) + " before CONNECT";
-                }
-                headerBytes = 1;
-                remainingLength = 0;
-                continue;
+            int type = in.getUnsignedByte(start) >> 4;
+            if (!connectSeen && whole == 0 && type != MqttMessageType.CONNECT.value()) {
+                refuse(ctx, in, whole, out, null, "sent " + typeName(type) + " before CONNECT");
+                return;
             }
             // Remaining Length: up to four bytes of seven bits each, least significant first (§2.2.3).
-            remainingLength += (b & 0x7F) << (7 * (headerBytes - 1));
-            headerBytes++;
-            int max = connectSeen ? maxPacketSize : maxConnectSize;
-            if (remainingLength > max) {
-                return connectSeen
-                        ? "more than the maximum packet size of " + max + " bytes"
-                        : "announced a CONNECT of more than " + max + " bytes, the most accepted before authentication";
+            int max = connectSeen || whole > 0 ? maxPacketSize : maxConnectSize;
+            int remaining = 0;
+            int headerLength = 0;
+            for (int i = 1; i <= 4 && headerLength == 0; i++) {
+                if (start + i >= in.writerIndex()) {
+                    break;
+                }
+                int b = in.getUnsignedByte(start + i);
+                remaining += (b & 0x7F) << (7 * (i - 1));
+                if (remaining > max) {
+                    refuse(ctx, in, whole, out, new TooLongFrameException("more than the maximum packet size of "
+                            + max + " bytes"), "announced a CONNECT of more than " + max
+                            + " bytes, the most accepted before authentication");
+                    return;
+                }
+                if ((b & 0x80) == 0) {
+                    headerLength = i + 1;
+                } else if (i == 4) {
+                    refuse(ctx, in, whole, out, new DecoderException("malformed remaining length"),
+                            "sent a malformed remaining length");
+                    return;
+                }
             }
-            if ((b & 0x80) == 0) {
-                bodyLeft = remainingLength;
-                headerBytes = 0;
-                connectSeen = true;
-            } else if (headerBytes == 5) {
-                return "sent a malformed remaining length";
+            if (headerLength == 0 || in.writerIndex() - start < headerLength + remaining) {
+                break; // the rest of this packet has not arrived
             }
+            whole += headerLength + remaining;
         }
-        return null;
+        if (whole > 0) {
+            connectSeen = true;
+            out.add(in.readRetainedSlice(whole));
+        }
+    }
+
+    /**
+     * Before CONNECT: one log line and close. After it, the whole packets before the refused
+     * one go on, then the refusal as an undecodable packet in its place in the order: the
+     * session handler closes the connection as for any packet too large (v5: DISCONNECT 0x95),
+     * after CONNACK if the CONNECT is still being authenticated.
+     */
+    private void refuse(ChannelHandlerContext ctx, ByteBuf in, int whole, List<Object> out,
+                        DecoderException afterConnect, String beforeConnect) {
+        refused = true;
+        if (whole > 0) {
+            connectSeen = true;
+            out.add(in.readRetainedSlice(whole));
+        }
+        in.skipBytes(in.readableBytes());
+        if (connectSeen) {
+            out.add(new MqttMessage(null, null, null, DecoderResult.failure(afterConnect)));
+        } else {
+            LOG.warn("Client {} {}, disconnecting.", Describe.address(ctx.channel()), beforeConnect);
+            ctx.close();
+        }
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+        if (refused && msg instanceof ByteBuf buf) {
+            buf.release(); // the connection is closing
+            return;
+        }
+        super.channelRead(ctx, msg);
     }
 
     private static String typeName(int type) {

@@ -194,6 +194,41 @@ class PacketSizeLimitTest {
         assertEquals(0, bodyRead);
     }
 
+    /**
+     * Netty's decoder re-parses an incomplete variable header on every read, so a v5 PUBLISH
+     * whose properties arrive a read at a time cost time quadratic in their length. Handed
+     * whole packets, it parses each once.
+     */
+    @Test
+    void theDecoderIsHandedWholePacketsEvenWhenTheyArriveAReadAtATime() throws Exception {
+        open(BrokerOptions.builder());
+        List<Integer> handed = new java.util.ArrayList<>();
+        channel.pipeline().addAfter("packetSize", "probe", new io.netty.channel.ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelRead(io.netty.channel.ChannelHandlerContext ctx, Object msg) {
+                if (msg instanceof ByteBuf b) {
+                    handed.add(b.readableBytes());
+                }
+                ctx.fireChannelRead(msg);
+            }
+        });
+        byte[] connect = concat(fixedHeader(0x10, 16), string("MQTT"), new byte[]{5, 2, 0, 60, 0}, string("pub"));
+        byte[] properties = new byte[40_000]; // 8,000 empty user properties
+        for (int i = 0; i < properties.length; i += 5) {
+            properties[i] = 0x26;
+        }
+        byte[] propertyLength = java.util.Arrays.copyOfRange(fixedHeader(0, properties.length), 1, 4);
+        byte[] variableHeaderAndPayload = concat(string("t"), propertyLength, properties, new byte[]{'x'});
+        byte[] publish = concat(fixedHeader(0x30, variableHeaderAndPayload.length), variableHeaderAndPayload);
+        byte[] both = concat(connect, publish);
+
+        for (int from = 0; from < both.length; from += READ) {
+            assertTrue(read(both, from, Math.min(READ, both.length - from)), "still open at " + from);
+        }
+        assertEquals(List.of(connect.length, publish.length), handed);
+        assertTrue(channel.isOpen(), "the PUBLISH was accepted");
+    }
+
     private static byte[] concat(byte[]... parts) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (byte[] p : parts) {
