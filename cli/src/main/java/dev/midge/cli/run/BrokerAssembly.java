@@ -68,6 +68,7 @@ public final class BrokerAssembly {
                     .maxQueuedBytes(config.maxQueuedBytes())
                     .maxKeepalive(config.maxKeepalive())
                     .retainAvailable(config.retainAvailable())
+                    .maxTopicLevels(config.maxTopicLevels())
                     .authenticator(security.authenticator(config.security()))
                     .authorizer(security.authorizer(config.security()))
                     .discardCorruptStore(discardCorruptStore)
