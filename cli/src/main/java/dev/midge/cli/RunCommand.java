@@ -1,5 +1,6 @@
 package dev.midge.cli;
 
+import dev.midge.cli.admin.DeviceAcl;
 import dev.midge.cli.run.BrokerAssembly;
 import dev.midge.cli.run.HangupSignal;
 import dev.midge.cli.run.LogSetup;
@@ -126,7 +127,8 @@ public final class RunCommand implements Callable<Integer> {
         int enrollment = enrollmentPort != null ? enrollmentPort : config.enrollmentPort();
         if (enrollment != 0) {
             String bind = enrollmentBind != null ? enrollmentBind : config.enrollmentBind();
-            running.closeWithBroker(startEnrollment(enrollment, bind, secureDefault, running));
+            running.closeWithBroker(startEnrollment(enrollment, bind, secureDefault, running,
+                    config.security().aclFile()));
         }
         HangupSignal.onHangup(running::reloadAll);
         CountDownLatch stopped = new CountDownLatch(1);
@@ -184,14 +186,17 @@ public final class RunCommand implements Callable<Integer> {
      * with {@code -c} the one given by {@code --data}.
      */
     private EnrollmentServer startEnrollment(int enrollmentPort, String bind, SecureDefault secureDefault,
-                                             RunningBroker running) throws StartupException {
+                                             RunningBroker running, Path aclFile) throws StartupException {
         String where = (bind == null ? "port " : bind + " port ") + enrollmentPort;
         try {
             InetSocketAddress address = bind == null ? new InetSocketAddress(enrollmentPort)
                     : new InetSocketAddress(InetAddress.getByName(bind), enrollmentPort);
             SecureDefault data = secureDefault != null ? secureDefault : DataDirectory.openOrInitialize(dataDir, port);
-            return EnrollmentServer.start(EnrollmentServer.Settings.onPort(enrollmentPort).withBind(address),
-                    DataDirectory.open(data.dataDirectory()), data.serverCertificate(), data.serverKey());
+            DataDirectory dataDirectory = DataDirectory.open(data.dataDirectory());
+            // EJBCA-REST's POST /user edits the ACL the broker reads, as device add does.
+            return EnrollmentServer.start(EnrollmentServer.Settings.onPort(enrollmentPort).withBind(address)
+                            .withAcl(new DeviceAcl(aclFile != null ? aclFile : dataDirectory.aclFile())),
+                    dataDirectory, data.serverCertificate(), data.serverKey());
         } catch (IOException | java.security.GeneralSecurityException | RuntimeException e) {
             running.close();
             throw new StartupException("Error: cannot start enrollment on " + where + ": " + e.getMessage(), 1);
