@@ -26,8 +26,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * dojot EJBCA-REST's {@code /ca} routes over the data directory's issuing CA: the CA list, its
- * certificate, its CRL (read, renewed), and one certificate by serial (read, status, revoke).
+ * dojot EJBCA-REST's {@code /ca} routes over the data directory's CAs: the list (root and issuing
+ * CA, by CN), a CA's certificate ({@code IOTmidCA}, dojot's name, gives the root: the anchor a
+ * device needs), the CRL (read, renewed), and one device certificate by serial (read, status,
+ * revoke); the CRL and certificate routes act on the one issuing CA whichever name is used.
  * A revocation writes the CRL file, which the running broker re-reads by itself and then drops
  * the device's live connection, as {@code device revoke} does. The caller has checked the admin
  * credential for everything but reading the CA certificate and CRL.
@@ -35,7 +37,7 @@ import java.util.regex.Pattern;
 final class EjbcaCaRoutes {
 
     private static final Logger LOG = LoggerFactory.getLogger(EjbcaCaRoutes.class);
-    /** dojot's name for its device CA; accepted as well as the issuing CA's own CN. */
+    /** dojot's name for its CA; accepted as well as the CAs' own CNs. */
     static final String DOJOT_CA_NAME = "IOTmidCA";
     private static final Pattern ROUTE =
             Pattern.compile("/ca(?:/([^/]+)(?:/(crl)|/certificate/([0-9A-Fa-f]{1,40})(/status)?)?)?/?");
@@ -60,11 +62,13 @@ final class EjbcaCaRoutes {
         }
         String method = request.method();
         if (m.group(1) == null) {
-            return method.equals("GET") ? EjbcaJson.ok("{\"CAs\":[{\"name\":" + JsonText.string(caName())
-                    + ",\"id\":" + (caName().hashCode() & 0x7fffffff) + "}]}") : EjbcaJson.error(405, "use GET");
+            return method.equals("GET") ? EjbcaJson.ok("{\"CAs\":[" + nameAndId(rootName()) + ","
+                    + nameAndId(caName()) + "]}") : EjbcaJson.error(405, "use GET");
         }
-        if (!m.group(1).equals(caName()) && !m.group(1).equals(DOJOT_CA_NAME)) {
-            return EjbcaJson.error(404, "no CA named " + m.group(1) + " (this one is " + caName() + ")");
+        String name = m.group(1);
+        if (!name.equals(caName()) && !name.equals(rootName()) && !name.equals(DOJOT_CA_NAME)) {
+            return EjbcaJson.error(404, "no CA named " + name + " (known: " + rootName() + ", " + caName() + ", "
+                    + DOJOT_CA_NAME + ")");
         }
         try {
             if (m.group(2) != null) {
@@ -73,8 +77,12 @@ final class EjbcaCaRoutes {
             if (m.group(3) != null) {
                 return certificate(request, method, new BigInteger(m.group(3), 16), m.group(4) != null);
             }
-            return method.equals("GET") ? EjbcaJson.ok("{\"certificate\":"
-                    + JsonText.string(EjbcaJson.der(data.issuingCaCertificate())) + "}") : EjbcaJson.error(405, "use GET");
+            // dojot's IOTmidCA both signed the devices and anchored the broker's certificate, and
+            // its retriever saves this one certificate as the devices' cafile: Midge's anchor is
+            // the root, so that name gives the root.
+            X509Certificate ca = name.equals(caName()) ? data.issuingCaCertificate() : data.rootCaCertificate();
+            return method.equals("GET") ? EjbcaJson.ok("{\"certificate\":" + JsonText.string(EjbcaJson.der(ca)) + "}")
+                    : EjbcaJson.error(405, "use GET");
         } catch (IOException | GeneralSecurityException e) {
             LOG.error("EJBCA-REST {} {} from {} failed: {}", method, LogEscape.of(request.path()), request.peer(),
                     e.getMessage());
@@ -84,7 +92,18 @@ final class EjbcaCaRoutes {
 
     /** The issuing CA's name in this API: its CN. */
     String caName() {
-        X509Certificate ca = data.issuingCaCertificate();
+        return commonName(data.issuingCaCertificate());
+    }
+
+    private String rootName() {
+        return commonName(data.rootCaCertificate());
+    }
+
+    private static String nameAndId(String name) {
+        return "{\"name\":" + JsonText.string(name) + ",\"id\":" + (name.hashCode() & 0x7fffffff) + "}";
+    }
+
+    private static String commonName(X509Certificate ca) {
         try {
             var cn = new JcaX509CertificateHolder(ca).getSubject().getRDNs(BCStyle.CN);
             return cn.length == 0 ? ca.getSubjectX500Principal().getName() : IETFUtils.valueToString(cn[0].getFirst().getValue());

@@ -93,9 +93,14 @@ class EjbcaRestApiTest {
     void caCertificateAndCrlAreBase64DerWithoutArmour() throws Exception {
         Result list = call("GET", "/ca", null, null);
         assertTrue(list.output().contains("\"CAs\":[{\"name\":"), list.output());
+        // dojot's retriever saves this as the device's cafile: it must be the anchor, the root.
         Result ca = call("GET", "/ca/IOTmidCA", null, null);
         assertTrue(ca.output().endsWith("\n200"), ca.output());
-        assertEquals(EjbcaJson.der(data.issuingCaCertificate()), EjbcaJson.field(ca.output(), "certificate"));
+        assertEquals(EjbcaJson.der(data.rootCaCertificate()), EjbcaJson.field(ca.output(), "certificate"));
+        String issuingName = new EjbcaCaRoutes(data).caName();
+        assertTrue(list.output().contains(issuingName), list.output());
+        Result issuing = call("GET", "/ca/" + issuingName.replace(" ", "%20"), null, null);
+        assertEquals(EjbcaJson.der(data.issuingCaCertificate()), EjbcaJson.field(issuing.output(), "certificate"));
         Result crl = call("GET", "/ca/IOTmidCA/crl", null, null);
         Path der = temp.resolve("ca.crl.der");
         Files.write(der, Base64.getDecoder().decode(EjbcaJson.field(crl.output(), "CRL")));
