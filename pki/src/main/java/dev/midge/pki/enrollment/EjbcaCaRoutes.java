@@ -72,7 +72,8 @@ final class EjbcaCaRoutes {
         }
         try {
             if (m.group(2) != null) {
-                return crl(request, method);
+                return crl(request, method, name.equals(rootName()) ? data.rootCaCertificate()
+                        : data.issuingCaCertificate());
             }
             if (m.group(3) != null) {
                 return certificate(request, method, new BigInteger(m.group(3), 16), m.group(4) != null);
@@ -112,7 +113,9 @@ final class EjbcaCaRoutes {
         }
     }
 
-    private HttpResponse crl(HttpRequest request, String method) throws IOException, GeneralSecurityException {
+    /** The CRL file holds the issuing CA's CRL (the devices') and the root's; {@code ca} picks one. */
+    private HttpResponse crl(HttpRequest request, String method, X509Certificate ca)
+            throws IOException, GeneralSecurityException {
         if (method.equals("PUT") || (method.equals("GET") && "true".equalsIgnoreCase(request.queryParameter("update")))) {
             data.authority().crlPublisher().publish();
             LOG.info("EJBCA-REST: renewed the CRL of {} for {}", caName(), request.peer());
@@ -123,9 +126,13 @@ final class EjbcaCaRoutes {
             return EjbcaJson.error(405, "use GET or PUT");
         }
         try (InputStream in = Files.newInputStream(data.crlFile())) {
-            X509CRL crl = (X509CRL) CertificateFactory.getInstance("X.509").generateCRL(in);
-            return EjbcaJson.ok("{\"CRL\":" + JsonText.string(EjbcaJson.der(crl)) + "}");
+            for (var crl : CertificateFactory.getInstance("X.509").generateCRLs(in)) {
+                if (((X509CRL) crl).getIssuerX500Principal().equals(ca.getSubjectX500Principal())) {
+                    return EjbcaJson.ok("{\"CRL\":" + JsonText.string(EjbcaJson.der((X509CRL) crl)) + "}");
+                }
+            }
         }
+        return EjbcaJson.error(500, data.crlFile() + " holds no CRL of " + ca.getSubjectX500Principal().getName());
     }
 
     private HttpResponse certificate(HttpRequest request, String method, BigInteger serial, boolean status)

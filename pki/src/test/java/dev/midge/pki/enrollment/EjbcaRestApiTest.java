@@ -165,6 +165,11 @@ class EjbcaRestApiTest {
                 data.crlFile().toString(), "-crl_check", pem.toString()));
         assertFalse(verify.exitCode() == 0, verify.output());
         assertTrue(verify.output().contains("revoked"), verify.output());
+        Result crl = call("GET", "/ca/IOTmidCA/crl", null, null);
+        Path crlDer = temp.resolve("dev8.crl.der");
+        Files.write(crlDer, Base64.getDecoder().decode(EjbcaJson.field(crl.output(), "CRL")));
+        Result listed = run(List.of("openssl", "crl", "-inform", "DER", "-in", crlDer.toString(), "-noout", "-text"));
+        assertTrue(listed.output().contains(serial), listed.output());
 
         Result delete = call("DELETE", "/user/admin:dev8", token, null);
         assertTrue(delete.output().endsWith("\n200"), delete.output());
