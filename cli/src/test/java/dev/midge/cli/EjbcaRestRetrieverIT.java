@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
@@ -77,6 +78,8 @@ class EjbcaRestRetrieverIT {
             }
             ProcessResult refused = MosquittoClients.publish(device, "-t", "/admin/dev1/attrs", "-m", "after");
             assertNotEquals(0, refused.exitCode(), refused::toString);
+            String acl = Files.readString(work.resolve("data/acl"));
+            assertFalse(acl.contains("user admin:dev1"), "DELETE /user removes the ACL entries:\n" + acl);
         }
     }
 
