@@ -1,6 +1,7 @@
 package dev.midge.broker.engine;
 
 import dev.midge.broker.BrokerOptions;
+import dev.midge.broker.message.Message;
 import dev.midge.broker.persist.DurableState;
 import dev.midge.broker.retained.RetainedStore;
 import dev.midge.broker.security.Authorizer;

@@ -1,5 +1,6 @@
 package dev.midge.broker.engine;
 
+import dev.midge.broker.message.Message;
 import dev.midge.broker.persist.DurableState;
 import dev.midge.broker.security.ClientIdentity;
 import dev.midge.broker.session.Session;

@@ -2,7 +2,7 @@ package dev.midge.broker.netty;
 
 import dev.midge.broker.BrokerOptions;
 import dev.midge.broker.engine.Limits;
-import dev.midge.broker.engine.Message;
+import dev.midge.broker.message.Message;
 import dev.midge.broker.logging.LogSafe;
 import dev.midge.broker.session.Session;
 import dev.midge.broker.subscription.TopicFilter;

@@ -1,6 +1,6 @@
 package dev.midge.broker.session;
 
-import dev.midge.broker.engine.Message;
+import dev.midge.broker.message.Message;
 import dev.midge.broker.security.Authorizer;
 import dev.midge.broker.security.ClientIdentity;
 import org.junit.jupiter.api.Test;
