@@ -5,6 +5,7 @@ import dev.midge.broker.ListenerOptions;
 import dev.midge.broker.engine.MqttEngine;
 import dev.midge.broker.logging.LogSafe;
 import dev.midge.broker.persist.DurableState;
+import dev.midge.broker.protocol.ReasonCode;
 import dev.midge.broker.security.ClientIdentity;
 import dev.midge.broker.session.Session;
 import io.netty.bootstrap.ServerBootstrap;
@@ -170,7 +171,7 @@ public final class BrokerServer {
                 count++;
                 c.closeLogged = true;
                 LOG.warn("Client {} (username {}) disconnected: {}.", c.describe(), LogSafe.text(c.identity().username()), reason);
-                c.closeWithReason(0x98); // Administrative action
+                c.closeWithReason(ReasonCode.ADMINISTRATIVE_ACTION);
             }
         }
         return count;

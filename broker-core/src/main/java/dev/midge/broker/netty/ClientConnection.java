@@ -1,6 +1,7 @@
 package dev.midge.broker.netty;
 
 import dev.midge.broker.message.Message;
+import dev.midge.broker.protocol.ReasonCode;
 import dev.midge.broker.security.Authorizer;
 import dev.midge.broker.security.ClientIdentity;
 import dev.midge.broker.session.Delivery;
@@ -151,22 +152,22 @@ public final class ClientConnection implements SessionConnection {
         return Math.max(0, channel.bytesBeforeUnwritable() - outboxBytes.get());
     }
 
-    /** Closes this connection because another one took over its client id (v5: reason 0x8E). */
+    /** Closes this connection because another one took over its client id. */
     void takeOver() {
         takenOver = true;
-        closeWithReason(0x8E);
+        closeWithReason(ReasonCode.SESSION_TAKEN_OVER);
     }
 
     /** Sends DISCONNECT with the reason code (v5 only; 3.1.1 has none) and closes. */
-    void closeWithReason(int reasonCode) {
+    void closeWithReason(ReasonCode reasonCode) {
         closeWithReason(channel, v5, reasonCode);
     }
 
-    static void closeWithReason(Channel channel, boolean v5, int reasonCode) {
+    static void closeWithReason(Channel channel, boolean v5, ReasonCode reasonCode) {
         if (v5 && channel.isActive()) {
             MqttMessage disconnect = new MqttMessage(
                     new MqttFixedHeader(MqttMessageType.DISCONNECT, false, MqttQoS.AT_MOST_ONCE, false, 0),
-                    new MqttReasonCodeAndPropertiesVariableHeader((byte) reasonCode, MqttProperties.NO_PROPERTIES));
+                    new MqttReasonCodeAndPropertiesVariableHeader((byte) reasonCode.value(), MqttProperties.NO_PROPERTIES));
             channel.writeAndFlush(disconnect).addListener(ChannelFutureListener.CLOSE);
         } else {
             channel.close();

@@ -4,6 +4,7 @@ import dev.midge.broker.BrokerOptions;
 import dev.midge.broker.engine.Limits;
 import dev.midge.broker.message.Message;
 import dev.midge.broker.logging.LogSafe;
+import dev.midge.broker.protocol.ReasonCode;
 import dev.midge.broker.subscription.TopicFilter;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.handler.codec.mqtt.MqttProperties;
@@ -29,12 +30,12 @@ final class InboundPublish {
     private static final Logger LOG = LoggerFactory.getLogger(InboundPublish.class);
 
     /** A message, or the protocol violation that must close the connection. */
-    record Result(Message message, String violation, int violationReason) {
+    record Result(Message message, String violation, ReasonCode violationReason) {
         static Result ok(Message m) {
-            return new Result(m, null, 0);
+            return new Result(m, null, null);
         }
 
-        static Result violation(int reason, String cause) {
+        static Result violation(ReasonCode reason, String cause) {
             return new Result(null, cause, reason);
         }
     }
@@ -61,33 +62,33 @@ final class InboundPublish {
         if (alias != null) {
             int a = (Integer) alias.value();
             if (!connection.isV5() || a == 0 || a > options.maxTopicAlias()) {
-                return Result.violation(ProtocolViolation.TOPIC_ALIAS_INVALID, "topic alias " + a + " out of range");
+                return Result.violation(ReasonCode.TOPIC_ALIAS_INVALID, "topic alias " + a + " out of range");
             }
             if (topic == null || topic.isEmpty()) {
                 topic = topicAliases.get(a);
                 if (topic == null) {
-                    return Result.violation(ProtocolViolation.PROTOCOL_ERROR, "unknown topic alias " + a);
+                    return Result.violation(ReasonCode.PROTOCOL_ERROR, "unknown topic alias " + a);
                 }
             } else {
                 topicAliases.put(a, topic);
             }
         }
         if (!TopicFilter.isValidTopicName(topic)) {
-            return Result.violation(ProtocolViolation.TOPIC_NAME_INVALID, "invalid topic name '" + topic + "'");
+            return Result.violation(ReasonCode.TOPIC_NAME_INVALID, "invalid topic name '" + topic + "'");
         }
         if (Limits.tooManyTopicLevels(options, topic)) {
             // The topic itself is not logged: it may be 64 KiB of slashes.
-            return Result.violation(ProtocolViolation.TOPIC_NAME_INVALID, "topic name of "
+            return Result.violation(ReasonCode.TOPIC_NAME_INVALID, "topic name of "
                     + TopicFilter.levelCount(topic) + " levels is over the limit of " + options.maxTopicLevels());
         }
         int size = publish.payload().readableBytes();
         if (options.messageSizeLimit() > 0 && size > options.messageSizeLimit()) {
-            return Result.violation(ProtocolViolation.PACKET_TOO_LARGE, "message of " + size
+            return Result.violation(ReasonCode.PACKET_TOO_LARGE, "message of " + size
                     + " bytes on " + topic + " is over message_size_limit " + options.messageSizeLimit());
         }
         if (publish.fixedHeader().isRetain() && !options.retainAvailable() && connection.isV5()) {
             // We told the client Retain Available 0 in CONNACK (§3.3.1.3).
-            return Result.violation(ProtocolViolation.RETAIN_NOT_SUPPORTED, "retained message while retain is not available");
+            return Result.violation(ReasonCode.RETAIN_NOT_SUPPORTED, "retained message while retain is not available");
         }
         byte[] payload = ByteBufUtil.getBytes(publish.payload());
         return Result.ok(new Message(topic, payload, publish.fixedHeader().qosLevel().value(),

@@ -1,6 +1,7 @@
 package dev.midge.broker.netty;
 
 import dev.midge.broker.logging.LogSafe;
+import dev.midge.broker.protocol.ReasonCode;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
@@ -29,7 +30,7 @@ final class KeepAliveHandler extends IdleStateHandler {
         if (evt.state() == io.netty.handler.timeout.IdleState.READER_IDLE && ctx.channel().isActive()) {
             connection.closeLogged = true;
             LOG.info("Client {} has exceeded timeout, disconnecting.", LogSafe.text(connection.clientId()));
-            connection.closeWithReason(0x8D);
+            connection.closeWithReason(ReasonCode.KEEP_ALIVE_TIMEOUT);
         }
     }
 }

@@ -4,6 +4,7 @@ import dev.midge.broker.message.Message;
 import dev.midge.broker.engine.Limits;
 import dev.midge.broker.engine.MqttEngine;
 import dev.midge.broker.logging.LogSafe;
+import dev.midge.broker.protocol.ReasonCode;
 import dev.midge.broker.session.Session;
 import dev.midge.broker.subscription.Subscription;
 import dev.midge.broker.subscription.TopicFilter;
@@ -44,10 +45,6 @@ import java.util.concurrent.CompletableFuture;
 final class MqttSessionHandler extends ChannelInboundHandlerAdapter {
 
     private static final Logger LOG = LoggerFactory.getLogger(MqttSessionHandler.class);
-
-    private static final int NOT_AUTHORIZED = 0x87;
-    /** What mosquitto answers when it cannot take a message in; the client may try again later. */
-    private static final int QUOTA_EXCEEDED = 0x97;
 
     private final MqttEngine engine;
     private final ClientConnection connection;
@@ -104,7 +101,7 @@ final class MqttSessionHandler extends ChannelInboundHandlerAdapter {
         applyPubAcks(); // before anything else of this client, in the order it sent them
         switch (type) {
             case PUBLISH -> onPublish(ctx, (MqttPublishMessage) m);
-            case PUBREC -> session.onPubRec(packetId(m), reasonCode(m) < 0x80).send();
+            case PUBREC -> session.onPubRec(packetId(m), !ReasonCode.isFailure(reasonCode(m))).send();
             case PUBREL -> onPubRel(ctx, packetId(m));
             case PUBCOMP -> session.onPubComp(packetId(m)).send();
             case SUBSCRIBE -> onSubscribe(ctx, (MqttSubscribeMessage) m);
@@ -112,7 +109,7 @@ final class MqttSessionHandler extends ChannelInboundHandlerAdapter {
             case PINGREQ -> ctx.writeAndFlush(new MqttMessage(
                     new MqttFixedHeader(MqttMessageType.PINGRESP, false, MqttQoS.AT_MOST_ONCE, false, 0)));
             case DISCONNECT -> onDisconnect(ctx, m);
-            default -> violation(ctx, ProtocolViolation.PROTOCOL_ERROR,
+            default -> violation(ctx, ReasonCode.PROTOCOL_ERROR,
                     "unexpected " + m.fixedHeader().messageType() + " packet");
         }
     }
@@ -136,7 +133,7 @@ final class MqttSessionHandler extends ChannelInboundHandlerAdapter {
         ctx.fireChannelReadComplete();
     }
 
-    private void violation(ChannelHandlerContext ctx, int reason, String cause) {
+    private void violation(ChannelHandlerContext ctx, ReasonCode reason, String cause) {
         connection.closeLogged = true;
         ProtocolViolation.close(ctx.channel(), connection.clientId(), connection.isV5(), reason, cause);
     }
@@ -163,7 +160,7 @@ final class MqttSessionHandler extends ChannelInboundHandlerAdapter {
         // any number in flight. Its unreleased ids are still bounded, by the 65,535 packet ids.
         if (qos == 2 && connection.isV5()
                 && !session.receiveQos2Allowed(Limits.receiveMaximum(engine.options()), packetId)) {
-            violation(ctx, ProtocolViolation.RECEIVE_MAXIMUM_EXCEEDED, "more QoS 2 messages in flight than Receive Maximum");
+            violation(ctx, ReasonCode.RECEIVE_MAXIMUM_EXCEEDED, "more QoS 2 messages in flight than Receive Maximum");
             return;
         }
         if (qos > 0 && !engine.storeWritable() && !qos2AlreadyReceived(qos, packetId)) {
@@ -175,7 +172,7 @@ final class MqttSessionHandler extends ChannelInboundHandlerAdapter {
         if (!allowed) {
             inbound.logDenied(r.message().topic());
         }
-        int reason = allowed || !connection.isV5() ? 0 : NOT_AUTHORIZED;
+        ReasonCode reason = allowed || !connection.isV5() ? ReasonCode.SUCCESS : ReasonCode.NOT_AUTHORIZED;
         switch (qos) {
             case 0 -> route(allowed, r.message());
             case 1 -> {
@@ -184,7 +181,7 @@ final class MqttSessionHandler extends ChannelInboundHandlerAdapter {
             }
             default -> {
                 // Exactly once: route on first receipt, remember the id until PUBREL (§4.3.3 method B).
-                if (reason == 0 && session.receiveQos2(packetId)) {
+                if (reason == ReasonCode.SUCCESS && session.receiveQos2(packetId)) {
                     route(allowed, r.message());
                 }
                 acknowledge(ctx, pubReply(MqttMessageType.PUBREC, packetId, reason));
@@ -202,7 +199,7 @@ final class MqttSessionHandler extends ChannelInboundHandlerAdapter {
     private void refuseUnstorable(ChannelHandlerContext ctx, int qos, int packetId) {
         if (connection.isV5()) {
             MqttMessageType type = qos == 1 ? MqttMessageType.PUBACK : MqttMessageType.PUBREC;
-            acknowledge(ctx, pubReply(type, packetId, QUOTA_EXCEEDED), null, false);
+            acknowledge(ctx, pubReply(type, packetId, ReasonCode.QUOTA_EXCEEDED), null, false);
         } else {
             connection.closeLogged = true;
             LOG.debug("Client {} disconnected: the persistent store cannot write, so its QoS {} message was not accepted.",
@@ -267,14 +264,15 @@ final class MqttSessionHandler extends ChannelInboundHandlerAdapter {
 
     private void onPubRel(ChannelHandlerContext ctx, int packetId) {
         boolean known = session.releaseQos2(packetId);
-        // v5 0x92 Packet Identifier not found; a denied QoS 2 message was never stored either.
-        ctx.writeAndFlush(pubReply(MqttMessageType.PUBCOMP, packetId, known || !connection.isV5() ? 0 : 0x92));
+        // A denied QoS 2 message was never stored either.
+        ctx.writeAndFlush(pubReply(MqttMessageType.PUBCOMP, packetId,
+                known || !connection.isV5() ? ReasonCode.SUCCESS : ReasonCode.PACKET_IDENTIFIER_NOT_FOUND));
     }
 
-    private MqttMessage pubReply(MqttMessageType type, int packetId, int reason) {
+    private MqttMessage pubReply(MqttMessageType type, int packetId, ReasonCode reason) {
         MqttQoS qos = type == MqttMessageType.PUBREL ? MqttQoS.AT_LEAST_ONCE : MqttQoS.AT_MOST_ONCE;
         return new MqttMessage(new MqttFixedHeader(type, false, qos, false, 0),
-                new MqttPubReplyMessageVariableHeader(packetId, (byte) reason, MqttProperties.NO_PROPERTIES));
+                new MqttPubReplyMessageVariableHeader(packetId, (byte) reason.value(), MqttProperties.NO_PROPERTIES));
     }
 
     // ---- SUBSCRIBE / UNSUBSCRIBE ----
@@ -293,13 +291,13 @@ final class MqttSessionHandler extends ChannelInboundHandlerAdapter {
             TopicFilter filter = TopicFilter.parse(t.topicFilter());
             if (filter == null) {
                 LOG.warn("Client {} sent an invalid topic filter '{}'.", connection.describe(), LogSafe.text(t.topicFilter()));
-                codes.add(connection.isV5() ? 0x8F : 0x80);
+                codes.add((connection.isV5() ? ReasonCode.TOPIC_FILTER_INVALID : ReasonCode.UNSPECIFIED_ERROR).value());
                 continue;
             }
             if (!connection.authorizer().canSubscribe(connection.identity(), t.topicFilter())) {
                 LOG.warn("Denied SUBSCRIBE from client {} (username {}) to '{}'.", connection.describe(),
                         LogSafe.text(connection.identity().username()), LogSafe.text(t.topicFilter()));
-                codes.add(connection.isV5() ? NOT_AUTHORIZED : 0x80);
+                codes.add((connection.isV5() ? ReasonCode.NOT_AUTHORIZED : ReasonCode.UNSPECIFIED_ERROR).value());
                 continue;
             }
             var o = t.option();
@@ -333,7 +331,7 @@ final class MqttSessionHandler extends ChannelInboundHandlerAdapter {
         if (!Limits.tooManyTopicLevels(engine.options(), levels)) {
             return false;
         }
-        violation(ctx, ProtocolViolation.TOPIC_FILTER_INVALID, "topic filter of " + TopicFilter.levelCount(levels)
+        violation(ctx, ReasonCode.TOPIC_FILTER_INVALID, "topic filter of " + TopicFilter.levelCount(levels)
                 + " levels is over the limit of " + engine.options().maxTopicLevels());
         return true;
     }
@@ -347,7 +345,7 @@ final class MqttSessionHandler extends ChannelInboundHandlerAdapter {
         List<Short> codes = new ArrayList<>();
         for (String filter : m.payload().topics()) {
             boolean existed = engine.unsubscribe(session, filter);
-            codes.add((short) (existed ? 0x00 : 0x11));
+            codes.add((short) (existed ? ReasonCode.SUCCESS : ReasonCode.NO_SUBSCRIPTION_EXISTED).value());
         }
         acknowledge(ctx, new MqttUnsubAckMessage(
                 new MqttFixedHeader(MqttMessageType.UNSUBACK, false, MqttQoS.AT_MOST_ONCE, false, 0),
@@ -366,14 +364,14 @@ final class MqttSessionHandler extends ChannelInboundHandlerAdapter {
             if (expiry != null) {
                 long requested = Integer.toUnsignedLong((Integer) expiry.value());
                 if (session.expiryInterval() == 0 && requested != 0) {
-                    violation(ctx, ProtocolViolation.PROTOCOL_ERROR, "Session Expiry Interval changed from 0 on DISCONNECT");
+                    violation(ctx, ReasonCode.PROTOCOL_ERROR, "Session Expiry Interval changed from 0 on DISCONNECT");
                     return;
                 }
                 session.expiryInterval(requested);
             }
         }
-        // 0x04 "Disconnect with Will Message": the only normal disconnect that still sends the will.
-        if (reason != 0x04) {
+        // The only normal disconnect that still sends the will.
+        if (reason != ReasonCode.DISCONNECT_WITH_WILL_MESSAGE.value()) {
             will = null;
         }
         connection.closeLogged = true;
@@ -407,7 +405,7 @@ final class MqttSessionHandler extends ChannelInboundHandlerAdapter {
         } else if (cause instanceof io.netty.handler.codec.DecoderException) {
             connection.closeLogged = true;
             ProtocolViolation.close(ctx.channel(), connection.clientId(), connection.isV5(),
-                    ProtocolViolation.MALFORMED_PACKET, String.valueOf(cause.getMessage()));
+                    ReasonCode.MALFORMED_PACKET, String.valueOf(cause.getMessage()));
             return;
         } else {
             LOG.error("Unexpected error on the connection of client {}", connection.describe(), cause);
