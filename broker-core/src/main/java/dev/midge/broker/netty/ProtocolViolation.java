@@ -23,7 +23,7 @@ final class ProtocolViolation {
     static void close(Channel channel, String clientId, boolean v5, ReasonCode reasonCode, String cause) {
         LOG.warn("Client {} disconnected due to {}: {}.", Describe.client(clientId, channel),
                 reasonCode == ReasonCode.MALFORMED_PACKET ? "malformed packet" : "protocol error", LogSafe.text(cause));
-        ClientConnection.closeWithReason(channel, v5, reasonCode);
+        DisconnectPacket.closeWithReason(channel, v5, reasonCode);
     }
 
     /** For a packet Netty's decoder could not decode. */
