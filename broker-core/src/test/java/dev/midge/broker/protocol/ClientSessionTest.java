@@ -27,9 +27,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The protocol rules of one connection, on the engine object alone: no sockets, no Netty. */
 class ClientSessionTest {
 
-    /** Clients may publish and read anything except under "secret/". */
+    /** Clients may publish and read anything except under "secret/"; "readonly/" they may only read. */
     private static final Authorizer NO_SECRETS = new Authorizer() {
-        @Override public boolean canPublish(ClientIdentity client, String topic) { return !topic.startsWith("secret/"); }
+        @Override public boolean canPublish(ClientIdentity client, String topic) {
+            return !topic.startsWith("secret/") && !topic.startsWith("readonly/");
+        }
         @Override public boolean canSubscribe(ClientIdentity client, String filter) { return !filter.startsWith("secret/"); }
         @Override public boolean canReceive(ClientIdentity client, String topic) { return !topic.startsWith("secret/"); }
     };
@@ -243,7 +245,7 @@ class ClientSessionTest {
         Connected withWill = connect("asked", "u", true, true, 0, message("will/asked", 0));
         withWill.client().disconnect(ReasonCode.DISCONNECT_WITH_WILL_MESSAGE.value(), null);
         withWill.client().closed();
-        connect("sneaky", "u", true, true, 0, message("secret/will", 0)).client().closed();
+        connect("sneaky", "u", true, true, 0, message("readonly/will", 0)).client().closed(); // may not publish there
         connect("marker", "u", true, true, 0, message("will/marker", 0)).client().closed();
 
         assertEquals(List.of("will/lost", "will/asked", "will/marker"), topics(sub.received()));
