@@ -10,12 +10,8 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.mqtt.MqttMessage;
-import io.netty.handler.codec.mqtt.MqttMessageIdVariableHeader;
 import io.netty.handler.codec.mqtt.MqttMessageType;
-import io.netty.handler.codec.mqtt.MqttProperties;
-import io.netty.handler.codec.mqtt.MqttPubReplyMessageVariableHeader;
 import io.netty.handler.codec.mqtt.MqttPublishMessage;
-import io.netty.handler.codec.mqtt.MqttReasonCodeAndPropertiesVariableHeader;
 import io.netty.handler.codec.mqtt.MqttSubscribeMessage;
 import io.netty.handler.codec.mqtt.MqttUnsubscribeMessage;
 import io.netty.util.ReferenceCountUtil;
@@ -77,18 +73,21 @@ final class PacketHandler extends ChannelInboundHandlerAdapter {
             if (pubAckCount == pubAcks.length) {
                 pubAcks = Arrays.copyOf(pubAcks, pubAcks.length * 2);
             }
-            pubAcks[pubAckCount++] = packetId(m);
+            pubAcks[pubAckCount++] = MqttPackets.packetId(m);
             return;
         }
         applyPubAcks(); // before anything else of this client, in the order it sent them
         switch (type) {
             case PUBLISH -> onPublish(ctx, (MqttPublishMessage) m);
-            case PUBREC -> client.received(packetId(m), reasonCode(m)).send();
-            case PUBREL -> ctx.writeAndFlush(ReplyPackets.pubReply(MqttMessageType.PUBCOMP, packetId(m), client.release(packetId(m))));
-            case PUBCOMP -> client.completed(packetId(m)).send();
+            case PUBREC -> client.received(MqttPackets.packetId(m), MqttPackets.reasonCode(m)).send();
+            case PUBREL -> {
+                int id = MqttPackets.packetId(m);
+                ctx.writeAndFlush(MqttPackets.pubReply(MqttMessageType.PUBCOMP, id, client.release(id)));
+            }
+            case PUBCOMP -> client.completed(MqttPackets.packetId(m)).send();
             case SUBSCRIBE -> onSubscribe(ctx, (MqttSubscribeMessage) m);
             case UNSUBSCRIBE -> onUnsubscribe(ctx, (MqttUnsubscribeMessage) m);
-            case PINGREQ -> ctx.writeAndFlush(ReplyPackets.PINGRESP);
+            case PINGREQ -> ctx.writeAndFlush(MqttMessage.PINGRESP);
             case DISCONNECT -> onDisconnect(ctx, m);
             default -> violation(ctx, ReasonCode.PROTOCOL_ERROR, "unexpected " + type + " packet");
         }
@@ -115,14 +114,6 @@ final class PacketHandler extends ChannelInboundHandlerAdapter {
         ProtocolViolation.close(ctx.channel(), client.clientId(), client.isV5(), reason, cause);
     }
 
-    private static int packetId(MqttMessage m) {
-        return ((MqttMessageIdVariableHeader) m.variableHeader()).messageId();
-    }
-
-    private static int reasonCode(MqttMessage m) {
-        return m.variableHeader() instanceof MqttPubReplyMessageVariableHeader h ? h.reasonCode() & 0xFF : 0;
-    }
-
     private void onPublish(ChannelHandlerContext ctx, MqttPublishMessage publish) {
         InboundPublish.Result r = inbound.accept(publish);
         if (r.violation() != null) {
@@ -140,25 +131,25 @@ final class PacketHandler extends ChannelInboundHandlerAdapter {
                         + "not accepted.", client.describe(), r.message().qos());
                 ctx.close();
             }
-            case QUOTA_EXCEEDED -> acks.acknowledge(ctx, ReplyPackets.pubReply(publish, answer), null, false);
+            case QUOTA_EXCEEDED -> acks.acknowledge(ctx, MqttPackets.pubReply(publish, answer), null, false);
             case NONE -> backpressure.afterPublish(ctx.channel());
             default -> {
                 backpressure.afterPublish(ctx.channel());
-                acks.acknowledge(ctx, ReplyPackets.pubReply(publish, answer), null, true);
+                acks.acknowledge(ctx, MqttPackets.pubReply(publish, answer), null, true);
             }
         }
     }
 
     private void onSubscribe(ChannelHandlerContext ctx, MqttSubscribeMessage m) {
-        List<ClientSession.TopicSubscription> requests = ReplyPackets.subscriptions(m);
+        List<ClientSession.TopicSubscription> requests = MqttPackets.subscriptions(m);
         String tooDeep = client.tooManyLevels(requests.stream().map(ClientSession.TopicSubscription::filter).toList());
         if (tooDeep != null) {
             violation(ctx, ReasonCode.TOPIC_FILTER_INVALID, tooDeep); // before any filter of the packet is added
             return;
         }
-        ClientSession.SubAck subAck = client.subscribe(requests, ReplyPackets.subscriptionIdentifier(m));
+        ClientSession.SubAck subAck = client.subscribe(requests, MqttPackets.subscriptionIdentifier(m));
         // SUBACK once a persistent session's new subscriptions are on disk, then the retained messages they match.
-        acks.acknowledge(ctx, ReplyPackets.subAck(m.variableHeader().messageId(), subAck.reasonCodes()),
+        acks.acknowledge(ctx, MqttPackets.subAck(m.variableHeader().messageId(), subAck.reasonCodes()),
                 subAck.afterwards(), true);
     }
 
@@ -168,20 +159,12 @@ final class PacketHandler extends ChannelInboundHandlerAdapter {
             violation(ctx, ReasonCode.TOPIC_FILTER_INVALID, tooDeep);
             return;
         }
-        acks.acknowledge(ctx, ReplyPackets.unsubAck(m.variableHeader().messageId(),
+        acks.acknowledge(ctx, MqttPackets.unsubAck(m.variableHeader().messageId(),
                 client.unsubscribe(m.payload().topics())), null, true);
     }
 
     private void onDisconnect(ChannelHandlerContext ctx, MqttMessage m) {
-        int reason = ReasonCode.SUCCESS.value();
-        Long expiry = null;
-        if (m.variableHeader() instanceof MqttReasonCodeAndPropertiesVariableHeader h) {
-            reason = h.reasonCode() & 0xFF;
-            MqttProperties.MqttProperty<?> p =
-                    h.properties().getProperty(MqttProperties.MqttPropertyType.SESSION_EXPIRY_INTERVAL.value());
-            expiry = p == null ? null : Integer.toUnsignedLong((Integer) p.value());
-        }
-        String violation = client.disconnect(reason, expiry);
+        String violation = client.disconnect(MqttPackets.reasonCode(m), MqttPackets.sessionExpiry(m));
         if (violation != null) {
             violation(ctx, ReasonCode.PROTOCOL_ERROR, violation);
             return;

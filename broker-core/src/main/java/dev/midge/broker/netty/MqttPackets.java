@@ -6,11 +6,13 @@ import dev.midge.broker.protocol.ReasonCode;
 import io.netty.handler.codec.mqtt.MqttFixedHeader;
 import io.netty.handler.codec.mqtt.MqttMessage;
 import io.netty.handler.codec.mqtt.MqttMessageIdAndPropertiesVariableHeader;
+import io.netty.handler.codec.mqtt.MqttMessageIdVariableHeader;
 import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttPubReplyMessageVariableHeader;
 import io.netty.handler.codec.mqtt.MqttPublishMessage;
 import io.netty.handler.codec.mqtt.MqttQoS;
+import io.netty.handler.codec.mqtt.MqttReasonCodeAndPropertiesVariableHeader;
 import io.netty.handler.codec.mqtt.MqttSubAckMessage;
 import io.netty.handler.codec.mqtt.MqttSubAckPayload;
 import io.netty.handler.codec.mqtt.MqttSubscribeMessage;
@@ -21,13 +23,10 @@ import io.netty.handler.codec.mqtt.MqttUnsubAckPayload;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Netty packets for the {@link ClientSession}'s answers, and its calls' arguments from Netty packets. */
-final class ReplyPackets {
+/** Netty's MQTT packets in {@link ClientSession}'s terms: its calls' arguments from packets, its answers as packets. */
+final class MqttPackets {
 
-    static final MqttMessage PINGRESP = new MqttMessage(
-            new MqttFixedHeader(MqttMessageType.PINGRESP, false, MqttQoS.AT_MOST_ONCE, false, 0));
-
-    private ReplyPackets() {
+    private MqttPackets() {
     }
 
     /** PUBACK for a QoS 1 PUBLISH, PUBREC for a QoS 2 one. */
@@ -75,5 +74,27 @@ final class ReplyPackets {
         MqttProperties.MqttProperty<?> id = m.idAndPropertiesVariableHeader().properties()
                 .getProperty(MqttProperties.MqttPropertyType.SUBSCRIPTION_IDENTIFIER.value());
         return id == null ? 0 : (Integer) id.value();
+    }
+
+    static int packetId(MqttMessage m) {
+        return ((MqttMessageIdVariableHeader) m.variableHeader()).messageId();
+    }
+
+    /** The reason code of a v5 PUBACK/PUBREC/PUBREL/PUBCOMP or DISCONNECT (0 Success when absent, as in 3.1.1). */
+    static int reasonCode(MqttMessage m) {
+        if (m.variableHeader() instanceof MqttPubReplyMessageVariableHeader h) {
+            return h.reasonCode() & 0xFF;
+        }
+        return m.variableHeader() instanceof MqttReasonCodeAndPropertiesVariableHeader h ? h.reasonCode() & 0xFF : 0;
+    }
+
+    /** The Session Expiry Interval a v5 DISCONNECT sets, or null. */
+    static Long sessionExpiry(MqttMessage disconnect) {
+        if (disconnect.variableHeader() instanceof MqttReasonCodeAndPropertiesVariableHeader h) {
+            MqttProperties.MqttProperty<?> p =
+                    h.properties().getProperty(MqttProperties.MqttPropertyType.SESSION_EXPIRY_INTERVAL.value());
+            return p == null ? null : Integer.toUnsignedLong((Integer) p.value());
+        }
+        return null;
     }
 }
