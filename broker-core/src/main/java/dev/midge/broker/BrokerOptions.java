@@ -1,5 +1,6 @@
 package dev.midge.broker;
 
+import dev.midge.broker.reload.FileWatcher;
 import dev.midge.broker.security.Authenticator;
 import dev.midge.broker.security.Authorizer;
 import dev.midge.broker.security.ClientIdBinding;
@@ -34,12 +35,15 @@ import java.util.Objects;
  * @param clientIdTakeover    whether a client may take a client id whose session belongs to another
  *                            username (default {@link ClientIdTakeover#SAME_USERNAME}: refused)
  * @param clientIdBinding     which client ids a username may use (default {@link ClientIdBinding#NONE})
+ * @param fileWatcher         the watcher keeping this broker's files live (ACL, password file, TLS
+ *                            material), or null; the broker owns it and closes it with itself
  */
 public record BrokerOptions(List<ListenerOptions> listeners, Authenticator authenticator, Authorizer authorizer,
                             int messageSizeLimit, int maxInflightMessages, int maxQueuedMessages,
                             long maxQueuedBytes, int maxKeepalive, boolean retainAvailable, int maxTopicAlias,
                             int maxTopicLevels, Path persistenceLocation, boolean discardCorruptStore,
-                            ClientIdTakeover clientIdTakeover, ClientIdBinding clientIdBinding) {
+                            ClientIdTakeover clientIdTakeover, ClientIdBinding clientIdBinding,
+                            FileWatcher fileWatcher) {
 
     public BrokerOptions {
         listeners = List.copyOf(listeners);
@@ -75,6 +79,7 @@ public record BrokerOptions(List<ListenerOptions> listeners, Authenticator authe
         private boolean discardCorruptStore;
         private ClientIdTakeover clientIdTakeover = ClientIdTakeover.SAME_USERNAME;
         private ClientIdBinding clientIdBinding = ClientIdBinding.NONE;
+        private FileWatcher fileWatcher;
 
         public Builder listener(ListenerOptions listener) { listeners.add(listener); return this; }
         public Builder authenticator(Authenticator a) { authenticator = a; return this; }
@@ -92,11 +97,14 @@ public record BrokerOptions(List<ListenerOptions> listeners, Authenticator authe
         public Builder discardCorruptStore(boolean b) { discardCorruptStore = b; return this; }
         public Builder clientIdTakeover(ClientIdTakeover t) { clientIdTakeover = t; return this; }
         public Builder clientIdBinding(ClientIdBinding b) { clientIdBinding = b; return this; }
+        /** The watcher the authenticator, authoriser and TLS listeners reload through; closed with the broker. */
+        public Builder fileWatcher(FileWatcher w) { fileWatcher = w; return this; }
 
         public BrokerOptions build() {
             return new BrokerOptions(listeners, authenticator, authorizer, messageSizeLimit, maxInflightMessages,
                     maxQueuedMessages, maxQueuedBytes, maxKeepalive, retainAvailable, maxTopicAlias,
-                    maxTopicLevels, persistenceLocation, discardCorruptStore, clientIdTakeover, clientIdBinding);
+                    maxTopicLevels, persistenceLocation, discardCorruptStore, clientIdTakeover, clientIdBinding,
+                    fileWatcher);
         }
     }
 }

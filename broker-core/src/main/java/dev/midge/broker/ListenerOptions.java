@@ -2,7 +2,9 @@ package dev.midge.broker;
 
 import dev.midge.broker.security.Authenticator;
 import dev.midge.broker.security.Authorizer;
-import dev.midge.broker.security.ListenerSecurity;
+import dev.midge.broker.security.TlsSecurity;
+import dev.midge.broker.listener.JsseListenerSecurity;
+import dev.midge.broker.listener.ListenerSecurity;
 
 /**
  * One listening socket.
@@ -10,7 +12,8 @@ import dev.midge.broker.security.ListenerSecurity;
  * @param port               TCP port; 0 picks a free one (see {@link MidgeBroker#listenerAddresses()})
  * @param bindAddress        host or address to bind, or null for all interfaces
  * @param protocol           MQTT over TCP, or MQTT over WebSockets (subprotocol "mqtt")
- * @param security           TLS for this listener, or null for plain TCP
+ * @param security           TLS for this listener, or null for plain TCP; embedders set it with
+ *                           {@link #withTls(TlsSecurity)} (the type is Midge-internal: it speaks Netty)
  * @param maxConnections     connections accepted at once; -1 for no limit
  * @param authenticator      this listener's authenticator, or null to use the broker's
  * @param authorizer         this listener's authoriser, or null to use the broker's
@@ -42,6 +45,12 @@ public record ListenerOptions(int port, String bindAddress, Protocol protocol, L
                 usernameAsClientId);
     }
 
+    /** TLS on this listener, from a JSSE SSLContext: {@code withTls(TlsSecurity.of(context, true))}. */
+    public ListenerOptions withTls(TlsSecurity tls) {
+        return withSecurity(new JsseListenerSecurity(tls));
+    }
+
+    /** For Midge's own modules (broker-tls): the Netty-facing seam. Closed with the broker. */
     public ListenerOptions withSecurity(ListenerSecurity s) {
         return new ListenerOptions(port, bindAddress, protocol, s, maxConnections, authenticator, authorizer,
                 usernameAsClientId);

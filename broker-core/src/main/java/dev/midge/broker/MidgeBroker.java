@@ -7,6 +7,9 @@ import dev.midge.broker.netty.BrokerServer;
 import dev.midge.broker.security.ClientIdentity;
 import dev.midge.broker.subscription.TopicFilter;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.function.Predicate;
@@ -14,7 +17,8 @@ import java.util.function.Predicate;
 /**
  * A running broker: the embedding API. {@code MidgeBroker.start(options)} returns once every
  * listener is bound; {@link #close()} closes every connection and releases every thread and
- * buffer.
+ * buffer, including those of what the options handed over: the listeners' TLS security and the
+ * {@link BrokerOptions#fileWatcher() file watcher}.
  *
  * <pre>{@code
  * try (MidgeBroker broker = MidgeBroker.start(BrokerOptions.builder()
@@ -25,15 +29,29 @@ import java.util.function.Predicate;
  */
 public final class MidgeBroker implements AutoCloseable {
 
-    private final BrokerServer server;
+    private static final Logger LOG = LoggerFactory.getLogger(MidgeBroker.class);
 
-    private MidgeBroker(BrokerServer server) {
+    private final BrokerServer server;
+    private final BrokerOptions options;
+
+    private MidgeBroker(BrokerServer server, BrokerOptions options) {
         this.server = server;
+        this.options = options;
     }
 
-    /** Binds every listener and returns once they accept connections. */
+    /**
+     * Binds every listener and returns once they accept connections. If it fails, what the
+     * options handed over (TLS security, file watcher) is closed too.
+     *
+     * @throws StoreException with persistence on, the store cannot be used (the message names the file)
+     */
     public static MidgeBroker start(BrokerOptions options) throws InterruptedException {
-        return new MidgeBroker(BrokerServer.start(options));
+        try {
+            return new MidgeBroker(BrokerServer.start(options), options);
+        } catch (InterruptedException | RuntimeException e) {
+            closeOwned(options);
+            throw e;
+        }
     }
 
     /** The bound address of each listener, in the order of {@link BrokerOptions#listeners()}. */
@@ -69,7 +87,7 @@ public final class MidgeBroker implements AutoCloseable {
     /**
      * Disconnects every connected client the predicate selects (e.g. those whose certificate
      * was just revoked), logging one line each with the reason. Returns how many were selected.
-     * The predicate runs on event loops, so it must be quick.
+     * The predicate runs on the calling thread, once per connected client, before this returns.
      */
     public int disconnectClients(Predicate<ClientIdentity> which, String reason) {
         return server.disconnectClients(which, reason);
@@ -84,8 +102,29 @@ public final class MidgeBroker implements AutoCloseable {
         return server.engine();
     }
 
+    /** Closes the connections and the broker's threads first, then what it was handed. */
     @Override
     public void close() {
         server.close();
+        closeOwned(options);
+    }
+
+    private static void closeOwned(BrokerOptions options) {
+        for (ListenerOptions listener : options.listeners()) {
+            if (listener.security() instanceof AutoCloseable security) {
+                closeLogged(security);
+            }
+        }
+        if (options.fileWatcher() != null) {
+            closeLogged(options.fileWatcher());
+        }
+    }
+
+    private static void closeLogged(AutoCloseable resource) {
+        try {
+            resource.close();
+        } catch (Exception e) {
+            LOG.warn("Closing {} failed: {}", resource, e.toString());
+        }
     }
 }

@@ -1,63 +1,108 @@
 package dev.midge.broker;
 
-import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
-import com.hivemq.client.mqtt.mqtt3.Mqtt3BlockingClient;
 import org.junit.jupiter.api.Test;
 
-import java.net.BindException;
-import java.nio.charset.StandardCharsets;
-import java.util.concurrent.TimeUnit;
+import java.io.IOException;
+import java.lang.module.ModuleDescriptor;
+import java.lang.module.ModuleFinder;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.Executable;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class EmbeddingApiTest extends BrokerTest {
+/**
+ * What an embedder on the module path sees of broker-core: the packages module-info exports to
+ * everyone, and nothing in them that speaks Netty or names an internal type.
+ */
+class EmbeddingApiTest {
 
-    @Test
-    void everyListenerIsBoundOnStartAndReportedInOrder() throws Exception {
-        broker = MidgeBroker.start(BrokerOptions.builder()
-                .listener(ListenerOptions.plain(0).withBindAddress("127.0.0.1"))
-                .listener(ListenerOptions.plain(0).withBindAddress("127.0.0.1")
-                        .withProtocol(ListenerOptions.Protocol.WEBSOCKETS))
-                .build());
-        assertEquals(2, broker.listenerAddresses().size());
-        assertNotEquals(0, broker.listenerAddresses().get(1).getPort());
-        assertEquals(broker.listenerAddresses().get(0).getPort(), broker.port());
-    }
+    private static final Set<String> EMBEDDING_API = Set.of("dev.midge.broker", "dev.midge.broker.security",
+            "dev.midge.broker.reload");
+
+    /** The one deliberate exception: Midge's own modules hand a listener the Netty-facing seam. */
+    private static final Set<String> FOR_MIDGE_MODULES = Set.of(
+            "ListenerOptions.<init>", "ListenerOptions.security", "ListenerOptions.withSecurity");
 
     @Test
-    void portInUseFailsStartWithABindException() throws Exception {
-        start();
-        RuntimeException e = assertThrows(RuntimeException.class, () -> MidgeBroker.start(BrokerOptions.builder()
-                .listener(ListenerOptions.plain(broker.port()).withBindAddress("127.0.0.1")).build()));
-        boolean bind = false;
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            bind |= t instanceof BindException;
+    void moduleExportsTheEmbeddingApiToEveryoneAndInternalsOnlyToMidgeModules() throws Exception {
+        ModuleDescriptor module = ModuleFinder.of(classes()).find("midge.core").orElseThrow().descriptor();
+        Map<String, Set<String>> exports = new TreeMap<>();
+        for (ModuleDescriptor.Exports e : module.exports()) {
+            exports.put(e.source(), new TreeSet<>(e.targets()));
         }
-        assertTrue(bind, "cause chain has a BindException: " + e);
+        assertEquals(Map.of(
+                "dev.midge.broker", Set.of(),
+                "dev.midge.broker.security", Set.of(),
+                "dev.midge.broker.reload", Set.of(),
+                "dev.midge.broker.listener", Set.of("midge.bench", "midge.cli", "midge.tls"),
+                "dev.midge.broker.subscription", Set.of("midge.bench")), exports);
     }
 
     @Test
-    void applicationPublishReachesSubscribersAndClosingReleasesTheBroker() throws Exception {
-        start();
-        Mqtt3BlockingClient c = v3("app-listener");
-        c.connect();
-        var inbox = c.publishes(MqttGlobalPublishFilter.ALL);
-        c.subscribeWith().topicFilter("app").send();
-        broker.publish("app", "from the app".getBytes(StandardCharsets.UTF_8), 0, false);
-        assertEquals("from the app", new String(inbox.receive(5, TimeUnit.SECONDS).orElseThrow().getPayloadAsBytes(),
-                StandardCharsets.UTF_8));
-        assertThrows(IllegalArgumentException.class, () -> broker.publish("a/#", new byte[0], 0, false));
+    void embeddingApiNamesNoNettyAndNoInternalType() throws Exception {
+        List<String> leaks = new ArrayList<>();
+        for (Class<?> type : publicTypesOf(EMBEDDING_API)) {
+            List<Executable> members = new ArrayList<>(List.of(type.getDeclaredConstructors()));
+            members.addAll(List.of(type.getDeclaredMethods()));
+            for (Executable member : members) {
+                if (!Modifier.isPublic(member.getModifiers()) || member.isSynthetic()) {
+                    continue;
+                }
+                String name = type.getSimpleName() + "." + (member instanceof Constructor<?> ? "<init>" : member.getName());
+                List<Class<?>> used = new ArrayList<>(List.of(member.getParameterTypes()));
+                if (member instanceof Method m) {
+                    used.add(m.getReturnType());
+                }
+                for (Class<?> u : used) {
+                    while (u.isArray()) {
+                        u = u.getComponentType();
+                    }
+                    if (!u.isPrimitive() && !visibleToEmbedders(u) && !FOR_MIDGE_MODULES.contains(name)) {
+                        leaks.add(name + " uses " + u.getName());
+                    }
+                }
+            }
+        }
+        assertEquals(List.of(), leaks);
+    }
 
-        int port = broker.port();
-        broker.close();
-        broker = null;
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).until(() -> !c.getState().isConnected());
-        // The port is free again: a new broker can bind it.
-        broker = MidgeBroker.start(BrokerOptions.builder()
-                .listener(ListenerOptions.plain(port).withBindAddress("127.0.0.1")).build());
-        assertEquals(port, broker.port());
+    private static boolean visibleToEmbedders(Class<?> type) {
+        String pkg = type.getPackageName();
+        return pkg.startsWith("java.") || pkg.startsWith("javax.") || EMBEDDING_API.contains(pkg);
+    }
+
+    private static List<Class<?>> publicTypesOf(Set<String> packages) throws IOException, ClassNotFoundException {
+        List<Class<?>> types = new ArrayList<>();
+        for (String pkg : packages) {
+            try (Stream<Path> files = Files.list(classes().resolve(pkg.replace('.', '/')))) {
+                for (Path file : files.filter(f -> f.toString().endsWith(".class")).toList()) {
+                    String simple = file.getFileName().toString().replace(".class", "");
+                    Class<?> type = Class.forName(pkg + "." + simple, false, EmbeddingApiTest.class.getClassLoader());
+                    if (Modifier.isPublic(type.getModifiers())) {
+                        types.add(type);
+                    }
+                }
+            }
+        }
+        return types;
+    }
+
+    private static Path classes() {
+        try {
+            return Path.of(MidgeBroker.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

@@ -1,6 +1,6 @@
 package dev.midge.broker;
 
-import dev.midge.broker.persist.StoreException;
+
 
 import java.nio.file.Path;
 

@@ -4,7 +4,7 @@ import com.hivemq.client.mqtt.MqttClient;
 import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import dev.midge.broker.security.AuthenticationResult;
-import dev.midge.broker.security.ListenerSecurity;
+import dev.midge.broker.listener.ListenerSecurity;
 import io.netty.channel.Channel;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.SslContext;

@@ -2,7 +2,7 @@ package dev.midge.tls;
 
 import dev.midge.broker.reload.FileWatcher;
 import dev.midge.broker.reload.Reloadable;
-import dev.midge.broker.security.ListenerSecurity;
+import dev.midge.broker.listener.ListenerSecurity;
 import dev.midge.conf.TlsOptions;
 import io.netty.channel.Channel;
 import io.netty.handler.ssl.SslContext;
@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
@@ -39,10 +40,11 @@ public final class TlsListenerSecurity implements ListenerSecurity, AutoCloseabl
 
     /**
      * Runs JSSE's handshake tasks (signing with the server key, validating client chains, CRL
-     * lookups) so that they never hold up an event loop. Shared by every TLS listener; daemon
-     * threads, so it needs no shutdown.
+     * lookups) so that they never hold up an event loop. One pool per listener, shut down by
+     * {@link #close()}, which the broker calls on its own close: an embedder's JVM keeps no
+     * Midge thread after the broker is gone.
      */
-    private static final Executor HANDSHAKE_TASKS = Executors.newFixedThreadPool(
+    private final ExecutorService handshakeTasks = Executors.newFixedThreadPool(
             Math.max(2, Runtime.getRuntime().availableProcessors()), runnable -> {
                 Thread thread = new Thread(runnable, "midge-tls-handshake");
                 thread.setDaemon(true);
@@ -124,7 +126,7 @@ public final class TlsListenerSecurity implements ListenerSecurity, AutoCloseabl
         SocketAddress remote = channel.remoteAddress();
         // In a connect storm the queue can grow longer than a client waits: work for a connection
         // that has closed meanwhile is skipped, not done for nobody while live ones wait.
-        Executor tasks = task -> HANDSHAKE_TASKS.execute(() -> {
+        Executor tasks = task -> handshakeTasks.execute(() -> {
             if (channel.isOpen()) {
                 task.run();
             }
@@ -186,8 +188,10 @@ public final class TlsListenerSecurity implements ListenerSecurity, AutoCloseabl
         return material.reload();
     }
 
+    /** Stops this listener's threads (handshake tasks, CRL expiry alarm); the broker calls it on close. */
     @Override
     public void close() {
+        handshakeTasks.shutdownNow();
         if (crlExpiryAlarm != null) {
             crlExpiryAlarm.close();
         }

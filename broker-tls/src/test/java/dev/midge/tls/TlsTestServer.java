@@ -1,6 +1,6 @@
 package dev.midge.tls;
 
-import dev.midge.broker.security.ListenerSecurity;
+import dev.midge.broker.listener.ListenerSecurity;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;

@@ -37,4 +37,69 @@ public record TlsOptions(Path cafile, Path capath, Path certfile, Path keyfile, 
     public boolean enabled() {
         return certfile != null;
     }
+
+    /**
+     * For embedders, who would otherwise spell out every component positionally: each setter is
+     * the mosquitto.conf option of the same name, and what is not set is unset as in a conf.
+     *
+     * <pre>{@code
+     * TlsOptions tls = TlsOptions.builder().certfile(cert).keyfile(key).cafile(ca)
+     *         .requireCertificate(true).useIdentityAsUsername(true).build();
+     * }</pre>
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Builds {@link TlsOptions}; {@code certfile} and {@code keyfile} are required. */
+    public static final class Builder {
+        private Path cafile;
+        private Path capath;
+        private Path certfile;
+        private Path keyfile;
+        private String tlsVersion;
+        private String ciphers;
+        private String ciphersTls13;
+        private boolean requireCertificate;
+        private boolean useIdentityAsUsername;
+        private boolean useSubjectAsUsername;
+        private Path crlfile;
+        private String pskHint;
+        private Path pskFile;
+        private String tlsEngine;
+        private String keyform;
+        private Path tlsKeylog;
+        private boolean crlExpiredWarnOnly;
+
+        private Builder() {
+        }
+
+        public Builder cafile(Path p) { cafile = p; return this; }
+        public Builder capath(Path p) { capath = p; return this; }
+        public Builder certfile(Path p) { certfile = p; return this; }
+        public Builder keyfile(Path p) { keyfile = p; return this; }
+        public Builder tlsVersion(String v) { tlsVersion = v; return this; }
+        public Builder ciphers(String c) { ciphers = c; return this; }
+        public Builder ciphersTls13(String c) { ciphersTls13 = c; return this; }
+        public Builder requireCertificate(boolean b) { requireCertificate = b; return this; }
+        public Builder useIdentityAsUsername(boolean b) { useIdentityAsUsername = b; return this; }
+        public Builder useSubjectAsUsername(boolean b) { useSubjectAsUsername = b; return this; }
+        public Builder crlfile(Path p) { crlfile = p; return this; }
+        public Builder pskHint(String h) { pskHint = h; return this; }
+        public Builder pskFile(Path p) { pskFile = p; return this; }
+        public Builder tlsEngine(String e) { tlsEngine = e; return this; }
+        public Builder keyform(String k) { keyform = k; return this; }
+        public Builder tlsKeylog(Path p) { tlsKeylog = p; return this; }
+        public Builder crlExpiredWarnOnly(boolean b) { crlExpiredWarnOnly = b; return this; }
+
+        /** @throws IllegalStateException without certfile or keyfile: the listener would not be TLS */
+        public TlsOptions build() {
+            if (certfile == null || keyfile == null) {
+                throw new IllegalStateException("a TLS listener needs certfile and keyfile");
+            }
+            return new TlsOptions(cafile, capath, certfile, keyfile, tlsVersion, ciphers, ciphersTls13,
+                    requireCertificate, useIdentityAsUsername, useSubjectAsUsername, crlfile, pskHint, pskFile,
+                    tlsEngine, keyform, tlsKeylog, crlExpiredWarnOnly);
+        }
+    }
 }

@@ -10,7 +10,7 @@ import dev.midge.broker.security.Authenticator;
 import dev.midge.broker.security.Authorizer;
 import dev.midge.broker.security.ClientIdentity;
 import dev.midge.broker.security.ConnectRequest;
-import dev.midge.broker.security.ListenerSecurity;
+import dev.midge.broker.listener.ListenerSecurity;
 import dev.midge.broker.protocol.ClientSession;
 import dev.midge.broker.protocol.Ending;
 import dev.midge.broker.protocol.ReasonCode;

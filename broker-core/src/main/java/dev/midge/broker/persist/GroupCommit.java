@@ -1,5 +1,6 @@
 package dev.midge.broker.persist;
 
+import dev.midge.broker.StoreException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;

@@ -1,5 +1,6 @@
 package dev.midge.broker.persist;
 
+import dev.midge.broker.StoreException;
 import org.h2.mvstore.DataUtils;
 import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;

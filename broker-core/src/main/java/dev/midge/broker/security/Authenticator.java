@@ -4,7 +4,7 @@ package dev.midge.broker.security;
  * Decides whether a CONNECT is let in. The broker calls it off the event loop, so an
  * implementation may read files or do slow password hashing.
  *
- * <p>On a listener whose {@link ListenerSecurity} derives the username from the client
+ * <p>On a listener whose TLS security ({@link TlsSecurity}) derives the username from the client
  * certificate, the certificate has already authenticated the client and the authenticator is
  * not consulted (mosquitto's {@code use_identity_as_username} semantics).
  */

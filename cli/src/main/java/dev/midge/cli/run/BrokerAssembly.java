@@ -3,18 +3,24 @@ package dev.midge.cli.run;
 import dev.midge.broker.BrokerOptions;
 import dev.midge.broker.ListenerOptions;
 import dev.midge.broker.MidgeBroker;
-import dev.midge.broker.persist.StoreException;
+import dev.midge.broker.StoreException;
 import dev.midge.broker.reload.FileWatcher;
 import dev.midge.broker.security.ClientIdBinding;
 import dev.midge.broker.security.ClientIdTakeover;
-import dev.midge.broker.security.ListenerSecurity;
+import dev.midge.broker.listener.ListenerSecurity;
 import dev.midge.conf.BrokerConfig;
+import dev.midge.conf.ConfigException;
+import dev.midge.conf.ConfigWarning;
 import dev.midge.conf.ListenerConfig;
+import dev.midge.conf.MosquittoConf;
+import dev.midge.conf.ParsedConf;
+import dev.midge.pki.SecureDefault;
 import dev.midge.tls.TlsFileException;
 import dev.midge.tls.TlsListenerSecurity;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -22,8 +28,11 @@ import java.util.Deque;
 import java.util.List;
 
 /**
- * The one place where a parsed mosquitto.conf becomes a running broker: TLS listeners, password
- * files and ACLs are built from their options, wired into core's seams by hand, and watched.
+ * The one place where the modules are wired together: {@link #run} turns {@code run}'s command
+ * line into a running broker (the secure default's data directory, the conf, logging, the pid
+ * file, CRL renewal, enrollment, SIGHUP and reload requests), and {@link #start} a parsed
+ * mosquitto.conf into the broker itself: TLS listeners, password files and ACLs are built from
+ * their options, wired into core's seams by hand, and watched.
  */
 public final class BrokerAssembly {
 
@@ -33,6 +42,113 @@ public final class BrokerAssembly {
     static final int LOCAL_ONLY_PORT = 1883;
 
     private BrokerAssembly() {
+    }
+
+    /**
+     * Everything {@code run} starts, in order; returns once the broker runs. A JVM shutdown (SIGTERM,
+     * Ctrl-C) closes it.
+     *
+     * @throws ConfigException the conf has an error ({@code file:line: what is wrong}; exit code 3)
+     */
+    public static RunningBroker run(RunSettings settings) throws StartupException, InterruptedException {
+        if (settings.configFile() != null && (settings.bind() != null || !settings.serverNames().isEmpty())) {
+            throw new StartupException("Error: --bind and --server-name are for the secure default; with -c, the"
+                    + " conf's listener lines and certfile say where and as whom the broker listens", 3);
+        }
+        SecureDefault secureDefault = null;
+        Path conf = settings.configFile();
+        if (conf == null) {
+            secureDefault = SecureDefaultSetup.initialize(settings);
+            conf = secureDefault.conf();
+        }
+        ParsedConf parsed = MosquittoConf.parse(conf);
+        BrokerConfig config = CommandLineOverrides.apply(parsed.config(), settings.verbose(), settings.pidFile(),
+                settings.bind());
+        LogSetup.apply(config.logTypes(), config.logDestinations().contains(BrokerConfig.LogDestination.STDOUT),
+                config.logDestinations().contains(BrokerConfig.LogDestination.STDERR), config.logFile());
+        LOG.info("Midge {} starting", version());
+        LOG.info("Config loaded from {}.", conf);
+        for (ConfigWarning warning : parsed.warnings()) {
+            LOG.warn("Warning: {}", warning);
+        }
+        checkUser(config);
+        RunningBroker running = start(config, settings.discardCorruptStore(), localOnlyPorts(settings, config));
+        try {
+            PidFile pidFile = writePidFile(config);
+            if (pidFile != null) {
+                running.closeWithBroker(pidFile);
+            }
+            if (secureDefault != null) {
+                running.closeWithBroker(CrlRenewal.schedule(secureDefault.dataDirectory()));
+            }
+            int enrollment = settings.enrollmentPort() != null ? settings.enrollmentPort() : config.enrollmentPort();
+            if (enrollment != 0) {
+                String bind = settings.enrollmentBind() != null ? settings.enrollmentBind() : config.enrollmentBind();
+                running.closeWithBroker(EnrollmentStartup.start(enrollment, bind, secureDefault, settings.dataDir(),
+                        config.security().aclFile()));
+            }
+        } catch (StartupException e) {
+            running.close();
+            throw e;
+        }
+        ReloadTriggers.install(running, config.pidFile());
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            LOG.info("Midge {} terminating", version());
+            running.close();
+        }, "midge-shutdown"));
+        LOG.info("Midge {} running", version());
+        if (secureDefault != null) {
+            SecureDefaultBanner.print(secureDefault, settings.securePort());
+        }
+        return running;
+    }
+
+    private static void checkUser(BrokerConfig config) {
+        if (config.user() != null && runsAsRoot() && !config.user().equals("root")) {
+            // mosquitto started as root drops to this user; a JVM cannot, so it would go on
+            // serving every client as root.
+            throw new ConfigException(config.userAt(), "user " + config.user() + " cannot be honoured: a JVM cannot "
+                    + "drop privileges, so Midge would keep running as root; start it as " + config.user()
+                    + " instead (e.g. systemd User=" + config.user() + ")");
+        }
+        if (config.user() != null) {
+            LOG.warn("Warning: user {} is ignored: a JVM cannot drop privileges; start Midge as that user instead.",
+                    config.user());
+        }
+    }
+
+    /** mosquitto 2.0's -p: the local-only mode's ports, ignored (warned) when the conf declares a listener. */
+    private static List<Integer> localOnlyPorts(RunSettings settings, BrokerConfig config) {
+        if (settings.configFile() == null || settings.ports().isEmpty()) {
+            return List.of(LOCAL_ONLY_PORT);
+        }
+        if (config.listeners().isEmpty()) {
+            return settings.ports();
+        }
+        LOG.warn("Warning: -p {} is ignored: {} declares listeners (mosquitto 2.0 ignores -p then too).",
+                settings.ports(), settings.configFile());
+        return List.of(LOCAL_ONLY_PORT);
+    }
+
+    private static PidFile writePidFile(BrokerConfig config) throws StartupException {
+        if (config.pidFile() == null) {
+            return null;
+        }
+        try {
+            return PidFile.write(config.pidFile());
+        } catch (IOException e) {
+            throw new StartupException("Error: cannot write pid_file " + config.pidFile() + ": " + e.getMessage(), 1);
+        }
+    }
+
+    /** user.name is the JVM's lookup of its real uid at start-up. */
+    private static boolean runsAsRoot() {
+        return "root".equals(System.getProperty("user.name"));
+    }
+
+    static String version() {
+        String v = BrokerAssembly.class.getPackage().getImplementationVersion();
+        return v != null ? v : "0.1.0";
     }
 
     public static RunningBroker start(BrokerConfig config) throws StartupException, InterruptedException {
@@ -72,6 +188,7 @@ public final class BrokerAssembly {
                     .authenticator(security.authenticator(config.security()))
                     .authorizer(security.authorizer(config.security()))
                     .discardCorruptStore(discardCorruptStore)
+                    .fileWatcher(watcher) // the broker closes it, and the TLS listeners, with itself
                     .clientIdBinding(ClientIdBinding.valueOf(config.clientIdBinding().name()))
                     .clientIdTakeover(config.clientIdTakeover() == BrokerConfig.ClientIdTakeover.ANY
                             ? ClientIdTakeover.ANY_USERNAME : ClientIdTakeover.SAME_USERNAME);

@@ -5,6 +5,7 @@ import dev.midge.broker.reload.FileWatcher;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.concurrent.CountDownLatch;
 
 /** A started broker and everything that lives as long as it: closed in reverse order of start. */
 public final class RunningBroker implements AutoCloseable {
@@ -12,6 +13,7 @@ public final class RunningBroker implements AutoCloseable {
     private final MidgeBroker broker;
     private final FileWatcher watcher;
     private final Deque<AutoCloseable> resources;
+    private final CountDownLatch closed = new CountDownLatch(1);
 
     RunningBroker(MidgeBroker broker, FileWatcher watcher, Deque<AutoCloseable> resources) {
         this.broker = broker;
@@ -33,8 +35,13 @@ public final class RunningBroker implements AutoCloseable {
         resources.push(resource);
     }
 
+    /** Returns once {@link #close()} has finished (e.g. from the shutdown hook). */
+    public void awaitClosed() throws InterruptedException {
+        closed.await();
+    }
+
     @Override
-    public void close() {
+    public synchronized void close() {
         while (!resources.isEmpty()) {
             AutoCloseable resource = resources.pop();
             try {
@@ -43,5 +50,6 @@ public final class RunningBroker implements AutoCloseable {
                 org.slf4j.LoggerFactory.getLogger(RunningBroker.class).warn("Closing {} failed: {}", resource, e.toString());
             }
         }
+        closed.countDown();
     }
 }

@@ -1,4 +1,4 @@
-package dev.midge.broker.persist;
+package dev.midge.broker;
 
 /**
  * The persistent store cannot be used (unreadable, corrupt, locked by another broker). The
@@ -6,7 +6,7 @@ package dev.midge.broker.persist;
  */
 public final class StoreException extends RuntimeException {
 
-    StoreException(String message, Throwable cause) {
+    public StoreException(String message, Throwable cause) {
         super(message, cause);
     }
 }

@@ -1,4 +1,4 @@
-package dev.midge.broker.security;
+package dev.midge.broker.listener;
 
 import io.netty.channel.Channel;
 import io.netty.handler.ssl.SslHandler;
@@ -8,6 +8,10 @@ import java.security.cert.X509Certificate;
 /**
  * How a listener secures its connections. Core knows only this seam; the TLS module builds
  * implementations from the TLS options and keeps their material fresh.
+ *
+ * <p>Netty-facing, so exported only to Midge's own modules (broker-tls, cli); embedders give a
+ * listener {@link dev.midge.broker.security.TlsSecurity} instead, which speaks JSSE. An
+ * implementation that is {@link AutoCloseable} is closed by the broker that uses it.
  */
 public interface ListenerSecurity {
 

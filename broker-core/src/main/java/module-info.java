@@ -1,0 +1,26 @@
+/**
+ * Midge's broker: the embedding API ({@code dev.midge.broker}: {@code MidgeBroker}, {@code BrokerOptions},
+ * {@code ListenerOptions}, {@code MessageObserver}, {@code StoreException}), the hooks an application
+ * plugs in ({@code security}) and the reload mechanism they share ({@code reload}). Everything else
+ * (engine, sessions, Netty pipeline, store) is internal; the Netty-facing listener seam is only for
+ * Midge's TLS module and CLI, and the subscription trie only for the benchmarks.
+ */
+module midge.core {
+    requires org.slf4j;
+    requires io.netty.common;
+    requires io.netty.buffer;
+    requires io.netty.transport;
+    requires io.netty.transport.classes.epoll;
+    requires io.netty.codec;
+    requires io.netty.codec.http;
+    requires io.netty.codec.mqtt;
+    requires io.netty.handler;
+    requires com.h2database.mvstore;
+
+    exports dev.midge.broker;
+    exports dev.midge.broker.security;
+    exports dev.midge.broker.reload;
+
+    exports dev.midge.broker.listener to midge.tls, midge.cli, midge.bench;
+    exports dev.midge.broker.subscription to midge.bench;
+}
