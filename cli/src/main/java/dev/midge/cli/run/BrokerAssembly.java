@@ -10,6 +10,7 @@ import dev.midge.broker.security.ClientIdTakeover;
 import dev.midge.broker.security.ListenerSecurity;
 import dev.midge.conf.BrokerConfig;
 import dev.midge.conf.ListenerConfig;
+import dev.midge.tls.PskListenerSecurity;
 import dev.midge.tls.TlsFileException;
 import dev.midge.tls.TlsListenerSecurity;
 import org.slf4j.Logger;
@@ -89,6 +90,8 @@ public final class BrokerAssembly {
                     resources.push(created);
                     tlsListeners.add(created);
                     tls = created;
+                } else if (listener.tls().pskListener()) {
+                    tls = psk(listener, watcher);
                 }
                 maxTopicAlias = Math.max(maxTopicAlias, listener.maxTopicAlias());
                 options.listener(new ListenerOptions(listener.port(), bindAddress(listener),
@@ -120,6 +123,14 @@ public final class BrokerAssembly {
             throw new StartupException(e.getMessage(), 3);
         } catch (IllegalArgumentException e) {
             throw new StartupException(listener.declaredAt() + ": " + e.getMessage(), 3);
+        }
+    }
+
+    private static PskListenerSecurity psk(ListenerConfig listener, FileWatcher watcher) throws StartupException {
+        try {
+            return PskListenerSecurity.create(listener.tls(), watcher);
+        } catch (TlsFileException e) {
+            throw new StartupException(e.getMessage(), 3);
         }
     }
 
