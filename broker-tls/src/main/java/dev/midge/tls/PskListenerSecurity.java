@@ -96,7 +96,7 @@ public final class PskListenerSecurity implements ListenerSecurity {
             @Override
             public void failed(PskTlsServer done, Throwable cause) {
                 if (cause == null) {
-                    LOG.debug("TLS-PSK handshake from {} abandoned: the client closed the connection.", remote);
+                    LOG.debug("TLS-PSK handshake from {} abandoned: the client closed the connection.", describe(remote));
                     return;
                 }
                 LOG.warn("TLS-PSK handshake from {} refused: {}", describe(remote), PskRefusal.describe(done, cause));

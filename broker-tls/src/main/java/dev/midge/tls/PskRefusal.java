@@ -24,7 +24,7 @@ final class PskRefusal {
             return "no TLS-PSK cipher suite in common (the client offered no PSK, or only suites Midge does not serve)";
         }
         if (alert == AlertDescription.protocol_version) {
-            return "protocol version not accepted (" + PeerText.forLog(String.valueOf(cause.getMessage())) + ")";
+            return "protocol version not accepted (the client's TLS version is not one tls_version allows)";
         }
         String name = alert >= 0 ? AlertDescription.getText(alert) : cause.getClass().getSimpleName();
         return name + (cause.getMessage() != null ? ": " + PeerText.forLog(cause.getMessage()) : "");

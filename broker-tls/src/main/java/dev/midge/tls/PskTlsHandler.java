@@ -119,6 +119,9 @@ final class PskTlsHandler extends ChannelDuplexHandler {
 
     private void afterHandshakeStep(ChannelHandlerContext ctx, IOException failure) {
         stepRunning = false;
+        if (failed) {
+            return; // the connection closed while the step ran; its outcome is already told
+        }
         if (failure != null) {
             fail(ctx, failure);
             return;
