@@ -21,6 +21,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -56,10 +58,32 @@ class PskListenerTest {
         port = Ports.freePort();
         pskFile = Files.writeString(dir.resolve("psk"), "# identity:hexkey\nmon:" + MON_KEY + "\ndev1:" + DEV1_KEY + "\n");
         Path acl = Files.writeString(dir.resolve("acl"), ACL);
-        Path conf = Files.writeString(dir.resolve("midge.conf"), String.join("\n",
-                "psk_file " + pskFile, "acl_file " + acl,
-                "listener " + port + " 127.0.0.1", "psk_hint midge", "use_identity_as_username true", ""));
+        startWith("acl_file " + acl, "listener " + port + " 127.0.0.1", "psk_hint midge", "use_identity_as_username true");
+    }
+
+    private void startWith(String... lines) throws Exception {
+        if (running != null) {
+            running.close();
+        }
+        Path conf = Files.writeString(dir.resolve("midge.conf"),
+                "psk_file " + pskFile + "\n" + String.join("\n", lines) + "\n");
         running = BrokerAssembly.start(MosquittoConf.parse(conf).config());
+    }
+
+    @Test
+    void withoutUseIdentityAsUsernameTheConnectUsernameIsAuthenticatedAsInMosquitto() throws Exception {
+        Path passwd = dir.resolve("passwd");
+        assertEquals(0, MosquittoClients.passwd("-b", "-c", passwd.toString(), "alice", "secret").exitCode());
+        startWith("password_file " + passwd, "listener " + port + " 127.0.0.1", "psk_hint midge");
+        CompletableFuture<String> publisher = new CompletableFuture<>();
+        running.broker().addMessageObserver((client, topic, payload, qos, retain) -> publisher.complete(client.username()));
+
+        ProcessResult anonymous = MosquittoClients.publish(as("dev1", DEV1_KEY), "-t", "a", "-m", "x");
+        ProcessResult alice = MosquittoClients.publish(as("dev1", DEV1_KEY).user("alice", "secret"), "-t", "a", "-m", "x");
+
+        assertNotEquals(0, anonymous.exitCode(), "the PSK alone does not authenticate: " + anonymous);
+        assertEquals(0, alice.exitCode(), alice.toString());
+        assertEquals("alice", publisher.orTimeout(15, TimeUnit.SECONDS).join());
     }
 
     @AfterEach
