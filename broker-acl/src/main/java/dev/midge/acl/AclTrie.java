@@ -1,5 +1,6 @@
 package dev.midge.acl;
 
+import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -96,43 +97,54 @@ final class AclTrie {
      * @param clientId substituted for {@code %c}, or null to match no {@code %c} level
      */
     int match(String[] filter, String username, String clientId) {
-        return match(root, filter, 0, filter[0].startsWith("$"), username, clientId);
-    }
-
-    private static int match(Node node, String[] filter, int i, boolean dollar, String username, String clientId) {
-        boolean wildcardsAllowed = i > 0 || !dollar;
+        boolean dollar = filter[0].startsWith("$");
         int bits = 0;
-        if (node.hash != null && wildcardsAllowed) {
-            bits |= node.hash.rules; // '#' contains the rest, the parent level included ("a/#" has "a")
-        }
-        if (i == filter.length) {
-            return bits | node.rules;
-        }
-        String level = filter[i];
-        if (level.equals("#")) {
-            return bits;
-        }
-        if (level.equals("+")) {
-            if (node.plus != null && wildcardsAllowed) {
-                bits |= match(node.plus, filter, i + 1, dollar, username, clientId);
+        // Depth first with an explicit stack: the topic's depth is the client's to choose and
+        // must not decide the call stack. Bits are OR-ed, so the visiting order does not matter.
+        ArrayDeque<Visit> stack = new ArrayDeque<>();
+        stack.push(new Visit(root, 0));
+        while (!stack.isEmpty()) {
+            Visit visit = stack.pop();
+            Node node = visit.node();
+            int i = visit.level();
+            boolean wildcardsAllowed = i > 0 || !dollar;
+            if (node.hash != null && wildcardsAllowed) {
+                bits |= node.hash.rules; // '#' contains the rest, the parent level included ("a/#" has "a")
             }
-            return bits;
-        }
-        Node literal = node.literal(level);
-        if (literal != null) {
-            bits |= match(literal, filter, i + 1, dollar, username, clientId);
-        }
-        if (wildcardsAllowed) {
-            if (node.plus != null) {
-                bits |= match(node.plus, filter, i + 1, dollar, username, clientId);
+            if (i == filter.length) {
+                bits |= node.rules;
+                continue;
             }
-            if (node.username != null && username != null && level.equals(username)) {
-                bits |= match(node.username, filter, i + 1, dollar, username, clientId);
+            String level = filter[i];
+            if (level.equals("#")) {
+                continue;
             }
-            if (node.clientId != null && clientId != null && level.equals(clientId)) {
-                bits |= match(node.clientId, filter, i + 1, dollar, username, clientId);
+            if (level.equals("+")) {
+                if (node.plus != null && wildcardsAllowed) {
+                    stack.push(new Visit(node.plus, i + 1));
+                }
+                continue;
+            }
+            Node literal = node.literal(level);
+            if (literal != null) {
+                stack.push(new Visit(literal, i + 1));
+            }
+            if (wildcardsAllowed) {
+                if (node.plus != null) {
+                    stack.push(new Visit(node.plus, i + 1));
+                }
+                if (node.username != null && username != null && level.equals(username)) {
+                    stack.push(new Visit(node.username, i + 1));
+                }
+                if (node.clientId != null && clientId != null && level.equals(clientId)) {
+                    stack.push(new Visit(node.clientId, i + 1));
+                }
             }
         }
         return bits;
+    }
+
+    /** A node still to visit and the index of the filter level it is to be matched against. */
+    private record Visit(Node node, int level) {
     }
 }

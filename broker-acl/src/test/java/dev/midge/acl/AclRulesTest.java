@@ -264,4 +264,15 @@ class AclRulesTest {
         assertFalse(acl.user("d1").canSubscribe("tenants/t1/+/config"));
         assertFalse(acl.user("d1").canSubscribe("tenants/t1/d2/#"));
     }
+
+    /** Deeper than any call stack: a check walks the levels in a loop, not by recursion. */
+    @Test
+    void aDeepRuleAndTopicAreCheckedWithoutOverflowingTheStack() {
+        String deep = "d/".repeat(50_000);
+        Acl acl = Acl.of("user bob", "topic readwrite " + deep + "+/end", "pattern read " + deep + "%u/#");
+        assertTrue(acl.user("bob").canPublish(deep + "x/end"));
+        assertFalse(acl.user("bob").canPublish(deep + "x/other"));
+        assertTrue(acl.user("bob").canSubscribe(deep + "bob/#"));
+        assertFalse(acl.user("bob").canSubscribe(deep + "eve/#"));
+    }
 }

@@ -25,6 +25,8 @@ import java.util.Objects;
  *                            for more (or 0) get this as Server Keep Alive; mosquitto's default 65535
  * @param retainAvailable     whether retained messages are kept
  * @param maxTopicAlias       v5 Topic Alias Maximum the broker accepts from clients; mosquitto's default 10
+ * @param maxTopicLevels      most levels a topic name or filter may have (default 200; 0 for no limit): a
+ *                            client sending more is disconnected, as mosquitto does past 200 '/'
  * @param persistenceLocation directory of the durable store (retained messages, persistent sessions,
  *                            their queued and in-flight messages), or null to keep state in memory only
  * @param discardCorruptStore at start-up, move an unreadable store aside and start empty instead of
@@ -36,7 +38,7 @@ import java.util.Objects;
 public record BrokerOptions(List<ListenerOptions> listeners, Authenticator authenticator, Authorizer authorizer,
                             int messageSizeLimit, int maxInflightMessages, int maxQueuedMessages,
                             long maxQueuedBytes, int maxKeepalive, boolean retainAvailable, int maxTopicAlias,
-                            Path persistenceLocation, boolean discardCorruptStore,
+                            int maxTopicLevels, Path persistenceLocation, boolean discardCorruptStore,
                             ClientIdTakeover clientIdTakeover, ClientIdBinding clientIdBinding) {
 
     public BrokerOptions {
@@ -48,6 +50,9 @@ public record BrokerOptions(List<ListenerOptions> listeners, Authenticator authe
         Objects.requireNonNull(authorizer, "authorizer");
         Objects.requireNonNull(clientIdTakeover, "clientIdTakeover");
         Objects.requireNonNull(clientIdBinding, "clientIdBinding");
+        if (maxTopicLevels < 0) {
+            throw new IllegalArgumentException("maxTopicLevels must be 0 (no limit) or more, not " + maxTopicLevels);
+        }
     }
 
     public static Builder builder() {
@@ -65,6 +70,7 @@ public record BrokerOptions(List<ListenerOptions> listeners, Authenticator authe
         private int maxKeepalive = 65535;
         private boolean retainAvailable = true;
         private int maxTopicAlias = 10;
+        private int maxTopicLevels = 200;
         private Path persistenceLocation;
         private boolean discardCorruptStore;
         private ClientIdTakeover clientIdTakeover = ClientIdTakeover.SAME_USERNAME;
@@ -80,6 +86,7 @@ public record BrokerOptions(List<ListenerOptions> listeners, Authenticator authe
         public Builder maxKeepalive(int seconds) { maxKeepalive = seconds; return this; }
         public Builder retainAvailable(boolean b) { retainAvailable = b; return this; }
         public Builder maxTopicAlias(int n) { maxTopicAlias = n; return this; }
+        public Builder maxTopicLevels(int n) { maxTopicLevels = n; return this; }
         /** Keeps durable state in this directory (created if missing); null keeps it in memory only. */
         public Builder persistence(Path directory) { persistenceLocation = directory; return this; }
         public Builder discardCorruptStore(boolean b) { discardCorruptStore = b; return this; }
@@ -89,7 +96,7 @@ public record BrokerOptions(List<ListenerOptions> listeners, Authenticator authe
         public BrokerOptions build() {
             return new BrokerOptions(listeners, authenticator, authorizer, messageSizeLimit, maxInflightMessages,
                     maxQueuedMessages, maxQueuedBytes, maxKeepalive, retainAvailable, maxTopicAlias,
-                    persistenceLocation, discardCorruptStore, clientIdTakeover, clientIdBinding);
+                    maxTopicLevels, persistenceLocation, discardCorruptStore, clientIdTakeover, clientIdBinding);
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.midge.broker;
 
+import dev.midge.broker.engine.Limits;
 import dev.midge.broker.engine.Message;
 import dev.midge.broker.engine.MqttEngine;
 import dev.midge.broker.netty.BrokerServer;
@@ -49,6 +50,10 @@ public final class MidgeBroker implements AutoCloseable {
     public void publish(String topic, byte[] payload, int qos, boolean retain) {
         if (!TopicFilter.isValidTopicName(topic)) {
             throw new IllegalArgumentException("not a valid topic name: '" + topic + "'");
+        }
+        if (Limits.tooManyTopicLevels(engine().options(), topic)) {
+            throw new IllegalArgumentException("topic name of " + TopicFilter.levelCount(topic)
+                    + " levels is over the limit of " + engine().options().maxTopicLevels());
         }
         if (qos < 0 || qos > 2) {
             throw new IllegalArgumentException("QoS must be 0, 1 or 2, not " + qos);

@@ -169,4 +169,31 @@ class TransportTest extends BrokerTest {
             ws.disconnect();
         }
     }
+
+    /** Over mutual TLS too, a client with a valid certificate but no CONNECT cannot make the broker buffer a body. */
+    @Test
+    void mtlsPublishAnnouncing200MegabytesBeforeConnectIsClosedAtItsFixedHeader() throws Exception {
+        broker = MidgeBroker.start(BrokerOptions.builder()
+                .listener(ListenerOptions.plain(0).withBindAddress("127.0.0.1").withSecurity(new CertificateSecurity()))
+                .build());
+        javax.net.ssl.SSLContext tls = javax.net.ssl.SSLContext.getInstance("TLS");
+        tls.init(deviceKey().getKeyManagers(), trustCa().getTrustManagers(), null);
+        try (javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) tls.getSocketFactory()
+                .createSocket("127.0.0.1", broker.port())) {
+            socket.setSoTimeout(5000);
+            socket.startHandshake();
+            // PUBLISH with Remaining Length 200 MB (0xFF 0xFF 0xEF 0x63 is 209,715,199); no body follows.
+            socket.getOutputStream().write(new byte[]{0x30, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, 0x63});
+            socket.getOutputStream().flush();
+            int read;
+            try {
+                read = socket.getInputStream().read();
+            } catch (java.net.SocketTimeoutException e) {
+                throw new AssertionError("the broker waited for the body", e);
+            } catch (java.io.IOException reset) {
+                read = -1;
+            }
+            assertEquals(-1, read, "closed");
+        }
+    }
 }

@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
         description = "Midge: an MQTT broker with device security that runs itself.",
         subcommands = {
                 RunCommand.class,
+                ReloadCommand.class,
                 dev.midge.cli.admin.DeviceCommand.class,
                 dev.midge.cli.admin.CertCommand.class,
                 dev.midge.cli.admin.CrlCommand.class,
@@ -30,7 +31,10 @@ public final class Main {
 
     /** Runs the command line and returns the exit code (for tests that call it in-process). */
     public static int execute(String... args) {
-        CommandLine cli = new CommandLine(new Main());
+        CommandLine cli = new CommandLine(new Main())
+                // Wide enough that paths and option names are not broken; a terminal's own width when there is one.
+                .setUsageHelpWidth(100)
+                .setUsageHelpAutoWidth(true);
         // No command, or only run's options: run the broker, as `mosquitto -c FILE` would.
         if (args.length == 0 || args[0].startsWith("-") && !isTopLevelOption(args[0])) {
             String[] withRun = new String[args.length + 1];

@@ -52,6 +52,13 @@ final class BrokerProcess implements AutoCloseable {
         return new BrokerProcess(builder.start());
     }
 
+    /** Starts {@code PREFIX... java -jar broker.jar args...} (e.g. under nohup) in dir, stdout and stderr merged. */
+    static BrokerProcess startUnder(List<String> prefix, Path dir, String... args) throws IOException {
+        List<String> command = new ArrayList<>(prefix);
+        command.addAll(command(args));
+        return new BrokerProcess(new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start());
+    }
+
     /** Runs {@code java -jar broker.jar args...} to completion and returns its exit code and output. */
     static Result run(Path dir, String... args) throws IOException, InterruptedException {
         ProcessBuilder builder = new ProcessBuilder(command(args)).directory(dir.toFile()).redirectErrorStream(true);

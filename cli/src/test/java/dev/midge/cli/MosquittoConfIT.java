@@ -94,6 +94,27 @@ class MosquittoConfIT {
     }
 
     @Test
+    void midgeMaxTopicLevelsDisconnectsAPublisherOfADeeperTopic() throws Exception {
+        int port = Ports.freePort();
+        Path conf = Files.writeString(work.resolve("levels.conf"), """
+                listener %d 127.0.0.1
+                allow_anonymous true
+                midge_max_topic_levels 3
+                """.formatted(port));
+        try (BrokerProcess broker = BrokerProcess.start(work, "-c", conf.toString())) {
+            broker.awaitLine("Midge .* running", WAIT);
+            try (RunningSubscriber sub = MosquittoClients.subscribe(MosquittoClients.options(port), "-t", "#", "-v")) {
+                assertNotNull(sub.awaitSubscribed(WAIT), sub::stderr);
+                MosquittoClients.publish(MosquittoClients.options(port), "-t", "a/b/c/d", "-m", "deep");
+                broker.awaitLine("topic name of 4 levels is over the limit of 3", WAIT);
+                ProcessResult marker = MosquittoClients.publish(MosquittoClients.options(port), "-t", "a/b/c", "-m", "marker");
+                assertEquals(0, marker.exitCode(), marker::toString);
+                assertEquals("a/b/c marker", sub.awaitLine(WAIT), "the deeper topic never arrived");
+            }
+        }
+    }
+
+    @Test
     void anEmptyConfIsLocalOnlyModeOn1883LikeMosquitto() throws Exception {
         assumeTrue(portIsFree(1883), "port 1883 is in use on this machine");
         try (BrokerProcess broker = BrokerProcess.start(work, "-c", "/dev/null")) {

@@ -40,6 +40,8 @@ import java.util.Set;
  * @param enrollmentBind      Midge option {@code midge_enrollment_bind}: the address enrollment
  *                            listens on (a host name or IP literal, resolved at start), or null
  *                            for every interface (default)
+ * @param maxTopicLevels      Midge option {@code midge_max_topic_levels}: most levels a topic name or
+ *                            filter may have; 0 = no limit (default 200, where mosquitto fixes 200 '/')
  */
 public record BrokerConfig(Path source, List<ListenerConfig> listeners, boolean localOnly,
                            boolean perListenerSettings, SecurityConfig security,
@@ -48,7 +50,8 @@ public record BrokerConfig(Path source, List<ListenerConfig> listeners, boolean 
                            boolean persistence, Path persistenceLocation, int autosaveInterval,
                            Set<LogType> logTypes, Set<LogDestination> logDestinations, Path logFile,
                            String user, ConfigLocation userAt, Path pidFile, int enrollmentPort,
-                           String enrollmentBind, ClientIdBinding clientIdBinding, ClientIdTakeover clientIdTakeover) {
+                           String enrollmentBind, ClientIdBinding clientIdBinding, ClientIdTakeover clientIdTakeover,
+                           int maxTopicLevels) {
 
     /** MQTT's largest payload: the most message_size_limit may be. */
     public static final int MQTT_MAX_PAYLOAD = 268_435_455;
@@ -57,6 +60,17 @@ public record BrokerConfig(Path source, List<ListenerConfig> listeners, boolean 
         listeners = List.copyOf(listeners);
         logTypes = Set.copyOf(logTypes);
         logDestinations = Set.copyOf(logDestinations);
+    }
+
+    /**
+     * The same config with the command line's overrides ({@code run -v}, {@code --pid-file},
+     * {@code --bind}) applied; kept here so callers never spell out every component.
+     */
+    public BrokerConfig withOverrides(List<ListenerConfig> listeners, Set<LogType> logTypes, Path pidFile) {
+        return new BrokerConfig(source, listeners, localOnly, perListenerSettings, security, messageSizeLimit,
+                maxInflightMessages, maxQueuedMessages, maxQueuedBytes, maxKeepalive, retainAvailable, persistence,
+                persistenceLocation, autosaveInterval, logTypes, logDestinations, logFile, user, userAt, pidFile,
+                enrollmentPort, enrollmentBind, clientIdBinding, clientIdTakeover, maxTopicLevels);
     }
 
     /** {@code log_type} values ("none" is the empty set, "all" every one). */

@@ -15,7 +15,7 @@ final class GlobalDraft {
             "max_queued_messages", "max_queued_bytes", "max_keepalive", "retain_available", "persistence",
             "retained_persistence", "persistence_location", "autosave_interval", "log_type", "log_dest",
             "user", "pid_file", "midge_enrollment_port", "midge_enrollment_bind", "midge_clientid_binding",
-            "midge_clientid_takeover");
+            "midge_clientid_takeover", "midge_max_topic_levels");
 
     private static final Set<LogType> DEFAULT_LOG_TYPES =
             EnumSet.of(LogType.ERROR, LogType.WARNING, LogType.NOTICE, LogType.INFORMATION);
@@ -41,6 +41,7 @@ final class GlobalDraft {
     private BrokerConfig.ClientIdBinding clientIdBinding = BrokerConfig.ClientIdBinding.NONE;
     private BrokerConfig.ClientIdTakeover clientIdTakeover = BrokerConfig.ClientIdTakeover.USERNAME;
     private final Setting<String> enrollmentBind = new Setting<>();
+    private int maxTopicLevels = 200;
 
     void apply(ConfLine line, List<ConfigWarning> warnings) {
         switch (line.option()) {
@@ -68,6 +69,8 @@ final class GlobalDraft {
             case "midge_clientid_binding" -> clientIdBinding = Values.keyword(line, BrokerConfig.ClientIdBinding.class);
             case "midge_clientid_takeover" -> clientIdTakeover = Values.keyword(line, BrokerConfig.ClientIdTakeover.class);
             case "midge_enrollment_bind" -> enrollmentBind.set(line, Values.word(line));
+            // A topic is at most 65,535 bytes, so it has fewer levels than that.
+            case "midge_max_topic_levels" -> maxTopicLevels = Values.integer(line, 0, 65535);
             default -> throw new IllegalArgumentException(line.option());
         }
     }
@@ -141,6 +144,6 @@ final class GlobalDraft {
                 logDestinations(),
                 logDestinations != null && logDestinations.contains(LogDestination.FILE) ? logFile.get() : null,
                 user.get(), user.at(), pidFile.get(), enrollmentPort, enrollmentBind.get(), clientIdBinding,
-                clientIdTakeover);
+                clientIdTakeover, maxTopicLevels);
     }
 }

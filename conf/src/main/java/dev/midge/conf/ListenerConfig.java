@@ -31,4 +31,10 @@ public record ListenerConfig(int port, String bindAddress, Protocol protocol, So
     public boolean isTls() {
         return tls.enabled();
     }
+
+    /** The same listener bound to another address (the command line's {@code --bind}). */
+    public ListenerConfig withBindAddress(String address) {
+        return new ListenerConfig(port, address, protocol, null, maxConnections, maxTopicAlias, useUsernameAsClientId,
+                tls, security, declaredAt);
+    }
 }

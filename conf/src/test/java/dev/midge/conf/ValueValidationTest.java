@@ -63,6 +63,7 @@ class ValueValidationTest {
             midge_clientid_takeover yes      | 'yes' is not a valid value for midge_clientid_takeover; use username or any
             use_username_as_clientid on      | 'on' is not a valid value for use_username_as_clientid; use true or false
             midge_enrollment_bind 127.0.0.1 x | unexpected 'x' after the value of midge_enrollment_bind
+            midge_max_topic_levels -1        | midge_max_topic_levels must be between 0 and 65535, not -1
             """)
     void invalidValueStopsStartUpNamingFileLineAndCause(String line, String reason) {
         ConfigException e = assertThrows(ConfigException.class,
@@ -213,6 +214,7 @@ class ValueValidationTest {
         assertTrue(tls.crlExpiredWarnOnly());
         assertEquals(0, config.enrollmentPort(), "enrollment is off by default");
         assertNull(config.enrollmentBind(), "enrollment listens on every interface by default");
+        assertEquals(200, config.maxTopicLevels(), "mosquitto's limit by default");
         assertEquals(268435455, config.messageSizeLimit());
         assertEquals(0, config.maxInflightMessages(), "65535 means no limit in mosquitto");
         assertEquals(0, config.maxQueuedMessages());
@@ -252,5 +254,12 @@ class ValueValidationTest {
 
         assertEquals(1883, config.listeners().get(0).port());
         assertEquals(12, config.listeners().get(0).maxConnections());
+    }
+
+    @Test
+    void maxTopicLevelsIsAGlobalNumberWithZeroForNoLimit() throws Exception {
+        assertEquals(50, MosquittoConf.parse("midge_max_topic_levels 50\nlistener 1883\n", CONF).config().maxTopicLevels());
+        assertEquals(0, MosquittoConf.parse("listener 1883\nmidge_max_topic_levels 0\n", CONF).config().maxTopicLevels());
+        assertEquals(200, MosquittoConf.parse("listener 1883\n", CONF).config().maxTopicLevels());
     }
 }

@@ -5,6 +5,7 @@ import dev.midge.broker.security.ClientIdentity;
 import dev.midge.broker.session.Session;
 import dev.midge.broker.subscription.Subscription;
 import dev.midge.broker.subscription.SubscriptionTrie;
+import dev.midge.broker.subscription.TopicFilter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,7 +30,14 @@ final class StateRestorer {
     }
 
     void restore(DurableState.Snapshot snapshot) {
-        snapshot.retained().forEach(engine.retained()::restore);
+        int retained = 0;
+        for (Message m : snapshot.retained()) {
+            if (tooDeep("the retained message", m.topic())) {
+                continue;
+            }
+            engine.retained().restore(m);
+            retained++;
+        }
         long nowMillis = System.currentTimeMillis();
         long nowNanos = System.nanoTime();
         int restored = 0;
@@ -48,6 +56,9 @@ final class StateRestorer {
             session.claim(new ClientIdentity(s.clientId(), s.username(), null, 0, null),
                     engine.options().authorizer());
             for (Subscription sub : s.subscriptions()) {
+                if (tooDeep("the subscription of client " + s.clientId(), sub.filter().filter())) {
+                    continue;
+                }
                 trie.subscribe(sub);
                 session.addSubscription(sub);
             }
@@ -71,6 +82,19 @@ final class StateRestorer {
             restored++;
         }
         LOG.info("Persistent store {}: restored {} retained messages and {} sessions owing {} messages.",
-                durable.file(), snapshot.retained().size(), restored, owed);
+                durable.file(), retained, restored, owed);
+    }
+
+    /**
+     * A store written by a version without the topic level limit may hold deeper topics; they
+     * are left out (and left in the store, should the limit be raised) rather than refused.
+     */
+    private boolean tooDeep(String what, String topic) {
+        if (!Limits.tooManyTopicLevels(engine.options(), topic)) {
+            return false;
+        }
+        LOG.warn("Persistent store {}: skipped {} on a topic of {} levels, over the limit of {}.", durable.file(),
+                what, TopicFilter.levelCount(topic), engine.options().maxTopicLevels());
+        return true;
     }
 }

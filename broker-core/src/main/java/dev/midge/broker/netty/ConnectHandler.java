@@ -133,6 +133,7 @@ final class ConnectHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void onConnect(ChannelHandlerContext ctx, MqttConnectMessage connect) {
+        PreConnectBudget.lift(ctx.pipeline());
         ConnectPacket packet = ConnectPacket.of(connect, options);
         String address = Describe.address(ctx.channel());
         if (packet.clientId().isEmpty()) {

@@ -84,6 +84,9 @@ record ConnectPacket(boolean v5, int protocolLogLevel, String clientId, boolean 
             String topic = p.willTopic();
             if (!TopicFilter.isValidTopicName(topic)) {
                 violation = "invalid will topic '" + topic + "'";
+            } else if (Limits.tooManyTopicLevels(options, topic)) {
+                violation = "will topic of " + TopicFilter.levelCount(topic) + " levels is over the limit of "
+                        + options.maxTopicLevels();
             } else {
                 MqttProperties wp = p.willProperties();
                 byte[] payload = p.willMessageInBytes() == null ? new byte[0] : p.willMessageInBytes();

@@ -1,6 +1,7 @@
 package dev.midge.broker.netty;
 
 import dev.midge.broker.BrokerOptions;
+import dev.midge.broker.engine.Limits;
 import dev.midge.broker.engine.Message;
 import dev.midge.broker.logging.LogSafe;
 import dev.midge.broker.subscription.TopicFilter;
@@ -41,7 +42,12 @@ final class InboundPublish {
     private final BrokerOptions options;
     private final ClientConnection connection;
     private final Map<Integer, String> topicAliases = new HashMap<>();
+    /** Denied topics already warned about; at most {@link #DENIED_TOPICS_LOGGED}, so it cannot grow with the client's input. */
     private final Set<String> deniedLogged = new HashSet<>();
+    private boolean deniedSummaryLogged;
+
+    /** Enough to show what a misconfigured device is trying; a client cycling topics gets one summary line. */
+    static final int DENIED_TOPICS_LOGGED = 16;
 
     InboundPublish(BrokerOptions options, ClientConnection connection) {
         this.options = options;
@@ -68,6 +74,11 @@ final class InboundPublish {
         }
         if (!TopicFilter.isValidTopicName(topic)) {
             return Result.violation(ProtocolViolation.TOPIC_NAME_INVALID, "invalid topic name '" + topic + "'");
+        }
+        if (Limits.tooManyTopicLevels(options, topic)) {
+            // The topic itself is not logged: it may be 64 KiB of slashes.
+            return Result.violation(ProtocolViolation.TOPIC_NAME_INVALID, "topic name of "
+                    + TopicFilter.levelCount(topic) + " levels is over the limit of " + options.maxTopicLevels());
         }
         int size = publish.payload().readableBytes();
         if (options.messageSizeLimit() > 0 && size > options.messageSizeLimit()) {
@@ -118,11 +129,24 @@ final class InboundPublish {
         return p == null ? null : p.value();
     }
 
-    /** One warning per client and topic, so a device retrying a denied topic can't flood the log. */
+    /**
+     * One warning per client and topic, so a device retrying a denied topic can't flood the log;
+     * past {@link #DENIED_TOPICS_LOGGED} topics one last line says the rest go unlogged, so
+     * neither the log nor this connection's memory grows with the number of topics it tries.
+     */
     void logDenied(String topic) {
-        if (deniedLogged.add(topic)) {
+        if (deniedLogged.contains(topic)) {
+            return;
+        }
+        if (deniedLogged.size() < DENIED_TOPICS_LOGGED) {
+            deniedLogged.add(topic);
             LOG.warn("Denied PUBLISH from client {} (username {}) to '{}'.", connection.describe(),
                     LogSafe.text(connection.identity().username()), LogSafe.text(topic));
+        } else if (!deniedSummaryLogged) {
+            deniedSummaryLogged = true;
+            LOG.warn("Denied PUBLISH from client {} (username {}) to '{}' and more topics than {}; "
+                    + "its further denied topics are not logged.", connection.describe(),
+                    LogSafe.text(connection.identity().username()), LogSafe.text(topic), DENIED_TOPICS_LOGGED);
         }
     }
 }

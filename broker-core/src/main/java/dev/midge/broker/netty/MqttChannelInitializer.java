@@ -17,9 +17,13 @@ import java.util.concurrent.Executor;
 
 /**
  * The pipeline of one connection, in the order bytes flow:
- * [connection limit] → [TLS] → [HTTP + WebSocket + frame adapter] → MQTT decoder/encoder →
- * (keep-alive, added after CONNECT) → CONNECT/authentication → (the session handler, which
- * replaces it after CONNACK).
+ * [connection limit] → [TLS] → [pre-CONNECT byte budget + HTTP + WebSocket + frame adapter] →
+ * packet size limit → MQTT decoder/encoder → (keep-alive, added after CONNECT) →
+ * CONNECT/authentication → (the session handler, which replaces it after CONNACK).
+ *
+ * <p>Before CONNECT a connection can make the broker hold at most a CONNECT of
+ * {@link PacketSizeLimit#maxConnectSize} bytes (plus one read, and for WebSockets the HTTP
+ * upgrade); after it, at most a packet of the broker's Maximum Packet Size.
  */
 public final class MqttChannelInitializer extends ChannelInitializer<Channel> {
 
@@ -49,7 +53,9 @@ public final class MqttChannelInitializer extends ChannelInitializer<Channel> {
             p.addLast("tls", listener.security().newTlsHandler(ch));
         }
         int maxPacket = ConnectPacket.brokerMaximumPacketSize(engine.options());
+        int maxConnect = PacketSizeLimit.maxConnectSize(engine.options());
         if (listener.protocol() == ListenerOptions.Protocol.WEBSOCKETS) {
+            p.addLast("preConnectBudget", new PreConnectBudget(maxConnect));
             p.addLast("http", new HttpServerCodec());
             p.addLast("httpAggregator", new HttpObjectAggregator(65_536));
             p.addLast("websocket", new WebSocketServerProtocolHandler(WebSocketServerProtocolConfig.newBuilder()
@@ -60,6 +66,7 @@ public final class MqttChannelInitializer extends ChannelInitializer<Channel> {
                     .build()));
             p.addLast("websocketFrames", new WebSocketFrameCodec());
         }
+        p.addLast("packetSize", new PacketSizeLimit(maxConnect, maxPacket));
         p.addLast("mqttDecoder", new MqttDecoder(maxPacket, 65_535));
         p.addLast("mqttEncoder", MqttEncoder.INSTANCE);
         p.addLast("connect", new ConnectHandler(engine, listener, authExecutor));

@@ -159,7 +159,10 @@ final class MqttSessionHandler extends ChannelInboundHandlerAdapter {
         }
         int qos = publish.fixedHeader().qosLevel().value();
         int packetId = publish.variableHeader().packetId();
-        if (qos == 2 && !session.receiveQos2Allowed(Limits.receiveMaximum(engine.options()), packetId)) {
+        // Receive Maximum is MQTT 5's (§3.3.4): a 3.1.1 client was never told one, so it may have
+        // any number in flight. Its unreleased ids are still bounded, by the 65,535 packet ids.
+        if (qos == 2 && connection.isV5()
+                && !session.receiveQos2Allowed(Limits.receiveMaximum(engine.options()), packetId)) {
             violation(ctx, ProtocolViolation.RECEIVE_MAXIMUM_EXCEEDED, "more QoS 2 messages in flight than Receive Maximum");
             return;
         }
@@ -277,6 +280,11 @@ final class MqttSessionHandler extends ChannelInboundHandlerAdapter {
     // ---- SUBSCRIBE / UNSUBSCRIBE ----
 
     private void onSubscribe(ChannelHandlerContext ctx, MqttSubscribeMessage m) {
+        for (MqttTopicSubscription t : m.payload().topicSubscriptions()) {
+            if (tooManyLevels(ctx, t.topicFilter())) {
+                return; // before any filter of the packet is added
+            }
+        }
         int packetId = m.variableHeader().messageId();
         int subscriptionId = subscriptionIdentifier(m.idAndPropertiesVariableHeader().properties());
         List<Integer> codes = new ArrayList<>();
@@ -315,7 +323,27 @@ final class MqttSessionHandler extends ChannelInboundHandlerAdapter {
         return p == null ? 0 : (Integer) p.value();
     }
 
+    /**
+     * A filter deeper than the limit closes the connection, as mosquitto does (it refuses more
+     * than 200 '/'): no SUBACK, so the client cannot mistake it for a refused subscription.
+     */
+    private boolean tooManyLevels(ChannelHandlerContext ctx, String filterText) {
+        TopicFilter filter = TopicFilter.parse(filterText);
+        String levels = filter == null ? filterText : filter.filter();
+        if (!Limits.tooManyTopicLevels(engine.options(), levels)) {
+            return false;
+        }
+        violation(ctx, ProtocolViolation.TOPIC_FILTER_INVALID, "topic filter of " + TopicFilter.levelCount(levels)
+                + " levels is over the limit of " + engine.options().maxTopicLevels());
+        return true;
+    }
+
     private void onUnsubscribe(ChannelHandlerContext ctx, MqttUnsubscribeMessage m) {
+        for (String filter : m.payload().topics()) {
+            if (tooManyLevels(ctx, filter)) {
+                return;
+            }
+        }
         List<Short> codes = new ArrayList<>();
         for (String filter : m.payload().topics()) {
             boolean existed = engine.unsubscribe(session, filter);

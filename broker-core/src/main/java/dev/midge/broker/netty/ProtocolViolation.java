@@ -19,6 +19,7 @@ final class ProtocolViolation {
     static final int MALFORMED_PACKET = 0x81;
     static final int PROTOCOL_ERROR = 0x82;
     static final int RECEIVE_MAXIMUM_EXCEEDED = 0x93;
+    static final int TOPIC_FILTER_INVALID = 0x8F;
     static final int TOPIC_NAME_INVALID = 0x90;
     static final int TOPIC_ALIAS_INVALID = 0x94;
     static final int PACKET_TOO_LARGE = 0x95;

@@ -2,6 +2,7 @@ package dev.midge.broker.retained;
 
 import dev.midge.broker.engine.Message;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -20,6 +21,10 @@ public final class RetainedStore {
     private static final class Node {
         final Map<String, Node> children = new HashMap<>();
         Message message;
+
+        boolean isEmpty() {
+            return message == null && children.isEmpty();
+        }
     }
 
     private final Node root = new Node();
@@ -50,7 +55,7 @@ public final class RetainedStore {
     public synchronized void restore(Message message) {
         String[] levels = message.topic().split("/", -1);
         if (message.payload().length == 0) {
-            remove(root, levels, 0);
+            remove(levels);
             return;
         }
         Node node = root;
@@ -63,67 +68,89 @@ public final class RetainedStore {
         node.message = message.withRetain(true);
     }
 
-    private boolean remove(Node node, String[] levels, int depth) {
-        if (depth == levels.length) {
-            if (node.message != null) {
-                node.message = null;
-                size--;
-            }
-        } else {
-            Node child = node.children.get(levels[depth]);
-            if (child != null && remove(child, levels, depth + 1)) {
-                node.children.remove(levels[depth]);
+    /**
+     * Clears the topic and prunes the nodes left empty. Loops rather than recursion here and
+     * below: a topic's depth is the publisher's to choose and must not decide the call stack.
+     */
+    private void remove(String[] levels) {
+        Node[] path = new Node[levels.length + 1];
+        path[0] = root;
+        for (int depth = 0; depth < levels.length; depth++) {
+            path[depth + 1] = path[depth].children.get(levels[depth]);
+            if (path[depth + 1] == null) {
+                return;
             }
         }
-        return node.message == null && node.children.isEmpty();
+        if (path[levels.length].message != null) {
+            path[levels.length].message = null;
+            size--;
+        }
+        for (int depth = levels.length; depth > 0 && path[depth].isEmpty(); depth--) {
+            path[depth - 1].children.remove(levels[depth - 1]);
+        }
     }
 
     /** The unexpired retained messages whose topic matches the filter (no share prefix). */
     public synchronized List<Message> match(String filter, long nowNanos) {
         List<Message> out = new ArrayList<>();
-        collect(root, filter.split("/", -1), 0, out);
+        collect(filter.split("/", -1), out);
         out.removeIf(m -> m.isExpired(nowNanos));
         return out;
     }
 
-    private static void collect(Node node, String[] filter, int depth, List<Message> out) {
-        if (depth == filter.length) {
-            if (node.message != null) {
-                out.add(node.message);
-            }
-            return;
-        }
-        String level = filter[depth];
-        if (level.equals("#")) {
-            // "a/#" also matches "a" itself (§4.7.1.2).
-            if (node.message != null && depth > 0) {
-                out.add(node.message);
-            }
-            for (Map.Entry<String, Node> child : node.children.entrySet()) {
-                if (!(depth == 0 && child.getKey().startsWith("$"))) {
-                    all(child.getValue(), out);
+    /** A node still to visit and the filter level it is to be matched against. */
+    private record Visit(Node node, int depth) {
+    }
+
+    private void collect(String[] filter, List<Message> out) {
+        ArrayDeque<Visit> stack = new ArrayDeque<>();
+        stack.push(new Visit(root, 0));
+        while (!stack.isEmpty()) {
+            Visit visit = stack.pop();
+            Node node = visit.node();
+            int depth = visit.depth();
+            if (depth == filter.length) {
+                if (node.message != null) {
+                    out.add(node.message);
                 }
+                continue;
             }
-        } else if (level.equals("+")) {
-            for (Map.Entry<String, Node> child : node.children.entrySet()) {
-                if (!(depth == 0 && child.getKey().startsWith("$"))) {
-                    collect(child.getValue(), filter, depth + 1, out);
+            String level = filter[depth];
+            if (level.equals("#")) {
+                // "a/#" also matches "a" itself (§4.7.1.2).
+                if (node.message != null && depth > 0) {
+                    out.add(node.message);
                 }
-            }
-        } else {
-            Node child = node.children.get(level);
-            if (child != null) {
-                collect(child, filter, depth + 1, out);
+                for (Map.Entry<String, Node> child : node.children.entrySet()) {
+                    if (!(depth == 0 && child.getKey().startsWith("$"))) {
+                        all(child.getValue(), out);
+                    }
+                }
+            } else if (level.equals("+")) {
+                for (Map.Entry<String, Node> child : node.children.entrySet()) {
+                    if (!(depth == 0 && child.getKey().startsWith("$"))) {
+                        stack.push(new Visit(child.getValue(), depth + 1));
+                    }
+                }
+            } else {
+                Node child = node.children.get(level);
+                if (child != null) {
+                    stack.push(new Visit(child, depth + 1));
+                }
             }
         }
     }
 
-    private static void all(Node node, List<Message> out) {
-        if (node.message != null) {
-            out.add(node.message);
-        }
-        for (Node child : node.children.values()) {
-            all(child, out);
+    /** Every message in the subtree. */
+    private static void all(Node subtree, List<Message> out) {
+        ArrayDeque<Node> stack = new ArrayDeque<>();
+        stack.push(subtree);
+        while (!stack.isEmpty()) {
+            Node node = stack.pop();
+            if (node.message != null) {
+                out.add(node.message);
+            }
+            node.children.values().forEach(stack::push);
         }
     }
 

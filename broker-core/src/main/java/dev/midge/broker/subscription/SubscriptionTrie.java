@@ -1,5 +1,6 @@
 package dev.midge.broker.subscription;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -60,31 +61,38 @@ public final class SubscriptionTrie {
     public boolean unsubscribe(String clientId, TopicFilter filter) {
         lock.writeLock().lock();
         try {
-            return remove(root, filter.levels(), 0, clientId, filter.shareGroup());
+            return remove(filter.levels(), clientId, filter.shareGroup());
         } finally {
             lock.writeLock().unlock();
         }
     }
 
-    private static boolean remove(Node node, List<String> levels, int depth, String clientId, String group) {
-        if (depth == levels.size()) {
-            if (group == null) {
-                return node.subscribers.remove(clientId) != null;
+    /**
+     * Walks down, removes, then prunes the emptied nodes on the way back up. A loop, not
+     * recursion: a filter's depth is the client's to choose and must not decide the stack.
+     */
+    private boolean remove(List<String> levels, String clientId, String group) {
+        Node[] path = new Node[levels.size() + 1];
+        path[0] = root;
+        for (int depth = 0; depth < levels.size(); depth++) {
+            path[depth + 1] = path[depth].children.get(levels.get(depth));
+            if (path[depth + 1] == null) {
+                return false;
             }
+        }
+        Node node = path[levels.size()];
+        boolean removed;
+        if (group == null) {
+            removed = node.subscribers.remove(clientId) != null;
+        } else {
             SharedGroup g = node.groups.get(group);
-            boolean removed = g != null && g.members.remove(clientId) != null;
+            removed = g != null && g.members.remove(clientId) != null;
             if (g != null && g.members.isEmpty()) {
                 node.groups.remove(group);
             }
-            return removed;
         }
-        Node child = node.children.get(levels.get(depth));
-        if (child == null) {
-            return false;
-        }
-        boolean removed = remove(child, levels, depth + 1, clientId, group);
-        if (child.isEmpty()) {
-            node.children.remove(levels.get(depth));
+        for (int depth = levels.size(); depth > 0 && path[depth].isEmpty(); depth--) {
+            path[depth - 1].children.remove(levels.get(depth - 1));
         }
         return removed;
     }
@@ -102,32 +110,46 @@ public final class SubscriptionTrie {
         List<Subscription> result = new ArrayList<>();
         lock.readLock().lock();
         try {
-            collect(root, levels, 0, topic.startsWith("$"), result, preferredMember);
+            collect(levels, topic.startsWith("$"), result, preferredMember);
         } finally {
             lock.readLock().unlock();
         }
         return result;
     }
 
-    private static void collect(Node node, String[] levels, int depth, boolean systemTopic,
-                                List<Subscription> out, Predicate<String> preferred) {
-        // Topics beginning with '$' are not matched by a filter starting with a wildcard (§4.7.2).
-        boolean wildcardsAllowed = !(depth == 0 && systemTopic);
-        Node hash = wildcardsAllowed ? node.children.get("#") : null;
-        if (hash != null) {
-            addAll(hash, out, preferred);
-        }
-        if (depth == levels.length) {
-            addAll(node, out, preferred);
-            return;
-        }
-        Node exact = node.children.get(levels[depth]);
-        if (exact != null) {
-            collect(exact, levels, depth + 1, systemTopic, out, preferred);
-        }
-        Node plus = wildcardsAllowed ? node.children.get("+") : null;
-        if (plus != null) {
-            collect(plus, levels, depth + 1, systemTopic, out, preferred);
+    /** A node still to visit and the topic level it is to be matched against. */
+    private record Visit(Node node, int depth) {
+    }
+
+    /**
+     * Depth first with an explicit stack (a topic's depth is the publisher's to choose, so it
+     * must not decide the call stack); the exact branch is visited before the '+' branch.
+     */
+    private void collect(String[] levels, boolean systemTopic, List<Subscription> out, Predicate<String> preferred) {
+        ArrayDeque<Visit> stack = new ArrayDeque<>();
+        stack.push(new Visit(root, 0));
+        while (!stack.isEmpty()) {
+            Visit visit = stack.pop();
+            Node node = visit.node();
+            int depth = visit.depth();
+            // Topics beginning with '$' are not matched by a filter starting with a wildcard (§4.7.2).
+            boolean wildcardsAllowed = !(depth == 0 && systemTopic);
+            Node hash = wildcardsAllowed ? node.children.get("#") : null;
+            if (hash != null) {
+                addAll(hash, out, preferred);
+            }
+            if (depth == levels.length) {
+                addAll(node, out, preferred);
+                continue;
+            }
+            Node plus = wildcardsAllowed ? node.children.get("+") : null;
+            if (plus != null) {
+                stack.push(new Visit(plus, depth + 1));
+            }
+            Node exact = node.children.get(levels[depth]);
+            if (exact != null) {
+                stack.push(new Visit(exact, depth + 1));
+            }
         }
     }
 

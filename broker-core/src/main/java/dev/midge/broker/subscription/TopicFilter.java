@@ -47,6 +47,15 @@ public record TopicFilter(String filter, String shareGroup) {
         return Arrays.asList(filter.split("/", -1));
     }
 
+    /** The number of levels of a topic name or filter: one more than its '/' separators. */
+    public static int levelCount(String topic) {
+        int levels = 1;
+        for (int i = topic.indexOf('/'); i >= 0; i = topic.indexOf('/', i + 1)) {
+            levels++;
+        }
+        return levels;
+    }
+
     static boolean isValidFilter(String filter) {
         if (filter.isEmpty()) {
             return false;

@@ -55,6 +55,19 @@ final class TrackingAllocator extends AbstractByteBufAllocator {
         return buffer;
     }
 
+    /** The capacity of the buffers handed out since the last forget that are still referenced. */
+    long bytesHeld() {
+        synchronized (handedOut) {
+            long bytes = 0;
+            for (ByteBuf b : handedOut) {
+                if (b.refCnt() > 0 && !(b instanceof CompositeByteBuf)) {
+                    bytes += b.capacity();
+                }
+            }
+            return bytes;
+        }
+    }
+
     /** How many buffers handed out since the last call are still referenced; forgets them all. */
     int stillReferencedAndForget() {
         synchronized (handedOut) {

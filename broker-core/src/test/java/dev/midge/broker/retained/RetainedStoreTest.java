@@ -58,4 +58,19 @@ class RetainedStoreTest {
         store.put(new Message("e", new byte[]{1}, 0, true, Message.ForwardedProperties.NONE, now - 1, null));
         assertEquals(List.of(), store.match("e", now));
     }
+
+    @Test
+    void aDeepTopicIsFoundByWildcardsAndClearedWithoutOverflowingTheStack() {
+        String deep = "d/".repeat(50_000) + "end";
+        store.put(msg(deep, "deep"));
+        store.put(msg("d", "shallow"));
+        assertEquals(List.of("d", deep), topics("#"));
+        assertEquals(List.of("d", deep), topics("d/#"));
+        assertEquals(List.of(deep), topics(deep));
+        assertEquals(List.of(deep), topics("d/+/" + deep.substring(4)));
+
+        store.put(msg(deep, ""));
+        assertEquals(List.of("d"), topics("#"));
+        assertEquals(1, store.size());
+    }
 }

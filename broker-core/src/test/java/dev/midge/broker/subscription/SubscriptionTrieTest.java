@@ -96,4 +96,19 @@ class SubscriptionTrieTest {
         assertFalse(TopicFilter.matches("sport/+", "sport"));
         assertFalse(TopicFilter.matches("#", "$SYS/x"));
     }
+
+    /** Deeper than any call stack: matching and removing must not recurse per level. */
+    private static final String DEEP = "d/".repeat(50_000) + "end";
+
+    @Test
+    void aDeepFilterIsMatchedAndRemovedWithoutOverflowingTheStack() {
+        trie.subscribe(Subscription.simple("deep", DEEP, 0));
+        trie.subscribe(Subscription.simple("all", "#", 0));
+        trie.subscribe(Subscription.simple("plus", "d/+/d/#", 0));
+        assertEquals(List.of("all:#", "deep:" + DEEP, "plus:d/+/d/#"), subscribersOf(DEEP));
+
+        assertTrue(trie.unsubscribe("deep", TopicFilter.parse(DEEP)));
+        assertEquals(List.of("all:#", "plus:d/+/d/#"), subscribersOf(DEEP));
+        assertFalse(trie.unsubscribe("deep", TopicFilter.parse(DEEP)), "no ghost subscription left behind");
+    }
 }

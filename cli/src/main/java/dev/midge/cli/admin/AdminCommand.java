@@ -1,5 +1,6 @@
 package dev.midge.cli.admin;
 
+import dev.midge.cli.IoErrors;
 import dev.midge.pki.PkiException;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
@@ -31,14 +32,28 @@ abstract class AdminCommand implements Callable<Integer> {
         } catch (PkiException | AdminException e) {
             return fail(e.getMessage());
         } catch (IOException e) {
-            return fail(e.getMessage() == null ? e.toString() : e.getMessage());
+            return fail(IoErrors.describe(e));
         } catch (UncheckedIOException e) {
-            return fail(e.getMessage());
+            return fail(withCause(e));
         }
     }
 
     PrintWriter out() {
         return spec.commandLine().getOut();
+    }
+
+    /** "cannot store the certificate: /x" becomes "cannot store the certificate: /x: permission denied". */
+    private static String withCause(UncheckedIOException e) {
+        String cause = IoErrors.describe(e.getCause());
+        String message = e.getMessage();
+        if (message == null || message.endsWith(cause)) {
+            return message == null ? cause : message;
+        }
+        String bare = e.getCause().getMessage();
+        if (bare != null && message.endsWith(bare)) {
+            return message.substring(0, message.length() - bare.length()) + cause;
+        }
+        return message + " (" + cause + ")";
     }
 
     private int fail(String message) {

@@ -11,7 +11,6 @@ import java.security.NoSuchAlgorithmException;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.util.HexFormat;
-import java.util.Locale;
 
 /** {@code ca show}: subject, validity and fingerprint of the root and issuing CA. */
 @Command(name = "show", mixinStandardHelpOptions = true,
@@ -40,7 +39,7 @@ final class CaShowCommand extends DataDirectoryCommand {
     private void describe(String what, X509Certificate c) {
         out().println(what + ":");
         out().println("  Subject:    " + c.getSubjectX500Principal().getName());
-        out().println("  Serial:     " + c.getSerialNumber().toString(16).toUpperCase(Locale.ROOT));
+        out().println("  Serial:     " + SerialNumber.format(c.getSerialNumber()));
         out().println("  Not before: " + c.getNotBefore().toInstant());
         out().println("  Not after:  " + c.getNotAfter().toInstant());
         out().println("  Key:        " + c.getPublicKey().getAlgorithm() + ", signed with " + c.getSigAlgName());

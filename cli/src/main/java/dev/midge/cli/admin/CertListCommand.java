@@ -17,7 +17,7 @@ final class CertListCommand extends DataDirectoryCommand {
         out().printf(format, "SERIAL", "STATUS", "NOT AFTER", "PROFILE", "SUBJECT");
         for (IndexEntry e : location.resolve().data().index().entries()) {
             String status = e.status(now).name().toLowerCase(java.util.Locale.ROOT);
-            out().printf(format, e.serialHex(), status, e.notAfter(), e.profile(), e.subject()
+            out().printf(format, SerialNumber.format(e.serial()), status, e.notAfter(), e.profile(), e.subject()
                     + (e.revokedAt() != null ? " (revoked " + e.revokedAt() + ", " + e.reason() + ")" : ""));
         }
         return 0;

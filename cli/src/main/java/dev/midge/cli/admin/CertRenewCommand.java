@@ -42,7 +42,7 @@ final class CertRenewCommand extends DataDirectoryCommand {
         DataDirectory data = location.resolve().data();
         IndexEntry old = CertificateLookup.find(data, which);
         if (old.revokedAt() != null) {
-            throw new AdminException("certificate " + old.serialHex() + " is revoked; issue a new one with device add");
+            throw new AdminException("certificate " + SerialNumber.format(old.serial()) + " is revoked; issue a new one with device add");
         }
         X509Certificate oldCertificate = data.certificate(old.serial());
         CertificateProfile profile = data.profile(old.profile());
@@ -55,11 +55,11 @@ final class CertRenewCommand extends DataDirectoryCommand {
         OutputFiles files = new OutputFiles(out);
         files.certificate(old.commonName(), renewed.certificate());
         files.caChain(data);
-        out().println("Renewed " + old.serialHex() + " as " + renewed.entry().serialHex() + " for " + old.commonName()
+        out().println("Renewed " + SerialNumber.format(old.serial()) + " as " + SerialNumber.format(renewed.entry().serial()) + " for " + old.commonName()
                 + " (valid until " + renewed.entry().notAfter() + "); wrote " + files.written().get(0));
         if (revokeOld) {
             ca.revoke(old.serial(), RevocationReason.superseded);
-            out().println("Revoked " + old.serialHex() + " (superseded) and wrote the CRL " + data.crlFile());
+            out().println("Revoked " + SerialNumber.format(old.serial()) + " (superseded) and wrote the CRL " + data.crlFile());
         }
         return 0;
     }

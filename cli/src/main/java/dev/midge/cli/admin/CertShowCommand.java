@@ -38,7 +38,7 @@ final class CertShowCommand extends DataDirectoryCommand {
             case EXPIRED -> "expired";
             case REVOKED -> "revoked at " + entry.revokedAt() + " (" + entry.reason() + ")";
         };
-        out().println("Serial:     " + entry.serialHex());
+        out().println("Serial:     " + SerialNumber.format(entry.serial()));
         out().println("Subject:    " + entry.subject());
         out().println("Issuer:     " + c.getIssuerX500Principal().getName());
         out().println("Status:     " + status);

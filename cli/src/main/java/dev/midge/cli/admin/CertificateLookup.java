@@ -18,7 +18,7 @@ final class CertificateLookup {
     static IndexEntry find(DataDirectory data, String serialOrId) {
         List<IndexEntry> entries = data.index().entries();
         Optional<IndexEntry> bySerial = entries.stream()
-                .filter(e -> e.serialHex().equalsIgnoreCase(stripLeadingZeros(serialOrId))).findFirst();
+                .filter(e -> e.serial().equals(serial(serialOrId))).findFirst();
         if (bySerial.isPresent()) {
             return bySerial.get();
         }
@@ -28,11 +28,12 @@ final class CertificateLookup {
                 .orElseThrow(() -> new AdminException("no certificate with serial or ID '" + serialOrId + "'"));
     }
 
-    private static String stripLeadingZeros(String hex) {
+    /** A serial as openssl prints it (leading zero, colons or not); null if it is not hex. */
+    private static BigInteger serial(String hex) {
         try {
-            return new BigInteger(hex.replace(":", ""), 16).toString(16);
+            return new BigInteger(hex.replace(":", ""), 16);
         } catch (NumberFormatException e) {
-            return hex;
+            return null;
         }
     }
 }

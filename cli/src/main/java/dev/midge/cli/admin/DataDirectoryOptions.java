@@ -32,7 +32,9 @@ final class DataDirectoryOptions {
             throw new AdminException("give either --data or -c, not both");
         }
         if (configFile == null) {
-            DataDirectory data = DataDirectory.open(dataDir != null ? dataDir : Path.of("midge-data"));
+            Path dir = dataDir != null ? dataDir : Path.of("midge-data");
+            DataDirectoryAccess.check(dir);
+            DataDirectory data = DataDirectory.open(dir);
             return new Resolved(data, data.aclFile());
         }
         List<String> lines;
@@ -52,6 +54,7 @@ final class DataDirectoryOptions {
             }
         }
         Path dir = crlFile != null ? crlFile.toAbsolutePath().getParent() : configFile.toAbsolutePath().getParent();
+        DataDirectoryAccess.check(dir);
         DataDirectory data = DataDirectory.open(dir);
         return new Resolved(data, aclFile != null ? aclFile : data.aclFile());
     }

@@ -1,8 +1,11 @@
 package dev.midge.cli.admin;
 
+import dev.midge.cli.IoErrors;
 import dev.midge.pki.CertificateAuthority;
 import dev.midge.pki.DataDirectory;
 import dev.midge.pki.IssuedCertificate;
+import dev.midge.pki.crl.RevocationReason;
+import dev.midge.pki.index.IndexEntry;
 import dev.midge.pki.enrollment.EnrollmentRegistry;
 import dev.midge.pki.issue.KeyPairs;
 import dev.midge.pki.profile.CertificateProfile;
@@ -24,9 +27,11 @@ import java.util.stream.Collectors;
 
 /** {@code device add ID}: issues the device's certificate (or an enrollment secret) and grants its topics. */
 @Command(name = "add", mixinStandardHelpOptions = true,
-        description = {"Issue a certificate for device ID (CN=ID) and add its ACL entries:",
-                "  user ID / topic write /TENANT/ID/attrs / topic read /TENANT/ID/config (+ --acl lines).",
-                "Writes OUTDIR/ID.key (when generated, 0600), OUTDIR/ID.crt and OUTDIR/ca.crt."})
+        description = {"Issue a certificate for device ID (CN=ID) and add its ACL entries.",
+                "The ACL block is: user ID, topic write /TENANT/ID/attrs, topic read /TENANT/ID/config, then the"
+                        + " --acl lines (only those with --no-default-acl).",
+                "Writes OUTDIR/ID.key (when generated, 0600), OUTDIR/ID.crt and OUTDIR/ca.crt. An ID that already"
+                        + " has a valid certificate is refused unless --force."})
 final class DeviceAddCommand extends DataDirectoryCommand {
 
     @Parameters(index = "0", paramLabel = "ID", description = "device ID: the certificate's CN and the MQTT username")
@@ -42,6 +47,16 @@ final class DeviceAddCommand extends DataDirectoryCommand {
     @Option(names = "--acl", paramLabel = "'ACCESS FILTER'",
             description = "extra ACL line, e.g. 'read /#' (ACCESS: read|write|readwrite|deny); repeatable")
     List<String> acl = new ArrayList<>();
+
+    @Option(names = "--no-default-acl",
+            description = "grant only the --acl lines, not /TENANT/ID/attrs and /TENANT/ID/config"
+                    + " (for service accounts such as an IoT agent reading /#)")
+    boolean noDefaultAcl;
+
+    @Option(names = "--force",
+            description = "issue even though ID already has a valid certificate (the old one stays valid;"
+                    + " the files in OUTDIR are replaced)")
+    boolean force;
 
     @Option(names = "--csr", paramLabel = "FILE", description = "sign this PKCS#10 request instead of generating a key")
     Path csr;
@@ -75,8 +90,10 @@ final class DeviceAddCommand extends DataDirectoryCommand {
             throw new AdminException("--tenant '" + tenant + "': use letters, digits, '.', '_' and '-' only");
         }
         List<AclEntry> entries = new ArrayList<>();
-        entries.add(new AclEntry("write", "/" + tenant + "/" + id + "/attrs"));
-        entries.add(new AclEntry("read", "/" + tenant + "/" + id + "/config"));
+        if (!noDefaultAcl) {
+            entries.add(new AclEntry("write", "/" + tenant + "/" + id + "/attrs"));
+            entries.add(new AclEntry("read", "/" + tenant + "/" + id + "/config"));
+        }
         for (String line : acl) {
             entries.add(AclEntry.parse(line));
         }
@@ -88,38 +105,92 @@ final class DeviceAddCommand extends DataDirectoryCommand {
             certificateProfile = certificateProfile.withValidityDays(days);
         }
 
+        if (!force) {
+            refuseIfAlreadyIssued(where.data());
+        }
         if (enroll) {
             enroll(where.data(), certificateProfile);
+            aclFile.addEntries(id, entries);
+            printGrant(where.aclFile(), entries);
         } else {
-            issue(where.data(), certificateProfile);
+            issueAndGrant(where.data(), certificateProfile, aclFile, where.aclFile(), entries);
         }
-        aclFile.addEntries(id, entries);
-        out().println("ACL " + where.aclFile() + ": user " + id + ": "
-                + entries.stream().map(AclEntry::line).collect(Collectors.joining(", ")));
         return 0;
     }
 
-    private void issue(DataDirectory data, CertificateProfile certificateProfile) throws IOException {
+    /** A second certificate for the same ID is usually a typo or a script run twice, and replaces the key files. */
+    private void refuseIfAlreadyIssued(DataDirectory data) {
+        Instant now = Instant.now();
+        List<IndexEntry> valid = data.index().entries().stream()
+                .filter(e -> e.commonName().equals(id) && e.isValid(now)).toList();
+        if (!valid.isEmpty()) {
+            IndexEntry latest = valid.get(valid.size() - 1);
+            throw new AdminException(id + " already has a valid certificate, serial "
+                    + valid.stream().map(e -> SerialNumber.format(e.serial())).collect(Collectors.joining(", "))
+                    + " (valid until " + latest.notAfter() + "); give --force to issue another one");
+        }
+    }
+
+    private void issueAndGrant(DataDirectory data, CertificateProfile certificateProfile, AclFileEditor aclFile,
+                               Path aclPath, List<AclEntry> entries) throws IOException {
         if (out == null) {
             throw new AdminException("--out OUTDIR is required: where ID.crt and ca.crt are written");
         }
+        DeviceOutputDirectory.check(out);
         CertificateAuthority ca = data.authority();
-        OutputFiles files = new OutputFiles(out);
+        KeyPair key = null;
         IssuedCertificate issued;
         if (csr != null) {
             issued = ca.signRequest(id, Pem.readCertificationRequest(csr), certificateProfile);
         } else {
-            KeyPair key = KeyPairs.generate(keyType, keySize);
+            key = KeyPairs.generate(keyType, keySize);
             SubjectPublicKeyInfo publicKey = SubjectPublicKeyInfo.getInstance(key.getPublic().getEncoded());
             certificateProfile.checkKey(KeyType.of(publicKey));
             issued = ca.issue(id, publicKey, null, certificateProfile);
-            files.key(id, key.getPrivate());
         }
-        files.certificate(id, issued.certificate());
-        files.caChain(data);
-        out().println("Issued certificate " + issued.entry().serialHex() + " for " + id + " (profile "
+        String serial = SerialNumber.format(issued.entry().serial());
+        OutputFiles files = null;
+        try {
+            files = OutputFiles.staged(out);
+            if (key != null) {
+                files.key(id, key.getPrivate());
+            }
+            files.certificate(id, issued.certificate());
+            files.caChain(data);
+            files.commit();
+            aclFile.addEntries(id, entries);
+        } catch (IOException | RuntimeException e) {
+            if (files != null) {
+                files.discard();
+            }
+            throw new AdminException(IoErrors.describe(e) + "; " + withdraw(ca, issued, serial));
+        }
+        out().println("Issued certificate " + serial + " for " + id + " (profile "
                 + certificateProfile.name() + ", valid until " + issued.entry().notAfter() + ").");
         out().println("Wrote " + files.written().stream().map(Path::toString).collect(Collectors.joining(", ")));
+        printGrant(aclPath, entries);
+    }
+
+    /**
+     * The index cannot forget a certificate once issued (its serial is spent and may already be
+     * on disk in certs/), so a certificate whose files or ACL could not be written is revoked:
+     * the CRL then says plainly that it must never be used.
+     */
+    private static String withdraw(CertificateAuthority ca, IssuedCertificate issued, String serial) {
+        try {
+            ca.revoke(issued.entry().serial(), RevocationReason.cessationOfOperation);
+            return "revoked the certificate just issued, " + serial + " (cessationOfOperation), so that no valid"
+                    + " certificate is left without its files; nothing else was changed";
+        } catch (IOException | RuntimeException e) {
+            return "the certificate just issued, " + serial + ", could not be revoked either (" + IoErrors.describe(e)
+                    + "): it stays valid without its files; revoke it with `device revoke " + issued.entry().commonName()
+                    + "` once that is fixed";
+        }
+    }
+
+    private void printGrant(Path aclPath, List<AclEntry> entries) {
+        out().println("ACL " + aclPath + ": user " + id + ": "
+                + (entries.isEmpty() ? "no topics" : entries.stream().map(AclEntry::line).collect(Collectors.joining(", "))));
     }
 
     private void enroll(DataDirectory data, CertificateProfile certificateProfile) throws IOException {
@@ -136,6 +207,7 @@ final class DeviceAddCommand extends DataDirectoryCommand {
         EnrollmentRegistry registry = data.enrollments();
         String secret = registry.register(id, certificateProfile.name(), Duration.ofDays(enrollDays));
         if (out != null) {
+            DeviceOutputDirectory.check(out);
             OutputFiles files = new OutputFiles(out);
             files.caChain(data);
             out().println("Wrote " + files.written().get(0));

@@ -43,7 +43,7 @@ final class DeviceRevokeCommand extends DataDirectoryCommand {
             return 0;
         }
         out().println("Revoked " + revoked.size() + " certificate(s) of " + id + " (" + why + "): "
-                + revoked.stream().map(IndexEntry::serialHex).collect(Collectors.joining(", ")));
+                + revoked.stream().map(e -> SerialNumber.format(e.serial())).collect(Collectors.joining(", ")));
         out().println("Wrote the CRL " + where.data().crlFile());
         return 0;
     }

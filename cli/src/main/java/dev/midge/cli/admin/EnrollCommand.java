@@ -30,8 +30,9 @@ import java.util.List;
 
 /** {@code enroll}: a device obtains its certificate over EST with its one-time secret. */
 @Command(name = "enroll", mixinStandardHelpOptions = true,
-        description = {"Enrol this device with a Midge enrollment server (EST, RFC 7030):",
-                "generates a key and CSR (CN=ID), redeems the one-time secret, writes OUT/ID.key, ID.crt, ca.crt."})
+        description = {"Enrol this device with a Midge enrollment server (EST, RFC 7030).",
+                "Generates a key and a CSR (CN=ID), redeems the one-time secret, and writes OUT/ID.key, OUT/ID.crt"
+                        + " and OUT/ca.crt."})
 public final class EnrollCommand extends AdminCommand {
 
     @Option(names = "--url", required = true, paramLabel = "URL", description = "e.g. https://broker.example:8443")
@@ -75,7 +76,7 @@ public final class EnrollCommand extends AdminCommand {
             AtomicFiles.writeString(out.resolve(id + ".key"), Pem.encodePrivateKey(key.getPrivate()), true);
             AtomicFiles.writeString(out.resolve(id + ".crt"), Pem.encode(certificate), false);
             AtomicFiles.writeString(out.resolve("ca.crt"), Pem.encode(chain.toArray()), false);
-            out().println("Enrolled " + id + ": certificate " + certificate.getSerialNumber().toString(16).toUpperCase()
+            out().println("Enrolled " + id + ": certificate " + SerialNumber.format(certificate.getSerialNumber())
                     + " valid until " + certificate.getNotAfter().toInstant() + "; wrote " + out.resolve(id + ".key")
                     + ", " + out.resolve(id + ".crt") + ", " + out.resolve("ca.crt"));
             return 0;

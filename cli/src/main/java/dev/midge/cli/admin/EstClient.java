@@ -70,12 +70,21 @@ final class EstClient {
             throw new AdminException(base + ": TLS failed (" + e.getMessage() + "); give the server's CA with --cafile"
                     + " or, on a trusted network only, --insecure-skip-verify");
         } catch (java.net.ConnectException e) {
-            throw new AdminException(base + ": cannot connect (" + e.getMessage() + ")");
+            // The JDK's HttpClient throws it with no message; the cause says "Connection refused".
+            String cause = e.getMessage() != null ? e.getMessage()
+                    : e.getCause() != null && e.getCause().getMessage() != null ? e.getCause().getMessage() : "no answer";
+            throw new AdminException(base + ": cannot connect: nothing accepts connections at " + base.getHost()
+                    + ":" + port(base) + " (" + cause + "); is the broker running with --enrollment-port "
+                    + port(base) + "?");
         }
         if (response.statusCode() != 200) {
             throw new AdminException(base + " answered " + response.statusCode() + ": " + response.body().strip());
         }
         return response;
+    }
+
+    private static int port(URI uri) {
+        return uri.getPort() != -1 ? uri.getPort() : 443;
     }
 
     private static SSLContext trusting(List<X509Certificate> cas) throws GeneralSecurityException, IOException {

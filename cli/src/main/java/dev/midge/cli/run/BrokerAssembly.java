@@ -46,6 +46,15 @@ public final class BrokerAssembly {
      */
     public static RunningBroker start(BrokerConfig config, boolean discardCorruptStore)
             throws StartupException, InterruptedException {
+        return start(config, discardCorruptStore, List.of(LOCAL_ONLY_PORT));
+    }
+
+    /**
+     * @param localOnlyPorts the ports of mosquitto 2.0's local-only mode, when the conf declares
+     *                       no listener ({@code -p} changes them, as it does for mosquitto)
+     */
+    public static RunningBroker start(BrokerConfig config, boolean discardCorruptStore, List<Integer> localOnlyPorts)
+            throws StartupException, InterruptedException {
         Deque<AutoCloseable> resources = new ArrayDeque<>();
         FileWatcher watcher = FileWatcher.start();
         resources.push(watcher);
@@ -60,6 +69,7 @@ public final class BrokerAssembly {
                     .maxQueuedBytes(config.maxQueuedBytes())
                     .maxKeepalive(config.maxKeepalive())
                     .retainAvailable(config.retainAvailable())
+                    .maxTopicLevels(config.maxTopicLevels())
                     .authenticator(security.authenticator(config.security()))
                     .authorizer(security.authorizer(config.security()))
                     .discardCorruptStore(discardCorruptStore)
@@ -76,10 +86,12 @@ public final class BrokerAssembly {
             if (config.localOnly() && config.listeners().isEmpty()) {
                 LOG.info("Starting in local only mode. Connections will only be possible from clients running on this machine.");
                 LOG.info("Create a configuration file which defines a listener to allow remote access.");
-                options.listener(ListenerOptions.plain(LOCAL_ONLY_PORT).withBindAddress("127.0.0.1"));
-                // Clients resolve "localhost" to ::1 first on many systems; mosquitto binds both.
-                if (ipv6LoopbackAvailable()) {
-                    options.listener(ListenerOptions.plain(LOCAL_ONLY_PORT).withBindAddress("::1"));
+                for (int port : localOnlyPorts) {
+                    options.listener(ListenerOptions.plain(port).withBindAddress("127.0.0.1"));
+                    // Clients resolve "localhost" to ::1 first on many systems; mosquitto binds both.
+                    if (ipv6LoopbackAvailable()) {
+                        options.listener(ListenerOptions.plain(port).withBindAddress("::1"));
+                    }
                 }
             }
             int maxTopicAlias = 0;

@@ -11,23 +11,35 @@ public final class HangupSignal {
 
     private static final Logger LOG = LoggerFactory.getLogger(HangupSignal.class);
 
+    /** What installing the handler came to. */
+    public enum Outcome {
+        INSTALLED,
+        /**
+         * The process was started with SIGHUP ignored (nohup, some supervisors): the JVM then
+         * keeps it ignored and never calls our handler, so {@code kill -HUP} does nothing.
+         */
+        IGNORED_BY_PARENT,
+        /** No SIGHUP on this platform (Windows). */
+        UNSUPPORTED
+    }
+
     private HangupSignal() {
     }
 
-    /** Installs the handler; returns false where the platform has no SIGHUP (Windows). */
     @SuppressWarnings("restriction")
-    public static boolean onHangup(Runnable reload) {
+    public static Outcome onHangup(Runnable reload) {
         try {
-            sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> {
+            sun.misc.SignalHandler previous = sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> {
                 LOG.info("Received SIGHUP: reloading.");
                 // Off the signal thread: reloading reads files and may take a moment.
                 Thread t = new Thread(reload, "midge-sighup-reload");
                 t.setDaemon(true);
                 t.start();
             });
-            return true;
+            // HotSpot refuses to handle a signal the parent ignored and reports the old SIG_IGN.
+            return previous == sun.misc.SignalHandler.SIG_IGN ? Outcome.IGNORED_BY_PARENT : Outcome.INSTALLED;
         } catch (IllegalArgumentException | UnsupportedOperationException e) {
-            return false;
+            return Outcome.UNSUPPORTED;
         }
     }
 }

@@ -58,7 +58,7 @@ class DeviceCommandsTest {
                 "--acl", "read /#", "--acl", "deny /acme/secret/#"};
         assertEquals(0, CliRun.broker(args).exitCode());
         CliRun.Result again = CliRun.broker("device", "add", "valve-7", "--data", data, "--out", out.toString(),
-                "--tenant", "acme", "--acl", "readwrite /acme/valve-7/+");
+                "--tenant", "acme", "--acl", "readwrite /acme/valve-7/+", "--force");
         assertEquals(0, again.exitCode(), again.toString());
 
         String acl = Files.readString(setup.aclFile());

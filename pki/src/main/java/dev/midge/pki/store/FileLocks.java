@@ -26,6 +26,12 @@ public final class FileLocks {
 
     private static final ConcurrentMap<Path, ReentrantLock> IN_PROCESS = new ConcurrentHashMap<>();
 
+    /**
+     * Every locked action takes milliseconds; a lock held this long belongs to a process that
+     * is stuck or stopped (Ctrl-Z), and waiting on would hang the operator's command silently.
+     */
+    private static final long GIVE_UP_AFTER_MILLIS = 10_000;
+
     private FileLocks() {
     }
 
@@ -39,7 +45,7 @@ public final class FileLocks {
             }
             Files.createDirectories(key.getParent());
             try (FileChannel channel = FileChannel.open(key, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
-                FileLock lock = channel.lock();
+                FileLock lock = acquire(channel, key);
                 try {
                     return action.run();
                 } finally {
@@ -48,6 +54,27 @@ public final class FileLocks {
             }
         } finally {
             threadLock.unlock();
+        }
+    }
+
+    private static FileLock acquire(FileChannel channel, Path lockFile) throws IOException {
+        long deadline = System.nanoTime() + GIVE_UP_AFTER_MILLIS * 1_000_000;
+        while (true) {
+            FileLock lock = channel.tryLock();
+            if (lock != null) {
+                return lock;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IOException(lockFile + " is held by another process (another broker.jar command, or the"
+                        + " broker writing the CRL) and was not released within " + GIVE_UP_AFTER_MILLIS / 1000
+                        + " s: is a command stuck, or stopped with Ctrl-Z?");
+            }
+            try {
+                Thread.sleep(50); // no blocking wait with a timeout exists for file locks
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("interrupted while waiting for " + lockFile);
+            }
         }
     }
 }

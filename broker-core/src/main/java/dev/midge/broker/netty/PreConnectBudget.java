@@ -1,0 +1,56 @@
+package dev.midge.broker.netty;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPipeline;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The bytes a WebSocket connection may send before its CONNECT arrives: the HTTP upgrade and
+ * the frames carrying the CONNECT. The WebSocket decoder buffers a whole frame before the MQTT
+ * bytes in it reach {@link PacketSizeLimit}, and its frame limit must fit the largest PUBLISH
+ * after CONNECT, so without this a frame announcing 200 MB before CONNECT was buffered whole.
+ * {@link ConnectHandler} lifts it when the CONNECT arrives.
+ */
+final class PreConnectBudget extends ChannelInboundHandlerAdapter {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PreConnectBudget.class);
+
+    /**
+     * The HTTP upgrade at the codec's limits (request line 4 KiB, headers 8 KiB, a body the
+     * aggregator allows up to 64 KiB) and WebSocket frame headers, beyond the CONNECT itself.
+     */
+    static final int HTTP_AND_FRAMING_BYTES = (4 + 8 + 64 + 4) * 1024;
+
+    private final long budget;
+    private long left;
+
+    PreConnectBudget(int maxConnectSize) {
+        this.budget = (long) maxConnectSize + HTTP_AND_FRAMING_BYTES;
+        this.left = budget;
+    }
+
+    /** The CONNECT has arrived: from here the decoders' limits apply. */
+    static void lift(ChannelPipeline pipeline) {
+        if (pipeline.get(PreConnectBudget.class) != null) {
+            pipeline.remove(PreConnectBudget.class);
+        }
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof ByteBuf buf) {
+            left -= buf.readableBytes();
+            if (left < 0) {
+                buf.release();
+                LOG.warn("Client {} sent more than {} bytes without a CONNECT, disconnecting.",
+                        Describe.address(ctx.channel()), budget);
+                ctx.close();
+                return;
+            }
+        }
+        ctx.fireChannelRead(msg);
+    }
+}
