@@ -99,6 +99,9 @@ final class PskTlsHandler extends ChannelDuplexHandler {
         List<byte[]> input = new ArrayList<>(pendingInput);
         pendingInput.clear();
         stepRunning = true;
+        // Read nothing more while the step runs: an unauthenticated client must not be able to
+        // pile up bytes here faster than the handshake consumes them.
+        ctx.channel().config().setAutoRead(false);
         try {
             handshakeTasks.execute(() -> {
                 IOException failure = null;
@@ -119,6 +122,7 @@ final class PskTlsHandler extends ChannelDuplexHandler {
 
     private void afterHandshakeStep(ChannelHandlerContext ctx, IOException failure) {
         stepRunning = false;
+        ctx.channel().config().setAutoRead(true);
         if (failed) {
             return; // the connection closed while the step ran; its outcome is already told
         }
