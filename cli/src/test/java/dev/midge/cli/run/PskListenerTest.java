@@ -28,6 +28,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -167,6 +168,19 @@ class PskListenerTest {
         assertTrue(line.contains(pskFile + ":2:"), line);
         ProcessResult stillWorks = MosquittoClients.publish(as("dev1", DEV1_KEY), "-t", "sensors/dev1", "-m", "x");
         assertEquals(0, stillWorks.exitCode(), stillWorks.toString());
+    }
+
+    @Test
+    void aBadPskFileStopsStartupNamingFileAndLine() throws Exception {
+        running.close();
+        running = null;
+        Files.writeString(pskFile, "dev1:" + DEV1_KEY + "\ndev2:12345\n");
+
+        StartupException e = assertThrows(StartupException.class,
+                () -> startWith("listener " + port + " 127.0.0.1", "psk_hint midge"));
+
+        assertEquals(3, e.exitCode());
+        assertEquals(pskFile + ":2: the key of identity 'dev2' is not an even number of hex digits", e.getMessage());
     }
 
     private String awaitOneLine(String... fragments) {
