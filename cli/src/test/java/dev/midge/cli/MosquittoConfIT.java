@@ -173,19 +173,36 @@ class MosquittoConfIT {
     }
 
     @Test
-    void aPskListenerWithoutCertfileRefusesToStartInsteadOfServingPlaintext() throws Exception {
+    void aPskListenerServesTheMosquittoClientsWithTheIdentityAsUsername() throws Exception {
         int port = Ports.freePort();
+        String key = "00112233445566778899aabbccddeeff";
+        Path psk = Files.writeString(work.resolve("psk"), "dev1:" + key + "\nmon:" + key + "ff\n");
+        Path acl = Files.writeString(work.resolve("acl"), "user mon\ntopic read #\nuser dev1\ntopic write sensors/dev1\n");
         Path conf = Files.writeString(work.resolve("psk.conf"), """
-                listener %d
+                psk_file %s
+                acl_file %s
+                listener %d 127.0.0.1
                 psk_hint midge
-                allow_anonymous true
-                """.formatted(port));
-        BrokerProcess.Result result = BrokerProcess.run(work, "-c", conf.toString());
-        assertEquals(3, result.exitCode(), result.output());
-        assertTrue(result.output().contains("psk.conf:2: psk_hint cannot be honoured: Midge does not implement "
-                + "TLS-PSK, and this listener has no certfile, so it would serve plain MQTT instead"), result.output());
-        assertFalse(result.output().contains("running"), result.output());
-        assertFalse(result.output().contains("\tat "), "no stack trace:\n" + result.output());
+                use_identity_as_username true
+                """.formatted(psk, acl, port));
+        try (BrokerProcess broker = BrokerProcess.start(work, "-c", conf.toString())) {
+            broker.awaitLine("Midge .* running", WAIT);
+            MosquittoClients.Options mon = MosquittoClients.options(port).psk("mon", key + "ff");
+            try (RunningSubscriber reader = MosquittoClients.subscribe(mon, "-t", "#", "-v")) {
+                assertNotNull(reader.awaitSubscribed(WAIT), reader::stderr);
+
+                ProcessResult ok = MosquittoClients.publish(MosquittoClients.options(port).psk("dev1", key)
+                        .tlsVersion("tlsv1.2").qos(1), "-t", "sensors/dev1", "-m", "21.5");
+                assertEquals(0, ok.exitCode(), ok::toString);
+                assertEquals("sensors/dev1 21.5", reader.awaitLine(WAIT));
+                broker.awaitLine("New client connected .* u'dev1'", WAIT);
+
+                ProcessResult wrong = MosquittoClients.publish(MosquittoClients.options(port).psk("dev1", "ff" + key),
+                        "-t", "sensors/dev1", "-m", "x");
+                assertNotEquals(0, wrong.exitCode(), wrong::toString);
+                broker.awaitLine("TLS-PSK handshake from 127.0.0.1:[0-9]+ refused: bad PSK for identity dev1", WAIT);
+            }
+        }
     }
 
     @Test

@@ -264,12 +264,17 @@ final class ConfParser {
             // mosquitto adds the default listener after the explicit ones.
             built.add(build(defaultListener, defaultAt));
         }
+        if (!perListenerSettings && globalSecurity.pskFile() != null
+                && built.stream().noneMatch(listener -> listener.tls().pskListener())) {
+            warnings.add(new ConfigWarning(globalSecurity.pskFileAt(), "psk_file is used only by a listener with "
+                    + "psk_hint and no certfile, and there is none; it is ignored"));
+        }
         return global.build(source, built, firstListenerLine == null, perListenerSettings, globalSecurity.build());
     }
 
     private ListenerConfig build(ListenerDraft draft, ConfigLocation createdAt) {
         SecurityDraft security = perListenerSettings ? draft.security() : globalSecurity;
         return draft.build(security.build(), security.pskFile(), createdAt,
-                perListenerSettings ? security.pskFileAt() : null);
+                perListenerSettings ? security.pskFileAt() : null, warnings);
     }
 }

@@ -111,10 +111,11 @@ final class ListenerDraft {
      * @param createdAt         where the listener was declared (for the default listener: the
      *                          line that made it)
      * @param ownPskFileAt      this listener's own psk_file line (per_listener_settings), or null
+     * @param warnings          where settings this listener does not use are named
      */
     ListenerConfig build(SecurityConfig effectiveSecurity, Path pskFile, ConfigLocation createdAt,
-                         ConfigLocation ownPskFileAt) {
-        tls.refuseWhatCannotBeHonoured(ownPskFileAt);
+                         ConfigLocation ownPskFileAt, List<ConfigWarning> warnings) {
+        tls.refuseWhatCannotBeHonoured(pskFile, ownPskFileAt, warnings);
         return new ListenerConfig(port == 0 ? DEFAULT_PORT : port, bindAddress, protocol, socketDomain,
                 maxConnections, maxTopicAlias, useUsernameAsClientId, tls.build(pskFile), effectiveSecurity,
                 declaredAt != null ? declaredAt : createdAt);

@@ -19,11 +19,8 @@ final class SecurityDraft {
             case "allow_anonymous" -> allowAnonymous = Values.bool(line);
             case "acl_file" -> aclFile.set(line, Values.path(line));
             case "password_file" -> passwordFile.set(line, Values.path(line));
-            case "psk_file" -> {
-                // Kept in TlsOptions.pskFile so the TLS module can say more; TLS-PSK is not in JSSE.
-                pskFile.set(line, Values.path(line));
-                warnings.add(line.warning(OptionTable.notSupported("psk_file")));
-            }
+            // Used by listeners with psk_hint (TlsOptions.pskFile); ConfParser warns if none has one.
+            case "psk_file" -> pskFile.set(line, Values.path(line));
             default -> throw new IllegalArgumentException(line.option());
         }
     }

@@ -49,10 +49,7 @@ final class TlsDraft {
             case "use_identity_as_username" -> useIdentityAsUsername = asksForTls(line, Values.bool(line));
             case "use_subject_as_username" -> useSubjectAsUsername = asksForTls(line, Values.bool(line));
             case "midge_crl_expired_warn_only" -> crlExpiredWarnOnly = asksForTls(line, Values.bool(line));
-            case "psk_hint" -> {
-                pskHint.set(line, Values.text(line));
-                warnings.add(line.warning(OptionTable.notSupported("psk_hint")));
-            }
+            case "psk_hint" -> pskHint.set(line, Values.text(line));
             case "tls_engine" -> {
                 tlsEngine.set(line, Values.text(line));
                 warnings.add(line.warning(OptionTable.notSupported("tls_engine")));
@@ -94,28 +91,41 @@ final class TlsDraft {
     }
 
     /**
-     * A listener is TLS only with a certfile (as in mosquitto). Options that only mean something
-     * on a TLS listener, on one without certfile, would leave it serving plain MQTT: the operator
-     * asked for protection that would silently not be there, so start-up is refused.
+     * A listener is TLS with a certfile, or TLS-PSK with a psk_hint (as in mosquitto). Options
+     * that only mean something on a certificate listener, on one without certfile, would leave it
+     * serving plain MQTT, or a PSK listener checking nothing they ask for: the operator asked for
+     * protection that would silently not be there, so start-up is refused.
      *
+     * @param pskFile              the psk_file in effect for this listener, or null
      * @param perListenerPskFileAt this listener's own psk_file line (per_listener_settings), or null
+     * @param warnings             where a PSK setting Midge does not serve on this listener is named
      */
-    void refuseWhatCannotBeHonoured(ConfigLocation perListenerPskFileAt) {
+    void refuseWhatCannotBeHonoured(Path pskFile, ConfigLocation perListenerPskFileAt, List<ConfigWarning> warnings) {
         if (certfile.isSet()) {
             if (crlfile.isSet() && !cafile.isSet() && !capath.isSet()) {
                 throw new ConfigException(crlfile.at(), "crlfile cannot be honoured without cafile or capath: no "
                         + "client certificate is asked for or checked, so the CRL would revoke nothing");
             }
+            if (pskHint.isSet()) {
+                // mosquitto would offer PSK suites next to the certificate ones. Midge serves the
+                // certificate side only: PSK clients are refused, nobody gets in who should not.
+                warnings.add(new ConfigWarning(pskHint.at(), "psk_hint on a listener with certfile is ignored: "
+                        + "Midge serves TLS-PSK only on a listener without certfile, so PSK clients are refused "
+                        + "here; give TLS-PSK a listener of its own"));
+            } else if (perListenerPskFileAt != null) {
+                warnings.add(new ConfigWarning(perListenerPskFileAt, "psk_file is used only by a listener with "
+                        + "psk_hint and no certfile; it is ignored here"));
+            }
             return;
         }
         if (pskHint.isSet()) {
-            throw new ConfigException(pskHint.at(), "psk_hint cannot be honoured: Midge does not implement TLS-PSK, "
-                    + "and this listener has no certfile, so it would serve plain MQTT instead; remove psk_hint or "
-                    + "give the listener a certfile and keyfile");
+            refuseOnPskListener(pskFile);
+            return;
         }
         if (perListenerPskFileAt != null) {
-            throw new ConfigException(perListenerPskFileAt, "psk_file cannot be honoured: Midge does not implement "
-                    + "TLS-PSK, and this listener has no certfile, so it would serve plain MQTT instead");
+            throw new ConfigException(perListenerPskFileAt, "psk_file cannot be honoured: this listener has no "
+                    + "psk_hint and no certfile, so it would serve plain MQTT; add psk_hint to make it a TLS-PSK "
+                    + "listener");
         }
         tlsAskedFor.remove("tls_engine");   // an accelerator only, warned where it is given
         tlsAskedFor.remove("tls_keylog");
@@ -124,6 +134,28 @@ final class TlsDraft {
             throw new ConfigException(first.getValue(), first.getKey() + " cannot be honoured: this listener has "
                     + "no certfile, so it would serve plain MQTT without TLS; add certfile and keyfile, or remove "
                     + String.join(", ", tlsAskedFor.keySet()));
+        }
+    }
+
+    /**
+     * A TLS-PSK listener (psk_hint, no certfile) serves PSK suites only: certificate options
+     * would check nothing, and a cipher list Midge does not apply to PSK would leave more suites
+     * on than asked for.
+     */
+    private void refuseOnPskListener(Path pskFile) {
+        if (pskFile == null) {
+            throw new ConfigException(pskHint.at(), "psk_hint needs a psk_file (global, or this listener's with "
+                    + "per_listener_settings true): without one no client could connect");
+        }
+        for (String allowed : List.of("psk_hint", "use_identity_as_username", "tls_version", "tls_engine",
+                "tls_keylog", "tls_keyform", "keyform")) {
+            tlsAskedFor.remove(allowed);
+        }
+        if (!tlsAskedFor.isEmpty()) {
+            Map.Entry<String, ConfigLocation> first = tlsAskedFor.entrySet().iterator().next();
+            throw new ConfigException(first.getValue(), first.getKey() + " cannot be honoured on a TLS-PSK "
+                    + "listener (psk_hint without certfile): it serves PSK cipher suites only, with no certificates "
+                    + "and no cipher list of its own; remove " + String.join(", ", tlsAskedFor.keySet()));
         }
     }
 

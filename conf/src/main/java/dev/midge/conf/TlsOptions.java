@@ -16,8 +16,9 @@ import java.nio.file.Path;
  * @param useIdentityAsUsername the certificate's CN becomes the username
  * @param useSubjectAsUsername  the certificate's full subject becomes the username
  * @param crlfile               a CRL (PEM) checked at every handshake
- * @param pskHint               TLS-PSK hint (not implemented: warned at parse time)
- * @param pskFile               TLS-PSK keys (not implemented: warned)
+ * @param pskHint               TLS-PSK identity hint; without certfile it makes the listener TLS-PSK
+ * @param pskFile               TLS-PSK keys, mosquitto's {@code identity:hexkey} lines (global, or the
+ *                              listener's own with per_listener_settings)
  * @param tlsEngine             OpenSSL engine (not applicable to Java: warned)
  * @param keyform               "pem" or "engine"
  * @param tlsKeylog             file to write TLS key material to, for debugging
@@ -33,7 +34,7 @@ public record TlsOptions(Path cafile, Path capath, Path certfile, Path keyfile, 
     public static final TlsOptions NONE = new TlsOptions(null, null, null, null, null, null, null,
             false, false, false, null, null, null, null, null, null, false);
 
-    /** A listener is TLS when it has a server certificate (as in mosquitto). */
+    /** A listener is certificate TLS when it has a server certificate (as in mosquitto). */
     public boolean enabled() {
         return certfile != null;
     }
@@ -101,5 +102,13 @@ public record TlsOptions(Path cafile, Path capath, Path certfile, Path keyfile, 
                     requireCertificate, useIdentityAsUsername, useSubjectAsUsername, crlfile, pskHint, pskFile,
                     tlsEngine, keyform, tlsKeylog, crlExpiredWarnOnly);
         }
+    }
+
+    /**
+     * A listener is TLS-PSK when it has a psk_hint and no certfile (mosquitto would offer both on
+     * one with a certfile; Midge serves certificates only there, with a warning).
+     */
+    public boolean pskListener() {
+        return pskHint != null && certfile == null;
     }
 }

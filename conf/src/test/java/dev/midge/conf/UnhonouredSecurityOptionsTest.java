@@ -25,23 +25,58 @@ class UnhonouredSecurityOptionsTest {
     Path dir;
 
     @Test
-    void pskListenerWithoutCertfileIsRefusedRatherThanServedInPlaintext() throws IOException {
+    void pskHintWithoutCertfileMakesATlsPskListener() throws IOException {
+        Path conf = write("""
+                psk_file /etc/mosquitto/psk
+                listener 8883
+                psk_hint midge
+                use_identity_as_username true
+                tls_version tlsv1.3
+                """);
+
+        ParsedConf parsed = MosquittoConf.parse(conf);
+
+        assertEquals(List.of(), parsed.warnings());
+        TlsOptions tls = parsed.config().listeners().get(0).tls();
+        assertTrue(tls.pskListener());
+        assertEquals("midge", tls.pskHint());
+        assertEquals(Path.of("/etc/mosquitto/psk"), tls.pskFile());
+        assertTrue(tls.useIdentityAsUsername());
+    }
+
+    @Test
+    void pskHintWithoutAnyPskFileIsRefusedBecauseNoClientCouldConnect() throws IOException {
         Path conf = write("""
                 listener 8883
                 psk_hint midge
-                allow_anonymous false
                 """);
 
         ConfigException e = assertThrows(ConfigException.class, () -> MosquittoConf.parse(conf));
 
-        assertEquals(2, e.line());
-        assertEquals(conf + ":2: psk_hint cannot be honoured: Midge does not implement TLS-PSK, and this listener "
-                + "has no certfile, so it would serve plain MQTT instead; remove psk_hint or give the listener a "
-                + "certfile and keyfile", e.getMessage());
+        assertEquals(conf + ":2: psk_hint needs a psk_file (global, or this listener's with per_listener_settings "
+                + "true): without one no client could connect", e.getMessage());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "cafile /etc/ca.crt|cafile",
+            "keyfile /etc/server.key|keyfile",
+            "require_certificate true|require_certificate",
+            "use_subject_as_username true|use_subject_as_username",
+            "ciphers PSK-AES128-GCM-SHA256|ciphers",
+            "ciphers_tls1.3 TLS_AES_128_GCM_SHA256|ciphers_tls1.3"})
+    void certificateOptionsAndCipherListsOnATlsPskListenerAreRefused(String line, String option) throws IOException {
+        Path conf = write("psk_file /etc/psk\nlistener 8883\npsk_hint midge\n" + line + "\n");
+
+        ConfigException e = assertThrows(ConfigException.class, () -> MosquittoConf.parse(conf));
+
+        assertEquals(4, e.line());
+        assertTrue(e.reason().startsWith(option + " cannot be honoured on a TLS-PSK listener (psk_hint without "
+                + "certfile)"), e.getMessage());
     }
 
     @Test
-    void perListenerPskFileWithoutCertfileIsRefused() throws IOException {
+    void perListenerPskFileWithoutPskHintOrCertfileIsRefused() throws IOException {
         Path conf = write("""
                 per_listener_settings true
                 listener 1883
@@ -53,18 +88,36 @@ class UnhonouredSecurityOptionsTest {
         ConfigException e = assertThrows(ConfigException.class, () -> MosquittoConf.parse(conf));
 
         assertEquals(5, e.line());
-        assertTrue(e.getMessage().contains("psk_file cannot be honoured"), e.getMessage());
+        assertTrue(e.getMessage().contains("psk_file cannot be honoured: this listener has no psk_hint and no "
+                + "certfile, so it would serve plain MQTT"), e.getMessage());
     }
 
     @Test
-    void globalPskFileOnlyWarnsBecauseNoListenerUsesPskWithoutPskHint() throws IOException {
+    void perListenerPskFileBelongsToItsListenerOnly() throws IOException {
+        Path conf = write("""
+                per_listener_settings true
+                listener 8883
+                psk_hint midge
+                psk_file /etc/psk-a
+                listener 8884
+                psk_hint midge
+                """);
+
+        ConfigException e = assertThrows(ConfigException.class, () -> MosquittoConf.parse(conf));
+
+        assertEquals(6, e.line()); // the second listener has no psk_file of its own
+        assertTrue(e.reason().startsWith("psk_hint needs a psk_file"), e.getMessage());
+    }
+
+    @Test
+    void globalPskFileWithoutAPskListenerOnlyWarns() throws IOException {
         Path conf = write("""
                 psk_file /etc/mosquitto/psk
                 listener 1883
                 """);
 
-        assertEquals(List.of(new ConfigWarning(conf, 1, "option 'psk_file' is not supported by Midge and is ignored")),
-                MosquittoConf.parse(conf).warnings());
+        assertEquals(List.of(new ConfigWarning(conf, 1, "psk_file is used only by a listener with psk_hint and no "
+                + "certfile, and there is none; it is ignored")), MosquittoConf.parse(conf).warnings());
     }
 
     @ParameterizedTest

@@ -163,6 +163,13 @@ public final class MosquittoClients {
             return add("--cert", certificate.toString(), "--key", key.toString());
         }
 
+        /** TLS-PSK: the key as hex digits and the identity, as in a psk_file line {@code identity:hex}. */
+        public Options psk(String identity, String hexKey) {
+            return add("--psk-identity", identity, "--psk", hexKey);
+        }
+        /** tlsv1.2 or tlsv1.3 */
+        public Options tlsVersion(String version) { return add("--tls-version", version); }
+
         public String[] args() {
             return args.toArray(new String[0]);
         }

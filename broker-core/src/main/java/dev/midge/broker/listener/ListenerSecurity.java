@@ -1,6 +1,7 @@
 package dev.midge.broker.listener;
 
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
 import io.netty.handler.ssl.SslHandler;
 
 import java.security.cert.X509Certificate;
@@ -19,7 +20,27 @@ public interface ListenerSecurity {
      * A new SslHandler for an accepted connection. Called on the channel's event loop, so it
      * must not block: build SslContexts ahead of time and swap them on reload.
      */
-    SslHandler newSslHandler(Channel channel);
+    default SslHandler newSslHandler(Channel channel) {
+        throw new UnsupportedOperationException("this listener's TLS is not JSSE's; see newTlsHandler");
+    }
+
+    /**
+     * The handler that secures a new connection, the pipeline's "tls" stage. JSSE listeners
+     * need not override it (it is their SslHandler); a TLS that JSSE lacks (TLS-PSK) gives a
+     * handler of its own that passes plaintext bytes on. Called on the event loop: must not block.
+     */
+    default ChannelHandler newTlsHandler(Channel channel) {
+        return newSslHandler(channel);
+    }
+
+    /**
+     * The MQTT username that the TLS handshake itself established without a certificate (a
+     * TLS-PSK identity with use_identity_as_username), or null. Like a certificate username, it
+     * authenticates the client and the CONNECT username is ignored. Called on the event loop.
+     */
+    default String transportUsername(Channel channel) {
+        return null;
+    }
 
     /**
      * The MQTT username for a client that completed the handshake with this verified chain

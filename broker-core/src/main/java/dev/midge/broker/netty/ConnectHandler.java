@@ -162,11 +162,12 @@ final class ConnectHandler extends ChannelInboundHandlerAdapter {
                     : MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED);
             return;
         }
-        String certificateUser = security != null && chain != null ? security.usernameFor(chain) : null;
+        String handshakeUser = security == null ? null
+                : chain != null ? security.usernameFor(chain) : security.transportUsername(ctx.channel());
         authenticating = true;
         ctx.channel().config().setAutoRead(false);
-        if (certificateUser != null) {
-            finish(ctx, packet, chain, AuthenticationResult.accept(certificateUser));
+        if (handshakeUser != null) {
+            finish(ctx, packet, chain, AuthenticationResult.accept(handshakeUser));
             return;
         }
         Authenticator authenticator = listener.authenticator() != null ? listener.authenticator() : options.authenticator();

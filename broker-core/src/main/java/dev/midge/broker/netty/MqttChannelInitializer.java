@@ -50,7 +50,7 @@ public final class MqttChannelInitializer extends ChannelInitializer<Channel> {
             p.addLast("limit", limiter);
         }
         if (listener.security() != null) {
-            p.addLast("tls", listener.security().newSslHandler(ch));
+            p.addLast("tls", listener.security().newTlsHandler(ch));
         }
         int maxPacket = ConnectPacket.brokerMaximumPacketSize(engine.options());
         int maxConnect = PacketSizeLimit.maxConnectSize(engine.options());

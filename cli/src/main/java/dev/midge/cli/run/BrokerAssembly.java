@@ -15,6 +15,7 @@ import dev.midge.conf.ListenerConfig;
 import dev.midge.conf.MosquittoConf;
 import dev.midge.conf.ParsedConf;
 import dev.midge.pki.SecureDefault;
+import dev.midge.tls.PskListenerSecurity;
 import dev.midge.tls.TlsFileException;
 import dev.midge.tls.TlsListenerSecurity;
 import org.slf4j.Logger;
@@ -218,6 +219,8 @@ public final class BrokerAssembly {
                     resources.push(created);
                     tlsListeners.add(created);
                     tls = created;
+                } else if (listener.tls().pskListener()) {
+                    tls = psk(listener, watcher);
                 }
                 maxTopicAlias = Math.max(maxTopicAlias, listener.maxTopicAlias());
                 options.listener(new ListenerOptions(listener.port(), bindAddress(listener),
@@ -249,6 +252,14 @@ public final class BrokerAssembly {
             throw new StartupException(e.getMessage(), 3);
         } catch (IllegalArgumentException e) {
             throw new StartupException(listener.declaredAt() + ": " + e.getMessage(), 3);
+        }
+    }
+
+    private static PskListenerSecurity psk(ListenerConfig listener, FileWatcher watcher) throws StartupException {
+        try {
+            return PskListenerSecurity.create(listener.tls(), watcher);
+        } catch (TlsFileException e) {
+            throw new StartupException(e.getMessage(), 3);
         }
     }
 

@@ -1,0 +1,180 @@
+package dev.midge.tls;
+
+import org.bouncycastle.tls.AlertDescription;
+import org.bouncycastle.tls.BasicTlsPSKExternal;
+import org.bouncycastle.tls.CipherSuite;
+import org.bouncycastle.tls.PRFAlgorithm;
+import org.bouncycastle.tls.PSKTlsServer;
+import org.bouncycastle.tls.ProtocolVersion;
+import org.bouncycastle.tls.PskIdentity;
+import org.bouncycastle.tls.TlsCredentials;
+import org.bouncycastle.tls.TlsFatalAlert;
+import org.bouncycastle.tls.TlsPSKExternal;
+import org.bouncycastle.tls.TlsUtils;
+import org.bouncycastle.tls.TlsPSKIdentityManager;
+import org.bouncycastle.tls.crypto.TlsCrypto;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.Vector;
+import java.util.function.Function;
+
+/**
+ * BouncyCastle's server side of one TLS-PSK handshake: keys come from the psk_file in force when
+ * the client names its identity, and the identity the client offered is remembered for the
+ * username and for the refusal line. ECDHE-PSK is preferred over DHE-PSK over plain PSK (our
+ * order wins, not the client's), and TLS 1.3 takes the client's external PSK (psk_dhe_ke).
+ */
+final class PskTlsServer extends PSKTlsServer {
+
+    /** TLS 1.2 suites in our order of preference: forward secrecy first, AEAD before CBC. */
+    private static final int[] TLS12_SUITES = {
+            CipherSuite.TLS_ECDHE_PSK_WITH_CHACHA20_POLY1305_SHA256,
+            CipherSuite.TLS_ECDHE_PSK_WITH_AES_128_GCM_SHA256,
+            CipherSuite.TLS_ECDHE_PSK_WITH_AES_256_CBC_SHA384,
+            CipherSuite.TLS_ECDHE_PSK_WITH_AES_128_CBC_SHA256,
+            CipherSuite.TLS_DHE_PSK_WITH_AES_256_GCM_SHA384,
+            CipherSuite.TLS_DHE_PSK_WITH_AES_128_GCM_SHA256,
+            CipherSuite.TLS_DHE_PSK_WITH_CHACHA20_POLY1305_SHA256,
+            CipherSuite.TLS_PSK_WITH_AES_256_GCM_SHA384,
+            CipherSuite.TLS_PSK_WITH_AES_128_GCM_SHA256,
+            CipherSuite.TLS_PSK_WITH_CHACHA20_POLY1305_SHA256,
+            CipherSuite.TLS_PSK_WITH_AES_256_CBC_SHA384,
+            CipherSuite.TLS_PSK_WITH_AES_128_CBC_SHA256,
+    };
+
+    /** An external PSK is bound to SHA-256 (as OpenSSL's PSK callbacks bind it), so these two. */
+    private static final int[] TLS13_SUITES = {
+            CipherSuite.TLS_AES_128_GCM_SHA256,
+            CipherSuite.TLS_CHACHA20_POLY1305_SHA256,
+    };
+
+    private final boolean tls13Only;
+    private volatile String offeredIdentity;
+    private volatile boolean identityKnown;
+
+    /**
+     * @param keys      the key for an identity, or null if it has none (the psk_file in force)
+     * @param hint      psk_hint, sent to TLS 1.2 clients
+     * @param tls13Only tls_version tlsv1.3
+     */
+    PskTlsServer(TlsCrypto crypto, String hint, Function<String, byte[]> keys, boolean tls13Only) {
+        super(crypto, new IdentityManager(hint, keys));
+        ((IdentityManager) pskIdentityManager).server = this;
+        this.tls13Only = tls13Only;
+    }
+
+    /** The identity the client offered (decoded), or null if it offered none yet or one that is not UTF-8. */
+    String offeredIdentity() {
+        return offeredIdentity;
+    }
+
+    /** Whether the offered identity has a key in the psk_file. */
+    boolean identityKnown() {
+        return identityKnown;
+    }
+
+    @Override
+    protected ProtocolVersion[] getSupportedVersions() {
+        return tls13Only ? ProtocolVersion.TLSv13.only() : ProtocolVersion.TLSv13.downTo(ProtocolVersion.TLSv12);
+    }
+
+    @Override
+    protected int[] getSupportedCipherSuites() {
+        int[] suites = new int[TLS13_SUITES.length + TLS12_SUITES.length];
+        System.arraycopy(TLS13_SUITES, 0, suites, 0, TLS13_SUITES.length);
+        System.arraycopy(TLS12_SUITES, 0, suites, TLS13_SUITES.length, TLS12_SUITES.length);
+        return suites;
+    }
+
+    @Override
+    protected boolean preferLocalCipherSuites() {
+        return true;
+    }
+
+    @Override
+    public TlsPSKExternal getExternalPSK(Vector identities) {
+        for (Object offered : identities) {
+            byte[] identity = ((PskIdentity) offered).getIdentity();
+            byte[] key = lookUp(identity);
+            if (key != null) {
+                return new BasicTlsPSKExternal(identity, getCrypto().createSecret(key), PRFAlgorithm.tls13_hkdf_sha256);
+            }
+        }
+        return null;
+    }
+
+    /**
+     * TLS 1.3 asks for a certificate only when no offered PSK was usable: an unknown identity,
+     * or a known one whose binder did not verify because the client's key differs. This
+     * listener has no certificate, so the handshake ends here with the right alert.
+     */
+    @Override
+    public TlsCredentials getCredentials() throws IOException {
+        if (TlsUtils.isTLSv13(context)) {
+            throw identityKnown
+                    ? new TlsFatalAlert(AlertDescription.decrypt_error, "the PSK binder did not verify")
+                    : new TlsFatalAlert(AlertDescription.handshake_failure, "no known PSK identity offered");
+        }
+        return super.getCredentials();
+    }
+
+    /** Records the identity and returns its key; an identity that is not UTF-8 has none. */
+    private byte[] lookUp(byte[] identity) {
+        String text = utf8(identity);
+        if (offeredIdentity == null || !identityKnown) {
+            offeredIdentity = text != null ? text : "(not UTF-8)";
+        }
+        byte[] key = text == null ? null : keys().apply(text);
+        if (key != null) {
+            offeredIdentity = text;
+            identityKnown = true;
+        }
+        return key;
+    }
+
+    private Function<String, byte[]> keys() {
+        return ((IdentityManager) pskIdentityManager).keys;
+    }
+
+    private static String utf8(byte[] bytes) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            return null;
+        }
+    }
+
+    /** Alerts that mean "the key did not match" once the identity was found. */
+    static boolean meansWrongKey(short alert) {
+        return alert == AlertDescription.decrypt_error || alert == AlertDescription.bad_record_mac
+                || alert == AlertDescription.illegal_parameter;
+    }
+
+    private static final class IdentityManager implements TlsPSKIdentityManager {
+        private final byte[] hint;
+        private final Function<String, byte[]> keys;
+        private PskTlsServer server;
+
+        IdentityManager(String hint, Function<String, byte[]> keys) {
+            this.hint = hint == null ? null : hint.getBytes(StandardCharsets.UTF_8);
+            this.keys = keys;
+        }
+
+        @Override
+        public byte[] getHint() {
+            return hint;
+        }
+
+        @Override
+        public byte[] getPSK(byte[] identity) {
+            return server.lookUp(identity);
+        }
+    }
+}
