@@ -1,5 +1,7 @@
 package dev.midge.conf;
 
+import dev.midge.conf.pkcs11.Pkcs11Uri;
+
 import java.nio.file.Path;
 
 /**
@@ -18,20 +20,22 @@ import java.nio.file.Path;
  * @param crlfile               a CRL (PEM) checked at every handshake
  * @param pskHint               TLS-PSK hint (not implemented: warned at parse time)
  * @param pskFile               TLS-PSK keys (not implemented: warned)
- * @param tlsEngine             OpenSSL engine (not applicable to Java: warned)
- * @param keyform               "pem" or "engine"
+ * @param tlsEngine             OpenSSL engine: "pkcs11" with keyform engine means {@link #tokenKey}; otherwise warned
+ * @param keyform               "pem" or "engine"; with "engine" keyfile is null and {@link #tokenKey} names the key
  * @param tlsKeylog             file to write TLS key material to, for debugging
  * @param crlExpiredWarnOnly    Midge option {@code midge_crl_expired_warn_only}: a CRL past its
  *                              nextUpdate only warns instead of refusing every client certificate
+ * @param tokenKey              with keyform engine: the server key in a PKCS#11 token (keyfile's URI), else null
+ * @param tokenPinSha1          tls_engine_kpass_sha1 with keyform engine: the token PIN must hash to it, else null
  */
 public record TlsOptions(Path cafile, Path capath, Path certfile, Path keyfile, String tlsVersion,
                          String ciphers, String ciphersTls13, boolean requireCertificate,
                          boolean useIdentityAsUsername, boolean useSubjectAsUsername, Path crlfile,
                          String pskHint, Path pskFile, String tlsEngine, String keyform, Path tlsKeylog,
-                         boolean crlExpiredWarnOnly) {
+                         boolean crlExpiredWarnOnly, Pkcs11Uri tokenKey, String tokenPinSha1) {
 
     public static final TlsOptions NONE = new TlsOptions(null, null, null, null, null, null, null,
-            false, false, false, null, null, null, null, null, null, false);
+            false, false, false, null, null, null, null, null, null, false, null, null);
 
     /** A listener is TLS when it has a server certificate (as in mosquitto). */
     public boolean enabled() {
