@@ -1,0 +1,93 @@
+package dev.midge.cli;
+
+import dev.midge.testing.IssuedCertificate;
+import dev.midge.testing.MosquittoClients;
+import dev.midge.testing.Ports;
+import dev.midge.testing.ProcessResult;
+import dev.midge.testing.RunningSubscriber;
+import dev.midge.testing.SoftHsm;
+import dev.midge.testing.TestPki;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * Keys in a hardware token (SoftHSM2 standing in for the HSM), reached the way mosquitto.conf
+ * names them: {@code tls_engine pkcs11}, {@code tls_keyform engine}, {@code keyfile pkcs11:...}.
+ */
+class Pkcs11TokenIT {
+
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    @TempDir
+    Path work;
+
+    @BeforeEach
+    void softHsmIsInstalled() {
+        assumeTrue(SoftHsm.module().isPresent(), SoftHsm.MISSING);
+    }
+
+    @Test
+    void mosquittoClientsHandshakeWithAServerWhoseKeyIsInTheToken() throws Exception {
+        TestPki pki = TestPki.create(work.resolve("pki"));
+        IssuedCertificate server = pki.ecServer();
+        IssuedCertificate dev1 = pki.device("dev1");
+        SoftHsm hsm = SoftHsm.create(work.resolve("hsm"), "midge");
+        hsm.importKey(server.privateKey(), server.certificate(), "server", "01");
+        assertTrue(hsm.listObjects().contains("sensitive"), "the imported key is sensitive: " + hsm.listObjects());
+        int port = Ports.freePort();
+        Path conf = Files.writeString(work.resolve("mosquitto.conf"), """
+                listener %d 127.0.0.1
+                cafile %s
+                certfile %s
+                tls_engine pkcs11
+                tls_keyform engine
+                keyfile %s
+                require_certificate true
+                use_identity_as_username true
+                allow_anonymous false
+                """.formatted(port, pki.caFile(), server.chainFile(), hsm.uri("server")));
+
+        try (BrokerProcess broker = BrokerProcess.start(work, hsm.environment(), "-c", conf.toString())) {
+            broker.awaitLine("Midge .* running", WAIT);
+            MosquittoClients.Options tls = MosquittoClients.options(port).cafile(pki.caFile())
+                    .cert(dev1.certFile(), dev1.keyFile());
+            try (RunningSubscriber reader = MosquittoClients.subscribe(tls, "-t", "#", "-v")) {
+                assertNotNull(reader.awaitSubscribed(WAIT), reader::stderr);
+
+                ProcessResult pub = MosquittoClients.publish(tls, "-t", "dev1/attrs", "-m", "signed-by-the-token");
+
+                assertEquals(0, pub.exitCode(), pub::toString);
+                assertEquals("dev1/attrs signed-by-the-token", reader.awaitLine(WAIT));
+            }
+        }
+    }
+
+    @Test
+    void anOpenSslEngineOtherThanPkcs11RefusesToStartNamingTheLine() throws Exception {
+        TestPki pki = TestPki.create(work.resolve("pki"));
+        SoftHsm hsm = SoftHsm.create(work.resolve("hsm"), "midge");
+        Path conf = Files.writeString(work.resolve("mosquitto.conf"), """
+                listener %d 127.0.0.1
+                certfile %s
+                tls_engine tpm
+                tls_keyform engine
+                keyfile %s
+                """.formatted(Ports.freePort(), pki.ecServer().chainFile(), hsm.uri("server")));
+
+        BrokerProcess.Result run = BrokerProcess.run(work, hsm.environment(), "-c", conf.toString());
+
+        assertEquals(3, run.exitCode(), run.output());
+        assertTrue(run.output().contains(conf + ":3: tls_engine tpm cannot be honoured with keyform engine"),
+                run.output());
+    }
+}
