@@ -1,7 +1,9 @@
 package dev.midge.cli;
 
+import dev.midge.pki.DataDirectory;
 import dev.midge.testing.IssuedCertificate;
 import dev.midge.testing.MosquittoClients;
+import dev.midge.testing.OpenSsl;
 import dev.midge.testing.Ports;
 import dev.midge.testing.ProcessResult;
 import dev.midge.testing.RunningSubscriber;
@@ -13,9 +15,14 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -89,5 +96,62 @@ class Pkcs11TokenIT {
         assertEquals(3, run.exitCode(), run.output());
         assertTrue(run.output().contains(conf + ":3: tls_engine tpm cannot be honoured with keyform engine"),
                 run.output());
+    }
+
+    @Test
+    void deviceAddSignsWithTheIssuingCaKeyInTheToken() throws Exception {
+        Path data = work.resolve("data");
+        DataDirectory.openOrInitialize(data, Ports.freePort());
+        char[] passphrase = Files.readString(data.resolve("private/ca.passphrase")).strip().toCharArray();
+        KeyStore p12 = KeyStore.getInstance("PKCS12");
+        try (var in = Files.newInputStream(data.resolve("private/issuing-ca.p12"))) {
+            p12.load(in, passphrase);
+        }
+        SoftHsm hsm = SoftHsm.create(work.resolve("hsm"), "midge-ca");
+        hsm.importKey((PrivateKey) p12.getKey("ca", passphrase), (X509Certificate) p12.getCertificate("ca"),
+                "issuing-ca", "02");
+
+        BrokerProcess.Result moved = BrokerProcess.run(work, hsm.environment(), "ca", "use-token", "--data",
+                data.toString(), "--ca-key", hsm.uri("issuing-ca"));
+        assertEquals(0, moved.exitCode(), moved.output());
+        assertFalse(Files.exists(data.resolve("private/issuing-ca.p12")), "the software copy of the key is gone");
+
+        BrokerProcess.Result added = BrokerProcess.run(work, hsm.environment(), "device", "add", "dev1", "--data",
+                data.toString(), "--out", work.resolve("certs").toString());
+        assertEquals(0, added.exitCode(), added.output());
+        OpenSsl.Result verified = OpenSsl.verify(data.resolve("ca.crt"), null, work.resolve("certs/dev1.crt"));
+        assertTrue(verified.succeeded(), verified.output());
+
+        // The CRL is signed in the token too: openssl checks its signature against the issuing CA.
+        BrokerProcess.Result revoked = BrokerProcess.run(work, hsm.environment(), "device", "revoke", "dev1", "--data",
+                data.toString());
+        assertEquals(0, revoked.exitCode(), revoked.output());
+        OpenSsl.Result refused = OpenSsl.verify(data.resolve("ca.crt"), data.resolve("crl.pem"),
+                work.resolve("certs/dev1.crt"));
+        assertTrue(refused.output().contains("certificate revoked"), refused.output());
+    }
+
+    @Test
+    void withoutTheTokenTheCaCannotSign() throws Exception {
+        Path data = work.resolve("data");
+        DataDirectory.openOrInitialize(data, Ports.freePort());
+        char[] passphrase = Files.readString(data.resolve("private/ca.passphrase")).strip().toCharArray();
+        KeyStore p12 = KeyStore.getInstance("PKCS12");
+        try (var in = Files.newInputStream(data.resolve("private/issuing-ca.p12"))) {
+            p12.load(in, passphrase);
+        }
+        SoftHsm hsm = SoftHsm.create(work.resolve("hsm"), "midge-ca");
+        hsm.importKey((PrivateKey) p12.getKey("ca", passphrase), (X509Certificate) p12.getCertificate("ca"),
+                "issuing-ca", "02");
+        assertEquals(0, BrokerProcess.run(work, hsm.environment(), "ca", "use-token", "--data", data.toString(),
+                "--ca-key", hsm.uri("issuing-ca")).exitCode());
+
+        // No SOFTHSM2_CONF: SoftHSM finds no token, so there is nothing to sign with.
+        BrokerProcess.Result added = BrokerProcess.run(work, "device", "add", "dev1", "--data", data.toString(),
+                "--out", work.resolve("certs").toString());
+
+        assertNotEquals(0, added.exitCode(), added.output());
+        assertTrue(added.output().contains("no token labelled 'midge-ca'"), added.output());
+        assertFalse(Files.exists(work.resolve("certs/dev1.crt")));
     }
 }
