@@ -15,10 +15,13 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.charset.StandardCharsets;
 import java.security.KeyStore;
+import java.security.MessageDigest;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.HexFormat;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -59,12 +62,14 @@ class Pkcs11TokenIT {
                 tls_engine pkcs11
                 tls_keyform engine
                 keyfile %s
+                tls_engine_kpass_sha1 %s
                 require_certificate true
                 use_identity_as_username true
                 allow_anonymous false
-                """.formatted(port, pki.caFile(), server.chainFile(), hsm.uri("server")));
+                """.formatted(port, pki.caFile(), server.chainFile(), hsm.uri("server"), sha1(SoftHsm.PIN)));
 
         try (BrokerProcess broker = BrokerProcess.start(work, hsm.environment(), "-c", conf.toString())) {
+            broker.awaitLine("The server key for .* stays in the PKCS#11 token: pkcs11:token=midge;object=server", WAIT);
             broker.awaitLine("Midge .* running", WAIT);
             MosquittoClients.Options tls = MosquittoClients.options(port).cafile(pki.caFile())
                     .cert(dev1.certFile(), dev1.keyFile());
@@ -77,6 +82,31 @@ class Pkcs11TokenIT {
                 assertEquals("dev1/attrs signed-by-the-token", reader.awaitLine(WAIT));
             }
         }
+    }
+
+    @Test
+    void aPinThatDoesNotMatchTlsEngineKpassSha1RefusesToStart() throws Exception {
+        TestPki pki = TestPki.create(work.resolve("pki"));
+        IssuedCertificate server = pki.ecServer();
+        SoftHsm hsm = SoftHsm.create(work.resolve("hsm"), "midge");
+        hsm.importKey(server.privateKey(), server.certificate(), "server", "01");
+        Path conf = Files.writeString(work.resolve("mosquitto.conf"), """
+                listener %d 127.0.0.1
+                certfile %s
+                tls_engine pkcs11
+                tls_keyform engine
+                keyfile %s
+                tls_engine_kpass_sha1 %s
+                """.formatted(Ports.freePort(), server.chainFile(), hsm.uri("server"), sha1("another pin")));
+
+        BrokerProcess.Result run = BrokerProcess.run(work, hsm.environment(), "-c", conf.toString());
+
+        assertNotEquals(0, run.exitCode(), run.output());
+        assertTrue(run.output().contains("does not match tls_engine_kpass_sha1"), run.output());
+    }
+
+    private static String sha1(String pin) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(pin.getBytes(StandardCharsets.UTF_8)));
     }
 
     @Test
