@@ -99,10 +99,11 @@ class Pkcs11TokenIT {
                 tls_engine_kpass_sha1 %s
                 """.formatted(Ports.freePort(), server.chainFile(), hsm.uri("server"), sha1("another pin")));
 
-        BrokerProcess.Result run = BrokerProcess.run(work, hsm.environment(), "-c", conf.toString());
-
-        assertNotEquals(0, run.exitCode(), run.output());
-        assertTrue(run.output().contains("does not match tls_engine_kpass_sha1"), run.output());
+        // start + awaitExit: a broker that wrongly starts fails the test instead of hanging it.
+        try (BrokerProcess broker = BrokerProcess.start(work, hsm.environment(), "-c", conf.toString())) {
+            assertNotEquals(0, broker.awaitExit(WAIT), broker.output());
+            assertTrue(broker.output().contains("does not match tls_engine_kpass_sha1"), broker.output());
+        }
     }
 
     private static String sha1(String pin) throws Exception {
@@ -121,11 +122,11 @@ class Pkcs11TokenIT {
                 keyfile %s
                 """.formatted(Ports.freePort(), pki.ecServer().chainFile(), hsm.uri("server")));
 
-        BrokerProcess.Result run = BrokerProcess.run(work, hsm.environment(), "-c", conf.toString());
-
-        assertEquals(3, run.exitCode(), run.output());
-        assertTrue(run.output().contains(conf + ":3: tls_engine tpm cannot be honoured with keyform engine"),
-                run.output());
+        try (BrokerProcess broker = BrokerProcess.start(work, hsm.environment(), "-c", conf.toString())) {
+            assertEquals(3, broker.awaitExit(WAIT), broker.output());
+            assertTrue(broker.output().contains(conf + ":3: tls_engine tpm cannot be honoured with keyform engine"),
+                    broker.output());
+        }
     }
 
     @Test
