@@ -81,6 +81,10 @@ public final class TlsListenerSecurity implements ListenerSecurity, AutoCloseabl
         if (options.tlsKeylog() != null) {
             LOG.warn("tls_keylog {} is ignored: the JDK's TLS cannot write key material.", options.tlsKeylog());
         }
+        if (options.tokenKey() != null) {
+            LOG.info("The server key for {} stays in the PKCS#11 token: {}; handshakes are signed by the token.",
+                    options.certfile(), options.tokenKey());
+        }
         KnownIssuers knownIssuers = new KnownIssuers();
         Reloadable<TlsMaterial> material;
         try {

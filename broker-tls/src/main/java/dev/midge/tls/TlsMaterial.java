@@ -1,6 +1,8 @@
 package dev.midge.tls;
 
 import dev.midge.conf.TlsOptions;
+import dev.midge.conf.pkcs11.TokenException;
+import dev.midge.conf.pkcs11.TokenKey;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
@@ -40,12 +42,20 @@ record TlsMaterial(SslContext sslContext, RevocationList crl) {
         if (certfile == null) {
             throw new IllegalArgumentException("a TLS listener needs a certfile");
         }
-        if (options.keyfile() == null) {
+        if (options.keyfile() == null && options.tokenKey() == null) {
             throw new TlsFileException(certfile, "certfile is set but keyfile is not");
         }
         List<X509Certificate> chain = PemFiles.certificates(certfile);
-        PrivateKey key = PemFiles.privateKey(options.keyfile());
-        checkKeyMatches(key, chain.get(0), options.keyfile(), certfile);
+        SslContextBuilder builder;
+        if (options.tokenKey() != null) {
+            PrivateKey key = tokenKey(options, certfile);
+            checkKeyMatches(key, chain.get(0), certfile, "the key " + options.tokenKey() + " in the token", certfile);
+            builder = SslContextBuilder.forServer(new TokenKeyManager(key, chain.toArray(X509Certificate[]::new)));
+        } else {
+            PrivateKey key = PemFiles.privateKey(options.keyfile());
+            checkKeyMatches(key, chain.get(0), options.keyfile(), "the private key", certfile);
+            builder = SslContextBuilder.forServer(key, chain.toArray(X509Certificate[]::new));
+        }
 
         List<X509Certificate> trusted = TrustedCertificates.load(options.cafile(), options.capath());
         boolean wantsCertificate = options.requireCertificate() || options.useIdentityAsUsername()
@@ -57,8 +67,7 @@ record TlsMaterial(SslContext sslContext, RevocationList crl) {
         RevocationList crl = options.crlfile() == null ? null
                 : RevocationList.load(options.crlfile(), trusted, knownIssuers);
 
-        SslContextBuilder builder = SslContextBuilder.forServer(key, chain.toArray(X509Certificate[]::new))
-                .sslProvider(SslProvider.JDK)
+        builder.sslProvider(SslProvider.JDK)
                 .protocols(protocols(options.tlsVersion()));
         List<String> ciphers = CipherSuites.select(options.ciphers(), options.ciphersTls13(),
                 Set.of(jdk().getSupportedSSLParameters().getCipherSuites()),
@@ -92,9 +101,21 @@ record TlsMaterial(SslContext sslContext, RevocationList crl) {
                 + " is not supported: Midge accepts tlsv1.2 (TLS 1.2 and 1.3) or tlsv1.3");
     }
 
+    /**
+     * keyform engine: the key stays in the PKCS#11 token; only a handle to it is held, and a
+     * reload opens it again (the provider and login are kept per slot).
+     */
+    private static PrivateKey tokenKey(TlsOptions options, Path certfile) throws TlsFileException {
+        try {
+            return TokenKey.open(options.tokenKey(), options.tokenPinSha1()).key();
+        } catch (TokenException e) {
+            throw new TlsFileException(certfile, "keyfile " + options.tokenKey() + ": " + e.getMessage());
+        }
+    }
+
     /** Signs and verifies a probe: the one test that a key belongs to a certificate for any algorithm. */
-    private static void checkKeyMatches(PrivateKey key, X509Certificate certificate, Path keyfile, Path certfile)
-            throws TlsFileException {
+    private static void checkKeyMatches(PrivateKey key, X509Certificate certificate, Path keyfile, String what,
+                                        Path certfile) throws TlsFileException {
         String algorithm = switch (key.getAlgorithm()) {
             case "RSA" -> "SHA256withRSA";
             case "EC" -> "SHA256withECDSA";
@@ -115,7 +136,7 @@ record TlsMaterial(SslContext sslContext, RevocationList crl) {
         } catch (GeneralSecurityException e) {
             // A key of another algorithm than the certificate's lands here too.
         }
-        throw new TlsFileException(keyfile, "the private key does not match the certificate in " + certfile);
+        throw new TlsFileException(keyfile, what + " does not match the certificate in " + certfile);
     }
 
     private static X509ExtendedTrustManager pkix(List<X509Certificate> trusted) {

@@ -46,6 +46,7 @@ final class Options {
 
     TlsOptions build() {
         return new TlsOptions(cafile, capath, certfile, keyfile, tlsVersion, ciphers, ciphersTls13, requireCertificate,
-                useIdentityAsUsername, useSubjectAsUsername, crlfile, null, null, null, null, null, crlExpiredWarnOnly);
+                useIdentityAsUsername, useSubjectAsUsername, crlfile, null, null, null, null, null, crlExpiredWarnOnly,
+                null, null);
     }
 }

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
@@ -48,7 +49,13 @@ final class BrokerProcess implements AutoCloseable {
 
     /** Starts {@code java -jar broker.jar args...} in dir, stdout and stderr merged. */
     static BrokerProcess start(Path dir, String... args) throws IOException {
+        return start(dir, Map.of(), args);
+    }
+
+    /** As {@link #start(Path, String...)}, with more environment variables (e.g. SOFTHSM2_CONF). */
+    static BrokerProcess start(Path dir, Map<String, String> environment, String... args) throws IOException {
         ProcessBuilder builder = new ProcessBuilder(command(args)).directory(dir.toFile()).redirectErrorStream(true);
+        builder.environment().putAll(environment);
         return new BrokerProcess(builder.start());
     }
 
@@ -61,7 +68,12 @@ final class BrokerProcess implements AutoCloseable {
 
     /** Runs {@code java -jar broker.jar args...} to completion and returns its exit code and output. */
     static Result run(Path dir, String... args) throws IOException, InterruptedException {
+        return run(dir, Map.of(), args);
+    }
+
+    static Result run(Path dir, Map<String, String> environment, String... args) throws IOException, InterruptedException {
         ProcessBuilder builder = new ProcessBuilder(command(args)).directory(dir.toFile()).redirectErrorStream(true);
+        builder.environment().putAll(environment);
         Process p = builder.start();
         byte[] out = p.getInputStream().readAllBytes();
         if (!p.waitFor(60, TimeUnit.SECONDS)) {

@@ -54,8 +54,6 @@ final class OptionTable {
             "http_dir", Scope.LISTENER,
             "max_qos", Scope.LISTENER,
             "maximum_qos", Scope.LISTENER,
-            // listener TLS
-            "tls_engine_kpass_sha1", Scope.LISTENER,
             // mosquitto 2.1
             "enable_control_api", Scope.GLOBAL,
             "global_max_clients", Scope.GLOBAL,

@@ -1,5 +1,7 @@
 package dev.midge.conf;
 
+import dev.midge.conf.pkcs11.Pkcs11Uri;
+
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,12 +14,12 @@ final class TlsDraft {
     static final Set<String> NAMES = Set.of("cafile", "capath", "certfile", "keyfile", "tls_version",
             "ciphers", "ciphers_tls1.3", "require_certificate", "use_identity_as_username",
             "use_subject_as_username", "crlfile", "psk_hint", "tls_engine", "tls_keyform", "keyform",
-            "tls_keylog", "midge_crl_expired_warn_only");
+            "tls_keylog", "midge_crl_expired_warn_only", "tls_engine_kpass_sha1");
 
     private final Setting<Path> cafile = new Setting<>();
     private final Setting<Path> capath = new Setting<>();
     private final Setting<Path> certfile = new Setting<>();
-    private final Setting<Path> keyfile = new Setting<>();
+    private final Setting<String> keyfile = new Setting<>();
     private final Setting<String> tlsVersion = new Setting<>();
     private final Setting<String> ciphers = new Setting<>();
     private final Setting<String> ciphersTls13 = new Setting<>();
@@ -26,6 +28,9 @@ final class TlsDraft {
     private final Setting<String> tlsEngine = new Setting<>();
     private final Setting<String> keyform = new Setting<>();
     private final Setting<Path> tlsKeylog = new Setting<>();
+    private final Setting<String> kpassSha1 = new Setting<>();
+    /** Warnings that stand only while the key is not in a token: withdrawn by keyform engine. */
+    private final List<ConfigWarning> engineWarnings = new java.util.ArrayList<>();
     private boolean requireCertificate;
     private boolean useIdentityAsUsername;
     private boolean useSubjectAsUsername;
@@ -39,7 +44,7 @@ final class TlsDraft {
             case "cafile" -> cafile.set(line, Values.path(line));
             case "capath" -> capath.set(line, Values.path(line));
             case "certfile" -> certfile.set(line, Values.path(line));
-            case "keyfile" -> keyfile.set(line, Values.path(line));
+            case "keyfile" -> keyfile.set(line, Values.path(line).toString());
             case "crlfile" -> crlfile.set(line, Values.path(line));
             case "tls_keylog" -> tlsKeylog.set(line, Values.path(line));
             case "tls_version" -> tlsVersion.set(line, tlsVersion(line));
@@ -52,23 +57,36 @@ final class TlsDraft {
             case "psk_hint" -> pskHint.set(line, Values.text(line));
             case "tls_engine" -> {
                 tlsEngine.set(line, Values.text(line));
-                warnings.add(line.warning(OptionTable.notSupported("tls_engine")));
+                warnUnlessEngineKey(line, warnings);
+            }
+            case "tls_engine_kpass_sha1" -> {
+                String hash = Values.word(line);
+                if (!hash.matches("[0-9A-Fa-f]{40}")) {
+                    throw line.error("'" + hash + "' is not a SHA-1 in hex (40 hex digits)");
+                }
+                kpassSha1.set(line, hash);
+                warnUnlessEngineKey(line, warnings);
             }
             case "tls_keyform", "keyform" -> {
                 String form = Values.word(line);
                 if (!form.equals("pem") && !form.equals("engine")) {
                     throw line.error("'" + form + "' is not a valid value for " + line.option() + "; use pem or engine");
                 }
-                if (form.equals("engine")) {
-                    // The key lives in an HSM or token; Java cannot reach an OpenSSL engine, and a
-                    // listener that served a key copied out of it would defeat the point.
-                    throw line.error(line.option() + " engine cannot be honoured: the private key is in an OpenSSL "
-                            + "engine (HSM/token) and Midge cannot use OpenSSL engines; give keyfile as a PEM key "
-                            + "file instead");
-                }
                 keyform.set(line, form);
+                if (form.equals("engine")) {
+                    warnings.removeAll(engineWarnings);   // the token is then used, not ignored
+                }
             }
             default -> throw new IllegalArgumentException(line.option());
+        }
+    }
+
+    /** tls_engine with PEM keys is only an accelerator, and the PIN hash only means something for a token key. */
+    private void warnUnlessEngineKey(ConfLine line, List<ConfigWarning> warnings) {
+        if (!"engine".equals(keyform.get())) {
+            ConfigWarning warning = line.warning(OptionTable.notSupported(line.option()));
+            engineWarnings.add(warning);
+            warnings.add(warning);
         }
     }
 
@@ -116,6 +134,9 @@ final class TlsDraft {
                 warnings.add(new ConfigWarning(perListenerPskFileAt, "psk_file is used only by a listener with "
                         + "psk_hint and no certfile; it is ignored here"));
             }
+            if ("engine".equals(keyform.get())) {
+                tokenKey();
+            }
             return;
         }
         if (pskHint.isSet()) {
@@ -128,6 +149,7 @@ final class TlsDraft {
                     + "listener");
         }
         tlsAskedFor.remove("tls_engine");   // an accelerator only, warned where it is given
+        tlsAskedFor.remove("tls_engine_kpass_sha1");
         tlsAskedFor.remove("tls_keylog");
         if (!tlsAskedFor.isEmpty()) {
             Map.Entry<String, ConfigLocation> first = tlsAskedFor.entrySet().iterator().next();
@@ -159,10 +181,46 @@ final class TlsDraft {
         }
     }
 
+    /**
+     * mosquitto's {@code tls_engine pkcs11} + {@code tls_keyform engine} + {@code keyfile pkcs11:...}
+     * (libp11's engine) maps onto the JDK's PKCS#11 provider; any other engine has no Java counterpart,
+     * and serving a PEM key instead would defeat keeping the key in hardware, so it refuses.
+     */
+    private Pkcs11Uri tokenKey() {
+        if (!tlsEngine.isSet()) {
+            throw new ConfigException(keyform.at(), "keyform engine needs tls_engine pkcs11 (Midge reaches keys in "
+                    + "hardware through PKCS#11)");
+        }
+        if (!tlsEngine.get().equals("pkcs11")) {
+            throw new ConfigException(tlsEngine.at(), "tls_engine " + tlsEngine.get() + " cannot be honoured with "
+                    + "keyform engine: Java cannot load OpenSSL engines; Midge reaches keys in hardware only through "
+                    + "PKCS#11 (tls_engine pkcs11 with keyfile pkcs11:token=...;object=...?module-path=...)");
+        }
+        if (!keyfile.isSet()) {
+            throw new ConfigException(keyform.at(), "keyform engine needs keyfile pkcs11:token=...;object=..."
+                    + "?module-path=... naming the key in the token");
+        }
+        Pkcs11Uri uri;
+        try {
+            uri = Pkcs11Uri.parse(keyfile.get());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(keyfile.at(), "keyfile with keyform engine: " + e.getMessage());
+        }
+        if (kpassSha1.isSet() && uri.pinValue() == null && uri.pinSource() == null) {
+            throw new ConfigException(kpassSha1.at(), "tls_engine_kpass_sha1 cannot be honoured on its own: it is a "
+                    + "SHA-1 of the token's PIN, and PKCS#11 cannot log in with a hash; give the PIN as "
+                    + "pin-source=file:PATH in the keyfile URI (Midge then checks it against this hash)");
+        }
+        return uri;
+    }
+
     TlsOptions build(Path pskFile) {
-        return new TlsOptions(cafile.get(), capath.get(), certfile.get(), keyfile.get(), tlsVersion.get(),
+        boolean inToken = certfile.isSet() && "engine".equals(keyform.get());
+        return new TlsOptions(cafile.get(), capath.get(), certfile.get(),
+                inToken || !keyfile.isSet() ? null : Path.of(keyfile.get()), tlsVersion.get(),
                 ciphers.get(), ciphersTls13.get(), requireCertificate, useIdentityAsUsername,
                 useSubjectAsUsername, crlfile.get(), pskHint.get(), pskFile, tlsEngine.get(), keyform.get(),
-                tlsKeylog.get(), crlExpiredWarnOnly);
+                tlsKeylog.get(), crlExpiredWarnOnly, inToken ? tokenKey() : null,
+                inToken ? kpassSha1.get() : null);
     }
 }

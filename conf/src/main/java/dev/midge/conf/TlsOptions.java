@@ -1,5 +1,7 @@
 package dev.midge.conf;
 
+import dev.midge.conf.pkcs11.Pkcs11Uri;
+
 import java.nio.file.Path;
 
 /**
@@ -19,20 +21,22 @@ import java.nio.file.Path;
  * @param pskHint               TLS-PSK identity hint; without certfile it makes the listener TLS-PSK
  * @param pskFile               TLS-PSK keys, mosquitto's {@code identity:hexkey} lines (global, or the
  *                              listener's own with per_listener_settings)
- * @param tlsEngine             OpenSSL engine (not applicable to Java: warned)
- * @param keyform               "pem" or "engine"
+ * @param tlsEngine             OpenSSL engine: "pkcs11" with keyform engine means {@link #tokenKey}; otherwise warned
+ * @param keyform               "pem" or "engine"; with "engine" keyfile is null and {@link #tokenKey} names the key
  * @param tlsKeylog             file to write TLS key material to, for debugging
  * @param crlExpiredWarnOnly    Midge option {@code midge_crl_expired_warn_only}: a CRL past its
  *                              nextUpdate only warns instead of refusing every client certificate
+ * @param tokenKey              with keyform engine: the server key in a PKCS#11 token (keyfile's URI), else null
+ * @param tokenPinSha1          tls_engine_kpass_sha1 with keyform engine: the token PIN must hash to it, else null
  */
 public record TlsOptions(Path cafile, Path capath, Path certfile, Path keyfile, String tlsVersion,
                          String ciphers, String ciphersTls13, boolean requireCertificate,
                          boolean useIdentityAsUsername, boolean useSubjectAsUsername, Path crlfile,
                          String pskHint, Path pskFile, String tlsEngine, String keyform, Path tlsKeylog,
-                         boolean crlExpiredWarnOnly) {
+                         boolean crlExpiredWarnOnly, Pkcs11Uri tokenKey, String tokenPinSha1) {
 
     public static final TlsOptions NONE = new TlsOptions(null, null, null, null, null, null, null,
-            false, false, false, null, null, null, null, null, null, false);
+            false, false, false, null, null, null, null, null, null, false, null, null);
 
     /** A listener is certificate TLS when it has a server certificate (as in mosquitto). */
     public boolean enabled() {
@@ -71,6 +75,8 @@ public record TlsOptions(Path cafile, Path capath, Path certfile, Path keyfile, 
         private String keyform;
         private Path tlsKeylog;
         private boolean crlExpiredWarnOnly;
+        private Pkcs11Uri tokenKey;
+        private String tokenPinSha1;
 
         private Builder() {
         }
@@ -92,15 +98,18 @@ public record TlsOptions(Path cafile, Path capath, Path certfile, Path keyfile, 
         public Builder keyform(String k) { keyform = k; return this; }
         public Builder tlsKeylog(Path p) { tlsKeylog = p; return this; }
         public Builder crlExpiredWarnOnly(boolean b) { crlExpiredWarnOnly = b; return this; }
+        /** The server key in a PKCS#11 token, in place of keyfile (mosquitto's keyform engine). */
+        public Builder tokenKey(Pkcs11Uri uri) { tokenKey = uri; keyform = "engine"; tlsEngine = "pkcs11"; return this; }
+        public Builder tokenPinSha1(String sha1) { tokenPinSha1 = sha1; return this; }
 
-        /** @throws IllegalStateException without certfile or keyfile: the listener would not be TLS */
+        /** @throws IllegalStateException without certfile, or without keyfile or tokenKey: the listener would not be TLS */
         public TlsOptions build() {
-            if (certfile == null || keyfile == null) {
-                throw new IllegalStateException("a TLS listener needs certfile and keyfile");
+            if (certfile == null || (keyfile == null && tokenKey == null)) {
+                throw new IllegalStateException("a TLS listener needs certfile and keyfile (or tokenKey)");
             }
             return new TlsOptions(cafile, capath, certfile, keyfile, tlsVersion, ciphers, ciphersTls13,
                     requireCertificate, useIdentityAsUsername, useSubjectAsUsername, crlfile, pskHint, pskFile,
-                    tlsEngine, keyform, tlsKeylog, crlExpiredWarnOnly);
+                    tlsEngine, keyform, tlsKeylog, crlExpiredWarnOnly, tokenKey, tokenPinSha1);
         }
     }
 

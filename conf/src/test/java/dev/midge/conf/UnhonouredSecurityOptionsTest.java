@@ -169,14 +169,54 @@ class UnhonouredSecurityOptionsTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"tls_keyform engine", "keyform engine"})
-    void keyInAnEngineIsRefused(String line) throws IOException {
-        Path conf = write("listener 8883\ncertfile /etc/server.crt\nkeyfile pkcs11:object=server\n" + line + "\n");
+    void keyInAnEngineOtherThanPkcs11IsRefused(String line) throws IOException {
+        Path conf = write("listener 8883\ncertfile /etc/server.crt\ntls_engine tpm\nkeyfile " + TOKEN_KEY + "\n"
+                + line + "\n");
+
+        ConfigException e = assertThrows(ConfigException.class, () -> MosquittoConf.parse(conf));
+
+        assertEquals(3, e.line());
+        assertTrue(e.reason().startsWith("tls_engine tpm cannot be honoured with keyform engine: Java cannot load "
+                + "OpenSSL engines"), e.getMessage());
+    }
+
+    @Test
+    void keyInAnEngineWithoutTlsEngineIsRefused() throws IOException {
+        Path conf = write("listener 8883\ncertfile /etc/server.crt\nkeyfile " + TOKEN_KEY + "\ntls_keyform engine\n");
 
         ConfigException e = assertThrows(ConfigException.class, () -> MosquittoConf.parse(conf));
 
         assertEquals(4, e.line());
-        assertTrue(e.reason().contains("the private key is in an OpenSSL engine"), e.getMessage());
+        assertEquals("keyform engine needs tls_engine pkcs11 (Midge reaches keys in hardware through PKCS#11)",
+                e.reason());
     }
+
+    @Test
+    void pinHashWithoutThePinIsRefusedBecausePkcs11CannotLogInWithAHash() throws IOException {
+        Path conf = write("listener 8883\ncertfile /etc/server.crt\ntls_engine pkcs11\ntls_keyform engine\n"
+                + "keyfile pkcs11:token=midge;object=server?module-path=/usr/lib/softhsm/libsofthsm2.so\n"
+                + "tls_engine_kpass_sha1 7110eda4d09e062aa5e4a390b0a572ac0d2c0220\n");
+
+        ConfigException e = assertThrows(ConfigException.class, () -> MosquittoConf.parse(conf));
+
+        assertEquals(6, e.line());
+        assertTrue(e.reason().startsWith("tls_engine_kpass_sha1 cannot be honoured on its own"), e.getMessage());
+    }
+
+    @Test
+    void tokenKeyUriAnOptionCannotHonourIsRefusedAtTheKeyfileLine() throws IOException {
+        Path conf = write("listener 8883\ncertfile /etc/server.crt\ntls_engine pkcs11\ntls_keyform engine\n"
+                + "keyfile pkcs11:token=midge;object=server;id=%01?module-path=/usr/lib/softhsm/libsofthsm2.so\n");
+
+        ConfigException e = assertThrows(ConfigException.class, () -> MosquittoConf.parse(conf));
+
+        assertEquals(5, e.line());
+        assertTrue(e.reason().startsWith("keyfile with keyform engine: the PKCS#11 URI attribute 'id' is not "
+                + "supported by Midge"), e.getMessage());
+    }
+
+    private static final String TOKEN_KEY = "pkcs11:token=midge;object=server?module-path=/usr/lib/softhsm/libsofthsm2.so"
+            + "&pin-value=1234";
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {

@@ -11,6 +11,7 @@ import dev.midge.pki.profile.CertificateProfileParser;
 import dev.midge.pki.profile.DefaultProfiles;
 import dev.midge.pki.store.AtomicFiles;
 import dev.midge.pki.store.CaKeyStore;
+import dev.midge.pki.store.CaTokenKey;
 import dev.midge.pki.store.Passphrase;
 import dev.midge.pki.store.Pem;
 
@@ -36,6 +37,7 @@ import java.security.cert.X509Certificate;
  *   profiles/*.profile    certificate profiles, editable
  *   end-entities.txt      pending enrollments (hashed one-time secrets)
  *   private/              0700: root-ca.p12, issuing-ca.p12 (encrypted), ca.passphrase (0600)
+ *                         or, with the issuing CA key in an HSM, issuing-ca.pkcs11 (its PKCS#11 URI) instead of issuing-ca.p12
  * </pre>
  */
 public final class DataDirectory {
@@ -61,7 +63,7 @@ public final class DataDirectory {
     public static SecureDefault openOrInitialize(Path dir, int port) {
         try {
             boolean created = false;
-            if (!Files.exists(dir.resolve(Layout.ISSUING_CA_KEY))) {
+            if (!hasIssuingKey(dir)) {
                 DataDirectoryInitializer.initialize(dir);
                 created = true;
             }
@@ -88,10 +90,30 @@ public final class DataDirectory {
         if (!Files.isDirectory(dir)) {
             throw new PkiException(dir + ": no such data directory (run the broker once without -c to create it)");
         }
-        if (!Files.exists(dir.resolve(Layout.ISSUING_CA_KEY))) {
+        if (!hasIssuingKey(dir)) {
             throw new PkiException(dir + ": not a Midge data directory (no " + Layout.ISSUING_CA_KEY + ")");
         }
         return new DataDirectory(dir);
+    }
+
+    private static boolean hasIssuingKey(Path dir) {
+        return Files.exists(dir.resolve(Layout.ISSUING_CA_KEY)) || Files.exists(dir.resolve(Layout.ISSUING_CA_TOKEN));
+    }
+
+    /** Whether the issuing CA signs in a PKCS#11 token (see {@link #moveIssuingKeyToToken}). */
+    public boolean issuingKeyInToken() {
+        return Files.exists(dir.resolve(Layout.ISSUING_CA_TOKEN));
+    }
+
+    /**
+     * From now on the issuing CA signs with its key in a PKCS#11 token: checks that the key the URI
+     * names signs for issuing-ca.crt, records the URI, and deletes issuing-ca.p12, so the key
+     * exists only in the token. The root CA key stays in root-ca.p12 (it signs the root's CRL).
+     */
+    public synchronized void moveIssuingKeyToToken(String uri) throws IOException {
+        CaTokenKey.save(dir.resolve(Layout.ISSUING_CA_TOKEN), uri, issuingCaCertificate());
+        Files.deleteIfExists(dir.resolve(Layout.ISSUING_CA_KEY));
+        authority = null;   // the next use signs with the token
     }
 
     public Path path() { return dir; }
@@ -141,8 +163,10 @@ public final class DataDirectory {
             char[] passphrase = Passphrase.resolve(dir.resolve(Layout.PASSPHRASE));
             CaCredentials root = new CaCredentials(rootCaCertificate(),
                     CaKeyStore.loadKey(dir.resolve(Layout.ROOT_CA_KEY), passphrase));
-            CaCredentials issuing = new CaCredentials(issuingCaCertificate(),
-                    CaKeyStore.loadKey(dir.resolve(Layout.ISSUING_CA_KEY), passphrase));
+            CaCredentials issuing = issuingKeyInToken()
+                    ? CaTokenKey.load(dir.resolve(Layout.ISSUING_CA_TOKEN), issuingCaCertificate())
+                    : new CaCredentials(issuingCaCertificate(),
+                            CaKeyStore.loadKey(dir.resolve(Layout.ISSUING_CA_KEY), passphrase));
             authority = new CertificateAuthority(this, root, issuing);
         }
         return authority;
@@ -215,6 +239,7 @@ public final class DataDirectory {
         static final String PRIVATE = "private";
         static final String ROOT_CA_KEY = PRIVATE + "/root-ca.p12";
         static final String ISSUING_CA_KEY = PRIVATE + "/issuing-ca.p12";
+        static final String ISSUING_CA_TOKEN = PRIVATE + "/issuing-ca.pkcs11";
         static final String PASSPHRASE = PRIVATE + "/ca.passphrase";
 
         private Layout() {

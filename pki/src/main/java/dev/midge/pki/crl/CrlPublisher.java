@@ -12,7 +12,6 @@ import org.bouncycastle.cert.X509CRLHolder;
 import org.bouncycastle.cert.X509v2CRLBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
 import org.bouncycastle.operator.OperatorCreationException;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 import java.io.IOException;
 import java.math.BigInteger;
@@ -77,7 +76,7 @@ public final class CrlPublisher {
             builder.addExtension(Extension.authorityKeyIdentifier, false,
                     new JcaX509ExtensionUtils().createAuthorityKeyIdentifier(ca.certificate()));
             String algorithm = ca.key().getAlgorithm().equals("RSA") ? "SHA256withRSA" : "SHA384withECDSA";
-            return builder.build(new JcaContentSignerBuilder(algorithm).build(ca.key()));
+            return builder.build(ca.signer(algorithm));
         } catch (GeneralSecurityException | OperatorCreationException | IOException e) {
             throw new IllegalStateException("cannot sign the CRL of " + ca.certificate().getSubjectX500Principal(), e);
         }

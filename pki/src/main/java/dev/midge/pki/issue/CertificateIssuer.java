@@ -15,7 +15,6 @@ import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
 import org.bouncycastle.operator.OperatorCreationException;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;
@@ -59,7 +58,7 @@ public final class CertificateIssuer {
             builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
             builder.addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(key.getPublic()));
             builder.addExtension(Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(key.getPublic()));
-            return sign(builder, key.getPrivate(), caSignature(key.getPublic()));
+            return sign(builder, new CaCredentials(null, key.getPrivate()), caSignature(key.getPublic()));
         } catch (GeneralSecurityException | CertIOException e) {
             throw new IllegalStateException("cannot build the root CA certificate", e);
         }
@@ -78,7 +77,7 @@ public final class CertificateIssuer {
             builder.addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(key));
             builder.addExtension(Extension.authorityKeyIdentifier, false,
                     ext.createAuthorityKeyIdentifier(issuer.certificate()));
-            return sign(builder, issuer.key(), caSignature(issuer.certificate().getPublicKey()));
+            return sign(builder, issuer, caSignature(issuer.certificate().getPublicKey()));
         } catch (GeneralSecurityException | CertIOException e) {
             throw new IllegalStateException("cannot build the issuing CA certificate", e);
         }
@@ -110,7 +109,7 @@ public final class CertificateIssuer {
             builder.addExtension(Extension.authorityKeyIdentifier, false,
                     ext.createAuthorityKeyIdentifier(issuer.certificate()));
             String algorithm = profile.signatureAlgorithm(issuer.certificate().getPublicKey().getAlgorithm());
-            return sign(builder, issuer.key(), algorithm);
+            return sign(builder, issuer, algorithm);
         } catch (GeneralSecurityException | CertIOException e) {
             throw new IllegalStateException("cannot build the certificate of " + subject, e);
         }
@@ -142,11 +141,11 @@ public final class CertificateIssuer {
         return caKey.getAlgorithm().equals("RSA") ? "SHA256withRSA" : "SHA384withECDSA";
     }
 
-    private static X509Certificate sign(X509v3CertificateBuilder builder, java.security.PrivateKey key, String algorithm)
+    private static X509Certificate sign(X509v3CertificateBuilder builder, CaCredentials signer, String algorithm)
             throws GeneralSecurityException {
         try {
             return new JcaX509CertificateConverter().getCertificate(
-                    builder.build(new JcaContentSignerBuilder(algorithm).build(key)));
+                    builder.build(signer.signer(algorithm)));
         } catch (OperatorCreationException e) {
             throw new GeneralSecurityException("cannot sign with " + algorithm, e);
         }
