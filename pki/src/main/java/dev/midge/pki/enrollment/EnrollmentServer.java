@@ -4,6 +4,8 @@ import dev.midge.pki.DataDirectory;
 import dev.midge.pki.enrollment.http.HttpRequest;
 import dev.midge.pki.enrollment.http.HttpResponse;
 import dev.midge.pki.enrollment.http.HttpsListener;
+import dev.midge.pki.ocsp.OcspHandler;
+import dev.midge.pki.ocsp.OcspResponder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,20 +69,27 @@ public final class EnrollmentServer implements AutoCloseable {
         Enrollment enrollment = new Enrollment(data, new EnrollmentLockout(settings.lockout(), settings.clock()));
         EstHandler est = new EstHandler(enrollment);
         EjbcaSignHandler sign = new EjbcaSignHandler(enrollment);
+        OcspResponder responder = new OcspResponder(data, Clock.systemUTC());
+        responder.signer(); // issue or renew the responder certificate now, not on the first request
+        OcspHandler ocsp = new OcspHandler(responder);
         HttpsListener listener = HttpsListener.start(settings.bind(), ServerTls.context(serverCertificate, serverKey),
-                settings.limits(), request -> route(request, est, sign), "midge-enrollment");
-        LOG.info("Enrollment (EST and /sign/<cname>/pkcs10) listening on {}", listener.address());
+                settings.limits(), request -> route(request, est, sign, ocsp), "midge-enrollment");
+        LOG.info("Enrollment (EST and /sign/<cname>/pkcs10) and OCSP (/ocsp) listening on {}", listener.address());
         return new EnrollmentServer(listener);
     }
 
-    private static HttpResponse route(HttpRequest request, EstHandler est, EjbcaSignHandler sign) {
+    private static HttpResponse route(HttpRequest request, EstHandler est, EjbcaSignHandler sign, OcspHandler ocsp) {
+        if (OcspHandler.handles(request)) {
+            return ocsp.handle(request);
+        }
         if (request.path().startsWith(EstHandler.PATH)) {
             return est.handle(request);
         }
         if (request.path().startsWith(EjbcaSignHandler.PATH)) {
             return sign.handle(request);
         }
-        return HttpResponse.text(404, "not an enrollment endpoint: use /.well-known/est/ or /sign/<cname>/pkcs10");
+        return HttpResponse.text(404,
+                "not an enrollment endpoint: use /.well-known/est/, /sign/<cname>/pkcs10 or /ocsp");
     }
 
     public int port() {

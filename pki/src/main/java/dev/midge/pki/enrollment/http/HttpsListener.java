@@ -83,6 +83,10 @@ public final class HttpsListener implements AutoCloseable {
         this.acceptLoop = daemon(this::acceptLoop, name + "-accept");
     }
 
+    /**
+     * @param tls null for plain HTTP: only for content that is signed itself (OCSP responses,
+     *            RFC 6960 A.1), which clients fetch over HTTP without trusting a TLS server
+     */
     public static HttpsListener start(InetSocketAddress bind, SSLContext tls, Limits limits, HttpHandler handler,
                                       String threadName) throws IOException {
         ServerSocket socket = new ServerSocket();
@@ -143,8 +147,12 @@ public final class HttpsListener implements AutoCloseable {
             // The deadline closes the plain socket: closing an SSLSocket from another thread
             // would try to send close_notify and can wait on the reader's lock.
             plain.setSoTimeout((int) limits.requestTimeout().toMillis());
-            SSLSocket socket = (SSLSocket) tls.getSocketFactory().createSocket(plain, null, plain.getPort(), true);
-            socket.setUseClientMode(false);
+            Socket socket = plain;
+            if (tls != null) {
+                SSLSocket secure = (SSLSocket) tls.getSocketFactory().createSocket(plain, null, plain.getPort(), true);
+                secure.setUseClientMode(false);
+                socket = secure;
+            }
             InputStream in = new BufferedInputStream(socket.getInputStream());
             OutputStream out = new BufferedOutputStream(socket.getOutputStream());
             HttpResponse response;
@@ -185,6 +193,7 @@ public final class HttpsListener implements AutoCloseable {
             case 401 -> "Unauthorized";
             case 404 -> "Not Found";
             case 405 -> "Method Not Allowed";
+            case 415 -> "Unsupported Media Type";
             case 411 -> "Length Required";
             case 413 -> "Content Too Large";
             case 429 -> "Too Many Requests";
