@@ -40,6 +40,10 @@ import java.util.Set;
  * @param enrollmentBind      Midge option {@code midge_enrollment_bind}: the address enrollment
  *                            listens on (a host name or IP literal, resolved at start), or null
  *                            for every interface (default)
+ * @param ocspPort            Midge option {@code midge_ocsp_port}: the plain-HTTP port of the built-in
+ *                            CA's OCSP responder; 0 = off (default)
+ * @param ocspUrl             Midge option {@code midge_ocsp_url}: the responder URL certificates issued
+ *                            by the built-in CA carry (the operator's public address), or null
  */
 public record BrokerConfig(Path source, List<ListenerConfig> listeners, boolean localOnly,
                            boolean perListenerSettings, SecurityConfig security,
@@ -48,7 +52,8 @@ public record BrokerConfig(Path source, List<ListenerConfig> listeners, boolean 
                            boolean persistence, Path persistenceLocation, int autosaveInterval,
                            Set<LogType> logTypes, Set<LogDestination> logDestinations, Path logFile,
                            String user, ConfigLocation userAt, Path pidFile, int enrollmentPort,
-                           String enrollmentBind, ClientIdBinding clientIdBinding, ClientIdTakeover clientIdTakeover) {
+                           String enrollmentBind, ClientIdBinding clientIdBinding, ClientIdTakeover clientIdTakeover,
+                           int ocspPort, String ocspUrl) {
 
     /** MQTT's largest payload: the most message_size_limit may be. */
     public static final int MQTT_MAX_PAYLOAD = 268_435_455;

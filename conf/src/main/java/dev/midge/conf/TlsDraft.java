@@ -12,7 +12,7 @@ final class TlsDraft {
     static final Set<String> NAMES = Set.of("cafile", "capath", "certfile", "keyfile", "tls_version",
             "ciphers", "ciphers_tls1.3", "require_certificate", "use_identity_as_username",
             "use_subject_as_username", "crlfile", "psk_hint", "tls_engine", "tls_keyform", "keyform",
-            "tls_keylog", "midge_crl_expired_warn_only");
+            "tls_keylog", "midge_crl_expired_warn_only", "midge_ocsp_check");
 
     private final Setting<Path> cafile = new Setting<>();
     private final Setting<Path> capath = new Setting<>();
@@ -30,6 +30,7 @@ final class TlsDraft {
     private boolean useIdentityAsUsername;
     private boolean useSubjectAsUsername;
     private boolean crlExpiredWarnOnly;
+    private final Setting<TlsOptions.OcspCheck> ocspCheck = new Setting<>();
     /** The first line of each option that asks for TLS, to name it if there is no certfile. */
     private final Map<String, ConfigLocation> tlsAskedFor = new LinkedHashMap<>();
 
@@ -49,6 +50,12 @@ final class TlsDraft {
             case "use_identity_as_username" -> useIdentityAsUsername = asksForTls(line, Values.bool(line));
             case "use_subject_as_username" -> useSubjectAsUsername = asksForTls(line, Values.bool(line));
             case "midge_crl_expired_warn_only" -> crlExpiredWarnOnly = asksForTls(line, Values.bool(line));
+            case "midge_ocsp_check" -> {
+                ocspCheck.set(line, ocspCheck(line));
+                if (ocspCheck.get() == TlsOptions.OcspCheck.OFF) {
+                    tlsAskedFor.remove(line.option());
+                }
+            }
             case "psk_hint" -> {
                 pskHint.set(line, Values.text(line));
                 warnings.add(line.warning(OptionTable.notSupported("psk_hint")));
@@ -73,6 +80,16 @@ final class TlsDraft {
             }
             default -> throw new IllegalArgumentException(line.option());
         }
+    }
+
+    private static TlsOptions.OcspCheck ocspCheck(ConfLine line) {
+        String word = Values.word(line);
+        for (TlsOptions.OcspCheck check : TlsOptions.OcspCheck.values()) {
+            if (check.keyword().equals(word)) {
+                return check;
+            }
+        }
+        throw line.error("'" + word + "' is not a valid value for midge_ocsp_check; use off, fail-open or fail-closed");
     }
 
     private static String tlsVersion(ConfLine line) {
@@ -106,6 +123,10 @@ final class TlsDraft {
                 throw new ConfigException(crlfile.at(), "crlfile cannot be honoured without cafile or capath: no "
                         + "client certificate is asked for or checked, so the CRL would revoke nothing");
             }
+            if (ocspCheck.isSet() && ocspCheck.get() != TlsOptions.OcspCheck.OFF && !cafile.isSet() && !capath.isSet()) {
+                throw new ConfigException(ocspCheck.at(), "midge_ocsp_check cannot be honoured without cafile or "
+                        + "capath: no client certificate is asked for, so there is nothing to check");
+            }
             return;
         }
         if (pskHint.isSet()) {
@@ -131,6 +152,6 @@ final class TlsDraft {
         return new TlsOptions(cafile.get(), capath.get(), certfile.get(), keyfile.get(), tlsVersion.get(),
                 ciphers.get(), ciphersTls13.get(), requireCertificate, useIdentityAsUsername,
                 useSubjectAsUsername, crlfile.get(), pskHint.get(), pskFile, tlsEngine.get(), keyform.get(),
-                tlsKeylog.get(), crlExpiredWarnOnly);
+                tlsKeylog.get(), crlExpiredWarnOnly, ocspCheck.get());
     }
 }

@@ -23,15 +23,39 @@ import java.nio.file.Path;
  * @param tlsKeylog             file to write TLS key material to, for debugging
  * @param crlExpiredWarnOnly    Midge option {@code midge_crl_expired_warn_only}: a CRL past its
  *                              nextUpdate only warns instead of refusing every client certificate
+ * @param ocspCheck             Midge option {@code midge_ocsp_check}: ask the OCSP responder named in a
+ *                              client certificate's AIA after the handshake (default off)
  */
 public record TlsOptions(Path cafile, Path capath, Path certfile, Path keyfile, String tlsVersion,
                          String ciphers, String ciphersTls13, boolean requireCertificate,
                          boolean useIdentityAsUsername, boolean useSubjectAsUsername, Path crlfile,
                          String pskHint, Path pskFile, String tlsEngine, String keyform, Path tlsKeylog,
-                         boolean crlExpiredWarnOnly) {
+                         boolean crlExpiredWarnOnly, OcspCheck ocspCheck) {
 
     public static final TlsOptions NONE = new TlsOptions(null, null, null, null, null, null, null,
-            false, false, false, null, null, null, null, null, null, false);
+            false, false, false, null, null, null, null, null, null, false, OcspCheck.OFF);
+
+    public TlsOptions {
+        ocspCheck = ocspCheck == null ? OcspCheck.OFF : ocspCheck;
+    }
+
+    /**
+     * {@code midge_ocsp_check}: off; or check, and when the responder cannot answer keep the client
+     * ({@code fail-open}) or drop it ({@code fail-closed}).
+     */
+    public enum OcspCheck {
+        OFF("off"), FAIL_OPEN("fail-open"), FAIL_CLOSED("fail-closed");
+
+        private final String keyword;
+
+        OcspCheck(String keyword) {
+            this.keyword = keyword;
+        }
+
+        public String keyword() {
+            return keyword;
+        }
+    }
 
     /** A listener is TLS when it has a server certificate (as in mosquitto). */
     public boolean enabled() {
