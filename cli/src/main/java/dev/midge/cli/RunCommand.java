@@ -3,6 +3,7 @@ package dev.midge.cli;
 import dev.midge.cli.run.BrokerAssembly;
 import dev.midge.cli.run.HangupSignal;
 import dev.midge.cli.run.LogSetup;
+import dev.midge.cli.run.OcspPublication;
 import dev.midge.cli.run.PidFile;
 import dev.midge.cli.run.RunningBroker;
 import dev.midge.cli.run.SecureDefaultBanner;
@@ -16,6 +17,7 @@ import dev.midge.pki.DataDirectory;
 import dev.midge.pki.SecureDefault;
 import dev.midge.pki.crl.CrlRenewer;
 import dev.midge.pki.enrollment.EnrollmentServer;
+import dev.midge.pki.ocsp.OcspServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -60,6 +62,16 @@ public final class RunCommand implements Callable<Integer> {
             description = "the address enrollment listens on (default: every interface);"
                     + " the same as midge_enrollment_bind in a conf")
     String enrollmentBind;
+
+    @Option(names = "--ocsp-port", paramLabel = "N",
+            description = "also serve the built-in CA's OCSP responder over plain HTTP on port N (/ocsp);"
+                    + " the same as midge_ocsp_port in a conf")
+    Integer ocspPort;
+
+    @Option(names = "--ocsp-url", paramLabel = "URL",
+            description = "the OCSP URL certificates issued from now on carry (the responder's public address;"
+                    + " default: this broker's responder when it runs); the same as midge_ocsp_url in a conf")
+    String ocspUrl;
 
     @Option(names = "--discard-corrupt-store",
             description = "with persistence on, move a store that cannot be read aside and start empty"
@@ -124,10 +136,13 @@ public final class RunCommand implements Callable<Integer> {
             running.closeWithBroker(scheduleCrlRenewal(secureDefault.dataDirectory()));
         }
         int enrollment = enrollmentPort != null ? enrollmentPort : config.enrollmentPort();
+        EnrollmentServer enrollmentServer = null;
         if (enrollment != 0) {
             String bind = enrollmentBind != null ? enrollmentBind : config.enrollmentBind();
-            running.closeWithBroker(startEnrollment(enrollment, bind, secureDefault, running));
+            enrollmentServer = startEnrollment(enrollment, bind, secureDefault, running);
+            running.closeWithBroker(enrollmentServer);
         }
+        startOcsp(config, secureDefault, enrollmentServer, running);
         HangupSignal.onHangup(running::reloadAll);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -195,6 +210,46 @@ public final class RunCommand implements Callable<Integer> {
         } catch (IOException | java.security.GeneralSecurityException | RuntimeException e) {
             running.close();
             throw new StartupException("Error: cannot start enrollment on " + where + ": " + e.getMessage(), 1);
+        }
+    }
+
+    /**
+     * The plain-HTTP OCSP responder (when asked for), and the OCSP URL issued certificates carry.
+     * Both concern the built-in CA, so with {@code -c} they need the data directory of --data.
+     */
+    private void startOcsp(BrokerConfig config, SecureDefault secureDefault, EnrollmentServer enrollment,
+                           RunningBroker running) throws StartupException {
+        int port = ocspPort != null ? ocspPort : config.ocspPort();
+        String url = ocspUrl != null ? ocspUrl : config.ocspUrl();
+        if (ocspUrl != null && !ocspUrl.matches("https?://[^/\\s]+(/\\S*)?")) {
+            running.close();
+            throw new StartupException("Error: --ocsp-url " + ocspUrl + " is not an http:// URL such as"
+                    + " http://ca.example.com:8080/ocsp", 3);
+        }
+        if (secureDefault == null && port == 0 && enrollment == null) {
+            if (url != null) {
+                LOG.warn("Warning: the OCSP URL {} is not written into any certificate: Midge's own CA is not in use"
+                        + " (no data directory, enrollment or midge_ocsp_port)", url);
+            }
+            return;
+        }
+        try {
+            DataDirectory data = DataDirectory.open(secureDefault != null ? secureDefault.dataDirectory()
+                    : DataDirectory.openOrInitialize(dataDir, this.port).dataDirectory());
+            OcspServer server = null;
+            if (port != 0) {
+                server = OcspServer.start(new InetSocketAddress(port), data);
+                running.closeWithBroker(server);
+            }
+            String published = OcspPublication.publish(data, url, server == null ? 0 : server.port(),
+                    enrollment == null ? 0 : enrollment.port());
+            if (published != null) {
+                LOG.info("Certificates issued from now on name the OCSP responder {}.", published);
+            }
+        } catch (IOException | RuntimeException e) {
+            running.close();
+            throw new StartupException("Error: cannot start the OCSP responder on port " + port + ": "
+                    + e.getMessage(), 1);
         }
     }
 
