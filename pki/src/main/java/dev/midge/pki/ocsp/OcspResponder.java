@@ -43,6 +43,8 @@ import java.util.Map;
  */
 public final class OcspResponder {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(OcspResponder.class);
+
     /** How long a client may cache an answer: short, so a revocation reaches cached clients soon. */
     static final Duration VALIDITY = Duration.ofHours(1);
     /** A request for more certificates than this is an attack on the signer, not a client. */
@@ -83,7 +85,10 @@ public final class OcspResponder {
         }
         try {
             return sign(request, requests).getEncoded();
-        } catch (OCSPException | IOException | CertificateEncodingException | OperatorCreationException e) {
+        } catch (OCSPException | IOException | CertificateEncodingException | OperatorCreationException
+                 | RuntimeException e) {
+            // An unreadable index or CA file: say so to the client (RFC 6960 internalError), never "good".
+            LOG.error("OCSP: cannot answer: {}", e.getMessage());
             return status(OCSPRespBuilder.INTERNAL_ERROR);
         }
     }

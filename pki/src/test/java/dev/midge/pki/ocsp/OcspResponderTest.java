@@ -126,6 +126,20 @@ class OcspResponderTest {
         assertTrue(text.output().contains("malformedrequest"), text.output());
     }
 
+    @Test
+    void unreadableIndexIsAnInternalErrorNeverGood() throws Exception {
+        Path device = issue("ocsp-broken");
+        Path index = data.path().resolve("index.txt");
+        String saved = Files.readString(index);
+        try {
+            Files.writeString(index, saved + "not\ta valid line\n");
+            Result r = ocsp("-cert", device.toString(), "-url", url);
+            assertTrue(r.output().contains("Responder Error: internalerror"), r.output());
+        } finally {
+            Files.writeString(index, saved);
+        }
+    }
+
     private static Path issue(String name) throws IOException {
         IssuedCertificate issued = data.authority().issue(name,
                 SubjectPublicKeyInfo.getInstance(KeyPairs.ec("P-256").getPublic().getEncoded()), null, "device");
