@@ -66,12 +66,15 @@ public final class HttpsListener implements AutoCloseable {
     private final Thread acceptLoop;
     /** So that close() ends connections still being served, not only the accept loop. */
     private final Set<Socket> live = ConcurrentHashMap.newKeySet();
+    /** Starts each log line: "midge-enrollment", "midge-ocsp". */
+    private final String name;
 
     private HttpsListener(ServerSocket serverSocket, SSLContext tls, Limits limits, HttpHandler handler, String name) {
         this.serverSocket = serverSocket;
         this.tls = tls;
         this.limits = limits;
         this.handler = handler;
+        this.name = name;
         this.open = new ConnectionLimits(limits.maxConnections(), limits.maxConnectionsPerAddress());
         AtomicInteger threads = new AtomicInteger();
         // As many threads as connections may be open, so a queued connection never waits for a
@@ -108,14 +111,14 @@ public final class HttpsListener implements AutoCloseable {
                 socket = serverSocket.accept();
             } catch (IOException e) {
                 if (!serverSocket.isClosed()) {
-                    LOG.warn("Enrollment: accept failed: {}", e.getMessage());
+                    LOG.warn("{}: accept failed: {}", name, e.getMessage());
                 }
                 continue;
             }
             InetSocketAddress peer = (InetSocketAddress) socket.getRemoteSocketAddress();
             String refused = open.tryOpen(peer.getAddress());
             if (refused != null) {
-                LOG.debug("Enrollment: closed a connection from {} at once: {}", peer, refused);
+                LOG.debug("{}: closed a connection from {} at once: {}", name, peer, refused);
                 closeQuietly(socket);
                 continue;
             }
@@ -164,11 +167,11 @@ public final class HttpsListener implements AutoCloseable {
             }
             write(out, response);
         } catch (SocketException e) {
-            LOG.debug("Enrollment: connection from {} closed: {}", peer, LogEscape.of(e.getMessage()));
+            LOG.debug("{}: connection from {} closed: {}", name, peer, LogEscape.of(e.getMessage()));
         } catch (IOException e) {
-            LOG.debug("Enrollment: connection from {} failed: {}", peer, LogEscape.of(e.getMessage()));
+            LOG.debug("{}: connection from {} failed: {}", name, peer, LogEscape.of(e.getMessage()));
         } catch (RuntimeException e) {
-            LOG.error("Enrollment: request from {} failed", peer, e);
+            LOG.error("{}: request from {} failed", name, peer, e);
         }
     }
 
