@@ -35,6 +35,11 @@ final class RevokedConnections {
         this.disconnector = disconnector;
     }
 
+    /** The wired disconnector, or null: OCSP revocations go the same way. */
+    Disconnector disconnector() {
+        return disconnector;
+    }
+
     /**
      * Remembers a connection that just completed its handshake, and closes it at once if the
      * CRL in force now revokes it (the CRL may have changed since its handshake began).

@@ -55,10 +55,15 @@ public final class TlsListenerSecurity implements ListenerSecurity, AutoCloseabl
     private final Reloadable<TlsMaterial> material;
     private final RevokedConnections connections = new RevokedConnections();
     private final CrlExpiryAlarm crlExpiryAlarm;
+    /** midge_ocsp_check, or null when off. */
+    private final OcspRevocationCheck ocsp;
 
-    private TlsListenerSecurity(TlsOptions options, Reloadable<TlsMaterial> material) {
+    private TlsListenerSecurity(TlsOptions options, Reloadable<TlsMaterial> material, KnownIssuers knownIssuers) {
         this.options = options;
         this.material = material;
+        this.ocsp = options.ocspCheck() == TlsOptions.OcspCheck.OFF ? null
+                : new OcspRevocationCheck(options.ocspCheck(), () -> material.get().trusted(), knownIssuers,
+                        connections::disconnector, java.time.Clock.systemUTC());
         this.crlExpiryAlarm = options.crlfile() == null ? null
                 : new CrlExpiryAlarm(() -> material.get().crl(), options.crlExpiredWarnOnly(), Duration.ofMinutes(1));
         material.onChange(next -> {
@@ -95,7 +100,7 @@ public final class TlsListenerSecurity implements ListenerSecurity, AutoCloseabl
         } catch (Exception e) {
             throw new TlsFileException(options.certfile(), "cannot build a TLS context: " + e.getMessage());
         }
-        TlsListenerSecurity security = new TlsListenerSecurity(options, material);
+        TlsListenerSecurity security = new TlsListenerSecurity(options, material, knownIssuers);
         if (watcher != null) {
             watcher.watch(material);
         }
@@ -140,9 +145,12 @@ public final class TlsListenerSecurity implements ListenerSecurity, AutoCloseabl
                 : context.newHandler(channel.alloc(), tasks);
         handler.handshakeFuture().addListener(done -> {
             if (done.isSuccess()) {
-                X509Certificate leaf = peerLeaf(handler);
-                if (leaf != null) {
-                    connections.add(channel, leaf, material.get().crl());
+                X509Certificate[] chain = peerChain(handler);
+                if (chain.length > 0) {
+                    connections.add(channel, chain[0], material.get().crl());
+                    if (ocsp != null && channel.isOpen()) {
+                        ocsp.check(channel, chain);
+                    }
                 }
             } else if (HandshakeRefusal.isHangUp(done.cause())) {
                 LOG.debug("TLS handshake from {} abandoned: the client closed the connection.", remote);
@@ -158,12 +166,20 @@ public final class TlsListenerSecurity implements ListenerSecurity, AutoCloseabl
         return remote instanceof InetSocketAddress peer ? peer.getHostString() + ":" + peer.getPort() : String.valueOf(remote);
     }
 
-    private static X509Certificate peerLeaf(SslHandler handler) {
+    /** The client's certificate chain, leaf first; empty without a client certificate. */
+    private static X509Certificate[] peerChain(SslHandler handler) {
         try {
             Certificate[] chain = handler.engine().getSession().getPeerCertificates();
-            return chain.length > 0 && chain[0] instanceof X509Certificate leaf ? leaf : null;
+            List<X509Certificate> x509 = new ArrayList<>();
+            for (Certificate c : chain) {
+                if (!(c instanceof X509Certificate certificate)) {
+                    break;
+                }
+                x509.add(certificate);
+            }
+            return x509.toArray(X509Certificate[]::new);
         } catch (SSLPeerUnverifiedException noCertificate) {
-            return null;
+            return new X509Certificate[0];
         }
     }
 
@@ -198,6 +214,9 @@ public final class TlsListenerSecurity implements ListenerSecurity, AutoCloseabl
         handshakeTasks.shutdownNow();
         if (crlExpiryAlarm != null) {
             crlExpiryAlarm.close();
+        }
+        if (ocsp != null) {
+            ocsp.close();
         }
     }
 }

@@ -31,8 +31,9 @@ import java.util.Set;
  *
  * @param sslContext the context new handshakes use
  * @param crl        the CRL in force, or null without a crlfile
+ * @param trusted    the CA certificates of cafile/capath (where OCSP checks find a leaf's issuer)
  */
-record TlsMaterial(SslContext sslContext, RevocationList crl) {
+record TlsMaterial(SslContext sslContext, RevocationList crl, List<X509Certificate> trusted) {
 
     /**
      * @param knownIssuers intermediates learnt from earlier handshakes, kept across reloads
@@ -86,7 +87,7 @@ record TlsMaterial(SslContext sslContext, RevocationList crl) {
             builder.clientAuth(options.requireCertificate() ? ClientAuth.REQUIRE
                     : wantsCertificate ? ClientAuth.OPTIONAL : ClientAuth.NONE);
         }
-        return new TlsMaterial(builder.build(), crl);
+        return new TlsMaterial(builder.build(), crl, List.copyOf(trusted));
     }
 
     /** mosquitto's tls_version is the minimum; TLS 1.0 and 1.1 are never offered. */

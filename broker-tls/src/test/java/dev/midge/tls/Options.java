@@ -21,6 +21,7 @@ final class Options {
     private boolean useSubjectAsUsername;
     private Path crlfile;
     private boolean crlExpiredWarnOnly;
+    private TlsOptions.OcspCheck ocspCheck;
 
     /** require_certificate + use_identity_as_username with the PKI's CA and RSA server certificate. */
     static Options mutualTls(TestPki pki) {
@@ -43,10 +44,11 @@ final class Options {
     Options useSubjectAsUsername(boolean b) { useSubjectAsUsername = b; return this; }
     Options crlfile(Path p) { crlfile = p; return this; }
     Options crlExpiredWarnOnly(boolean b) { crlExpiredWarnOnly = b; return this; }
+    Options ocspCheck(TlsOptions.OcspCheck c) { ocspCheck = c; return this; }
 
     TlsOptions build() {
         return new TlsOptions(cafile, capath, certfile, keyfile, tlsVersion, ciphers, ciphersTls13, requireCertificate,
                 useIdentityAsUsername, useSubjectAsUsername, crlfile, null, null, null, null, null, crlExpiredWarnOnly,
-                null, null);
+                null, null, ocspCheck);
     }
 }

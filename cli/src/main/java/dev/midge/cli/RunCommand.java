@@ -73,6 +73,16 @@ public final class RunCommand implements Callable<Integer> {
                     + " the same as midge_enrollment_bind in a conf")
     String enrollmentBind;
 
+    @Option(names = "--ocsp-port", paramLabel = "N",
+            description = "also serve the built-in CA's OCSP responder over plain HTTP on port N (/ocsp);"
+                    + " the same as midge_ocsp_port in a conf")
+    Integer ocspPort;
+
+    @Option(names = "--ocsp-url", paramLabel = "URL",
+            description = "the OCSP URL certificates issued from now on carry (the responder's public address;"
+                    + " default: this broker's responder when it runs); the same as midge_ocsp_url in a conf")
+    String ocspUrl;
+
     @Option(names = "--discard-corrupt-store",
             description = "with persistence on, move a store that cannot be read aside and start empty"
                     + " (without it, a corrupt store stops start-up)")
@@ -85,7 +95,7 @@ public final class RunCommand implements Callable<Integer> {
                 throw new StartupException(DAEMON_REFUSED, 1);
             }
             BrokerAssembly.run(new RunSettings(configFile, dataDir, ports, verbose, pidFileOption, bind, serverNames,
-                    enrollmentPort, enrollmentBind, discardCorruptStore)).awaitClosed();
+                    enrollmentPort, enrollmentBind, discardCorruptStore, ocspPort, ocspUrl)).awaitClosed();
             return 0;
         } catch (StartupException e) {
             LOG.error(e.getMessage());

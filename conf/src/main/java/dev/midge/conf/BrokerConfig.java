@@ -42,6 +42,10 @@ import java.util.Set;
  *                            for every interface (default)
  * @param maxTopicLevels      Midge option {@code midge_max_topic_levels}: most levels a topic name or
  *                            filter may have; 0 = no limit (default 200, where mosquitto fixes 200 '/')
+ * @param ocspPort            Midge option {@code midge_ocsp_port}: the plain-HTTP port of the built-in
+ *                            CA's OCSP responder; 0 = off (default)
+ * @param ocspUrl             Midge option {@code midge_ocsp_url}: the responder URL certificates issued
+ *                            by the built-in CA carry (the operator's public address), or null
  */
 public record BrokerConfig(Path source, List<ListenerConfig> listeners, boolean localOnly,
                            boolean perListenerSettings, SecurityConfig security,
@@ -51,7 +55,7 @@ public record BrokerConfig(Path source, List<ListenerConfig> listeners, boolean 
                            Set<LogType> logTypes, Set<LogDestination> logDestinations, Path logFile,
                            String user, ConfigLocation userAt, Path pidFile, int enrollmentPort,
                            String enrollmentBind, ClientIdBinding clientIdBinding, ClientIdTakeover clientIdTakeover,
-                           int maxTopicLevels) {
+                           int maxTopicLevels, int ocspPort, String ocspUrl) {
 
     /** MQTT's largest payload: the most message_size_limit may be. */
     public static final int MQTT_MAX_PAYLOAD = 268_435_455;
@@ -70,7 +74,7 @@ public record BrokerConfig(Path source, List<ListenerConfig> listeners, boolean 
         return new BrokerConfig(source, listeners, localOnly, perListenerSettings, security, messageSizeLimit,
                 maxInflightMessages, maxQueuedMessages, maxQueuedBytes, maxKeepalive, retainAvailable, persistence,
                 persistenceLocation, autosaveInterval, logTypes, logDestinations, logFile, user, userAt, pidFile,
-                enrollmentPort, enrollmentBind, clientIdBinding, clientIdTakeover, maxTopicLevels);
+                enrollmentPort, enrollmentBind, clientIdBinding, clientIdTakeover, maxTopicLevels, ocspPort, ocspUrl);
     }
 
     /** {@code log_type} values ("none" is the empty set, "all" every one). */

@@ -15,7 +15,7 @@ final class GlobalDraft {
             "max_queued_messages", "max_queued_bytes", "max_keepalive", "retain_available", "persistence",
             "retained_persistence", "persistence_location", "autosave_interval", "log_type", "log_dest",
             "user", "pid_file", "midge_enrollment_port", "midge_enrollment_bind", "midge_clientid_binding",
-            "midge_clientid_takeover", "midge_max_topic_levels");
+            "midge_clientid_takeover", "midge_max_topic_levels", "midge_ocsp_port", "midge_ocsp_url");
 
     private static final Set<LogType> DEFAULT_LOG_TYPES =
             EnumSet.of(LogType.ERROR, LogType.WARNING, LogType.NOTICE, LogType.INFORMATION);
@@ -42,6 +42,8 @@ final class GlobalDraft {
     private BrokerConfig.ClientIdTakeover clientIdTakeover = BrokerConfig.ClientIdTakeover.USERNAME;
     private final Setting<String> enrollmentBind = new Setting<>();
     private int maxTopicLevels = 200;
+    private int ocspPort = 0;
+    private final Setting<String> ocspUrl = new Setting<>();
 
     void apply(ConfLine line, List<ConfigWarning> warnings) {
         switch (line.option()) {
@@ -71,8 +73,25 @@ final class GlobalDraft {
             case "midge_enrollment_bind" -> enrollmentBind.set(line, Values.word(line));
             // A topic is at most 65,535 bytes, so it has fewer levels than that.
             case "midge_max_topic_levels" -> maxTopicLevels = Values.integer(line, 0, 65535);
+            case "midge_ocsp_port" -> ocspPort = Values.integer(line, 0, 65535);
+            case "midge_ocsp_url" -> ocspUrl.set(line, ocspUrl(line));
             default -> throw new IllegalArgumentException(line.option());
         }
+    }
+
+    /** An absolute http or https URL: it is written into certificates, where a typo lives for years. */
+    private static String ocspUrl(ConfLine line) {
+        String url = Values.word(line);
+        try {
+            java.net.URI uri = new java.net.URI(url);
+            if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null) {
+                return url;
+            }
+        } catch (java.net.URISyntaxException e) {
+            // reported below
+        }
+        throw line.error("'" + url + "' is not a valid midge_ocsp_url; use an http:// URL such as "
+                + "http://ca.example.com:8080/ocsp");
     }
 
     /** Each line adds types; "none" clears, "all" sets every type. Several per line are fine. */
@@ -144,6 +163,6 @@ final class GlobalDraft {
                 logDestinations(),
                 logDestinations != null && logDestinations.contains(LogDestination.FILE) ? logFile.get() : null,
                 user.get(), user.at(), pidFile.get(), enrollmentPort, enrollmentBind.get(), clientIdBinding,
-                clientIdTakeover, maxTopicLevels);
+                clientIdTakeover, maxTopicLevels, ocspPort, ocspUrl.get());
     }
 }

@@ -14,7 +14,7 @@ final class TlsDraft {
     static final Set<String> NAMES = Set.of("cafile", "capath", "certfile", "keyfile", "tls_version",
             "ciphers", "ciphers_tls1.3", "require_certificate", "use_identity_as_username",
             "use_subject_as_username", "crlfile", "psk_hint", "tls_engine", "tls_keyform", "keyform",
-            "tls_keylog", "midge_crl_expired_warn_only", "tls_engine_kpass_sha1");
+            "tls_keylog", "midge_crl_expired_warn_only", "tls_engine_kpass_sha1", "midge_ocsp_check");
 
     private final Setting<Path> cafile = new Setting<>();
     private final Setting<Path> capath = new Setting<>();
@@ -35,6 +35,7 @@ final class TlsDraft {
     private boolean useIdentityAsUsername;
     private boolean useSubjectAsUsername;
     private boolean crlExpiredWarnOnly;
+    private final Setting<TlsOptions.OcspCheck> ocspCheck = new Setting<>();
     /** The first line of each option that asks for TLS, to name it if there is no certfile. */
     private final Map<String, ConfigLocation> tlsAskedFor = new LinkedHashMap<>();
 
@@ -54,6 +55,12 @@ final class TlsDraft {
             case "use_identity_as_username" -> useIdentityAsUsername = asksForTls(line, Values.bool(line));
             case "use_subject_as_username" -> useSubjectAsUsername = asksForTls(line, Values.bool(line));
             case "midge_crl_expired_warn_only" -> crlExpiredWarnOnly = asksForTls(line, Values.bool(line));
+            case "midge_ocsp_check" -> {
+                ocspCheck.set(line, ocspCheck(line));
+                if (ocspCheck.get() == TlsOptions.OcspCheck.OFF) {
+                    tlsAskedFor.remove(line.option());
+                }
+            }
             case "psk_hint" -> pskHint.set(line, Values.text(line));
             case "tls_engine" -> {
                 tlsEngine.set(line, Values.text(line));
@@ -88,6 +95,16 @@ final class TlsDraft {
             engineWarnings.add(warning);
             warnings.add(warning);
         }
+    }
+
+    private static TlsOptions.OcspCheck ocspCheck(ConfLine line) {
+        String word = Values.word(line);
+        for (TlsOptions.OcspCheck check : TlsOptions.OcspCheck.values()) {
+            if (check.keyword().equals(word)) {
+                return check;
+            }
+        }
+        throw line.error("'" + word + "' is not a valid value for midge_ocsp_check; use off, fail-open or fail-closed");
     }
 
     private static String tlsVersion(ConfLine line) {
@@ -136,6 +153,10 @@ final class TlsDraft {
             }
             if ("engine".equals(keyform.get())) {
                 tokenKey();
+            }
+            if (ocspCheck.isSet() && ocspCheck.get() != TlsOptions.OcspCheck.OFF && !cafile.isSet() && !capath.isSet()) {
+                throw new ConfigException(ocspCheck.at(), "midge_ocsp_check cannot be honoured without cafile or "
+                        + "capath: no client certificate is asked for, so there is nothing to check");
             }
             return;
         }
@@ -221,6 +242,6 @@ final class TlsDraft {
                 ciphers.get(), ciphersTls13.get(), requireCertificate, useIdentityAsUsername,
                 useSubjectAsUsername, crlfile.get(), pskHint.get(), pskFile, tlsEngine.get(), keyform.get(),
                 tlsKeylog.get(), crlExpiredWarnOnly, inToken ? tokenKey() : null,
-                inToken ? kpassSha1.get() : null);
+                inToken ? kpassSha1.get() : null, ocspCheck.get());
     }
 }

@@ -28,15 +28,40 @@ import java.nio.file.Path;
  *                              nextUpdate only warns instead of refusing every client certificate
  * @param tokenKey              with keyform engine: the server key in a PKCS#11 token (keyfile's URI), else null
  * @param tokenPinSha1          tls_engine_kpass_sha1 with keyform engine: the token PIN must hash to it, else null
+ * @param ocspCheck             Midge option {@code midge_ocsp_check}: ask the OCSP responder named in a
+ *                              client certificate's AIA after the handshake (default off)
  */
 public record TlsOptions(Path cafile, Path capath, Path certfile, Path keyfile, String tlsVersion,
                          String ciphers, String ciphersTls13, boolean requireCertificate,
                          boolean useIdentityAsUsername, boolean useSubjectAsUsername, Path crlfile,
                          String pskHint, Path pskFile, String tlsEngine, String keyform, Path tlsKeylog,
-                         boolean crlExpiredWarnOnly, Pkcs11Uri tokenKey, String tokenPinSha1) {
+                         boolean crlExpiredWarnOnly, Pkcs11Uri tokenKey, String tokenPinSha1,
+                         OcspCheck ocspCheck) {
 
     public static final TlsOptions NONE = new TlsOptions(null, null, null, null, null, null, null,
-            false, false, false, null, null, null, null, null, null, false, null, null);
+            false, false, false, null, null, null, null, null, null, false, null, null, OcspCheck.OFF);
+
+    public TlsOptions {
+        ocspCheck = ocspCheck == null ? OcspCheck.OFF : ocspCheck;
+    }
+
+    /**
+     * {@code midge_ocsp_check}: off; or check, and when the responder cannot answer keep the client
+     * ({@code fail-open}) or drop it ({@code fail-closed}).
+     */
+    public enum OcspCheck {
+        OFF("off"), FAIL_OPEN("fail-open"), FAIL_CLOSED("fail-closed");
+
+        private final String keyword;
+
+        OcspCheck(String keyword) {
+            this.keyword = keyword;
+        }
+
+        public String keyword() {
+            return keyword;
+        }
+    }
 
     /** A listener is certificate TLS when it has a server certificate (as in mosquitto). */
     public boolean enabled() {
@@ -77,6 +102,7 @@ public record TlsOptions(Path cafile, Path capath, Path certfile, Path keyfile, 
         private boolean crlExpiredWarnOnly;
         private Pkcs11Uri tokenKey;
         private String tokenPinSha1;
+        private OcspCheck ocspCheck = OcspCheck.OFF;
 
         private Builder() {
         }
@@ -101,6 +127,7 @@ public record TlsOptions(Path cafile, Path capath, Path certfile, Path keyfile, 
         /** The server key in a PKCS#11 token, in place of keyfile (mosquitto's keyform engine). */
         public Builder tokenKey(Pkcs11Uri uri) { tokenKey = uri; keyform = "engine"; tlsEngine = "pkcs11"; return this; }
         public Builder tokenPinSha1(String sha1) { tokenPinSha1 = sha1; return this; }
+        public Builder ocspCheck(OcspCheck check) { ocspCheck = check; return this; }
 
         /** @throws IllegalStateException without certfile, or without keyfile or tokenKey: the listener would not be TLS */
         public TlsOptions build() {
@@ -109,7 +136,7 @@ public record TlsOptions(Path cafile, Path capath, Path certfile, Path keyfile, 
             }
             return new TlsOptions(cafile, capath, certfile, keyfile, tlsVersion, ciphers, ciphersTls13,
                     requireCertificate, useIdentityAsUsername, useSubjectAsUsername, crlfile, pskHint, pskFile,
-                    tlsEngine, keyform, tlsKeylog, crlExpiredWarnOnly, tokenKey, tokenPinSha1);
+                    tlsEngine, keyform, tlsKeylog, crlExpiredWarnOnly, tokenKey, tokenPinSha1, ocspCheck);
         }
     }
 

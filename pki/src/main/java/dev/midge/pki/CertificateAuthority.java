@@ -69,7 +69,8 @@ public final class CertificateAuthority {
         X500Name subject = new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.CN, commonName).build();
         return index.update(entries -> {
             BigInteger serial = uniqueSerial(entries);
-            X509Certificate certificate = CertificateIssuer.endEntity(serial, subject, key, sans, profile, issuing);
+            X509Certificate certificate = CertificateIssuer.endEntity(serial, subject, key, sans, profile, issuing,
+                    data.ocspUrl());
             IndexEntry entry = new IndexEntry(serial, subject.toString(), certificate.getNotAfter().toInstant(),
                     null, null, profile.name());
             try {
@@ -126,6 +127,11 @@ public final class CertificateAuthority {
             crlPublisher().publish();
         }
         return revoked;
+    }
+
+    /** The issuing CA's certificate and key: what signs a delegated OCSP responder. */
+    public CaCredentials issuing() {
+        return issuing;
     }
 
     /** The certificates with this CN the index says are revoked. */

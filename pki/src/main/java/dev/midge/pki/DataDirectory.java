@@ -36,6 +36,8 @@ import java.security.cert.X509Certificate;
  *   certs/SERIAL.pem      every issued certificate, in full
  *   profiles/*.profile    certificate profiles, editable
  *   end-entities.txt      pending enrollments (hashed one-time secrets)
+ *   ocsp-url              the OCSP URL issued certificates carry (absent: none)
+ *   ocsp-responder.crt    the delegated OCSP responder (key: private/ocsp-responder.key), renewed before expiry
  *   private/              0700: root-ca.p12, issuing-ca.p12 (encrypted), ca.passphrase (0600)
  *                         or, with the issuing CA key in an HSM, issuing-ca.pkcs11 (its PKCS#11 URI) instead of issuing-ca.p12
  * </pre>
@@ -127,6 +129,36 @@ public final class DataDirectory {
     public Path crlFile() { return dir.resolve(Layout.CRL); }
     public Path profilesDirectory() { return dir.resolve(Layout.PROFILES); }
     public Path certificatesDirectory() { return dir.resolve(Layout.CERTS); }
+    public Path ocspResponderCertificate() { return dir.resolve(Layout.OCSP_RESPONDER_CERT); }
+    public Path ocspResponderKey() { return dir.resolve(Layout.OCSP_RESPONDER_KEY); }
+
+    /**
+     * The OCSP URL put into certificates issued from now on (authorityInfoAccess), or null for
+     * none. A file, not a flag, because certificates are issued by the CLI as well as by the
+     * running broker, and both must write the same URL.
+     */
+    public String ocspUrl() {
+        Path file = dir.resolve(Layout.OCSP_URL);
+        try {
+            if (!Files.exists(file)) {
+                return null;
+            }
+            String url = Files.readString(file).strip();
+            return url.isEmpty() ? null : url;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Sets (or with null removes) the OCSP URL of {@link #ocspUrl()}. */
+    public void ocspUrl(String url) throws IOException {
+        Path file = dir.resolve(Layout.OCSP_URL);
+        if (url == null) {
+            Files.deleteIfExists(file);
+        } else if (!url.equals(ocspUrl())) {
+            AtomicFiles.writeString(file, url + "\n", false);
+        }
+    }
 
     public CertificateIndex index() {
         return new CertificateIndex(dir.resolve(Layout.INDEX));
@@ -236,7 +268,10 @@ public final class DataDirectory {
         static final String CERTS = "certs";
         static final String PROFILES = "profiles";
         static final String END_ENTITIES = "end-entities.txt";
+        static final String OCSP_URL = "ocsp-url";
+        static final String OCSP_RESPONDER_CERT = "ocsp-responder.crt";
         static final String PRIVATE = "private";
+        static final String OCSP_RESPONDER_KEY = PRIVATE + "/ocsp-responder.key";
         static final String ROOT_CA_KEY = PRIVATE + "/root-ca.p12";
         static final String ISSUING_CA_KEY = PRIVATE + "/issuing-ca.p12";
         static final String ISSUING_CA_TOKEN = PRIVATE + "/issuing-ca.pkcs11";

@@ -79,6 +79,8 @@ public final class TestPki {
     private int rsaKeysUsed;
     private IssuedCertificate server;
     private IssuedCertificate ecServer;
+    /** The OCSP URL (authorityInfoAccess) of device certificates issued from now on, or null. */
+    private volatile String ocspUrl;
 
     /** One CA: its key, certificate and certificate file. */
     private record Authority(KeyPair keys, X509Certificate certificate, Path file) {
@@ -135,6 +137,21 @@ public final class TestPki {
         return issue(root, "localhost", keys, encoding, Kind.SERVER, validNow(), fileName);
     }
 
+    /** Device certificates issued from now on name this OCSP responder in authorityInfoAccess (null: none). */
+    public TestPki ocspUrl(String url) {
+        this.ocspUrl = url;
+        return this;
+    }
+
+    /**
+     * A delegated OCSP responder certificate (id-kp-OCSPSigning) issued by the CA, for
+     * {@code openssl ocsp -rsigner FILE.crt -rkey FILE.key}.
+     */
+    public IssuedCertificate ocspResponder(String fileName) {
+        return issue(root, "CN=Midge Test OCSP Responder,O=Midge Test", ecKeys(), KeyEncoding.PKCS8, Kind.OCSP_SIGNER,
+                validNow(), fileName);
+    }
+
     /** A device (client) certificate with CN {@code cn}, an EC key in PKCS#8. */
     public IssuedCertificate device(String cn) {
         return device(cn, KeyEncoding.PKCS8);
@@ -176,7 +193,7 @@ public final class TestPki {
         if (intermediate == null) {
             KeyPair keys = ecKeys();
             X500Name issuer = X500Name.getInstance(root.certificate().getSubjectX500Principal().getEncoded());
-            X509Certificate cert = sign(x500("CN=Midge Test Intermediate CA,O=Midge Test"), keys, issuer, root.keys(),
+            X509Certificate cert = sign(x500("CN=Midge Test Intermediate CA,O=Midge Test"), keys, issuer, root.keys(), null,
                     Kind.CA, validNow(), root.certificate());
             Path file = dir.resolve("intermediate-ca.crt");
             write(file, pem(cert));
@@ -279,7 +296,7 @@ public final class TestPki {
 
     // ---------------------------------------------------------------- issuing
 
-    private enum Kind { CA, SERVER, CLIENT }
+    private enum Kind { CA, SERVER, CLIENT, OCSP_SIGNER }
 
     private static Instant[] validNow() {
         Instant now = Instant.now();
@@ -289,7 +306,7 @@ public final class TestPki {
     private Authority newAuthority(String cn, String fileName) {
         KeyPair keys = ecKeys();
         X500Name name = x500("CN=" + cn + ",O=Midge Test");
-        X509Certificate cert = sign(name, keys, name, keys, Kind.CA, validNow(), null);
+        X509Certificate cert = sign(name, keys, name, keys, null, Kind.CA, validNow(), null);
         Path file = dir.resolve(fileName);
         write(file, pem(cert));
         return new Authority(keys, cert, file);
@@ -299,7 +316,8 @@ public final class TestPki {
                                     Instant[] validity, String fileName) {
         X500Name name = x500(subject.contains("=") ? subject : "CN=" + subject + ",O=Midge Test");
         X500Name issuer = X500Name.getInstance(ca.certificate().getSubjectX500Principal().getEncoded());
-        X509Certificate cert = sign(name, keys, issuer, ca.keys(), kind, validity, ca.certificate());
+        X509Certificate cert = sign(name, keys, issuer, ca.keys(), kind == Kind.CLIENT ? ocspUrl : null, kind, validity,
+                ca.certificate());
         Path certFile = dir.resolve(fileName + ".crt");
         Path keyFile = dir.resolve(fileName + ".key");
         write(certFile, pem(cert));
@@ -319,6 +337,7 @@ public final class TestPki {
     }
 
     private static X509Certificate sign(X500Name subject, KeyPair subjectKeys, X500Name issuer, KeyPair issuerKeys,
+                                        String ocspUrl,
                                         Kind kind, Instant[] validity, X509Certificate issuerCert) {
         try {
             X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(issuer,
@@ -330,7 +349,19 @@ public final class TestPki {
             builder.addExtension(Extension.authorityKeyIdentifier, false, issuerCert == null
                     ? ext.createAuthorityKeyIdentifier(subjectKeys.getPublic())
                     : ext.createAuthorityKeyIdentifier(issuerCert));
+            if (ocspUrl != null) {
+                builder.addExtension(Extension.authorityInfoAccess, false,
+                        new org.bouncycastle.asn1.x509.AuthorityInformationAccess(
+                                org.bouncycastle.asn1.x509.AccessDescription.id_ad_ocsp,
+                                new GeneralName(GeneralName.uniformResourceIdentifier, ocspUrl)));
+            }
             switch (kind) {
+                case OCSP_SIGNER -> {
+                    builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
+                    builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
+                    builder.addExtension(Extension.extendedKeyUsage, false,
+                            new ExtendedKeyUsage(KeyPurposeId.id_kp_OCSPSigning));
+                }
                 case CA -> {
                     builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(true));
                     builder.addExtension(Extension.keyUsage, true,

@@ -15,6 +15,7 @@ import dev.midge.conf.ListenerConfig;
 import dev.midge.conf.MosquittoConf;
 import dev.midge.conf.ParsedConf;
 import dev.midge.pki.SecureDefault;
+import dev.midge.pki.enrollment.EnrollmentServer;
 import dev.midge.tls.PskListenerSecurity;
 import dev.midge.tls.TlsFileException;
 import dev.midge.tls.TlsListenerSecurity;
@@ -83,11 +84,14 @@ public final class BrokerAssembly {
                 running.closeWithBroker(CrlRenewal.schedule(secureDefault.dataDirectory()));
             }
             int enrollment = settings.enrollmentPort() != null ? settings.enrollmentPort() : config.enrollmentPort();
+            EnrollmentServer enrollmentServer = null;
             if (enrollment != 0) {
                 String bind = settings.enrollmentBind() != null ? settings.enrollmentBind() : config.enrollmentBind();
-                running.closeWithBroker(EnrollmentStartup.start(enrollment, bind, secureDefault, settings.dataDir(),
-                        config.security().aclFile()));
+                enrollmentServer = EnrollmentStartup.start(enrollment, bind, secureDefault, settings.dataDir(),
+                        config.security().aclFile());
+                running.closeWithBroker(enrollmentServer);
             }
+            OcspStartup.start(settings, config, secureDefault, enrollmentServer, running);
         } catch (StartupException e) {
             running.close();
             throw e;

@@ -17,10 +17,12 @@ import java.util.List;
  * @param enrollmentPort      {@code --enrollment-port}, or null for the conf's midge_enrollment_port
  * @param enrollmentBind      {@code --enrollment-bind}, or null for the conf's midge_enrollment_bind
  * @param discardCorruptStore {@code --discard-corrupt-store}
+ * @param ocspPort            {@code --ocsp-port}, or null for the conf's midge_ocsp_port
+ * @param ocspUrl             {@code --ocsp-url}, or null for the conf's midge_ocsp_url
  */
 public record RunSettings(Path configFile, Path dataDir, List<Integer> ports, boolean verbose, Path pidFile,
                           String bind, List<String> serverNames, Integer enrollmentPort, String enrollmentBind,
-                          boolean discardCorruptStore) {
+                          boolean discardCorruptStore, Integer ocspPort, String ocspUrl) {
 
     public RunSettings {
         ports = List.copyOf(ports);

@@ -4,6 +4,8 @@ import dev.midge.pki.DataDirectory;
 import dev.midge.pki.enrollment.http.HttpRequest;
 import dev.midge.pki.enrollment.http.HttpResponse;
 import dev.midge.pki.enrollment.http.HttpsListener;
+import dev.midge.pki.ocsp.OcspHandler;
+import dev.midge.pki.ocsp.OcspResponder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -79,14 +81,21 @@ public final class EnrollmentServer implements AutoCloseable {
         EjbcaSignHandler sign = new EjbcaSignHandler(enrollment);
         AdminCredential admin = AdminCredential.openOrCreate(data.path(), settings.clock());
         EjbcaRestApi ejbca = new EjbcaRestApi(enrollment, admin, settings.acl());
+        OcspResponder responder = new OcspResponder(data, Clock.systemUTC());
+        responder.signer(); // issue or renew the responder certificate now, not on the first request
+        OcspHandler ocsp = new OcspHandler(responder);
         HttpsListener listener = HttpsListener.start(settings.bind(), ServerTls.context(serverCertificate, serverKey),
-                settings.limits(), request -> route(request, est, sign, ejbca), "midge-enrollment");
-        LOG.info("Enrollment (EST, /sign/<cname>/pkcs10 and EJBCA-REST /auth, /ca, /user) listening on {};"
+                settings.limits(), request -> route(request, est, sign, ejbca, ocsp), "midge-enrollment");
+        LOG.info("Enrollment (EST, /sign/<cname>/pkcs10 and EJBCA-REST /auth, /ca, /user) and OCSP (/ocsp) listening on {};"
                 + " EJBCA-REST admin token in {}", listener.address(), admin.file());
         return new EnrollmentServer(listener);
     }
 
-    private static HttpResponse route(HttpRequest request, EstHandler est, EjbcaSignHandler sign, EjbcaRestApi ejbca) {
+    private static HttpResponse route(HttpRequest request, EstHandler est, EjbcaSignHandler sign, EjbcaRestApi ejbca,
+                                      OcspHandler ocsp) {
+        if (OcspHandler.handles(request)) {
+            return ocsp.handle(request);
+        }
         if (request.path().startsWith(EstHandler.PATH)) {
             return est.handle(request);
         }
@@ -97,7 +106,7 @@ public final class EnrollmentServer implements AutoCloseable {
             return ejbca.handle(request);
         }
         return HttpResponse.text(404, "not an enrollment endpoint: use /.well-known/est/, /sign/<cname>/pkcs10,"
-                + " /auth, /ca or /user");
+                + " /auth, /ca, /user or /ocsp");
     }
 
     public int port() {

@@ -2,7 +2,12 @@ package dev.midge.pki.issue;
 
 import dev.midge.pki.profile.CertificateProfile;
 import dev.midge.pki.profile.KeyType;
+import org.bouncycastle.asn1.DERNull;
+import org.bouncycastle.asn1.ocsp.OCSPObjectIdentifiers;
 import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.AccessDescription;
+import org.bouncycastle.asn1.x509.AuthorityInformationAccess;
+import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
 import org.bouncycastle.asn1.x509.Extension;
@@ -86,6 +91,16 @@ public final class CertificateIssuer {
     /** An end-entity certificate (device or server) under the profile; sans may be null. */
     public static X509Certificate endEntity(BigInteger serial, X500Name subject, SubjectPublicKeyInfo key,
                                             GeneralNames sans, CertificateProfile profile, CaCredentials issuer) {
+        return endEntity(serial, subject, key, sans, profile, issuer, null);
+    }
+
+    /**
+     * As above; a non-null {@code ocspUrl} goes into authorityInfoAccess (id-ad-ocsp), so
+     * relying parties know where to ask about this certificate (RFC 5280 4.2.2.1).
+     */
+    public static X509Certificate endEntity(BigInteger serial, X500Name subject, SubjectPublicKeyInfo key,
+                                            GeneralNames sans, CertificateProfile profile, CaCredentials issuer,
+                                            String ocspUrl) {
         Instant now = Instant.now();
         try {
             JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
@@ -105,6 +120,10 @@ public final class CertificateIssuer {
             if (sans != null) {
                 builder.addExtension(Extension.subjectAlternativeName, false, sans);
             }
+            if (ocspUrl != null) {
+                builder.addExtension(Extension.authorityInfoAccess, false, new AuthorityInformationAccess(
+                        AccessDescription.id_ad_ocsp, new GeneralName(GeneralName.uniformResourceIdentifier, ocspUrl)));
+            }
             builder.addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(key));
             builder.addExtension(Extension.authorityKeyIdentifier, false,
                     ext.createAuthorityKeyIdentifier(issuer.certificate()));
@@ -112,6 +131,32 @@ public final class CertificateIssuer {
             return sign(builder, issuer, algorithm);
         } catch (GeneralSecurityException | CertIOException e) {
             throw new IllegalStateException("cannot build the certificate of " + subject, e);
+        }
+    }
+
+    /**
+     * A delegated OCSP responder (RFC 6960 4.2.2.2): issued by the CA whose certificates it
+     * answers for, id-kp-OCSPSigning only, and id-pkix-ocsp-nocheck so clients do not ask about
+     * the responder itself (it is short-lived and renewed instead).
+     */
+    public static X509Certificate ocspResponder(X500Name subject, PublicKey key, CaCredentials issuer,
+                                                Duration validity) {
+        Instant now = Instant.now();
+        try {
+            JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
+            X509v3CertificateBuilder builder = new X509v3CertificateBuilder(issuerName(issuer), SerialNumbers.next(),
+                    Date.from(now.minus(CLOCK_SKEW)), capped(now.plus(validity), issuer), subject,
+                    SubjectPublicKeyInfo.getInstance(key.getEncoded()));
+            builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
+            builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
+            builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_OCSPSigning));
+            builder.addExtension(OCSPObjectIdentifiers.id_pkix_ocsp_nocheck, false, DERNull.INSTANCE);
+            builder.addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(key));
+            builder.addExtension(Extension.authorityKeyIdentifier, false,
+                    ext.createAuthorityKeyIdentifier(issuer.certificate()));
+            return sign(builder, issuer, caSignature(issuer.certificate().getPublicKey()));
+        } catch (GeneralSecurityException | CertIOException e) {
+            throw new IllegalStateException("cannot build the OCSP responder certificate", e);
         }
     }
 

@@ -66,12 +66,15 @@ public final class HttpsListener implements AutoCloseable {
     private final Thread acceptLoop;
     /** So that close() ends connections still being served, not only the accept loop. */
     private final Set<Socket> live = ConcurrentHashMap.newKeySet();
+    /** Starts each log line: "midge-enrollment", "midge-ocsp". */
+    private final String name;
 
     private HttpsListener(ServerSocket serverSocket, SSLContext tls, Limits limits, HttpHandler handler, String name) {
         this.serverSocket = serverSocket;
         this.tls = tls;
         this.limits = limits;
         this.handler = handler;
+        this.name = name;
         this.open = new ConnectionLimits(limits.maxConnections(), limits.maxConnectionsPerAddress());
         AtomicInteger threads = new AtomicInteger();
         // As many threads as connections may be open, so a queued connection never waits for a
@@ -83,6 +86,10 @@ public final class HttpsListener implements AutoCloseable {
         this.acceptLoop = daemon(this::acceptLoop, name + "-accept");
     }
 
+    /**
+     * @param tls null for plain HTTP: only for content that is signed itself (OCSP responses,
+     *            RFC 6960 A.1), which clients fetch over HTTP without trusting a TLS server
+     */
     public static HttpsListener start(InetSocketAddress bind, SSLContext tls, Limits limits, HttpHandler handler,
                                       String threadName) throws IOException {
         ServerSocket socket = new ServerSocket();
@@ -104,14 +111,14 @@ public final class HttpsListener implements AutoCloseable {
                 socket = serverSocket.accept();
             } catch (IOException e) {
                 if (!serverSocket.isClosed()) {
-                    LOG.warn("Enrollment: accept failed: {}", e.getMessage());
+                    LOG.warn("{}: accept failed: {}", name, e.getMessage());
                 }
                 continue;
             }
             InetSocketAddress peer = (InetSocketAddress) socket.getRemoteSocketAddress();
             String refused = open.tryOpen(peer.getAddress());
             if (refused != null) {
-                LOG.debug("Enrollment: closed a connection from {} at once: {}", peer, refused);
+                LOG.debug("{}: closed a connection from {} at once: {}", name, peer, refused);
                 closeQuietly(socket);
                 continue;
             }
@@ -143,8 +150,12 @@ public final class HttpsListener implements AutoCloseable {
             // The deadline closes the plain socket: closing an SSLSocket from another thread
             // would try to send close_notify and can wait on the reader's lock.
             plain.setSoTimeout((int) limits.requestTimeout().toMillis());
-            SSLSocket socket = (SSLSocket) tls.getSocketFactory().createSocket(plain, null, plain.getPort(), true);
-            socket.setUseClientMode(false);
+            Socket socket = plain;
+            if (tls != null) {
+                SSLSocket secure = (SSLSocket) tls.getSocketFactory().createSocket(plain, null, plain.getPort(), true);
+                secure.setUseClientMode(false);
+                socket = secure;
+            }
             InputStream in = new BufferedInputStream(socket.getInputStream());
             OutputStream out = new BufferedOutputStream(socket.getOutputStream());
             HttpResponse response;
@@ -156,11 +167,11 @@ public final class HttpsListener implements AutoCloseable {
             }
             write(out, response);
         } catch (SocketException e) {
-            LOG.debug("Enrollment: connection from {} closed: {}", peer, LogEscape.of(e.getMessage()));
+            LOG.debug("{}: connection from {} closed: {}", name, peer, LogEscape.of(e.getMessage()));
         } catch (IOException e) {
-            LOG.debug("Enrollment: connection from {} failed: {}", peer, LogEscape.of(e.getMessage()));
+            LOG.debug("{}: connection from {} failed: {}", name, peer, LogEscape.of(e.getMessage()));
         } catch (RuntimeException e) {
-            LOG.error("Enrollment: request from {} failed", peer, e);
+            LOG.error("{}: request from {} failed", name, peer, e);
         }
     }
 
@@ -185,6 +196,7 @@ public final class HttpsListener implements AutoCloseable {
             case 401 -> "Unauthorized";
             case 404 -> "Not Found";
             case 405 -> "Method Not Allowed";
+            case 415 -> "Unsupported Media Type";
             case 411 -> "Length Required";
             case 413 -> "Content Too Large";
             case 429 -> "Too Many Requests";
