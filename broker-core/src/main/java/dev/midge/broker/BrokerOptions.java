@@ -6,6 +6,7 @@ import dev.midge.broker.security.ClientIdBinding;
 import dev.midge.broker.security.ClientIdTakeover;
 
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -34,12 +35,16 @@ import java.util.Objects;
  * @param clientIdTakeover    whether a client may take a client id whose session belongs to another
  *                            username (default {@link ClientIdTakeover#SAME_USERNAME}: refused)
  * @param clientIdBinding     which client ids a username may use (default {@link ClientIdBinding#NONE})
+ * @param restoreClock        the wall clock against which restored sessions and messages expire at
+ *                            start-up; always the system clock, except in tests (package-private setter),
+ *                            which so prove "expired while the broker was down" without waiting
  */
 public record BrokerOptions(List<ListenerOptions> listeners, Authenticator authenticator, Authorizer authorizer,
                             int messageSizeLimit, int maxInflightMessages, int maxQueuedMessages,
                             long maxQueuedBytes, int maxKeepalive, boolean retainAvailable, int maxTopicAlias,
                             int maxTopicLevels, Path persistenceLocation, boolean discardCorruptStore,
-                            ClientIdTakeover clientIdTakeover, ClientIdBinding clientIdBinding) {
+                            ClientIdTakeover clientIdTakeover, ClientIdBinding clientIdBinding,
+                            Clock restoreClock) {
 
     public BrokerOptions {
         listeners = List.copyOf(listeners);
@@ -50,6 +55,7 @@ public record BrokerOptions(List<ListenerOptions> listeners, Authenticator authe
         Objects.requireNonNull(authorizer, "authorizer");
         Objects.requireNonNull(clientIdTakeover, "clientIdTakeover");
         Objects.requireNonNull(clientIdBinding, "clientIdBinding");
+        Objects.requireNonNull(restoreClock, "restoreClock");
         if (maxTopicLevels < 0) {
             throw new IllegalArgumentException("maxTopicLevels must be 0 (no limit) or more, not " + maxTopicLevels);
         }
@@ -75,6 +81,7 @@ public record BrokerOptions(List<ListenerOptions> listeners, Authenticator authe
         private boolean discardCorruptStore;
         private ClientIdTakeover clientIdTakeover = ClientIdTakeover.SAME_USERNAME;
         private ClientIdBinding clientIdBinding = ClientIdBinding.NONE;
+        private Clock restoreClock = Clock.systemUTC();
 
         public Builder listener(ListenerOptions listener) { listeners.add(listener); return this; }
         public Builder authenticator(Authenticator a) { authenticator = a; return this; }
@@ -92,11 +99,14 @@ public record BrokerOptions(List<ListenerOptions> listeners, Authenticator authe
         public Builder discardCorruptStore(boolean b) { discardCorruptStore = b; return this; }
         public Builder clientIdTakeover(ClientIdTakeover t) { clientIdTakeover = t; return this; }
         public Builder clientIdBinding(ClientIdBinding b) { clientIdBinding = b; return this; }
+        /** Tests only: a clock ahead of the system's stands for time the broker spent down. */
+        Builder restoreClock(Clock c) { restoreClock = c; return this; }
 
         public BrokerOptions build() {
             return new BrokerOptions(listeners, authenticator, authorizer, messageSizeLimit, maxInflightMessages,
                     maxQueuedMessages, maxQueuedBytes, maxKeepalive, retainAvailable, maxTopicAlias,
-                    maxTopicLevels, persistenceLocation, discardCorruptStore, clientIdTakeover, clientIdBinding);
+                    maxTopicLevels, persistenceLocation, discardCorruptStore, clientIdTakeover, clientIdBinding,
+                    restoreClock);
         }
     }
 }
