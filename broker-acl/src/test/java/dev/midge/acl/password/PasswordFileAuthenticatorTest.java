@@ -2,7 +2,6 @@ package dev.midge.acl.password;
 
 import dev.midge.testing.LogCapture;
 import dev.midge.acl.InvalidFileException;
-import dev.midge.acl.LogCapture;
 import dev.midge.broker.reload.FileWatcher;
 import dev.midge.broker.reload.Reloadable;
 import dev.midge.broker.security.AuthenticationResult;
