@@ -1,7 +1,7 @@
 package dev.midge.broker;
 
 import dev.midge.broker.engine.Limits;
-import dev.midge.broker.engine.Message;
+import dev.midge.broker.message.Message;
 import dev.midge.broker.engine.MqttEngine;
 import dev.midge.broker.netty.BrokerServer;
 import dev.midge.broker.security.ClientIdentity;

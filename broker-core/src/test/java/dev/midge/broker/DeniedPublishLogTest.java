@@ -24,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class DeniedPublishLogTest extends BrokerTest {
 
-    private final Logger logger = (Logger) LoggerFactory.getLogger("dev.midge.broker.netty.InboundPublish");
+    private final Logger logger = (Logger) LoggerFactory.getLogger("dev.midge.broker.session.Permissions");
     private final ListAppender<ILoggingEvent> lines = new ListAppender<>();
 
     @BeforeEach

@@ -126,8 +126,10 @@ class MosquittoEndToEndTest {
     }
 
     @Test
-    void clientIdWithANewlineCannotForgeALineWhenItsClientIsDisconnected() throws Exception {
-        // mosquitto's and Paho's clients refuse such an id; HiveMQ's sends it.
+    void clientIdWithANewlineIsRefusedOverMutualTlsAndCannotForgeALine() throws Exception {
+        // mosquitto's and Paho's clients refuse such an id; HiveMQ's sends it. The broker refuses
+        // it at CONNECT (a control character could also make two stored sessions share rows), and
+        // the refusal line shows the id escaped.
         IssuedCertificate dev2 = pki.device("dev2");
         com.hivemq.client.mqtt.mqtt3.Mqtt3BlockingClient client = com.hivemq.client.mqtt.MqttClient.builder()
                 .useMqttVersion3().identifier("dev2\nINFO all clients trusted")
@@ -135,16 +137,14 @@ class MosquittoEndToEndTest {
                 .sslConfig().keyManagerFactory(JsseMaterial.keyManagers(dev2.privateKey(), dev2.certificate()))
                 .trustManagerFactory(JsseMaterial.trustManagers(pki.caCertificate())).applySslConfig()
                 .buildBlocking();
-        client.connect();
-        await().atMost(Duration.ofSeconds(5)).until(() -> broker.broker().connectedClients().stream()
-                .anyMatch(c -> "dev2".equals(c.username())));
 
-        pki.revoke(dev2);
-        pki.writeCrl();
+        com.hivemq.client.mqtt.mqtt3.exceptions.Mqtt3ConnAckException refused = org.junit.jupiter.api.Assertions
+                .assertThrows(com.hivemq.client.mqtt.mqtt3.exceptions.Mqtt3ConnAckException.class, client::connect);
 
-        String line = log.awaitOneLine("Disconnecting", "CN=dev2", "keyCompromise");
-        assertTrue(line.contains("dev2\\x0AINFO all clients trusted"), line);
+        assertTrue(refused.getMqttMessage().getReturnCode().toString().contains("IDENTIFIER_REJECTED"),
+                refused.getMqttMessage().toString());
+        String line = log.awaitOneLine("client id contains a control character");
+        assertTrue(line.contains("dev2\\nINFO all clients trusted"), line);
         assertFalse(line.contains("\n"), line);
-        // (broker-core's own "New client connected ... as" line still prints the id raw: its module's to fix.)
     }
 }

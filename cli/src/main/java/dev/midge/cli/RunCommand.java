@@ -1,6 +1,7 @@
 package dev.midge.cli;
 
 import dev.midge.cli.admin.DataDirectoryAccess;
+import dev.midge.cli.admin.DeviceAcl;
 import dev.midge.cli.run.BrokerAssembly;
 import dev.midge.cli.run.CommandLineOverrides;
 import dev.midge.cli.run.ReloadTriggers;
@@ -177,7 +178,8 @@ public final class RunCommand implements Callable<Integer> {
         int enrollment = enrollmentPort != null ? enrollmentPort : config.enrollmentPort();
         if (enrollment != 0) {
             String bind = enrollmentBind != null ? enrollmentBind : config.enrollmentBind();
-            running.closeWithBroker(startEnrollment(enrollment, bind, secureDefault, running));
+            running.closeWithBroker(startEnrollment(enrollment, bind, secureDefault, running,
+                    config.security().aclFile()));
         }
         ReloadTriggers.install(running, config.pidFile());
         CountDownLatch stopped = new CountDownLatch(1);
@@ -250,7 +252,7 @@ public final class RunCommand implements Callable<Integer> {
      * setting up the secure default would rewrite it.
      */
     private EnrollmentServer startEnrollment(int enrollmentPort, String bind, SecureDefault secureDefault,
-                                             RunningBroker running) throws StartupException {
+                                             RunningBroker running, Path aclFile) throws StartupException {
         String where = (bind == null ? "port " : bind + " port ") + enrollmentPort;
         try {
             InetSocketAddress address = bind == null ? new InetSocketAddress(enrollmentPort)
@@ -259,8 +261,10 @@ public final class RunCommand implements Callable<Integer> {
             if (secureDefault == null) {
                 data.repairCrl(); // the secure default repaired it before listening
             }
-            return EnrollmentServer.start(EnrollmentServer.Settings.onPort(enrollmentPort).withBind(address), data,
-                    data.serverCertificate(), data.serverKey());
+            // EJBCA-REST's POST /user edits the ACL the broker reads, as device add does.
+            return EnrollmentServer.start(EnrollmentServer.Settings.onPort(enrollmentPort).withBind(address)
+                            .withAcl(new DeviceAcl(aclFile != null ? aclFile : data.aclFile())),
+                    data, data.serverCertificate(), data.serverKey());
         } catch (IOException | java.security.GeneralSecurityException | RuntimeException e) {
             running.close();
             throw new StartupException("Error: cannot start enrollment on " + where + ": " + e.getMessage(), 1);

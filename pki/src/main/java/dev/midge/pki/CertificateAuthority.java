@@ -82,6 +82,10 @@ public final class CertificateAuthority {
         });
     }
 
+    public CertificateProfile profile(String name) {
+        return data.profile(name);
+    }
+
     /** Checks a PKCS#10 request against the profile, then issues it; refuses with the reason. */
     public IssuedCertificate signRequest(String commonName, PKCS10CertificationRequest csr, String profileName) {
         return signRequest(commonName, csr, data.profile(profileName));
@@ -89,6 +93,13 @@ public final class CertificateAuthority {
 
     public IssuedCertificate signRequest(String commonName, PKCS10CertificationRequest csr, CertificateProfile profile) {
         GeneralNames sans = CertificationRequestCheck.check(csr, commonName, profile);
+        return issue(commonName, csr.getSubjectPublicKeyInfo(), sans, profile);
+    }
+
+    /** As {@link #signRequest}, under the end entity's subject whatever the CSR's says (as EJBCA does). */
+    public IssuedCertificate signRequestAsEndEntity(String commonName, PKCS10CertificationRequest csr,
+                                                    CertificateProfile profile) {
+        GeneralNames sans = CertificationRequestCheck.checkIgnoringSubject(csr, commonName, profile);
         return issue(commonName, csr.getSubjectPublicKeyInfo(), sans, profile);
     }
 

@@ -1,14 +1,15 @@
 package dev.midge.broker.engine;
 
 import dev.midge.broker.BrokerOptions;
+import dev.midge.broker.message.Message;
 import dev.midge.broker.persist.DurableState;
 import dev.midge.broker.retained.RetainedStore;
-import dev.midge.broker.security.Authorizer;
 import dev.midge.broker.security.ClientIdTakeover;
 import dev.midge.broker.security.ClientIdentity;
 import dev.midge.broker.session.Delivery;
 import dev.midge.broker.session.Session;
-import dev.midge.broker.session.SessionConnection;
+import dev.midge.broker.session.DeliverySink;
+import dev.midge.broker.session.Permissions;
 import dev.midge.broker.session.SessionRegistry;
 import dev.midge.broker.session.WillScheduler;
 import dev.midge.broker.subscription.Subscription;
@@ -24,7 +25,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * The broker's shared state and the operations that span sessions: connect (new, resumed or
  * taken over), subscribe with retained delivery, publish, and the end of a connection (will,
- * session expiry). No Netty here: connections are {@link SessionConnection}s.
+ * session expiry). No Netty here: connections are {@link DeliverySink}s.
  *
  * <p>Session lifecycle changes (create, take over, end) are serialised by this object's lock;
  * nothing is written to a channel while it is held.
@@ -37,7 +38,7 @@ public final class MqttEngine {
      * username: with a null session the CONNECT is refused for it; otherwise that session was
      * ended, not handed over ({@link ClientIdTakeover#ANY_USERNAME}).
      */
-    public record Connected(Session session, boolean sessionPresent, SessionConnection takenOver,
+    public record ConnectOutcome(Session session, boolean sessionPresent, DeliverySink takenOver,
                             ClientIdentity foreignOwner) {
         public boolean refused() {
             return session == null;
@@ -125,28 +126,28 @@ public final class MqttEngine {
 
     /**
      * Finds or creates the session for a client that was just authenticated, and makes
-     * {@code who} its owner: from now on every delivery is checked against {@code who} and
-     * {@code rules}. A live connection with the same client id is detached here and returned,
+     * {@code owner} its owner: from now on every delivery is checked against its permissions. A live connection with the same client id is detached here and returned,
      * for the caller to close outside the lock. A session owned by another username is refused
      * or ended as {@link BrokerOptions#clientIdTakeover()} says, never handed over.
      */
-    public Connected connect(ClientIdentity who, Authorizer rules, boolean cleanStart, long expiryInterval) {
+    public ConnectOutcome connect(Permissions owner, boolean cleanStart, long expiryInterval) {
+        ClientIdentity who = owner.identity();
         String clientId = who.clientId();
         List<Runnable> afterwards = new ArrayList<>();
-        Connected result;
+        ConnectOutcome result;
         synchronized (this) {
             Session existing = sessions.get(clientId);
-            ClientIdentity owner = existing == null ? null : existing.identity();
-            boolean foreign = owner != null && !Objects.equals(owner.username(), who.username());
+            ClientIdentity previous = existing == null ? null : existing.identity();
+            boolean foreign = previous != null && !Objects.equals(previous.username(), who.username());
             if (foreign && options.clientIdTakeover() == ClientIdTakeover.SAME_USERNAME) {
-                return new Connected(null, false, null, owner);
+                return new ConnectOutcome(null, false, null, previous);
             }
             if (!foreign) {
                 // The same client back: its delayed will is cancelled (§3.1.3.2.2). Another
                 // identity's arrival instead ends the session below, which sends a pending will.
                 wills.cancel(clientId);
             }
-            SessionConnection old = existing == null ? null : existing.connection();
+            DeliverySink old = existing == null ? null : existing.connection();
             if (old != null) {
                 existing.detach(old);
             }
@@ -162,27 +163,24 @@ public final class MqttEngine {
                 session = newSession(clientId);
                 present = false;
             }
-            session.claim(who, rules);
+            session.claim(owner);
             sessions.put(session);
             session.expiryInterval(expiryInterval);
             if (durable != null) {
                 journal(session, expiryInterval);
             }
-            result = new Connected(session, present, old, foreign ? owner : null);
+            result = new ConnectOutcome(session, present, old, foreign ? previous : null);
         }
         afterwards.forEach(Runnable::run);
         return result;
     }
 
     /**
-     * A connection ended. Publishes or schedules the will (null after a normal DISCONNECT) and
-     * starts the session's expiry. A connection that was taken over no longer owns its
-     * session, so only its will (without delay) matters.
+     * A connection ended. Runs or schedules {@code sendWill} (null without a will or after a
+     * normal DISCONNECT) and starts the session's expiry. A connection that was taken over no
+     * longer owns its session, so only its will (without delay) matters.
      */
-    public void disconnected(Session session, SessionConnection connection, Message will, long willDelaySeconds) {
-        ClientIdentity who = session.identity();
-        Authorizer rules = session.authorizer();
-        Runnable sendWill = will == null ? null : () -> publishWill(will, who, rules);
+    public void disconnected(Session session, DeliverySink connection, Runnable sendWill, long willDelaySeconds) {
         // Wills are routed after the lock is released: routing writes to channels.
         List<Runnable> afterwards = new ArrayList<>();
         synchronized (this) {
@@ -289,13 +287,6 @@ public final class MqttEngine {
     /** Routes a message from a client (already authorised) or from the application (null). */
     public void publish(Message message, ClientIdentity publisher) {
         router.route(message, publisher);
-    }
-
-    /** The will is checked like any publish by its client, at the time it is sent. */
-    private void publishWill(Message will, ClientIdentity who, Authorizer rules) {
-        if (who != null && rules.canPublish(who, will.topic())) {
-            router.route(will, who);
-        }
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.midge.broker.engine;
 
 import dev.midge.broker.MessageObserver;
 import dev.midge.broker.logging.LogSafe;
+import dev.midge.broker.message.Message;
 import dev.midge.broker.retained.RetainedStore;
 import dev.midge.broker.security.ClientIdentity;
 import dev.midge.broker.session.Delivery;

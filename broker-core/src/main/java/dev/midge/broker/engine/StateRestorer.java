@@ -1,7 +1,9 @@
 package dev.midge.broker.engine;
 
+import dev.midge.broker.message.Message;
 import dev.midge.broker.persist.DurableState;
 import dev.midge.broker.security.ClientIdentity;
+import dev.midge.broker.session.Permissions;
 import dev.midge.broker.session.Session;
 import dev.midge.broker.subscription.Subscription;
 import dev.midge.broker.subscription.SubscriptionTrie;
@@ -55,8 +57,8 @@ final class StateRestorer {
             Session session = engine.newSession(s.clientId());
             session.expiryInterval(s.expiryInterval());
             // Offline, delivery is decided as for a client of the broker-wide authoriser.
-            session.claim(new ClientIdentity(s.clientId(), s.username(), null, 0, null),
-                    engine.options().authorizer());
+            session.claim(new Permissions(new ClientIdentity(s.clientId(), s.username(), null, 0, null),
+                    engine.options().authorizer()));
             for (Subscription sub : s.subscriptions()) {
                 if (tooDeep("the subscription of client " + s.clientId(), sub.filter().filter())) {
                     continue;

@@ -5,6 +5,9 @@ import dev.midge.broker.ListenerOptions;
 import dev.midge.broker.engine.MqttEngine;
 import dev.midge.broker.logging.LogSafe;
 import dev.midge.broker.persist.DurableState;
+import dev.midge.broker.protocol.ClientSession;
+import dev.midge.broker.protocol.Ending;
+import dev.midge.broker.protocol.ReasonCode;
 import dev.midge.broker.security.ClientIdentity;
 import dev.midge.broker.session.Session;
 import io.netty.bootstrap.ServerBootstrap;
@@ -147,16 +150,16 @@ public final class BrokerServer {
 
     public List<ClientIdentity> connectedClients() {
         List<ClientIdentity> result = new ArrayList<>();
-        for (ClientConnection c : connections()) {
-            result.add(c.identity());
+        for (ChannelOutbox c : connections()) {
+            result.add(c.client().identity());
         }
         return result;
     }
 
-    private List<ClientConnection> connections() {
-        List<ClientConnection> result = new ArrayList<>();
+    private List<ChannelOutbox> connections() {
+        List<ChannelOutbox> result = new ArrayList<>();
         for (Session s : engine.sessions().all()) {
-            if (s.connection() instanceof ClientConnection c && c.channel().isActive()) {
+            if (s.connection() instanceof ChannelOutbox c && c.channel().isActive()) {
                 result.add(c);
             }
         }
@@ -165,12 +168,13 @@ public final class BrokerServer {
 
     public int disconnectClients(Predicate<ClientIdentity> which, String reason) {
         int count = 0;
-        for (ClientConnection c : connections()) {
-            if (which.test(c.identity())) {
+        for (ChannelOutbox c : connections()) {
+            ClientSession client = c.client();
+            if (which.test(client.identity())) {
                 count++;
-                c.closeLogged = true;
-                LOG.warn("Client {} (username {}) disconnected: {}.", c.describe(), LogSafe.text(c.identity().username()), reason);
-                c.closeWithReason(0x98); // Administrative action
+                LOG.warn("Client {} (username {}) disconnected: {}.", client.describe(),
+                        LogSafe.text(client.identity().username()), reason);
+                c.close(Ending.ADMINISTRATIVE_ACTION, ReasonCode.ADMINISTRATIVE_ACTION);
             }
         }
         return count;

@@ -11,7 +11,11 @@ import dev.midge.broker.security.Authorizer;
 import dev.midge.broker.security.ClientIdentity;
 import dev.midge.broker.security.ConnectRequest;
 import dev.midge.broker.security.ListenerSecurity;
+import dev.midge.broker.protocol.ClientSession;
+import dev.midge.broker.protocol.Ending;
+import dev.midge.broker.protocol.ReasonCode;
 import dev.midge.broker.session.Dispatch;
+import dev.midge.broker.session.Permissions;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -43,7 +47,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * Handles the first packet of a connection, which must be CONNECT: client id and keep-alive
  * rules, the certificate identity, the authenticator (off the event loop), the session
- * (new, resumed, or taken over), CONNACK, and then hands the channel to {@link MqttSessionHandler}.
+ * (new, resumed, or taken over), CONNACK, and then hands the channel to {@link PacketHandler}.
  */
 final class ConnectHandler extends ChannelInboundHandlerAdapter {
 
@@ -212,7 +216,8 @@ final class ConnectHandler extends ChannelInboundHandlerAdapter {
                 chain == null ? null : chain[0]);
         Authorizer authorizer = listener.authorizer() != null ? listener.authorizer() : options.authorizer();
 
-        MqttEngine.Connected connected = engine.connect(identity, authorizer, packet.cleanStart(), packet.sessionExpiry());
+        Permissions permissions = new Permissions(identity, authorizer);
+        MqttEngine.ConnectOutcome connected = engine.connect(permissions, packet.cleanStart(), packet.sessionExpiry());
         if (connected.refused()) {
             refuseLogged(ctx, packet, result.username(), ClientIdRules.identifierNotValid(packet.v5()),
                     "its client id has a session of username " + LogSafe.text(connected.foreignOwner().username())
@@ -224,17 +229,17 @@ final class ConnectHandler extends ChannelInboundHandlerAdapter {
                     Describe.client(packet.clientId(), ctx.channel()), LogSafe.text(result.username()),
                     LogSafe.text(connected.foreignOwner().username()));
         }
-        if (connected.takenOver() instanceof ClientConnection old) {
+        if (connected.takenOver() instanceof ChannelOutbox old) {
             LOG.info("Client {} already connected, closing old connection.", LogSafe.text(packet.clientId()));
-            old.takeOver();
+            old.close(Ending.TAKEN_OVER, ReasonCode.SESSION_TAKEN_OVER);
         }
-        ClientConnection connection = new ClientConnection(ctx.channel(), identity, authorizer, packet.v5(),
-                connected.session(), packet.will(), packet.willDelaySeconds());
+        ClientSession client = new ClientSession(engine, connected.session(), permissions, packet.v5(), packet.will(),
+                packet.willDelaySeconds());
+        ChannelOutbox connection = new ChannelOutbox(ctx.channel(), client);
 
         // Attaching before CONNACK is written is safe: we are on the channel's event loop, so a
         // PUBLISH another thread writes now is queued behind this task, after the CONNACK.
-        Dispatch redelivery = connected.session().attach(connection, identity, authorizer, packet.v5(),
-                packet.receiveMaximum(), packet.maximumPacketSize());
+        Dispatch redelivery = client.attach(connection, packet.receiveMaximum(), packet.maximumPacketSize());
         ctx.writeAndFlush(connAck(packet, connected.sessionPresent()));
         if (packet.keepAlive() > 0) {
             ctx.pipeline().addBefore(ctx.name(), "keepalive", new KeepAliveHandler(packet.keepAlive(), connection));
@@ -242,7 +247,7 @@ final class ConnectHandler extends ChannelInboundHandlerAdapter {
         if (packet.v5() && packet.topicAliasMaximum() > 0) {
             ctx.pipeline().addBefore(ctx.name(), "topicAliases", new OutboundTopicAliases(packet.topicAliasMaximum()));
         }
-        MqttSessionHandler handler = new MqttSessionHandler(engine, connection);
+        PacketHandler handler = new PacketHandler(engine, connection);
         ctx.pipeline().replace(this, "session", handler);
         LOG.info("New client connected from {} as {} (p{}, c{}, k{}{}).", Describe.address(ctx.channel()),
                 LogSafe.text(packet.clientId()), packet.protocolLogLevel(), packet.cleanStart() ? 1 : 0, packet.keepAlive(),

@@ -2,8 +2,9 @@ package dev.midge.broker.netty;
 
 import dev.midge.broker.BrokerOptions;
 import dev.midge.broker.engine.Limits;
-import dev.midge.broker.engine.Message;
+import dev.midge.broker.message.Message;
 import dev.midge.broker.logging.LogSafe;
+import dev.midge.broker.protocol.ReasonCode;
 import dev.midge.broker.session.Session;
 import dev.midge.broker.subscription.TopicFilter;
 import io.netty.handler.codec.mqtt.MqttConnectMessage;
@@ -24,7 +25,7 @@ import java.util.UUID;
 record ConnectPacket(boolean v5, int protocolLogLevel, String clientId, boolean assignedClientId, boolean cleanStart,
                      int keepAlive, boolean serverKeepAlive, long sessionExpiry, String username, byte[] password,
                      int receiveMaximum, long maximumPacketSize, int topicAliasMaximum, Message will, long willDelaySeconds,
-                     MqttConnectReturnCode refusal, String refusalText, String violation, int violationReason) {
+                     MqttConnectReturnCode refusal, String refusalText, String violation, ReasonCode violationReason) {
 
     static ConnectPacket of(MqttConnectMessage m, BrokerOptions options) {
         MqttConnectVariableHeader h = m.variableHeader();
@@ -98,7 +99,7 @@ record ConnectPacket(boolean v5, int protocolLogLevel, String clientId, boolean 
         return new ConnectPacket(v5, logLevel, clientId, assigned, clean, keepAlive, serverKeepAlive, expiry,
                 h.hasUserName() ? p.userName() : null, h.hasPassword() ? p.passwordInBytes() : null,
                 receiveMaximum, maxPacketSize, topicAliasMaximum, will, willDelay, refusal, refusalText, violation,
-                ProtocolViolation.PROTOCOL_ERROR);
+                ReasonCode.PROTOCOL_ERROR);
     }
 
     /** The same CONNECT under another client id (use_username_as_clientid); the will then names it as publisher. */

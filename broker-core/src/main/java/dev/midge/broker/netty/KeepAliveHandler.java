@@ -1,6 +1,8 @@
 package dev.midge.broker.netty;
 
 import dev.midge.broker.logging.LogSafe;
+import dev.midge.broker.protocol.Ending;
+import dev.midge.broker.protocol.ReasonCode;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
@@ -17,9 +19,9 @@ final class KeepAliveHandler extends IdleStateHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(KeepAliveHandler.class);
 
-    private final ClientConnection connection;
+    private final ChannelOutbox connection;
 
-    KeepAliveHandler(int keepAliveSeconds, ClientConnection connection) {
+    KeepAliveHandler(int keepAliveSeconds, ChannelOutbox connection) {
         super(keepAliveSeconds * 1500L, 0, 0, TimeUnit.MILLISECONDS);
         this.connection = connection;
     }
@@ -27,9 +29,8 @@ final class KeepAliveHandler extends IdleStateHandler {
     @Override
     protected void channelIdle(ChannelHandlerContext ctx, IdleStateEvent evt) {
         if (evt.state() == io.netty.handler.timeout.IdleState.READER_IDLE && ctx.channel().isActive()) {
-            connection.closeLogged = true;
-            LOG.info("Client {} has exceeded timeout, disconnecting.", LogSafe.text(connection.clientId()));
-            connection.closeWithReason(0x8D);
+            LOG.info("Client {} has exceeded timeout, disconnecting.", LogSafe.text(connection.client().clientId()));
+            connection.close(Ending.KEEP_ALIVE_TIMEOUT, ReasonCode.KEEP_ALIVE_TIMEOUT);
         }
     }
 }

@@ -1,6 +1,6 @@
 package dev.midge.broker.persist;
 
-import dev.midge.broker.engine.Message;
+import dev.midge.broker.message.Message;
 import dev.midge.broker.session.Delivery;
 import dev.midge.broker.session.Session;
 import dev.midge.broker.session.SessionJournal;

@@ -1,6 +1,6 @@
 package dev.midge.broker.retained;
 
-import dev.midge.broker.engine.Message;
+import dev.midge.broker.message.Message;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;

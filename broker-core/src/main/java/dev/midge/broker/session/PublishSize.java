@@ -1,6 +1,6 @@
 package dev.midge.broker.session;
 
-import dev.midge.broker.engine.Message;
+import dev.midge.broker.message.Message;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Map;

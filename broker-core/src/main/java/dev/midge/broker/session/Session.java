@@ -1,7 +1,6 @@
 package dev.midge.broker.session;
 
 import dev.midge.broker.logging.LogSafe;
-import dev.midge.broker.security.Authorizer;
 import dev.midge.broker.security.ClientIdentity;
 import dev.midge.broker.subscription.Subscription;
 import org.slf4j.Logger;
@@ -46,12 +45,10 @@ public final class Session {
     private final Set<Integer> inboundQos2 = new HashSet<>();
     private long queuedBytes;
     private boolean droppingLogged;
-    /** A message this connection may not receive was dropped and logged; reset at attach. */
-    private boolean receiveDeniedLogged;
 
-    private SessionConnection connection;
-    private ClientIdentity identity;
-    private Authorizer authorizer = Authorizer.allowAll();
+    private DeliverySink connection;
+    /** Who owns the session now, and so decides what it receives; null until claimed. */
+    private Permissions owner;
     private int generation;
     private volatile long expiryInterval;
     private boolean v5;
@@ -84,12 +81,12 @@ public final class Session {
     }
 
     public synchronized ClientIdentity identity() {
-        return identity;
+        return owner == null ? null : owner.identity();
     }
 
-    /** The authoriser of the listener the client last connected through: it decides what it receives. */
-    public synchronized Authorizer authorizer() {
-        return authorizer;
+    /** The owner's rights (the authoriser of the listener it last connected through): they decide what it receives. */
+    public synchronized Permissions owner() {
+        return owner;
     }
 
     /** Counts attachments, so a timer started at a disconnect can tell if the client came back since. */
@@ -101,7 +98,7 @@ public final class Session {
         return connection != null;
     }
 
-    public synchronized SessionConnection connection() {
+    public synchronized DeliverySink connection() {
         return connection;
     }
 
@@ -179,9 +176,8 @@ public final class Session {
      * against, also while it is offline. Set by the engine when a client is given the session,
      * before its connection attaches, and by the restorer after a restart.
      */
-    public synchronized void claim(ClientIdentity who, Authorizer rules) {
-        identity = who;
-        authorizer = rules;
+    public synchronized void claim(Permissions who) {
+        owner = who;
     }
 
     private long nextSequence() {
@@ -207,12 +203,10 @@ public final class Session {
      * with DUP set, PUBRELs for messages at the PUBREC stage, then queued messages as the
      * window allows. The caller must have written CONNACK before calling this.
      */
-    public synchronized Dispatch attach(SessionConnection c, ClientIdentity who, Authorizer rules, boolean isV5,
+    public synchronized Dispatch attach(DeliverySink c, Permissions who, boolean isV5,
                                         int clientReceiveMaximum, long clientMaxPacketSize) {
         connection = c;
-        identity = who;
-        authorizer = rules;
-        receiveDeniedLogged = false;
+        owner = who;
         generation++;
         v5 = isV5;
         maxPacketSize = clientMaxPacketSize;
@@ -233,7 +227,7 @@ public final class Session {
     }
 
     /** Detaches the connection if it is still the current one; returns whether it was. */
-    public synchronized boolean detach(SessionConnection c) {
+    public synchronized boolean detach(DeliverySink c) {
         if (connection != c) {
             return false;
         }
@@ -293,28 +287,12 @@ public final class Session {
     }
 
     /**
-     * Whether the session's owner may read this message, asked where a delivery is handed to
-     * the connection (or queued for it): live, queued, in flight, restored and retained
-     * messages all pass here, checked against whoever owns the session at that moment and the
-     * rules of now. One log line per connection, not per message.
+     * Asked where a delivery is handed to the connection (or queued for it): live, queued, in
+     * flight, restored and retained messages all pass here, checked against whoever owns the
+     * session at that moment ({@link Permissions#mayReceive}).
      */
     private boolean mayReceive(Delivery d) {
-        String topic = d.message().topic();
-        boolean allowed;
-        try {
-            allowed = identity != null && authorizer.canReceive(identity, topic);
-        } catch (RuntimeException e) {
-            LOG.error("The authoriser failed for client {} on '{}'; the message was not delivered.",
-                    LogSafe.text(clientId), LogSafe.text(topic), e);
-            return false;
-        }
-        if (!allowed && !receiveDeniedLogged) {
-            receiveDeniedLogged = true;
-            LOG.warn("Client {} (username {}) may not receive '{}': dropped; more such messages for this "
-                    + "connection are dropped without a line.", LogSafe.text(clientId),
-                    LogSafe.text(identity == null ? null : identity.username()), LogSafe.text(topic));
-        }
-        return allowed;
+        return owner != null && owner.mayReceive(clientId, d.message().topic());
     }
 
     private void loggedDropping() {
@@ -431,7 +409,7 @@ public final class Session {
      * Hands the packets to the connection while the lock is held, so that they go out in the
      * order decided here even when two threads send; writing starts at {@link Dispatch#send()}.
      */
-    private static Dispatch dispatch(SessionConnection c, List<Outbound> out) {
+    private static Dispatch dispatch(DeliverySink c, List<Outbound> out) {
         if (c != null) {
             c.enqueue(out);
         }

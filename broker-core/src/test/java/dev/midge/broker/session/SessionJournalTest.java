@@ -1,6 +1,6 @@
 package dev.midge.broker.session;
 
-import dev.midge.broker.engine.Message;
+import dev.midge.broker.message.Message;
 import dev.midge.broker.security.Authorizer;
 import org.junit.jupiter.api.Test;
 
@@ -51,7 +51,7 @@ class SessionJournalTest {
     }
 
     private final List<Outbound> sent = new ArrayList<>();
-    private final SessionConnection connection = sent::addAll;
+    private final DeliverySink connection = sent::addAll;
 
     private static Delivery delivery(int qos, String payload) {
         return new Delivery(Message.of("t", payload.getBytes(), qos, false), qos, false, List.of());
@@ -67,7 +67,7 @@ class SessionJournalTest {
         s.offer(delivery(1, "q2")).send(); // queue limit 2: "dropped" goes
         assertEquals(List.of(new Owed(0, false, "q1"), new Owed(0, false, "q2")), List.copyOf(journal.owed.values()));
 
-        s.attach(connection, SessionTest.OWNER, Authorizer.allowAll(), false, 1, Long.MAX_VALUE).send();
+        s.attach(connection, new Permissions(SessionTest.OWNER, Authorizer.allowAll()), false, 1, Long.MAX_VALUE).send();
         int q1 = ((Outbound.Publish) sent.get(0)).packetId();
         assertEquals(new Owed(q1, false, "q1"), journal.owed.firstEntry().getValue());
         s.onPubRec(q1, true).send();
@@ -101,7 +101,7 @@ class SessionJournalTest {
         Recording journal = new Recording();
         Session before = SessionTest.owned("c", 20, 100, 0);
         before.journal(journal);
-        before.attach(connection, SessionTest.OWNER, Authorizer.allowAll(), false, 2, Long.MAX_VALUE).send();
+        before.attach(connection, new Permissions(SessionTest.OWNER, Authorizer.allowAll()), false, 2, Long.MAX_VALUE).send();
         before.offer(delivery(1, "a")).send();
         before.offer(delivery(2, "b")).send();
         before.offer(delivery(1, "c")).send();
@@ -113,7 +113,7 @@ class SessionJournalTest {
         Session after = SessionTest.owned("c", 20, 100, 0);
         journal.owed.forEach((seq, o) -> after.restore(seq, o.packetId(), o.released(), journal.deliveries.get(seq)));
         after.journal(journal);
-        after.attach(connection, SessionTest.OWNER, Authorizer.allowAll(), false, 10, Long.MAX_VALUE).send();
+        after.attach(connection, new Permissions(SessionTest.OWNER, Authorizer.allowAll()), false, 10, Long.MAX_VALUE).send();
 
         Outbound.Publish again = (Outbound.Publish) sent.get(0);
         assertEquals(a, again.packetId());
@@ -142,14 +142,14 @@ class SessionJournalTest {
         Recording journal = new Recording();
         Session s = SessionTest.owned("c", 20, 100, 0);
         s.journal(journal);
-        s.attach(connection, SessionTest.OWNER, Authorizer.allowAll(), false, 1, Long.MAX_VALUE).send();
+        s.attach(connection, new Permissions(SessionTest.OWNER, Authorizer.allowAll()), false, 1, Long.MAX_VALUE).send();
         s.offer(on("secret/a", "in-flight")).send();
         s.offer(on("secret/b", "queued")).send();
         s.offer(on("open/c", "allowed")).send();
         s.detach(connection);
         sent.clear();
 
-        s.attach(connection, SessionTest.OWNER, NO_SECRETS, false, 1, Long.MAX_VALUE).send();
+        s.attach(connection, new Permissions(SessionTest.OWNER, NO_SECRETS), false, 1, Long.MAX_VALUE).send();
 
         assertEquals(1, sent.size(), "only the readable message: " + sent);
         Outbound.Publish p = (Outbound.Publish) sent.get(0);

@@ -1,6 +1,6 @@
 package dev.midge.broker.session;
 
-import dev.midge.broker.engine.Message;
+import dev.midge.broker.message.Message;
 import dev.midge.broker.security.Authorizer;
 import dev.midge.broker.security.ClientIdentity;
 import org.junit.jupiter.api.Test;
@@ -19,12 +19,12 @@ class SessionTest {
     /** A session as the engine hands it out: owned by a client whose rules allow everything. */
     static Session owned(String clientId, int maxInflight, int maxQueuedMessages, long maxQueuedBytes) {
         Session s = new Session(clientId, maxInflight, maxQueuedMessages, maxQueuedBytes);
-        s.claim(OWNER, Authorizer.allowAll());
+        s.claim(new Permissions(OWNER, Authorizer.allowAll()));
         return s;
     }
 
     private final List<Outbound> sent = new ArrayList<>();
-    private final SessionConnection connection = sent::addAll;
+    private final DeliverySink connection = sent::addAll;
 
     private static Delivery delivery(int qos, String payload) {
         return new Delivery(Message.of("t", payload.getBytes(), qos, false), qos, false, List.of());
@@ -32,7 +32,7 @@ class SessionTest {
 
     private Session attached(int maxInflight, int clientReceiveMaximum) {
         Session s = owned("c", maxInflight, 100, 0);
-        s.attach(connection, OWNER, Authorizer.allowAll(), true, clientReceiveMaximum, Long.MAX_VALUE).send();
+        s.attach(connection, new Permissions(OWNER, Authorizer.allowAll()), true, clientReceiveMaximum, Long.MAX_VALUE).send();
         return s;
     }
 
@@ -69,7 +69,7 @@ class SessionTest {
         s.onPubRec(first, true).send();
         s.detach(connection);
         sent.clear();
-        s.attach(connection, OWNER, Authorizer.allowAll(), true, 10, Long.MAX_VALUE).send();
+        s.attach(connection, new Permissions(OWNER, Authorizer.allowAll()), true, 10, Long.MAX_VALUE).send();
         assertEquals(new Outbound.PubRel(first), sent.get(0));
         Outbound.Publish again = (Outbound.Publish) sent.get(1);
         assertTrue(again.dup());
@@ -95,7 +95,7 @@ class SessionTest {
     @Test
     void messageLargerThanClientMaximumPacketSizeIsDroppedForThatClient() {
         Session s = owned("c", 20, 100, 0);
-        s.attach(connection, OWNER, Authorizer.allowAll(), true, 10, 20).send();
+        s.attach(connection, new Permissions(OWNER, Authorizer.allowAll()), true, 10, 20).send();
         s.offer(delivery(1, "this payload is far too long for twenty bytes")).send();
         s.offer(delivery(1, "ok")).send();
         assertEquals(1, sent.size());
@@ -108,7 +108,7 @@ class SessionTest {
         Message expired = new Message("t", new byte[]{1}, 1, false, Message.ForwardedProperties.NONE,
                 System.nanoTime() - 1, null);
         s.offer(new Delivery(expired, 1, false, List.of())).send();
-        s.attach(connection, OWNER, Authorizer.allowAll(), true, 10, Long.MAX_VALUE).send();
+        s.attach(connection, new Permissions(OWNER, Authorizer.allowAll()), true, 10, Long.MAX_VALUE).send();
         assertEquals(List.of(), sent);
     }
 
@@ -126,11 +126,11 @@ class SessionTest {
     void qos0WaitsWhileTheConnectionCannotTakeMoreAndIsSentInOrderWhenItCan() {
         Session s = owned("c", 20, 2, 0);
         boolean[] writable = {false};
-        SessionConnection slow = new SessionConnection() {
+        DeliverySink slow = new DeliverySink() {
             @Override public void send(List<Outbound> packets) { sent.addAll(packets); }
             @Override public long writableBytes() { return writable[0] ? 1 << 16 : 0; }
         };
-        s.attach(slow, OWNER, Authorizer.allowAll(), true, 10, Long.MAX_VALUE).send();
+        s.attach(slow, new Permissions(OWNER, Authorizer.allowAll()), true, 10, Long.MAX_VALUE).send();
         s.offer(delivery(0, "oldest, dropped")).send();
         s.offer(delivery(0, "a")).send();
         s.offer(delivery(0, "b")).send();
@@ -148,14 +148,14 @@ class SessionTest {
     @Test
     void waitingQos0IsForgottenWhenTheClientDisconnects() {
         Session s = owned("c", 20, 100, 0);
-        SessionConnection full = new SessionConnection() {
+        DeliverySink full = new DeliverySink() {
             @Override public void send(List<Outbound> packets) { sent.addAll(packets); }
             @Override public long writableBytes() { return 0; }
         };
-        s.attach(full, OWNER, Authorizer.allowAll(), true, 10, Long.MAX_VALUE).send();
+        s.attach(full, new Permissions(OWNER, Authorizer.allowAll()), true, 10, Long.MAX_VALUE).send();
         s.offer(delivery(0, "waiting")).send();
         s.detach(full);
-        s.attach(connection, OWNER, Authorizer.allowAll(), true, 10, Long.MAX_VALUE).send();
+        s.attach(connection, new Permissions(OWNER, Authorizer.allowAll()), true, 10, Long.MAX_VALUE).send();
         assertTrue(sent.isEmpty());
         assertEquals(0, s.queuedQos0Count());
     }

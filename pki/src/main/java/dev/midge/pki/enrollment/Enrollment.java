@@ -44,7 +44,17 @@ final class Enrollment {
         return data;
     }
 
+    EnrollmentLockout lockout() {
+        return lockout;
+    }
+
     Outcome redeem(String id, String secret, PKCS10CertificationRequest csr, InetSocketAddress client) {
+        return redeem(id, secret, csr, client, false);
+    }
+
+    /** @param endEntitySubject issue with the end entity's subject, not the CSR's (EJBCA's rule; logged) */
+    Outcome redeem(String id, String secret, PKCS10CertificationRequest csr, InetSocketAddress client,
+                   boolean endEntitySubject) {
         Duration locked = lockout.lockedOut(client.getAddress(), id);
         if (locked != null) {
             return new Outcome(null, null, null, locked);
@@ -55,8 +65,14 @@ final class Enrollment {
             return refusedSecret(id, client, entity.isEmpty() ? "no enrollment is pending" : "its secret was already used");
         }
         try {
-            IssuedCertificate issued = registry.redeem(id, secret, csr, data.authority());
-            LOG.info("Enrolled {} from {}: certificate {}", LogEscape.of(id), client, issued.entry().serialHex());
+            IssuedCertificate issued = registry.redeem(id, secret, csr, data.authority(), endEntitySubject);
+            if (endEntitySubject) {
+                LOG.info("Enrolled {} from {}: certificate {} with the end entity's subject CN={} (the request asked"
+                                + " for {})", LogEscape.of(id), client, issued.entry().serialHex(), LogEscape.of(id),
+                        LogEscape.of(csr.getSubject().toString()));
+            } else {
+                LOG.info("Enrolled {} from {}: certificate {}", LogEscape.of(id), client, issued.entry().serialHex());
+            }
             return new Outcome(issued, null, null, null);
         } catch (PkiException e) {
             if (e.getMessage().startsWith("the enrollment secret") || e.getMessage().startsWith("wrong enrollment")

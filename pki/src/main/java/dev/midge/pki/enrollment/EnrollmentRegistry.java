@@ -40,13 +40,21 @@ public final class EnrollmentRegistry {
         byte[] random = new byte[16];
         new SecureRandom().nextBytes(random);
         String secret = HexFormat.of().formatHex(random);
+        register(id, secret, profile, validity);
+        return secret;
+    }
+
+    /**
+     * Registers (or resets to NEW) {@code id} with a password chosen by an administrator (the
+     * EJBCA-REST {@code POST /user}); only its hash is kept.
+     */
+    public void register(String id, String secret, String profile, Duration validity) {
         EndEntity entity = new EndEntity(id, EndEntity.Status.NEW, hash(secret), Instant.now().plus(validity), profile);
         table.update(entities -> {
             entities.removeIf(e -> e.id().equals(id));
             entities.add(entity);
             return null;
         });
-        return secret;
     }
 
     public List<EndEntity> entities() {
@@ -67,6 +75,15 @@ public final class EnrollmentRegistry {
      * be redeemed twice, even by two requests at once.
      */
     public IssuedCertificate redeem(String id, String secret, PKCS10CertificationRequest csr, CertificateAuthority ca) {
+        return redeem(id, secret, csr, ca, false);
+    }
+
+    /**
+     * @param endEntitySubject issue with {@code id} as the subject whatever the CSR asks for
+     *                         (EJBCA's rule), instead of refusing a CSR with another CN
+     */
+    public IssuedCertificate redeem(String id, String secret, PKCS10CertificationRequest csr, CertificateAuthority ca,
+                                    boolean endEntitySubject) {
         return table.update(entities -> {
             int at = -1;
             for (int i = 0; i < entities.size(); i++) {
@@ -88,7 +105,9 @@ public final class EnrollmentRegistry {
                     e.secretHash().getBytes(StandardCharsets.US_ASCII))) {
                 throw new PkiException("wrong enrollment secret for " + id);
             }
-            IssuedCertificate issued = ca.signRequest(id, csr, e.profile());
+            IssuedCertificate issued = endEntitySubject
+                    ? ca.signRequestAsEndEntity(id, csr, ca.profile(e.profile()))
+                    : ca.signRequest(id, csr, e.profile());
             entities.set(at, new EndEntity(id, EndEntity.Status.GENERATED, "-", e.expires(), e.profile()));
             return issued;
         });

@@ -29,10 +29,16 @@ public final class EnrollmentServer implements AutoCloseable {
      * @param bind    address and port to listen on (port 0: a free one); the wildcard address by default
      * @param limits  connection limits and the per-connection deadline
      * @param lockout limits on wrong secrets
-     * @param clock   the lockout's clock
+     * @param clock   the lockout's and the admin JWTs' clock
+     * @param acl     what EJBCA-REST's {@code POST /user} and {@code DELETE /user/NAME} do to the ACL
      */
     public record Settings(InetSocketAddress bind, HttpsListener.Limits limits, EnrollmentLockout.Policy lockout,
-                           Clock clock) {
+                           Clock clock, EndEntityAcl acl) {
+
+        public Settings(InetSocketAddress bind, HttpsListener.Limits limits, EnrollmentLockout.Policy lockout,
+                        Clock clock) {
+            this(bind, limits, lockout, clock, EndEntityAcl.NONE);
+        }
 
         /** Listens on every interface on {@code port}, with the default limits. */
         public static Settings onPort(int port) {
@@ -41,7 +47,11 @@ public final class EnrollmentServer implements AutoCloseable {
         }
 
         public Settings withBind(InetSocketAddress bind) {
-            return new Settings(bind, limits, lockout, clock);
+            return new Settings(bind, limits, lockout, clock, acl);
+        }
+
+        public Settings withAcl(EndEntityAcl acl) {
+            return new Settings(bind, limits, lockout, clock, acl);
         }
     }
 
@@ -67,20 +77,27 @@ public final class EnrollmentServer implements AutoCloseable {
         Enrollment enrollment = new Enrollment(data, new EnrollmentLockout(settings.lockout(), settings.clock()));
         EstHandler est = new EstHandler(enrollment);
         EjbcaSignHandler sign = new EjbcaSignHandler(enrollment);
+        AdminCredential admin = AdminCredential.openOrCreate(data.path(), settings.clock());
+        EjbcaRestApi ejbca = new EjbcaRestApi(enrollment, admin, settings.acl());
         HttpsListener listener = HttpsListener.start(settings.bind(), ServerTls.context(serverCertificate, serverKey),
-                settings.limits(), request -> route(request, est, sign), "midge-enrollment");
-        LOG.info("Enrollment (EST and /sign/<cname>/pkcs10) listening on {}", listener.address());
+                settings.limits(), request -> route(request, est, sign, ejbca), "midge-enrollment");
+        LOG.info("Enrollment (EST, /sign/<cname>/pkcs10 and EJBCA-REST /auth, /ca, /user) listening on {};"
+                + " EJBCA-REST admin token in {}", listener.address(), admin.file());
         return new EnrollmentServer(listener);
     }
 
-    private static HttpResponse route(HttpRequest request, EstHandler est, EjbcaSignHandler sign) {
+    private static HttpResponse route(HttpRequest request, EstHandler est, EjbcaSignHandler sign, EjbcaRestApi ejbca) {
         if (request.path().startsWith(EstHandler.PATH)) {
             return est.handle(request);
         }
         if (request.path().startsWith(EjbcaSignHandler.PATH)) {
             return sign.handle(request);
         }
-        return HttpResponse.text(404, "not an enrollment endpoint: use /.well-known/est/ or /sign/<cname>/pkcs10");
+        if (EjbcaRestApi.serves(request.path())) {
+            return ejbca.handle(request);
+        }
+        return HttpResponse.text(404, "not an enrollment endpoint: use /.well-known/est/, /sign/<cname>/pkcs10,"
+                + " /auth, /ca or /user");
     }
 
     public int port() {

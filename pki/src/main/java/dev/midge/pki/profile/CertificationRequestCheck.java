@@ -50,6 +50,19 @@ public final class CertificationRequestCheck {
         return allowedSans(csr, commonName, profile);
     }
 
+    /**
+     * As {@link #check}, but the CSR's subject is not compared with {@code commonName}: EJBCA
+     * issues an end entity's certificate with the subject registered for it and ignores the
+     * request's (dojot's certificate retriever asks with CN=TENANT-DEVICE for end entity
+     * TENANT:DEVICE). The caller logs that it did.
+     */
+    public static GeneralNames checkIgnoringSubject(PKCS10CertificationRequest csr, String commonName,
+                                                    CertificateProfile profile) {
+        verifySignature(csr);
+        profile.checkKey(KeyType.of(csr.getSubjectPublicKeyInfo()));
+        return allowedSans(csr, commonName, profile);
+    }
+
     private static void verifySignature(PKCS10CertificationRequest csr) {
         boolean valid;
         try {

@@ -81,14 +81,14 @@ class EnrollmentServerTest {
                 "-d", "{\"passwd\":\"nope\",\"certificate\":\"" + csr + "\"}", "-w", "\n%{http_code}",
                 url("/sign/rest-device/pkcs10"));
         assertTrue(wrong.output().endsWith("\n401"), wrong.output());
-        assertTrue(wrong.output().contains("\"error_message\":\"enrollment refused"), wrong.output());
+        assertTrue(wrong.output().contains("\"message\":\"enrollment refused"), wrong.output());
 
         Result ok = curl("-sS", "--cacert", setup.caChain().toString(), "-H", "Content-Type: application/json",
                 "-d", "{\"passwd\":\"" + secret + "\",\"certificate\":\"" + csr + "\"}", "-w", "\n%{http_code}",
                 url("/sign/rest-device/pkcs10"));
 
-        assertTrue(ok.output().endsWith("\n201"), ok.output());
-        String der = EjbcaSignHandler.field(ok.output(), "certificate");
+        assertTrue(ok.output().endsWith("\n200"), ok.output());
+        String der = EjbcaJson.field(ok.output(), "data");
         Path file = temp.resolve("rest-device.der");
         Files.write(file, Base64.getDecoder().decode(der));
         Path pem = temp.resolve("rest-device.pem");

@@ -52,8 +52,11 @@ final class RequestReader {
             headers.put(lines[i].substring(0, colon).strip().toLowerCase(Locale.ROOT), lines[i].substring(colon + 1).strip());
         }
         String path;
+        String query;
         try {
-            path = new URI(requestLine[1]).getPath();
+            URI target = new URI(requestLine[1]);
+            path = target.getPath();
+            query = target.getRawQuery();
         } catch (URISyntaxException e) {
             throw new BadRequest(400, "malformed request target");
         }
@@ -72,7 +75,7 @@ final class RequestReader {
         if (body.length < length) {
             throw new EOFException("the client closed the connection inside the body");
         }
-        return new HttpRequest(requestLine[0], path, headers, body, peer);
+        return new HttpRequest(requestLine[0], path, headers, body, peer, query == null ? "" : query);
     }
 
     private static String readHead(InputStream in) throws IOException, BadRequest {

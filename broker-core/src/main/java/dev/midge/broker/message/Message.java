@@ -1,4 +1,4 @@
-package dev.midge.broker.engine;
+package dev.midge.broker.message;
 
 import java.util.List;
 import java.util.Map;

@@ -2,8 +2,8 @@ package dev.midge.broker.session;
 
 import java.util.List;
 
-/** The live network connection a session is attached to, as the session sees it. */
-public interface SessionConnection {
+/** Where a session's packets go: the live connection it is attached to, implemented by the transport. */
+public interface DeliverySink {
 
     /**
      * Takes the packets a session just decided to send, while it holds its lock, so that two

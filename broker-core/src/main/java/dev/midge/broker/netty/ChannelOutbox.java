@@ -1,0 +1,117 @@
+package dev.midge.broker.netty;
+
+import dev.midge.broker.protocol.ClientSession;
+import dev.midge.broker.protocol.Ending;
+import dev.midge.broker.protocol.ReasonCode;
+import dev.midge.broker.session.DeliverySink;
+import dev.midge.broker.session.Outbound;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The channel side of a {@link ClientSession}: the outbox its session's packets wait in, in
+ * the session's order, until one task on the channel's event loop writes and flushes them.
+ */
+public final class ChannelOutbox implements DeliverySink {
+
+    private final Channel channel;
+    private final ClientSession client;
+    private final Queue<Outbound> outbox = new ConcurrentLinkedQueue<>();
+    private final AtomicLong outboxBytes = new AtomicLong();
+    private final AtomicBoolean outboxScheduled = new AtomicBoolean();
+
+    ChannelOutbox(Channel channel, ClientSession client) {
+        this.channel = channel;
+        this.client = client;
+    }
+
+    public Channel channel() {
+        return channel;
+    }
+
+    public ClientSession client() {
+        return client;
+    }
+
+    /** Appends to the outbox, in the session's order (under its lock). */
+    @Override
+    public void enqueue(List<Outbound> packets) {
+        long bytes = 0;
+        for (Outbound p : packets) {
+            outbox.add(p);
+            bytes += estimatedSize(p);
+        }
+        outboxBytes.addAndGet(bytes);
+    }
+
+    /**
+     * Has the outbox written on the channel's event loop. One task writes and flushes all that
+     * has gathered: one task and one flush for many messages, not two tasks each when the
+     * packets come from other threads (publishers' event loops).
+     */
+    @Override
+    public void send(List<Outbound> enqueued) {
+        if (outboxScheduled.compareAndSet(false, true)) {
+            try {
+                channel.eventLoop().execute(this::writeOutbox);
+            } catch (RejectedExecutionException shuttingDown) {
+                outbox.clear(); // the broker is stopping: nothing will be written any more
+            }
+        }
+    }
+
+    private void writeOutbox() {
+        outboxScheduled.set(false);
+        if (!channel.isActive()) {
+            // Closed since this was scheduled (a publisher on another loop raced the disconnect).
+            // The session keeps what must be redelivered; a write now would only fail, and once
+            // the pipeline is gone its failure reaches Netty's tail as a spurious warning.
+            Outbound dropped;
+            while ((dropped = outbox.poll()) != null) {
+                outboxBytes.addAndGet(-estimatedSize(dropped));
+            }
+            return;
+        }
+        long now = System.nanoTime();
+        long written = 0;
+        boolean v5 = client.isV5();
+        Outbound p;
+        while ((p = outbox.poll()) != null) {
+            written += estimatedSize(p);
+            channel.write(OutboundPackets.toMqtt(p, v5, now)).addListener(ChannelFutureListener.FIRE_EXCEPTION_ON_FAILURE);
+        }
+        if (written > 0) {
+            outboxBytes.addAndGet(-written);
+            channel.flush();
+        }
+        // QoS 0 may have waited because the outbox was full rather than the socket.
+        if (channel.isActive() && channel.isWritable()) {
+            client.writable().send();
+        }
+    }
+
+    private static long estimatedSize(Outbound p) {
+        return p instanceof Outbound.Publish publish
+                ? 8L + publish.delivery().message().topic().length() + publish.delivery().message().payload().length
+                : 4L;
+    }
+
+    /** Bytes before Netty's high-water mark, less what waits in the outbox. */
+    @Override
+    public long writableBytes() {
+        return Math.max(0, channel.bytesBeforeUnwritable() - outboxBytes.get());
+    }
+
+    /** Ends the connection for {@code why} (logged by the caller) with the v5 reason code. */
+    void close(Ending why, ReasonCode reasonCode) {
+        client.end(why);
+        DisconnectPacket.closeWithReason(channel, client.isV5(), reasonCode);
+    }
+}

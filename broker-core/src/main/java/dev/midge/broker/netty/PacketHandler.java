@@ -1,0 +1,203 @@
+package dev.midge.broker.netty;
+
+import dev.midge.broker.engine.MqttEngine;
+import dev.midge.broker.logging.LogSafe;
+import dev.midge.broker.protocol.ClientSession;
+import dev.midge.broker.protocol.Ending;
+import dev.midge.broker.protocol.PublishAnswer;
+import dev.midge.broker.protocol.ReasonCode;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.DecoderException;
+import io.netty.handler.codec.mqtt.MqttMessage;
+import io.netty.handler.codec.mqtt.MqttMessageType;
+import io.netty.handler.codec.mqtt.MqttPublishMessage;
+import io.netty.handler.codec.mqtt.MqttSubscribeMessage;
+import io.netty.handler.codec.mqtt.MqttUnsubscribeMessage;
+import io.netty.util.ReferenceCountUtil;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Translates a connected client's packets after CONNECT into calls on its {@link ClientSession}
+ * and the answers back into packets. It decides nothing about MQTT itself.
+ */
+final class PacketHandler extends ChannelInboundHandlerAdapter {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PacketHandler.class);
+
+    private final ChannelOutbox connection;
+    private final ClientSession client;
+    private final InboundPublish inbound;
+    private final StoreBackpressure backpressure;
+    private final AckSequencer acks;
+    /** PUBACK packet ids received in the current read, not yet applied (event loop only). */
+    private int[] pubAcks = new int[32];
+    private int pubAckCount;
+
+    PacketHandler(MqttEngine engine, ChannelOutbox connection) {
+        this.connection = connection;
+        this.client = connection.client();
+        this.inbound = new InboundPublish(engine.options(), client.isV5(), client.clientId());
+        this.backpressure = new StoreBackpressure(engine);
+        this.acks = new AckSequencer(engine, client);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        try {
+            if (!(msg instanceof MqttMessage m)) {
+                return;
+            }
+            if (m.decoderResult().isFailure()) {
+                client.end(Ending.PROTOCOL_VIOLATION);
+                ProtocolViolation.decodeFailure(ctx.channel(), client.clientId(), client.isV5(), m.decoderResult());
+                return;
+            }
+            handle(ctx, m);
+        } finally {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    private void handle(ChannelHandlerContext ctx, MqttMessage m) {
+        MqttMessageType type = m.fixedHeader().messageType();
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("Received {} from client {}", type, LogSafe.text(client.clientId()));
+        }
+        if (type == MqttMessageType.PUBACK) {
+            if (pubAckCount == pubAcks.length) {
+                pubAcks = Arrays.copyOf(pubAcks, pubAcks.length * 2);
+            }
+            pubAcks[pubAckCount++] = MqttPackets.packetId(m);
+            return;
+        }
+        applyPubAcks(); // before anything else of this client, in the order it sent them
+        switch (type) {
+            case PUBLISH -> onPublish(ctx, (MqttPublishMessage) m);
+            case PUBREC -> client.received(MqttPackets.packetId(m), MqttPackets.reasonCode(m)).send();
+            case PUBREL -> {
+                int id = MqttPackets.packetId(m);
+                ctx.writeAndFlush(MqttPackets.pubReply(MqttMessageType.PUBCOMP, id, client.release(id)));
+            }
+            case PUBCOMP -> client.completed(MqttPackets.packetId(m)).send();
+            case SUBSCRIBE -> onSubscribe(ctx, (MqttSubscribeMessage) m);
+            case UNSUBSCRIBE -> onUnsubscribe(ctx, (MqttUnsubscribeMessage) m);
+            case PINGREQ -> ctx.writeAndFlush(MqttMessage.PINGRESP);
+            case DISCONNECT -> onDisconnect(ctx, m);
+            default -> violation(ctx, ReasonCode.PROTOCOL_ERROR, "unexpected " + type + " packet");
+        }
+    }
+
+    /** The PUBACKs of this read, applied at its end (or before the next other packet) at once. */
+    private void applyPubAcks() {
+        if (pubAckCount > 0) {
+            int count = pubAckCount;
+            pubAckCount = 0;
+            client.acknowledged(pubAcks, count).send();
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        applyPubAcks();
+        acks.flush(ctx);
+        ctx.fireChannelReadComplete();
+    }
+
+    private void violation(ChannelHandlerContext ctx, ReasonCode reason, String cause) {
+        client.end(Ending.PROTOCOL_VIOLATION);
+        ProtocolViolation.close(ctx.channel(), client.clientId(), client.isV5(), reason, cause);
+    }
+
+    private void onPublish(ChannelHandlerContext ctx, MqttPublishMessage publish) {
+        InboundPublish.Result r = inbound.accept(publish);
+        if (r.violation() != null) {
+            violation(ctx, r.violationReason(), r.violation());
+            return;
+        }
+        int packetId = publish.variableHeader().packetId();
+        PublishAnswer answer = client.publish(r.message(), packetId);
+        switch (answer) {
+            case RECEIVE_MAXIMUM_EXCEEDED -> violation(ctx, answer.reasonCode(),
+                    "more QoS 2 messages in flight than Receive Maximum");
+            case CLOSE_UNACKNOWLEDGED -> {
+                client.end(Ending.STORE_FAILURE);
+                LOG.debug("Client {} disconnected: the persistent store cannot write, so its QoS {} message was "
+                        + "not accepted.", client.describe(), r.message().qos());
+                ctx.close();
+            }
+            case QUOTA_EXCEEDED -> acks.acknowledge(ctx, MqttPackets.pubReply(publish, answer), null, false);
+            case NONE -> backpressure.afterPublish(ctx.channel());
+            default -> {
+                backpressure.afterPublish(ctx.channel());
+                acks.acknowledge(ctx, MqttPackets.pubReply(publish, answer), null, true);
+            }
+        }
+    }
+
+    private void onSubscribe(ChannelHandlerContext ctx, MqttSubscribeMessage m) {
+        List<ClientSession.TopicSubscription> requests = MqttPackets.subscriptions(m);
+        String tooDeep = client.tooManyLevels(requests.stream().map(ClientSession.TopicSubscription::filter).toList());
+        if (tooDeep != null) {
+            violation(ctx, ReasonCode.TOPIC_FILTER_INVALID, tooDeep); // before any filter of the packet is added
+            return;
+        }
+        ClientSession.SubAck subAck = client.subscribe(requests, MqttPackets.subscriptionIdentifier(m));
+        // SUBACK once a persistent session's new subscriptions are on disk, then the retained messages they match.
+        acks.acknowledge(ctx, MqttPackets.subAck(m.variableHeader().messageId(), subAck.reasonCodes()),
+                subAck.afterwards(), true);
+    }
+
+    private void onUnsubscribe(ChannelHandlerContext ctx, MqttUnsubscribeMessage m) {
+        String tooDeep = client.tooManyLevels(m.payload().topics());
+        if (tooDeep != null) {
+            violation(ctx, ReasonCode.TOPIC_FILTER_INVALID, tooDeep);
+            return;
+        }
+        acks.acknowledge(ctx, MqttPackets.unsubAck(m.variableHeader().messageId(),
+                client.unsubscribe(m.payload().topics())), null, true);
+    }
+
+    private void onDisconnect(ChannelHandlerContext ctx, MqttMessage m) {
+        String violation = client.disconnect(MqttPackets.reasonCode(m), MqttPackets.sessionExpiry(m));
+        if (violation != null) {
+            violation(ctx, ReasonCode.PROTOCOL_ERROR, violation);
+            return;
+        }
+        ctx.close();
+    }
+
+    /** The socket took what was waiting: QoS 0 held back for this client can go now. */
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (ctx.channel().isWritable()) {
+            client.writable().send();
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        applyPubAcks();
+        client.closed();
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof IOException) {
+            LOG.debug("Connection of client {} failed: {}", client.describe(), cause.toString());
+        } else if (cause instanceof DecoderException) {
+            violation(ctx, ReasonCode.MALFORMED_PACKET, String.valueOf(cause.getMessage()));
+            return;
+        } else {
+            LOG.error("Unexpected error on the connection of client {}", client.describe(), cause);
+        }
+        ctx.close();
+    }
+}

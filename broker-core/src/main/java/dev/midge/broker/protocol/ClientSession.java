@@ -1,0 +1,267 @@
+package dev.midge.broker.protocol;
+
+import dev.midge.broker.engine.Limits;
+import dev.midge.broker.engine.MqttEngine;
+import dev.midge.broker.logging.LogSafe;
+import dev.midge.broker.message.Message;
+import dev.midge.broker.security.ClientIdentity;
+import dev.midge.broker.session.DeliverySink;
+import dev.midge.broker.session.Dispatch;
+import dev.midge.broker.session.Permissions;
+import dev.midge.broker.session.Session;
+import dev.midge.broker.subscription.Subscription;
+import dev.midge.broker.subscription.TopicFilter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One connected client as MQTT sees it, without a socket: who it is and what it may do
+ * ({@link Permissions}), its will (held here only), its {@link Session} (inbound QoS 2 state,
+ * outbound window), and why the connection ended. The transport turns each packet after
+ * CONNECT into one call here and the answer back into a packet; packets for the client go to
+ * the {@link DeliverySink} the transport implements.
+ *
+ * <p>Thread model: called on the connection's event loop only, except {@link #end}, which a
+ * takeover or the application may call from elsewhere.
+ */
+public final class ClientSession {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ClientSession.class);
+
+    /** A filter of a SUBSCRIBE with its options (MQTT 5 §3.8.3.1). */
+    public record TopicSubscription(String filter, int qos, boolean noLocal, boolean retainAsPublished,
+                                    int retainHandling) {
+    }
+
+    /** SUBACK's reason codes, and what to send once SUBACK is out (retained messages). */
+    public record SubAck(List<Integer> reasonCodes, Runnable afterwards) {
+    }
+
+    private final MqttEngine engine;
+    private final Session session;
+    private final Permissions permissions;
+    private final boolean v5;
+    private final int receiveMaximum;
+    private final long willDelaySeconds;
+    /** The will, until the connection ends; a normal DISCONNECT clears it. */
+    private Message will;
+    private DeliverySink sink;
+    /** Why the connection ended, once the broker has logged it: first cause wins. */
+    private volatile Ending ending;
+
+    public ClientSession(MqttEngine engine, Session session, Permissions permissions, boolean v5, Message will,
+                         long willDelaySeconds) {
+        this.engine = engine;
+        this.session = session;
+        this.permissions = permissions;
+        this.v5 = v5;
+        this.will = will;
+        this.willDelaySeconds = willDelaySeconds;
+        this.receiveMaximum = Limits.receiveMaximum(engine.options());
+    }
+
+    public ClientIdentity identity() {
+        return permissions.identity();
+    }
+
+    public String clientId() {
+        return permissions.identity().clientId();
+    }
+
+    public boolean isV5() {
+        return v5;
+    }
+
+    /** "client ID from 1.2.3.4:5678", for log lines. */
+    public String describe() {
+        return permissions.describe();
+    }
+
+    /**
+     * Gives the session this connection's sink; returns what must be re-sent (to send after
+     * CONNACK). {@link MqttEngine#connect} made this client the session's owner already.
+     */
+    public Dispatch attach(DeliverySink to, int clientReceiveMaximum, long clientMaxPacketSize) {
+        sink = to;
+        return session.attach(to, permissions, v5, clientReceiveMaximum, clientMaxPacketSize);
+    }
+
+    // ---- PUBLISH from the client ----
+
+    /**
+     * Takes in a PUBLISH: routes it if allowed (a QoS 2 one only on first receipt, §4.3.3
+     * method B) and says how to answer.
+     */
+    public PublishAnswer publish(Message message, int packetId) {
+        int qos = message.qos();
+        // Receive Maximum is MQTT 5's (§3.3.4): a 3.1.1 client was never told one, so it may have
+        // any number in flight. Its unreleased ids are still bounded, by the 65,535 packet ids.
+        if (qos == 2 && v5 && !session.receiveQos2Allowed(receiveMaximum, packetId)) {
+            return PublishAnswer.RECEIVE_MAXIMUM_EXCEEDED;
+        }
+        if (qos > 0 && !engine.storeWritable() && !qos2AlreadyReceived(qos, packetId)) {
+            // Logged once by the store, not per message.
+            return v5 ? PublishAnswer.QUOTA_EXCEEDED : PublishAnswer.CLOSE_UNACKNOWLEDGED;
+        }
+        boolean allowed = permissions.mayPublish(message.topic());
+        // 3.1.1 has no negative PUBACK: a denied message is acknowledged and dropped, as mosquitto does.
+        PublishAnswer answer = qos == 0 ? PublishAnswer.NONE
+                : allowed || !v5 ? PublishAnswer.ACCEPTED : PublishAnswer.NOT_AUTHORIZED;
+        if (qos == 2 && (answer != PublishAnswer.ACCEPTED || !session.receiveQos2(packetId))) {
+            return answer;
+        }
+        if (allowed) {
+            engine.publish(message, identity());
+        }
+        return answer;
+    }
+
+    /**
+     * A QoS 2 message resent under an id this session holds was routed already; refusing it now
+     * would end the flow while the id stays held, and the next message under that id would be
+     * taken for a duplicate and lost. It is answered as usual, once the store can write.
+     */
+    private boolean qos2AlreadyReceived(int qos, int packetId) {
+        return qos == 2 && session.receiveQos2Allowed(0, packetId); // with room 0: true only if held
+    }
+
+    /** PUBREL: the PUBCOMP reason (v5 Packet Identifier not found for an id never stored, e.g. a denied one). */
+    public ReasonCode release(int packetId) {
+        boolean known = session.releaseQos2(packetId);
+        return known || !v5 ? ReasonCode.SUCCESS : ReasonCode.PACKET_IDENTIFIER_NOT_FOUND;
+    }
+
+    // ---- acknowledgements of messages to the client ----
+
+    /** The first {@code count} PUBACKs of one read, under one acquisition of the session's lock. */
+    public Dispatch acknowledged(int[] packetIds, int count) {
+        return session.onPubAcks(packetIds, count);
+    }
+
+    /** PUBREC with its reason code: PUBREL follows, unless the code is a failure (v5, §4.3.3). */
+    public Dispatch received(int packetId, int reasonCode) {
+        return session.onPubRec(packetId, !ReasonCode.isFailure(reasonCode));
+    }
+
+    /** PUBCOMP. */
+    public Dispatch completed(int packetId) {
+        return session.onPubComp(packetId);
+    }
+
+    /** The connection can take more again. */
+    public Dispatch writable() {
+        return session.onWritable();
+    }
+
+    // ---- SUBSCRIBE / UNSUBSCRIBE ----
+
+    /**
+     * Null if every filter is within {@code maxTopicLevels}, else why the connection must close
+     * (as mosquitto does: no SUBACK/UNSUBACK, so the client cannot mistake it for a refusal).
+     */
+    public String tooManyLevels(List<String> filters) {
+        for (String text : filters) {
+            TopicFilter filter = TopicFilter.parse(text);
+            String levels = filter == null ? text : filter.filter();
+            if (Limits.tooManyTopicLevels(engine.options(), levels)) {
+                return "topic filter of " + TopicFilter.levelCount(levels) + " levels is over the limit of "
+                        + engine.options().maxTopicLevels();
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Adds the allowed subscriptions now (before SUBACK, so a message published after the
+     * client saw SUBACK reaches it); the retained messages they match follow SUBACK.
+     */
+    public SubAck subscribe(List<TopicSubscription> requests, int subscriptionId) {
+        List<Integer> codes = new ArrayList<>(requests.size());
+        Map<Subscription, Boolean> granted = new LinkedHashMap<>();
+        for (TopicSubscription t : requests) {
+            TopicFilter filter = TopicFilter.parse(t.filter());
+            if (filter == null) {
+                LOG.warn("Client {} sent an invalid topic filter '{}'.", describe(), LogSafe.text(t.filter()));
+                codes.add((v5 ? ReasonCode.TOPIC_FILTER_INVALID : ReasonCode.UNSPECIFIED_ERROR).value());
+            } else if (!permissions.maySubscribe(t.filter())) {
+                codes.add((v5 ? ReasonCode.NOT_AUTHORIZED : ReasonCode.UNSPECIFIED_ERROR).value());
+            } else {
+                Subscription s = new Subscription(clientId(), filter, t.qos(), t.noLocal(), t.retainAsPublished(),
+                        t.retainHandling(), subscriptionId);
+                granted.put(s, engine.subscribe(session, s));
+                codes.add(t.qos()); // the granted QoS is the code
+            }
+        }
+        return new SubAck(codes, () -> granted.forEach((s, isNew) -> engine.sendRetained(session, s, isNew)));
+    }
+
+    /** UNSUBACK's reason codes. */
+    public List<ReasonCode> unsubscribe(List<String> filters) {
+        List<ReasonCode> codes = new ArrayList<>(filters.size());
+        for (String filter : filters) {
+            codes.add(engine.unsubscribe(session, filter) ? ReasonCode.SUCCESS : ReasonCode.NO_SUBSCRIPTION_EXISTED);
+        }
+        return codes;
+    }
+
+    // ---- the end of the connection ----
+
+    /**
+     * The client sent DISCONNECT (v5: with a reason code and perhaps a new Session Expiry
+     * Interval, else null). Returns null, or the protocol violation to close for.
+     */
+    public String disconnect(int reasonCode, Long sessionExpiry) {
+        if (sessionExpiry != null) {
+            if (session.expiryInterval() == 0 && sessionExpiry != 0) {
+                return "Session Expiry Interval changed from 0 on DISCONNECT";
+            }
+            session.expiryInterval(sessionExpiry);
+        }
+        // The only normal disconnect that still sends the will.
+        if (reasonCode != ReasonCode.DISCONNECT_WITH_WILL_MESSAGE.value()) {
+            will = null;
+        }
+        end(Ending.DISCONNECTED);
+        LOG.info("Client {} disconnected.", LogSafe.text(clientId()));
+        return null;
+    }
+
+    /** Records why the connection ends, once that was logged; the first cause stays. */
+    public void end(Ending why) {
+        if (ending == null) {
+            ending = why;
+        }
+    }
+
+    /** Why the connection ended, or null while it has not (or its client closed it). */
+    public Ending ending() {
+        return ending;
+    }
+
+    /**
+     * The connection is closed: the will goes now or after its delay, checked then against the
+     * session's owner like any publish, and the session's expiry starts.
+     */
+    public void closed() {
+        if (ending == null) {
+            LOG.info("Client {} closed its connection.", LogSafe.text(clientId()));
+        }
+        Message w = will;
+        will = null;
+        Runnable sendWill = null;
+        if (w != null) {
+            Permissions owner = session.owner();
+            sendWill = () -> {
+                if (owner != null && owner.mayPublishWill(w.topic())) {
+                    engine.publish(w, owner.identity());
+                }
+            };
+        }
+        engine.disconnected(session, sink, sendWill, willDelaySeconds);
+    }
+}
