@@ -3,7 +3,8 @@ package dev.midge.acl;
 import dev.midge.acl.password.PasswordFileAuthenticator;
 import dev.midge.broker.reload.FileWatcher;
 import dev.midge.broker.security.ClientIdentity;
-import dev.midge.testing.EmbeddedBroker;
+import dev.midge.testing.Deadlines;
+import dev.midge.broker.testing.EmbeddedBroker;
 import dev.midge.testing.MosquittoClients;
 import dev.midge.testing.MosquittoClients.Options;
 import dev.midge.testing.ProcessResult;
@@ -162,7 +163,7 @@ class AclEndToEndTest {
             Path next = Files.writeString(dir.resolve("acl.next"), DEVICE_ACL.replace("topic read /t1/dev1/config\n", ""));
             Files.move(next, aclFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             ClientIdentity identity = new ClientIdentity("dev1-sub", "dev1", new InetSocketAddress("127.0.0.1", 1), broker.port(), null);
-            await().atMost(Duration.ofSeconds(1)).until(() -> !authorizer.canReceive(identity, "/t1/dev1/config"));
+            await().atMost(Deadlines.RELOAD).pollInterval(Deadlines.POLL).until(() -> !authorizer.canReceive(identity, "/t1/dev1/config"));
 
             publish(agent, "/t1/dev1/config", "v2");
             publish(agent, "/t1/dev1/ping", "marker");

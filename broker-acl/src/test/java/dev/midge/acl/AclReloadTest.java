@@ -1,5 +1,7 @@
 package dev.midge.acl;
 
+import dev.midge.testing.LogCapture;
+import dev.midge.testing.Deadlines;
 import dev.midge.broker.reload.FileWatcher;
 import dev.midge.broker.reload.Reloadable;
 import dev.midge.broker.security.ClientIdentity;
@@ -13,7 +15,6 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.time.Duration;
 
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.hasItem;
@@ -46,25 +47,25 @@ class AclReloadTest {
     }
 
     @Test
-    void anEditInPlaceAppliesWithinASecond() throws Exception {
+    void anEditInPlaceAppliesWithoutARestart() throws Exception {
         AclAuthorizer acl = AclAuthorizer.fromFile(aclFile, watcher);
         assertTrue(acl.canPublish(DEVICE, "/t/dev1/attrs"));
         assertFalse(acl.canReceive(DEVICE, "/t/dev1/config"));
 
         Files.writeString(aclFile, "user dev1\ntopic read /t/dev1/config\n");
 
-        await().atMost(Duration.ofSeconds(1)).until(() -> acl.canReceive(DEVICE, "/t/dev1/config"));
+        await().atMost(Deadlines.RELOAD).pollInterval(Deadlines.POLL).until(() -> acl.canReceive(DEVICE, "/t/dev1/config"));
         assertFalse(acl.canPublish(DEVICE, "/t/dev1/attrs"));
     }
 
     @Test
-    void anAtomicRenameAppliesWithinASecond() throws Exception {
+    void anAtomicRenameAppliesWithoutARestart() throws Exception {
         AclAuthorizer acl = AclAuthorizer.fromFile(aclFile, watcher);
         Path next = Files.writeString(dir.resolve("acl.new"), "user dev1\ntopic read /t/dev1/config\n");
 
         Files.move(next, aclFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
 
-        await().atMost(Duration.ofSeconds(1)).until(() -> acl.canSubscribe(DEVICE, "/t/dev1/config"));
+        await().atMost(Deadlines.RELOAD).pollInterval(Deadlines.POLL).until(() -> acl.canSubscribe(DEVICE, "/t/dev1/config"));
         assertFalse(acl.canPublish(DEVICE, "/t/dev1/attrs"));
     }
 
@@ -74,7 +75,7 @@ class AclReloadTest {
         try (LogCapture log = LogCapture.of(Reloadable.class)) {
             Files.writeString(aclFile, "user dev1\ntopic read /t/dev1/config\ntopic raed /t/#\n");
 
-            await().atMost(Duration.ofSeconds(2)).until(log::messages, hasItem(
+            await().atMost(Deadlines.RELOAD).pollInterval(Deadlines.POLL).until(log::messages, hasItem(
                     "Not reloading ACL: " + aclFile + ":3: unknown access 'raed' (expected read, write, readwrite"
                             + " or deny; a topic with spaces needs one); the previous ACL stays in force."));
         }
@@ -82,7 +83,7 @@ class AclReloadTest {
         assertFalse(acl.canReceive(DEVICE, "/t/dev1/config"));
 
         Files.writeString(aclFile, "user dev1\ntopic read /t/dev1/config\n");
-        await().atMost(Duration.ofSeconds(1)).until(() -> acl.canReceive(DEVICE, "/t/dev1/config"));
+        await().atMost(Deadlines.RELOAD).pollInterval(Deadlines.POLL).until(() -> acl.canReceive(DEVICE, "/t/dev1/config"));
     }
 
     @Test
@@ -90,7 +91,7 @@ class AclReloadTest {
         AclAuthorizer acl = AclAuthorizer.fromFile(aclFile, watcher);
         try (LogCapture log = LogCapture.of(Reloadable.class)) {
             Files.delete(aclFile);
-            await().atMost(Duration.ofSeconds(2)).until(log::messages, hasItem(
+            await().atMost(Deadlines.RELOAD).pollInterval(Deadlines.POLL).until(log::messages, hasItem(
                     "Not reloading ACL: " + aclFile + ": cannot be read: no such file; the previous ACL stays in force."));
         }
         assertTrue(acl.canPublish(DEVICE, "/t/dev1/attrs"));

@@ -7,6 +7,7 @@ import dev.midge.broker.security.ClientIdBinding;
 import dev.midge.broker.security.ClientIdTakeover;
 
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -37,13 +38,16 @@ import java.util.Objects;
  * @param clientIdBinding     which client ids a username may use (default {@link ClientIdBinding#NONE})
  * @param fileWatcher         the watcher keeping this broker's files live (ACL, password file, TLS
  *                            material), or null; the broker owns it and closes it with itself
+ * @param restoreClock        the wall clock against which restored sessions and messages expire at
+ *                            start-up; always the system clock, except in tests (package-private setter),
+ *                            which so prove "expired while the broker was down" without waiting
  */
 public record BrokerOptions(List<ListenerOptions> listeners, Authenticator authenticator, Authorizer authorizer,
                             int messageSizeLimit, int maxInflightMessages, int maxQueuedMessages,
                             long maxQueuedBytes, int maxKeepalive, boolean retainAvailable, int maxTopicAlias,
                             int maxTopicLevels, Path persistenceLocation, boolean discardCorruptStore,
                             ClientIdTakeover clientIdTakeover, ClientIdBinding clientIdBinding,
-                            FileWatcher fileWatcher) {
+                            FileWatcher fileWatcher, Clock restoreClock) {
 
     public BrokerOptions {
         listeners = List.copyOf(listeners);
@@ -54,6 +58,7 @@ public record BrokerOptions(List<ListenerOptions> listeners, Authenticator authe
         Objects.requireNonNull(authorizer, "authorizer");
         Objects.requireNonNull(clientIdTakeover, "clientIdTakeover");
         Objects.requireNonNull(clientIdBinding, "clientIdBinding");
+        Objects.requireNonNull(restoreClock, "restoreClock");
         if (maxTopicLevels < 0) {
             throw new IllegalArgumentException("maxTopicLevels must be 0 (no limit) or more, not " + maxTopicLevels);
         }
@@ -80,6 +85,7 @@ public record BrokerOptions(List<ListenerOptions> listeners, Authenticator authe
         private ClientIdTakeover clientIdTakeover = ClientIdTakeover.SAME_USERNAME;
         private ClientIdBinding clientIdBinding = ClientIdBinding.NONE;
         private FileWatcher fileWatcher;
+        private Clock restoreClock = Clock.systemUTC();
 
         public Builder listener(ListenerOptions listener) { listeners.add(listener); return this; }
         public Builder authenticator(Authenticator a) { authenticator = a; return this; }
@@ -99,12 +105,14 @@ public record BrokerOptions(List<ListenerOptions> listeners, Authenticator authe
         public Builder clientIdBinding(ClientIdBinding b) { clientIdBinding = b; return this; }
         /** The watcher the authenticator, authoriser and TLS listeners reload through; closed with the broker. */
         public Builder fileWatcher(FileWatcher w) { fileWatcher = w; return this; }
+        /** Tests only: a clock ahead of the system's stands for time the broker spent down. */
+        Builder restoreClock(Clock c) { restoreClock = c; return this; }
 
         public BrokerOptions build() {
             return new BrokerOptions(listeners, authenticator, authorizer, messageSizeLimit, maxInflightMessages,
                     maxQueuedMessages, maxQueuedBytes, maxKeepalive, retainAvailable, maxTopicAlias,
                     maxTopicLevels, persistenceLocation, discardCorruptStore, clientIdTakeover, clientIdBinding,
-                    fileWatcher);
+                    fileWatcher, restoreClock);
         }
     }
 }

@@ -84,8 +84,8 @@ class BadInputTest extends BrokerTest {
     @Test
     void wildcardInPublishTopicClosesTheConnection() throws Exception {
         sendAndExpectClose(RawClient.connect("wild", true), RawClient.publish("a/+/b", 0, 0, new byte[]{1}));
-        assertBystanderUnaffected();
-        assertTrue(bystanderInbox.receive(200, TimeUnit.MILLISECONDS).isEmpty());
+        assertBystanderUnaffected(); // its "ok" came first: "a/+/b" was not routed before it
+        Marker.assertNext(broker, bystanderInbox); // nor after it
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.midge.broker;
 
+import dev.midge.testing.LogCapture;
 import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt3.Mqtt3BlockingClient;

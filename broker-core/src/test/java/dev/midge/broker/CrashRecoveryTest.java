@@ -4,6 +4,9 @@ import com.hivemq.client.mqtt.MqttClient;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt3.Mqtt3BlockingClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
+import dev.midge.testing.BrokerProcess;
+import dev.midge.testing.MosquittoClients;
+import dev.midge.testing.ProcessResult;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -11,6 +14,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -28,19 +32,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class CrashRecoveryTest {
 
     private static final int BURST = 50;
+    private static final Duration START = Duration.ofSeconds(60);
 
     @TempDir
     Path dir;
 
     @Test
     void acknowledgedRetainedAndQueuedMessagesSurviveAKill() throws Exception {
-        try (BrokerProcess first = BrokerProcess.start(dir)) {
-            Mqtt3BlockingClient subscriber = v3("sub-1", first.port());
+        try (BrokerProcess first = startBroker(dir)) {
+            Mqtt3BlockingClient subscriber = v3("sub-1", port(first));
             subscriber.connectWith().cleanSession(false).send();
             subscriber.subscribeWith().topicFilter("queue/#").qos(MqttQos.AT_LEAST_ONCE).send();
             subscriber.disconnect();
 
-            Mqtt5BlockingClient publisher = v5("pub-1", first.port());
+            Mqtt5BlockingClient publisher = v5("pub-1", port(first));
             publisher.connect();
             // Blocking publishes return after the PUBACK/PUBCOMP: each of these was acknowledged.
             publisher.publishWith().topic("retained/a").payload(bytes("ra")).qos(MqttQos.AT_LEAST_ONCE).retain(true).send();
@@ -56,8 +61,8 @@ class CrashRecoveryTest {
             first.crash();
         }
 
-        try (BrokerProcess second = BrokerProcess.start(dir)) {
-            String port = String.valueOf(second.port());
+        try (BrokerProcess second = startBroker(dir)) {
+            String port = String.valueOf(port(second));
             List<String> queued = mosquittoSub("-p", port, "-c", "-i", "sub-1", "-q", "1", "-t", "queue/#", "-v",
                     "-C", String.valueOf(BURST));
             assertEquals(IntStream.rangeClosed(1, BURST).mapToObj(i -> "queue/" + i + " m" + i).toList(), queued);
@@ -69,13 +74,13 @@ class CrashRecoveryTest {
     @Test
     void messageInFlightAtTheCrashIsRedeliveredWithDupUnderItsPacketId() throws Exception {
         int packetId;
-        try (BrokerProcess first = BrokerProcess.start(dir); RawClient device = new RawClient(first.port())) {
+        try (BrokerProcess first = startBroker(dir); RawClient device = new RawClient(port(first))) {
             device.send(RawClient.connect("dev-1", false));
             assertEquals(2, device.read().type()); // CONNACK
             device.send(RawClient.subscribe(1, "cmd/#", 1));
             assertEquals(9, device.read().type()); // SUBACK
 
-            Mqtt3BlockingClient app = v3("app-1", first.port());
+            Mqtt3BlockingClient app = v3("app-1", port(first));
             app.connect();
             app.publishWith().topic("cmd/reboot").payload(bytes("now")).qos(MqttQos.AT_LEAST_ONCE).send();
             RawClient.Packet publish = device.read();
@@ -86,7 +91,7 @@ class CrashRecoveryTest {
             first.crash();
         }
 
-        try (BrokerProcess second = BrokerProcess.start(dir); RawClient device = new RawClient(second.port())) {
+        try (BrokerProcess second = startBroker(dir); RawClient device = new RawClient(port(second))) {
             device.send(RawClient.connect("dev-1", false));
             RawClient.Packet connack = device.read();
             assertEquals(2, connack.type());
@@ -104,7 +109,7 @@ class CrashRecoveryTest {
     @Test
     void subscriptionsAcknowledgedBeforeTheKillSurviveIt() throws Exception {
         int filters = 20;
-        try (BrokerProcess first = BrokerProcess.start(dir); RawClient device = new RawClient(first.port())) {
+        try (BrokerProcess first = startBroker(dir); RawClient device = new RawClient(port(first))) {
             device.send(RawClient.connect("dev-2", false));
             assertEquals(2, device.read().type()); // CONNACK
             // A burst of SUBSCRIBEs, then the kill right after the last SUBACK: a SUBACK sent
@@ -118,14 +123,14 @@ class CrashRecoveryTest {
             first.crash();
         }
 
-        try (BrokerProcess second = BrokerProcess.start(dir)) {
-            Mqtt3BlockingClient app = v3("app-2", second.port());
+        try (BrokerProcess second = startBroker(dir)) {
+            Mqtt3BlockingClient app = v3("app-2", port(second));
             app.connect();
             for (int i = 1; i <= filters; i++) {
                 app.publishWith().topic("sensor/" + i).payload(bytes("v" + i)).qos(MqttQos.AT_LEAST_ONCE).send();
             }
             app.disconnect();
-            List<String> queued = mosquittoSub("-p", String.valueOf(second.port()), "-c", "-i", "dev-2", "-q", "1",
+            List<String> queued = mosquittoSub("-p", String.valueOf(port(second)), "-c", "-i", "dev-2", "-q", "1",
                     "-t", "unused/filter", "-v", "-C", String.valueOf(filters));
             assertEquals(IntStream.rangeClosed(1, filters).mapToObj(i -> "sensor/" + i + " v" + i).toList(), queued);
         }
@@ -135,22 +140,34 @@ class CrashRecoveryTest {
     void corruptStoreStopsStartUpNamingTheFile() throws Exception {
         Path file = dir.resolve("midge.mv.db");
         Files.write(file, "this is not an MVStore file, it is garbage ".repeat(200).getBytes(StandardCharsets.UTF_8));
-        try (BrokerProcess broker = BrokerProcess.start(dir)) {
-            assertEquals(3, broker.waitForExit());
-            String refusal = broker.output().stream().filter(l -> l.startsWith("REFUSED ")).findFirst().orElseThrow();
+        try (BrokerProcess broker = startBroker(dir)) {
+            String refusal = broker.awaitLine("^REFUSED ", START);
+            assertEquals(3, broker.awaitExit(START));
             assertTrue(refusal.contains(file.toString()) && refusal.contains("unreadable"), refusal);
         }
         assertTrue(Files.exists(file), "the corrupt store is left where it was");
     }
 
-    private static List<String> mosquittoSub(String... args) throws IOException, InterruptedException {
+    private static List<String> mosquittoSub(String... args) {
         List<String> command = new ArrayList<>(List.of("mosquitto_sub", "-h", "127.0.0.1", "-W", "10"));
         command.addAll(List.of(args));
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        assertTrue(p.waitFor(20, TimeUnit.SECONDS));
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-        assertEquals(0, p.exitValue(), out);
-        return out.lines().toList();
+        ProcessResult r = MosquittoClients.run(command, Duration.ofSeconds(20));
+        assertEquals(0, r.exitCode(), r.toString());
+        return r.stdout().trim().lines().toList();
+    }
+
+    /** {@link PersistentBrokerProcess} in a child JVM, so a test can SIGKILL it. */
+    private static BrokerProcess startBroker(Path dir) throws IOException {
+        return BrokerProcess.startMain(PersistentBrokerProcess.class, dir.toString());
+    }
+
+    /** Its port, once it printed READY PORT (it prints REFUSED why when it cannot start). */
+    private static int port(BrokerProcess broker) throws InterruptedException {
+        String line = broker.awaitLine("^(READY|REFUSED) ", START);
+        if (!line.startsWith("READY ")) {
+            throw new AssertionError("the broker did not start:\n" + broker.output());
+        }
+        return Integer.parseInt(line.substring("READY ".length()).trim());
     }
 
     private static Mqtt3BlockingClient v3(String id, int port) {

@@ -1,40 +1,37 @@
 package dev.midge.broker;
 
+import dev.midge.testing.MosquittoClients;
+import dev.midge.testing.ProcessResult;
+import dev.midge.testing.RunningSubscriber;
 import org.junit.jupiter.api.Test;
 
-import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 /** The clients people actually use against mosquitto work against Midge. */
 class MosquittoClientsTest extends BrokerTest {
 
-    private Process run(String... command) throws Exception {
-        return new ProcessBuilder(command).redirectErrorStream(true).start();
-    }
+    private static final Duration WAIT = Duration.ofSeconds(15);
 
     @Test
     void mosquittoSubReceivesWhatMosquittoPubSends() throws Exception {
         start();
         for (String version : List.of("mqttv311", "mqttv5")) {
-            String port = String.valueOf(broker.port());
-            Process sub = run("mosquitto_sub", "-h", "127.0.0.1", "-p", port, "-V", version, "-i", "sub-" + version,
-                    "-t", "cli/" + version + "/#", "-q", "1", "-C", "1", "-W", "10");
-            await().atMost(java.time.Duration.ofSeconds(10)).until(() -> broker.connectedClients().stream()
-                    .anyMatch(c -> c.clientId().equals("sub-" + version)));
-            // The SUBSCRIBE follows CONNECT; retained delivery makes the order irrelevant.
-            Process pub = run("mosquitto_pub", "-h", "127.0.0.1", "-p", port, "-V", version,
-                    "-t", "cli/" + version + "/x", "-m", "hello " + version, "-q", "1", "-r");
-            assertTrue(pub.waitFor(10, TimeUnit.SECONDS));
-            assertEquals(0, pub.exitValue(), new String(pub.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
-            assertTrue(sub.waitFor(10, TimeUnit.SECONDS));
-            String out = new String(sub.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-            assertEquals(0, sub.exitValue(), out);
-            assertEquals("hello " + version, out);
+            MosquittoClients.Options options = MosquittoClients.options(broker.port()).add("-V", version);
+            try (RunningSubscriber sub = MosquittoClients.subscribe(options.clientId("sub-" + version),
+                    "-t", "cli/" + version + "/#", "-q", "1", "-C", "1", "-W", "10")) {
+                assertNotNull(sub.awaitSubscribed(WAIT), sub.stderr());
+                ProcessResult pub = MosquittoClients.publish(MosquittoClients.options(broker.port()).add("-V", version),
+                        "-t", "cli/" + version + "/x", "-m", "hello " + version, "-q", "1", "-r");
+                assertEquals(0, pub.exitCode(), pub.toString());
+                ProcessResult received = sub.awaitExit(WAIT);
+                assertNotNull(received, "mosquitto_sub did not exit after its one message");
+                assertEquals(0, received.exitCode(), received.toString());
+                assertEquals("hello " + version, received.stdout().trim());
+            }
         }
     }
 }

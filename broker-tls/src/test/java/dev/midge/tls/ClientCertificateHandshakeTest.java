@@ -1,5 +1,6 @@
 package dev.midge.tls;
 
+import dev.midge.testing.LogCapture;
 import dev.midge.testing.IssuedCertificate;
 import dev.midge.testing.OpenSsl;
 import dev.midge.testing.TestPki;
@@ -23,7 +24,7 @@ class ClientCertificateHandshakeTest {
     static TestPki pki;
     static IssuedCertificate revokedDevice;
 
-    private final LogCapture log = new LogCapture();
+    private final LogCapture log = LogCapture.of("dev.midge");
     @RegisterExtension
     final TlsListeners listeners = new TlsListeners();
 

@@ -1,7 +1,8 @@
 package dev.midge.tls;
 
+import dev.midge.testing.LogCapture;
 import dev.midge.broker.reload.FileWatcher;
-import dev.midge.testing.EmbeddedBroker;
+import dev.midge.broker.testing.EmbeddedBroker;
 import dev.midge.testing.MosquittoClients;
 import dev.midge.testing.OpenSsl;
 import dev.midge.testing.ProcessResult;
@@ -34,7 +35,7 @@ class CommonNameEncodingTest {
     Path dir;
     private TestPki pki;
     private OddlyEncodedDevices devices;
-    private final LogCapture log = new LogCapture();
+    private final LogCapture log = LogCapture.of("dev.midge");
     private final FileWatcher watcher = FileWatcher.start();
     private TlsListenerSecurity tls;
     private EmbeddedBroker broker;

@@ -1,5 +1,7 @@
 package dev.midge.tls;
 
+import dev.midge.testing.LogCapture;
+import dev.midge.testing.Deadlines;
 import dev.midge.testing.IssuedCertificate;
 import dev.midge.testing.TestPki;
 import org.junit.jupiter.api.AfterEach;
@@ -11,7 +13,6 @@ import org.junit.jupiter.api.io.TempDir;
 import dev.midge.broker.reload.FileWatcher;
 
 import java.nio.file.Path;
-import java.time.Duration;
 
 import static org.awaitility.Awaitility.await;
 
@@ -24,7 +25,7 @@ class CrlExpiryTest {
     @TempDir
     Path dir;
     private TestPki pki;
-    private final LogCapture log = new LogCapture();
+    private final LogCapture log = LogCapture.of("dev.midge");
     @RegisterExtension
     final TlsListeners listeners = new TlsListeners();
 
@@ -65,7 +66,7 @@ class CrlExpiryTest {
             IssuedCertificate dev1 = pki.device("dev1");
             assertFalse(JsseClient.connect(port, pki.caCertificate(), dev1).accepted());
             pki.writeCrl();
-            await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(50))
+            await().atMost(Deadlines.RELOAD).pollInterval(Deadlines.POLL)
                     .until(() -> JsseClient.connect(port, pki.caCertificate(), dev1).accepted());
         }
     }

@@ -1,5 +1,6 @@
 package dev.midge.tls;
 
+import dev.midge.testing.LogCapture;
 import dev.midge.broker.reload.FileWatcher;
 import dev.midge.testing.IssuedCertificate;
 import dev.midge.testing.OpenSsl;
@@ -29,7 +30,7 @@ class IntermediateCaTest {
     @TempDir
     Path dir;
     private TestPki pki;
-    private final LogCapture log = new LogCapture();
+    private final LogCapture log = LogCapture.of("dev.midge");
     private final FileWatcher watcher = FileWatcher.start();
     @RegisterExtension
     final TlsListeners listeners = new TlsListeners();

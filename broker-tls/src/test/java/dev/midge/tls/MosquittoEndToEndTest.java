@@ -1,7 +1,9 @@
 package dev.midge.tls;
 
+import dev.midge.testing.LogCapture;
 import dev.midge.broker.reload.FileWatcher;
-import dev.midge.testing.EmbeddedBroker;
+import dev.midge.testing.Deadlines;
+import dev.midge.broker.testing.EmbeddedBroker;
 import dev.midge.testing.IssuedCertificate;
 import dev.midge.testing.JsseMaterial;
 import dev.midge.testing.MosquittoClients;
@@ -31,7 +33,7 @@ class MosquittoEndToEndTest {
     @TempDir
     Path dir;
     private TestPki pki;
-    private final LogCapture log = new LogCapture();
+    private final LogCapture log = LogCapture.of("dev.midge");
     private final FileWatcher watcher = FileWatcher.start();
     private TlsListenerSecurity tls;
     private EmbeddedBroker broker;
@@ -79,7 +81,7 @@ class MosquittoEndToEndTest {
         IssuedCertificate stolen = pki.device("stolen");
         pki.revoke(stolen);
         pki.writeCrl();
-        await().atMost(Duration.ofSeconds(1)).until(() -> log.matching("Reloaded TLS material").size() == 1);
+        await().atMost(Deadlines.RELOAD).pollInterval(Deadlines.POLL).until(() -> log.matching("Reloaded TLS material").size() == 1);
 
         ProcessResult result = MosquittoClients.publish(as(stolen), "-t", "sensors/stolen", "-m", "x");
         assertNotEquals(0, result.exitCode(), result.toString());
@@ -87,7 +89,7 @@ class MosquittoEndToEndTest {
     }
 
     @Test
-    void revokedSubscriberIsDroppedWithinOneSecondOfTheNewCrl() throws Exception {
+    void revokedSubscriberIsDroppedWhenTheNewCrlIsRead() throws Exception {
         IssuedCertificate dev1 = pki.device("dev1");
         try (RunningSubscriber sub = MosquittoClients.subscribe(as(dev1), "-t", "alerts/#")) {
             assertNotNull(sub.awaitSubscribed(Duration.ofSeconds(10)), sub::toString);
@@ -96,7 +98,7 @@ class MosquittoEndToEndTest {
 
             pki.revoke(dev1);
             pki.writeCrl();
-            await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(20)).until(() -> broker.broker()
+            await().atMost(Deadlines.RELOAD).pollInterval(Deadlines.POLL).until(() -> broker.broker()
                     .connectedClients().stream().noneMatch(c -> "dev1".equals(c.username())));
             log.awaitOneLine("Disconnecting", "dev1-client", "CN=dev1", "serial 0x" + dev1.serial().toString(16),
                     "keyCompromise");
@@ -104,10 +106,10 @@ class MosquittoEndToEndTest {
     }
 
     @Test
-    void subscriberIsDroppedWithinOneSecondWhenTheRootCrlRevokesItsIssuingCa() throws Exception {
+    void subscriberIsDroppedWhenTheRootCrlRevokesItsIssuingCa() throws Exception {
         IssuedCertificate edge = pki.deviceViaIntermediate("edge1");
         pki.writeCrl();   // now with the intermediate's CRL, which the device's own check needs
-        await().atMost(Duration.ofSeconds(5)).until(() -> log.matching("Reloaded TLS material").size() == 1);
+        await().atMost(Deadlines.RELOAD).pollInterval(Deadlines.POLL).until(() -> log.matching("Reloaded TLS material").size() == 1);
         MosquittoClients.Options options = MosquittoClients.options(broker.port()).cafile(pki.caFile())
                 .cert(edge.chainFile(), edge.keyFile()).clientId("edge1-client");
         try (RunningSubscriber sub = MosquittoClients.subscribe(options, "-t", "alerts/#")) {
@@ -115,7 +117,7 @@ class MosquittoEndToEndTest {
 
             pki.revokeIntermediateCa();
             pki.writeCrl();
-            await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(20)).until(() -> broker.broker()
+            await().atMost(Deadlines.RELOAD).pollInterval(Deadlines.POLL).until(() -> broker.broker()
                     .connectedClients().stream().noneMatch(c -> "edge1".equals(c.username())));
             log.awaitOneLine("Disconnecting", "edge1-client", "CN=edge1", "serial 0x" + edge.serial().toString(16),
                     "issuing CA CN=Midge Test Intermediate CA,O=Midge Test serial 0x"

@@ -1,5 +1,6 @@
 package dev.midge.tls;
 
+import dev.midge.testing.LogCapture;
 import dev.midge.conf.TlsOptions.OcspCheck;
 import dev.midge.testing.IssuedCertificate;
 import dev.midge.testing.Ports;
@@ -42,7 +43,7 @@ class OcspCheckTest {
     private TestPki pki;
     private int responderPort;
     private Process responder;
-    private final LogCapture log = new LogCapture();
+    private final LogCapture log = LogCapture.of("dev.midge");
     @RegisterExtension
     final TlsListeners listeners = new TlsListeners();
 

@@ -1,8 +1,9 @@
 package dev.midge.tls;
 
+import dev.midge.testing.LogCapture;
 import dev.midge.broker.reload.FileWatcher;
 import dev.midge.conf.TlsOptions;
-import dev.midge.testing.EmbeddedBroker;
+import dev.midge.broker.testing.EmbeddedBroker;
 import dev.midge.testing.OpenSsl;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -28,7 +29,7 @@ class PskCipherSuitesTest {
     @TempDir
     Path dir;
     private final FileWatcher watcher = FileWatcher.start();
-    private final LogCapture log = new LogCapture();
+    private final LogCapture log = LogCapture.of("dev.midge");
     private EmbeddedBroker broker;
 
     private void start(String tlsVersion) throws Exception {

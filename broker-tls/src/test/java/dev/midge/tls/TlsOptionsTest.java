@@ -1,5 +1,6 @@
 package dev.midge.tls;
 
+import dev.midge.testing.LogCapture;
 import dev.midge.testing.IssuedCertificate;
 import dev.midge.testing.KeyEncoding;
 import dev.midge.testing.OpenSsl;
@@ -27,7 +28,7 @@ class TlsOptionsTest {
     static Path dir;
     static TestPki pki;
 
-    private final LogCapture log = new LogCapture();
+    private final LogCapture log = LogCapture.of("dev.midge");
     @RegisterExtension
     final TlsListeners listeners = new TlsListeners();
     private TlsListenerSecurity security;

@@ -1,12 +1,14 @@
 package dev.midge.tls;
 
+import dev.midge.testing.LogCapture;
 import com.hivemq.client.mqtt.MqttClient;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
 import dev.midge.broker.ListenerOptions;
 import dev.midge.broker.reload.FileWatcher;
-import dev.midge.testing.EmbeddedBroker;
+import dev.midge.testing.Deadlines;
+import dev.midge.broker.testing.EmbeddedBroker;
 import dev.midge.testing.IssuedCertificate;
 import dev.midge.testing.JsseMaterial;
 import dev.midge.testing.TestPki;
@@ -34,7 +36,7 @@ class WebSocketsOverTlsTest {
     Path dir;
     private TestPki pki;
     private final FileWatcher watcher = FileWatcher.start();
-    private final LogCapture log = new LogCapture();
+    private final LogCapture log = LogCapture.of("dev.midge");
     private TlsListenerSecurity tls;
     private EmbeddedBroker broker;
 
@@ -93,7 +95,7 @@ class WebSocketsOverTlsTest {
         pki.writeCrl();
         tls.reload();
         assertThrows(RuntimeException.class, () -> client(stolen).connect());
-        await().atMost(Duration.ofSeconds(5)).until(() -> !log.matching("refused", "revoked").isEmpty());
+        await().atMost(Deadlines.RELOAD).pollInterval(Deadlines.POLL).until(() -> !log.matching("refused", "revoked").isEmpty());
     }
 
     private Mqtt5BlockingClient client(IssuedCertificate device) throws Exception {

@@ -1,5 +1,6 @@
 package dev.midge.cli;
 
+import dev.midge.testing.BrokerProcess;
 import dev.midge.pki.DataDirectory;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

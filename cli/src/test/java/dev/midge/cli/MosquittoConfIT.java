@@ -1,5 +1,6 @@
 package dev.midge.cli;
 
+import dev.midge.testing.BrokerProcess;
 import dev.midge.testing.IssuedCertificate;
 import dev.midge.testing.MosquittoClients;
 import dev.midge.testing.Ports;

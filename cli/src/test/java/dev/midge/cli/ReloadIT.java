@@ -1,5 +1,6 @@
 package dev.midge.cli;
 
+import dev.midge.testing.BrokerProcess;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,5 +1,6 @@
 package dev.midge.cli;
 
+import dev.midge.testing.BrokerProcess;
 import dev.midge.pki.DataDirectory;
 import dev.midge.pki.IssuedCertificate;
 import dev.midge.pki.issue.KeyPairs;

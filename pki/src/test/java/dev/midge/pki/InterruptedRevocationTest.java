@@ -1,5 +1,6 @@
 package dev.midge.pki;
 
+import dev.midge.testing.LogCapture;
 import dev.midge.pki.crl.RevocationReason;
 import dev.midge.pki.index.IndexEntry;
 import dev.midge.pki.issue.KeyPairs;

@@ -1,11 +1,12 @@
 package dev.midge.acl.password;
 
+import dev.midge.testing.LogCapture;
 import dev.midge.acl.InvalidFileException;
-import dev.midge.acl.LogCapture;
 import dev.midge.broker.reload.FileWatcher;
 import dev.midge.broker.reload.Reloadable;
 import dev.midge.broker.security.AuthenticationResult;
 import dev.midge.broker.security.ConnectRequest;
+import dev.midge.testing.Deadlines;
 import dev.midge.testing.MosquittoClients;
 import dev.midge.testing.ProcessResult;
 import org.junit.jupiter.api.Test;
@@ -18,7 +19,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 
@@ -137,13 +137,13 @@ class PasswordFileAuthenticatorTest {
             // How mosquitto_passwd rewrites the file is its business: either way the change is seen.
             passwdAppend(file, "-b", "alice", "new");
 
-            await().atMost(Duration.ofSeconds(1)).until(() -> auth.authenticate(connect("alice", "new")).accepted());
+            await().atMost(Deadlines.RELOAD).pollInterval(Deadlines.POLL).until(() -> auth.authenticate(connect("alice", "new")).accepted());
             assertFalse(auth.authenticate(connect("alice", "old")).accepted());
 
             Path replacement = dir.resolve("replacement");
             Files.copy(passwd("-c", "-b", "bob", "bobpw").toAbsolutePath(), replacement);
             Files.move(replacement, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            await().atMost(Duration.ofSeconds(1)).until(() -> auth.authenticate(connect("bob", "bobpw")).accepted());
+            await().atMost(Deadlines.RELOAD).pollInterval(Deadlines.POLL).until(() -> auth.authenticate(connect("bob", "bobpw")).accepted());
             assertFalse(auth.authenticate(connect("alice", "new")).accepted());
         }
     }
@@ -155,7 +155,7 @@ class PasswordFileAuthenticatorTest {
             PasswordFileAuthenticator auth = PasswordFileAuthenticator.fromFile(file, false, watcher);
             Files.writeString(file, Files.readString(file) + "bob:hunter2\n");
 
-            await().atMost(Duration.ofSeconds(2)).until(log::messages, hasItem("Not reloading password file: " + file
+            await().atMost(Deadlines.RELOAD).pollInterval(Deadlines.POLL).until(log::messages, hasItem("Not reloading password file: " + file
                     + ":2: user 'bob' has an invalid password hash: not a $6$ or $7$ hash (plain-text passwords"
                     + " can be hashed with mosquitto_passwd -U); the previous password file stays in force."));
             assertTrue(auth.authenticate(connect("alice", "s3cret")).accepted());

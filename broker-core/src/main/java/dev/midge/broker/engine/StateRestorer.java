@@ -40,8 +40,10 @@ final class StateRestorer {
             engine.retained().restore(m);
             retained++;
         }
-        long nowMillis = System.currentTimeMillis();
-        long nowNanos = System.nanoTime();
+        long nowMillis = engine.options().restoreClock().millis();
+        // Messages carry nanoTime deadlines (converted from the stored wall time with the system
+        // clock); shifting "now" by the restore clock's lead keeps both expiries on one clock.
+        long nowNanos = System.nanoTime() + (nowMillis - System.currentTimeMillis()) * 1_000_000L;
         int restored = 0;
         int owed = 0;
         for (DurableState.RestoredSession s : snapshot.sessions()) {

@@ -1,5 +1,6 @@
 package dev.midge.cli.admin;
 
+import dev.midge.acl.edit.AclEditException;
 import dev.midge.cli.IoErrors;
 import dev.midge.pki.PkiException;
 import picocli.CommandLine.Model.CommandSpec;
@@ -29,7 +30,7 @@ abstract class AdminCommand implements Callable<Integer> {
             int code = run();
             out().flush();
             return code;
-        } catch (PkiException | AdminException e) {
+        } catch (PkiException | AdminException | AclEditException e) {
             return fail(e.getMessage());
         } catch (IOException e) {
             return fail(IoErrors.describe(e));

@@ -1,5 +1,7 @@
 package dev.midge.cli.admin;
 
+import dev.midge.acl.edit.AclEntry;
+import dev.midge.acl.edit.AclFileEditor;
 import dev.midge.cli.IoErrors;
 import dev.midge.pki.CertificateAuthority;
 import dev.midge.pki.DataDirectory;

@@ -1,5 +1,6 @@
 package dev.midge.cli.admin;
 
+import dev.midge.acl.edit.AclFileEditor;
 import dev.midge.pki.crl.RevocationReason;
 import dev.midge.pki.index.IndexEntry;
 import picocli.CommandLine.Command;

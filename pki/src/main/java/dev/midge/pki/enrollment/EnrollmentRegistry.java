@@ -3,14 +3,10 @@ package dev.midge.pki.enrollment;
 import dev.midge.pki.CertificateAuthority;
 import dev.midge.pki.IssuedCertificate;
 import dev.midge.pki.PkiException;
-import dev.midge.pki.store.AtomicFiles;
-import dev.midge.pki.store.FileLocks;
+import dev.midge.pki.store.LockedTable;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -18,7 +14,6 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
@@ -33,12 +28,11 @@ public final class EnrollmentRegistry {
 
     public static final Duration DEFAULT_VALIDITY = Duration.ofDays(7);
 
-    private final Path file;
-    private final Path lockFile;
+    private final LockedTable<EndEntity> table;
 
     public EnrollmentRegistry(Path file) {
-        this.file = file;
-        this.lockFile = file.resolveSibling(file.getFileName() + ".lock");
+        // secret: the file holds the hashes of live secrets
+        this.table = new LockedTable<>(file, new Rows(), true);
     }
 
     /** Registers (or re-registers) {@code id} and returns its new secret, shown once. */
@@ -56,7 +50,7 @@ public final class EnrollmentRegistry {
      */
     public void register(String id, String secret, String profile, Duration validity) {
         EndEntity entity = new EndEntity(id, EndEntity.Status.NEW, hash(secret), Instant.now().plus(validity), profile);
-        update(entities -> {
+        table.update(entities -> {
             entities.removeIf(e -> e.id().equals(id));
             entities.add(entity);
             return null;
@@ -64,7 +58,7 @@ public final class EnrollmentRegistry {
     }
 
     public List<EndEntity> entities() {
-        return locked(() -> List.copyOf(read()));
+        return table.rows();
     }
 
     public Optional<EndEntity> find(String id) {
@@ -72,7 +66,7 @@ public final class EnrollmentRegistry {
     }
 
     public boolean remove(String id) {
-        return update(entities -> entities.removeIf(e -> e.id().equals(id)));
+        return table.update(entities -> entities.removeIf(e -> e.id().equals(id)));
     }
 
     /**
@@ -90,7 +84,7 @@ public final class EnrollmentRegistry {
      */
     public IssuedCertificate redeem(String id, String secret, PKCS10CertificationRequest csr, CertificateAuthority ca,
                                     boolean endEntitySubject) {
-        return update(entities -> {
+        return table.update(entities -> {
             int at = -1;
             for (int i = 0; i < entities.size(); i++) {
                 if (entities.get(i).id().equals(id)) {
@@ -128,54 +122,27 @@ public final class EnrollmentRegistry {
         }
     }
 
-    private interface Change<T> {
-        T apply(List<EndEntity> entities);
-    }
+    /** id, status, secret hash, expiry, profile. */
+    private static final class Rows implements LockedTable.RowFormat<EndEntity> {
 
-    private <T> T update(Change<T> change) {
-        return locked(() -> {
-            List<EndEntity> entities = read();
-            T result = change.apply(entities);
-            write(entities);
-            return result;
-        });
-    }
-
-    private <T> T locked(FileLocks.LockedAction<T> action) {
-        try {
-            return FileLocks.withLock(lockFile, action);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot update " + file + ": " + e.getMessage(), e);
+        @Override
+        public String header() {
+            return "# id\tstatus\tsecret_sha256\texpires\tprofile\n";
         }
-    }
 
-    private List<EndEntity> read() throws IOException {
-        List<EndEntity> result = new ArrayList<>();
-        if (!Files.exists(file)) {
-            return result;
-        }
-        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-        for (int i = 0; i < lines.size(); i++) {
-            String line = lines.get(i);
-            if (line.isBlank() || line.startsWith("#")) {
-                continue;
-            }
+        @Override
+        public EndEntity parse(String line, Path file, int number) {
             String[] f = line.split("\t");
             try {
-                result.add(new EndEntity(f[0], EndEntity.Status.valueOf(f[1]), f[2], Instant.parse(f[3]), f[4]));
+                return new EndEntity(f[0], EndEntity.Status.valueOf(f[1]), f[2], Instant.parse(f[3]), f[4]);
             } catch (ArrayIndexOutOfBoundsException | IllegalArgumentException | DateTimeParseException e) {
-                throw new PkiException(file + ":" + (i + 1) + ": expected id, status, secret hash, expiry, profile");
+                throw new PkiException(file + ":" + number + ": expected id, status, secret hash, expiry, profile");
             }
         }
-        return result;
-    }
 
-    private void write(List<EndEntity> entities) throws IOException {
-        StringBuilder text = new StringBuilder("# id\tstatus\tsecret_sha256\texpires\tprofile\n");
-        for (EndEntity e : entities) {
-            text.append(e.id()).append('\t').append(e.status()).append('\t').append(e.secretHash()).append('\t')
-                    .append(e.expires()).append('\t').append(e.profile()).append('\n');
+        @Override
+        public String format(EndEntity e) {
+            return e.id() + '\t' + e.status() + '\t' + e.secretHash() + '\t' + e.expires() + '\t' + e.profile();
         }
-        AtomicFiles.writeString(file, text.toString(), true);
     }
 }

@@ -4,16 +4,15 @@ import dev.midge.pki.PkiException;
 import dev.midge.pki.crl.RevocationReason;
 import dev.midge.pki.store.AtomicFiles;
 import dev.midge.pki.store.FileLocks;
+import dev.midge.pki.store.LockedTable;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 
@@ -24,39 +23,30 @@ import java.util.function.Function;
  */
 public final class CertificateIndex {
 
-    private static final String HEADER = "# serial\tstatus\tnot_after\trevoked_at\treason\tprofile\tsubject\n";
-
-    private final Path file;
-    private final Path lockFile;
+    private final LockedTable<IndexEntry> table;
     private final Path crlNumberFile;
 
     public CertificateIndex(Path file) {
-        this.file = file;
-        this.lockFile = file.resolveSibling(file.getFileName() + ".lock");
+        this.table = new LockedTable<>(file, new Rows(), false);
         this.crlNumberFile = file.resolveSibling("crlnumber");
     }
 
     public Path file() {
-        return file;
+        return table.file();
     }
 
     public List<IndexEntry> entries() {
-        return locked(() -> List.copyOf(read()));
+        return table.rows();
     }
 
     /** Reads, lets {@code change} edit the list, writes it back: all under the lock. */
     public <T> T update(Function<List<IndexEntry>, T> change) {
-        return locked(() -> {
-            List<IndexEntry> entries = read();
-            T result = change.apply(entries);
-            write(entries);
-            return result;
-        });
+        return table.update(change);
     }
 
     /** The next CRL number: strictly greater than every one handed out before (RFC 5280 5.2.3). */
     public BigInteger nextCrlNumber() {
-        return locked(() -> {
+        return table.locked(() -> {
             BigInteger last = BigInteger.ZERO;
             if (Files.exists(crlNumberFile)) {
                 String text = Files.readString(crlNumberFile, StandardCharsets.US_ASCII).strip();
@@ -78,62 +68,45 @@ public final class CertificateIndex {
      * older view). Calls on this index from inside {@code action} are allowed.
      */
     public <T> T exclusively(FileLocks.LockedAction<T> action) throws IOException {
-        return FileLocks.withLock(lockFile, action);
+        return table.exclusively(action);
     }
 
-    private <T> T locked(FileLocks.LockedAction<T> action) {
-        try {
-            return FileLocks.withLock(lockFile, action);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot update " + file + ": " + e.getMessage(), e);
-        }
-    }
+    /** serial, status (V/R), not after, revoked at, reason, profile, subject. */
+    private static final class Rows implements LockedTable.RowFormat<IndexEntry> {
 
-    private List<IndexEntry> read() throws IOException {
-        List<IndexEntry> entries = new ArrayList<>();
-        if (!Files.exists(file)) {
-            return entries;
+        @Override
+        public String header() {
+            return "# serial\tstatus\tnot_after\trevoked_at\treason\tprofile\tsubject\n";
         }
-        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-        for (int i = 0; i < lines.size(); i++) {
-            String line = lines.get(i);
-            if (line.isBlank() || line.startsWith("#")) {
-                continue;
+
+        @Override
+        public IndexEntry parse(String line, Path file, int number) {
+            String[] f = line.split("\t", 7);
+            if (f.length != 7) {
+                throw new PkiException(file + ":" + number + ": expected 7 tab-separated fields, found " + f.length);
             }
-            entries.add(parse(line, i + 1));
-        }
-        return entries;
-    }
-
-    private IndexEntry parse(String line, int number) {
-        String[] f = line.split("\t", 7);
-        if (f.length != 7) {
-            throw new PkiException(file + ":" + number + ": expected 7 tab-separated fields, found " + f.length);
-        }
-        try {
-            boolean revoked = f[1].equals("R");
-            if (!revoked && !f[1].equals("V")) {
-                throw new PkiException(file + ":" + number + ": status must be V or R, not '" + f[1] + "'");
+            try {
+                boolean revoked = f[1].equals("R");
+                if (!revoked && !f[1].equals("V")) {
+                    throw new PkiException(file + ":" + number + ": status must be V or R, not '" + f[1] + "'");
+                }
+                return new IndexEntry(new BigInteger(f[0], 16), f[6], Instant.parse(f[2]),
+                        revoked ? Instant.parse(f[3]) : null, revoked ? RevocationReason.parse(f[4]) : null, f[5]);
+            } catch (NumberFormatException | DateTimeParseException e) {
+                throw new PkiException(file + ":" + number + ": " + e.getMessage());
             }
-            return new IndexEntry(new BigInteger(f[0], 16), f[6], Instant.parse(f[2]),
-                    revoked ? Instant.parse(f[3]) : null, revoked ? RevocationReason.parse(f[4]) : null, f[5]);
-        } catch (NumberFormatException | DateTimeParseException e) {
-            throw new PkiException(file + ":" + number + ": " + e.getMessage());
         }
-    }
 
-    private void write(List<IndexEntry> entries) throws IOException {
-        StringBuilder text = new StringBuilder(HEADER);
-        for (IndexEntry e : entries) {
+        @Override
+        public String format(IndexEntry e) {
             boolean revoked = e.revokedAt() != null;
-            text.append(e.serialHex()).append('\t')
-                    .append(revoked ? "R" : "V").append('\t')
-                    .append(e.notAfter()).append('\t')
-                    .append(revoked ? e.revokedAt().toString() : "-").append('\t')
-                    .append(revoked ? e.reason().name() : "-").append('\t')
-                    .append(e.profile()).append('\t')
-                    .append(e.subject().replace('\t', ' ').replace('\n', ' ')).append('\n');
+            return e.serialHex() + '\t'
+                    + (revoked ? "R" : "V") + '\t'
+                    + e.notAfter() + '\t'
+                    + (revoked ? e.revokedAt().toString() : "-") + '\t'
+                    + (revoked ? e.reason().name() : "-") + '\t'
+                    + e.profile() + '\t'
+                    + e.subject().replace('\t', ' ').replace('\n', ' ');
         }
-        AtomicFiles.writeString(file, text.toString(), false);
     }
 }

@@ -1,7 +1,7 @@
 package dev.midge.pki.enrollment;
 
+import dev.midge.testing.LogCapture;
 import dev.midge.pki.DataDirectory;
-import dev.midge.pki.LogCapture;
 import dev.midge.pki.SecureDefault;
 import dev.midge.pki.profile.CertificationRequestCheck;
 import dev.midge.pki.profile.DefaultProfiles;

@@ -1,4 +1,4 @@
-package dev.midge.testing;
+package dev.midge.broker.testing;
 
 import dev.midge.broker.BrokerOptions;
 import dev.midge.broker.ListenerOptions;

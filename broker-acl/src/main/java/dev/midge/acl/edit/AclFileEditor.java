@@ -1,7 +1,7 @@
-package dev.midge.cli.admin;
+package dev.midge.acl.edit;
 
-import dev.midge.pki.store.AtomicFiles;
-import dev.midge.pki.store.FileLocks;
+import dev.midge.acl.AclFile;
+import dev.midge.acl.InvalidFileException;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -14,21 +14,21 @@ import java.util.List;
  * Edits a device's block in a mosquitto ACL file ({@code user ID} followed by its {@code topic}
  * lines) and leaves every other line as the user wrote it. Writes are atomic, so the running
  * broker, which watches the file, reads the old or the new ACL and never half of one; a lock
- * file keeps two admin commands from losing each other's edits.
+ * file keeps two admin commands from losing each other's edits. The edited ACL is parsed the
+ * way the broker will read it before it is written: an edit that would make the file unusable
+ * (and so leave the broker on its last good ACL, silently out of step) is refused instead.
  */
-final class AclFileEditor {
+public final class AclFileEditor {
 
     private final Path file;
-    private final Path lockFile;
 
-    AclFileEditor(Path file) {
+    public AclFileEditor(Path file) {
         this.file = file;
-        this.lockFile = file.resolveSibling(file.getFileName() + ".lock");
     }
 
     /** Adds the lines the user's block lacks; creates the block at the end if there is none. */
-    void addEntries(String user, List<AclEntry> entries) throws IOException {
-        FileLocks.withLock(lockFile, () -> {
+    public void addEntries(String user, List<AclEntry> entries) throws IOException {
+        LockedAclFile.withLock(file, () -> {
             List<String> lines = read();
             int start = userLine(lines, user);
             if (start < 0) {
@@ -53,8 +53,8 @@ final class AclFileEditor {
     }
 
     /** Removes the user's block (its user line and topic lines); false if there was none. */
-    boolean removeUser(String user) throws IOException {
-        return FileLocks.withLock(lockFile, () -> {
+    public boolean removeUser(String user) throws IOException {
+        return LockedAclFile.withLock(file, () -> {
             List<String> lines = read();
             int start = userLine(lines, user);
             if (start < 0) {
@@ -77,19 +77,24 @@ final class AclFileEditor {
         });
     }
 
-    boolean hasUser(String user) throws IOException {
+    public boolean hasUser(String user) throws IOException {
         return userLine(read(), user) >= 0;
     }
 
     private List<String> read() throws IOException {
         if (!Files.exists(file)) {
-            throw new AdminException(file + ": no such ACL file");
+            throw new AclEditException(file + ": no such ACL file");
         }
         return new ArrayList<>(Files.readAllLines(file, StandardCharsets.UTF_8));
     }
 
     private void write(List<String> lines) throws IOException {
-        AtomicFiles.writeString(file, String.join("\n", lines) + "\n", false);
+        try {
+            AclFile.parse(file.toString(), lines);
+        } catch (InvalidFileException e) {
+            throw new AclEditException("the edit was not written, the ACL would not be readable: " + e.getMessage());
+        }
+        LockedAclFile.replace(file, String.join("\n", lines) + "\n");
     }
 
     private static int userLine(List<String> lines, String user) {

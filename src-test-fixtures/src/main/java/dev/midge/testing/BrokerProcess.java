@@ -1,4 +1,4 @@
-package dev.midge.cli;
+package dev.midge.testing;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -15,10 +15,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 /**
- * The real {@code java -jar broker.jar} as a child process, its output collected line by line
- * so a test can wait for what a user would read.
+ * A broker in a child process, its output (stdout and stderr merged) collected line by line so
+ * a test can wait for what a user would read: the real {@code java -jar broker.jar} (the CLI's
+ * tests; the jar is {@code -Dmidge.brokerJar}, default {@code target/broker.jar}), or a main
+ * class on the test's own class path ({@link #startMain}, for crash tests of the core).
+ * {@link #crash()} is SIGKILL, {@link #close()} SIGTERM.
  */
-final class BrokerProcess implements AutoCloseable {
+public final class BrokerProcess implements AutoCloseable {
 
     private final Process process;
     private final List<String> lines = new ArrayList<>();
@@ -30,7 +33,7 @@ final class BrokerProcess implements AutoCloseable {
         reader.start();
     }
 
-    static Path jar() {
+    public static Path jar() {
         Path jar = Path.of(System.getProperty("midge.brokerJar", "target/broker.jar"));
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException("broker.jar not built at " + jar.toAbsolutePath());
@@ -38,7 +41,7 @@ final class BrokerProcess implements AutoCloseable {
         return jar;
     }
 
-    static List<String> command(String... args) {
+    public static List<String> command(String... args) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-jar");
@@ -48,30 +51,41 @@ final class BrokerProcess implements AutoCloseable {
     }
 
     /** Starts {@code java -jar broker.jar args...} in dir, stdout and stderr merged. */
-    static BrokerProcess start(Path dir, String... args) throws IOException {
+    public static BrokerProcess start(Path dir, String... args) throws IOException {
         return start(dir, Map.of(), args);
     }
 
     /** As {@link #start(Path, String...)}, with more environment variables (e.g. SOFTHSM2_CONF). */
-    static BrokerProcess start(Path dir, Map<String, String> environment, String... args) throws IOException {
+    public static BrokerProcess start(Path dir, Map<String, String> environment, String... args) throws IOException {
         ProcessBuilder builder = new ProcessBuilder(command(args)).directory(dir.toFile()).redirectErrorStream(true);
         builder.environment().putAll(environment);
         return new BrokerProcess(builder.start());
     }
 
     /** Starts {@code PREFIX... java -jar broker.jar args...} (e.g. under nohup) in dir, stdout and stderr merged. */
-    static BrokerProcess startUnder(List<String> prefix, Path dir, String... args) throws IOException {
+    public static BrokerProcess startUnder(List<String> prefix, Path dir, String... args) throws IOException {
         List<String> command = new ArrayList<>(prefix);
         command.addAll(command(args));
         return new BrokerProcess(new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start());
     }
 
+    /**
+     * Starts {@code java -cp CLASSPATH main args...} with this JVM's class path: a broker
+     * assembled by a test, in a process of its own that a test can kill.
+     */
+    public static BrokerProcess startMain(Class<?> main, String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), main.getName()));
+        command.addAll(List.of(args));
+        return new BrokerProcess(new ProcessBuilder(command).redirectErrorStream(true).start());
+    }
+
     /** Runs {@code java -jar broker.jar args...} to completion and returns its exit code and output. */
-    static Result run(Path dir, String... args) throws IOException, InterruptedException {
+    public static Result run(Path dir, String... args) throws IOException, InterruptedException {
         return run(dir, Map.of(), args);
     }
 
-    static Result run(Path dir, Map<String, String> environment, String... args) throws IOException, InterruptedException {
+    public static Result run(Path dir, Map<String, String> environment, String... args) throws IOException, InterruptedException {
         ProcessBuilder builder = new ProcessBuilder(command(args)).directory(dir.toFile()).redirectErrorStream(true);
         builder.environment().putAll(environment);
         Process p = builder.start();
@@ -83,7 +97,7 @@ final class BrokerProcess implements AutoCloseable {
         return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8));
     }
 
-    record Result(int exitCode, String output) {
+    public record Result(int exitCode, String output) {
     }
 
     private void read(InputStream in) {
@@ -105,7 +119,7 @@ final class BrokerProcess implements AutoCloseable {
     }
 
     /** Waits for a line matching the regex (searched anywhere in the line) and returns it. */
-    String awaitLine(String regex, Duration timeout) throws InterruptedException {
+    public String awaitLine(String regex, Duration timeout) throws InterruptedException {
         Pattern pattern = Pattern.compile(regex);
         long deadline = System.nanoTime() + timeout.toNanos();
         int seen = 0;
@@ -126,23 +140,30 @@ final class BrokerProcess implements AutoCloseable {
         }
     }
 
-    String output() {
+    /** Every line so far. */
+    public List<String> lines() {
+        synchronized (lines) {
+            return List.copyOf(lines);
+        }
+    }
+
+    public String output() {
         synchronized (lines) {
             return String.join("\n", lines);
         }
     }
 
-    long pid() {
+    public long pid() {
         return process.pid();
     }
 
     /** SIGKILL: no shutdown hook runs, as in a crash. */
-    void crash() throws InterruptedException {
+    public void crash() throws InterruptedException {
         process.destroyForcibly();
         process.waitFor(20, TimeUnit.SECONDS);
     }
 
-    int awaitExit(Duration timeout) throws InterruptedException {
+    public int awaitExit(Duration timeout) throws InterruptedException {
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             throw new AssertionError("broker did not exit within " + timeout + "; output:\n" + output());
         }
