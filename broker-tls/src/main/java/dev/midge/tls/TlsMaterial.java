@@ -64,9 +64,6 @@ record TlsMaterial(SslContext sslContext, RevocationList crl) {
                 Set.of(jdk().getSupportedSSLParameters().getCipherSuites()),
                 List.of(jdk().getDefaultSSLParameters().getCipherSuites()));
         if (ciphers != null) {
-            if (ciphers.isEmpty()) {
-                throw new IllegalArgumentException("ciphers/ciphers_tls1.3 leave no cipher suite the JDK supports");
-            }
             builder.ciphers(ciphers);
         }
         if (!trusted.isEmpty()) {
