@@ -48,6 +48,8 @@ record TlsMaterial(SslContext sslContext, RevocationList crl) {
         checkKeyMatches(key, chain.get(0), options.keyfile(), certfile);
 
         List<X509Certificate> trusted = TrustedCertificates.load(options.cafile(), options.capath());
+        KeyStrength.check(CipherSuites.securityLevel(options.ciphers()), certfile, chain,
+                options.cafile() != null ? options.cafile() : options.capath(), trusted);
         boolean wantsCertificate = options.requireCertificate() || options.useIdentityAsUsername()
                 || options.useSubjectAsUsername();
         if (wantsCertificate && trusted.isEmpty()) {
