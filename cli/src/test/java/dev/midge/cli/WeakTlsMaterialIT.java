@@ -4,6 +4,7 @@ import dev.midge.testing.OpenSsl;
 import dev.midge.testing.Ports;
 import dev.midge.testing.TestPki;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
@@ -13,6 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** TLS material and cipher strings mosquitto's OpenSSL would refuse stop broker.jar with one line and exit code 3. */
+@Timeout(120) // a broker that starts instead of refusing would otherwise run until killed
 class WeakTlsMaterialIT {
 
     @TempDir
