@@ -49,6 +49,12 @@ final class HandshakeRefusal {
         if (lower.contains("empty client certificate chain") || lower.contains("certificate_required")) {
             return "no client certificate (require_certificate is true)";
         }
+        if (lower.contains("insufficient buffer remaining for aead cipher fragment")) {
+            // A TLS 1.3 client that refuses our certificate sends its alert unencrypted, while JSSE
+            // already reads the client's flight as encrypted: this is how that refusal surfaces.
+            return "the client refused the server certificate: does it trust the CA of certfile? is the host name in"
+                    + " the certificate?";
+        }
         if (lower.contains("received fatal alert")) {
             return "the client refused the handshake (" + message + "); does it trust the CA of certfile?";
         }

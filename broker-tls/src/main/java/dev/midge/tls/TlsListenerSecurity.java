@@ -54,6 +54,7 @@ public final class TlsListenerSecurity implements ListenerSecurity, AutoCloseabl
     private final TlsOptions options;
     private final Reloadable<TlsMaterial> material;
     private final RevokedConnections connections = new RevokedConnections();
+    private final EarlyCloses earlyCloses = new EarlyCloses();
     private final CrlExpiryAlarm crlExpiryAlarm;
     /** midge_ocsp_check, or null when off. */
     private final OcspRevocationCheck ocsp;
@@ -143,6 +144,10 @@ public final class TlsListenerSecurity implements ListenerSecurity, AutoCloseabl
         SslHandler handler = remote instanceof InetSocketAddress peer
                 ? context.newHandler(channel.alloc(), peer.getHostString(), peer.getPort(), tasks)
                 : context.newHandler(channel.alloc(), tasks);
+        ClientHelloWatch watch = new ClientHelloWatch();
+        // The initializer is building this pipeline and adds the SslHandler next: the watch goes
+        // right in front of it (after handlers such as the connection limiter, which close on their own).
+        channel.pipeline().addLast("clientHelloWatch", watch);
         handler.handshakeFuture().addListener(done -> {
             if (done.isSuccess()) {
                 X509Certificate[] chain = peerChain(handler);
@@ -152,6 +157,8 @@ public final class TlsListenerSecurity implements ListenerSecurity, AutoCloseabl
                         ocsp.check(channel, chain);
                     }
                 }
+            } else if (HandshakeRefusal.isHangUp(done.cause()) && !watch.received()) {
+                earlyCloses.closed(describe(remote));
             } else if (HandshakeRefusal.isHangUp(done.cause())) {
                 LOG.debug("TLS handshake from {} abandoned: the client closed the connection.", remote);
             } else {

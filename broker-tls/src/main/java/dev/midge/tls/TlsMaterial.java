@@ -59,6 +59,8 @@ record TlsMaterial(SslContext sslContext, RevocationList crl, List<X509Certifica
         }
 
         List<X509Certificate> trusted = TrustedCertificates.load(options.cafile(), options.capath());
+        KeyStrength.check(CipherSuites.securityLevel(options.ciphers()), certfile, chain,
+                options.cafile() != null ? options.cafile() : options.capath(), trusted);
         boolean wantsCertificate = options.requireCertificate() || options.useIdentityAsUsername()
                 || options.useSubjectAsUsername();
         if (wantsCertificate && trusted.isEmpty()) {
@@ -74,9 +76,6 @@ record TlsMaterial(SslContext sslContext, RevocationList crl, List<X509Certifica
                 Set.of(jdk().getSupportedSSLParameters().getCipherSuites()),
                 List.of(jdk().getDefaultSSLParameters().getCipherSuites()));
         if (ciphers != null) {
-            if (ciphers.isEmpty()) {
-                throw new IllegalArgumentException("ciphers/ciphers_tls1.3 leave no cipher suite the JDK supports");
-            }
             builder.ciphers(ciphers);
         }
         if (!trusted.isEmpty()) {

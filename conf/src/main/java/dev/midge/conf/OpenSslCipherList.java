@@ -1,44 +1,64 @@
 package dev.midge.conf;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 
 /**
- * Refuses the terms of an OpenSSL cipher list ({@code ciphers}, {@code ciphers_tls1.3}) that the
- * JDK cannot honour in a way that weakens the listener. The TLS module enables only the suites
- * named explicitly, so a dropped positive keyword ("HIGH") only narrows the list; but a dropped
- * exclusion ("!SHA1", "-kRSA") would enable suites the operator excluded, and a dropped
- * {@code @SECLEVEL=2} or higher would accept keys OpenSSL would refuse.
+ * Checks {@code ciphers} and {@code ciphers_tls1.3} at their line by evaluating them as OpenSSL
+ * would ({@link OpenSslCipherString}): what OpenSSL refuses, or a list that leaves no suite the
+ * JDK implements, stops start-up; words OpenSSL silently ignores get a warning.
  */
 final class OpenSslCipherList {
 
-    /**
-     * Exclusions the JDK honours by itself: every suite they name is unknown to JSSE or disabled
-     * by JDK 17's {@code jdk.tls.disabledAlgorithms} (anon, NULL, RC4, DES, 3DES_EDE_CBC, MD5).
-     */
-    private static final Set<String> EXCLUSIONS_THE_JDK_ENFORCES = Set.of("aNULL", "eNULL", "NULL", "ADH", "AECDH",
-            "RC4", "DES", "3DES", "MD5", "EXPORT", "EXP", "LOW", "PSK", "kPSK", "aPSK", "SRP", "CAMELLIA", "ARIA",
-            "SEED", "IDEA");
+    /** The TLS 1.3 suites OpenSSL's {@code ciphersuites} knows, and those the JDK implements. */
+    private static final Set<String> TLS13_OPENSSL = Set.of("TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384",
+            "TLS_CHACHA20_POLY1305_SHA256", "TLS_AES_128_CCM_SHA256", "TLS_AES_128_CCM_8_SHA256");
+    private static final Set<String> TLS13_JDK = Set.of("TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384",
+            "TLS_CHACHA20_POLY1305_SHA256");
 
     private OpenSslCipherList() {
     }
 
-    static String check(ConfLine line) {
+    /** {@code ciphers}: an OpenSSL cipher string for TLS 1.2. */
+    static String ciphers(ConfLine line, List<ConfigWarning> warnings) {
+        String rules = Values.text(line);
+        OpenSslCipherString.Selection selection;
+        try {
+            selection = OpenSslCipherString.select(rules);
+        } catch (IllegalArgumentException e) {
+            throw line.error(e.getMessage());
+        }
+        for (String word : selection.ignored()) {
+            String openssl = OpenSslCipherString.opensslName(word);
+            warnings.add(line.warning("ciphers: ignoring '" + word + "' as OpenSSL does: " + (openssl != null
+                    ? "OpenSSL names this suite " + openssl
+                    : "it is neither an OpenSSL cipher keyword nor a TLS 1.2 suite both OpenSSL and the JDK implement")));
+        }
+        if (selection.suites().isEmpty()) {
+            throw line.error("'" + rules + "' selects no TLS 1.2 cipher suite the JDK implements (OpenSSL: no cipher"
+                    + " match); check it with: openssl ciphers -s -v '" + rules + "'");
+        }
+        return rules;
+    }
+
+    /** {@code ciphers_tls1.3}: OpenSSL's {@code ciphersuites}, IANA names separated by ':'. */
+    static String ciphersTls13(ConfLine line, List<ConfigWarning> warnings) {
         String list = Values.text(line);
-        for (String term : list.split("[:, ]+")) {
-            if (term.startsWith("!") || term.startsWith("-")) {
-                String excluded = term.substring(1);
-                if (!EXCLUSIONS_THE_JDK_ENFORCES.contains(excluded)) {
-                    throw line.error("'" + term + "' cannot be honoured: Midge enables the suites named in "
-                            + line.option() + " but cannot evaluate OpenSSL exclusions, so suites matching '"
-                            + excluded + "' would stay enabled; list only the suites you want");
-                }
-            } else if (term.startsWith("@SECLEVEL=")) {
-                String level = term.substring("@SECLEVEL=".length());
-                if (!level.equals("0") && !level.equals("1")) {
-                    throw line.error("'" + term + "' cannot be honoured: the JDK has no OpenSSL security levels, so "
-                            + "the key sizes and signature algorithms level " + level + " refuses would be accepted");
-                }
+        List<String> usable = new ArrayList<>();
+        for (String name : list.split(":")) {
+            name = name.strip();
+            if (TLS13_JDK.contains(name)) {
+                usable.add(name);
+            } else if (!name.isEmpty()) {
+                warnings.add(line.warning("ciphers_tls1.3: ignoring '" + name + "': " + (TLS13_OPENSSL.contains(name)
+                        ? "the JDK does not implement it" : "not a TLS 1.3 suite name (TLS_AES_128_GCM_SHA256, "
+                        + "TLS_AES_256_GCM_SHA384, TLS_CHACHA20_POLY1305_SHA256)")));
             }
+        }
+        if (usable.isEmpty()) {
+            throw line.error("'" + list + "' names no TLS 1.3 suite the JDK implements (TLS_AES_128_GCM_SHA256, "
+                    + "TLS_AES_256_GCM_SHA384, TLS_CHACHA20_POLY1305_SHA256)");
         }
         return list;
     }

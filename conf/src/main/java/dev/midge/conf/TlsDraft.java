@@ -49,8 +49,8 @@ final class TlsDraft {
             case "crlfile" -> crlfile.set(line, Values.path(line));
             case "tls_keylog" -> tlsKeylog.set(line, Values.path(line));
             case "tls_version" -> tlsVersion.set(line, tlsVersion(line));
-            case "ciphers" -> ciphers.set(line, OpenSslCipherList.check(line));
-            case "ciphers_tls1.3" -> ciphersTls13.set(line, OpenSslCipherList.check(line));
+            case "ciphers" -> ciphers.set(line, OpenSslCipherList.ciphers(line, warnings));
+            case "ciphers_tls1.3" -> ciphersTls13.set(line, OpenSslCipherList.ciphersTls13(line, warnings));
             case "require_certificate" -> requireCertificate = asksForTls(line, Values.bool(line));
             case "use_identity_as_username" -> useIdentityAsUsername = asksForTls(line, Values.bool(line));
             case "use_subject_as_username" -> useSubjectAsUsername = asksForTls(line, Values.bool(line));
