@@ -64,8 +64,9 @@ public final class RunCommand implements Callable<Integer> {
     List<String> serverNames = new ArrayList<>();
 
     @Option(names = "--enrollment-port", paramLabel = "N",
-            description = "also serve certificate enrollment (EST, /sign/<cname>/pkcs10) over HTTPS on port N;"
-                    + " the same as midge_enrollment_port in a conf")
+            description = "also serve certificate enrollment over HTTPS on port N: EST, dojot's EJBCA-REST"
+                    + " (/auth, /ca, /user, /sign/<cname>/pkcs10) and OCSP (/ocsp); the same as"
+                    + " midge_enrollment_port in a conf (README: Enrolment)")
     Integer enrollmentPort;
 
     @Option(names = "--enrollment-bind", paramLabel = "ADDRESS",
