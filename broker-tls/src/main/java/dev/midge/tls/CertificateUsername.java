@@ -1,7 +1,6 @@
 package dev.midge.tls;
 
 import org.bouncycastle.asn1.ASN1BMPString;
-import org.bouncycastle.asn1.ASN1Encoding;
 import org.bouncycastle.asn1.ASN1IA5String;
 import org.bouncycastle.asn1.ASN1NumericString;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
@@ -15,11 +14,7 @@ import org.bouncycastle.asn1.x500.AttributeTypeAndValue;
 import org.bouncycastle.asn1.x500.RDN;
 import org.bouncycastle.asn1.x500.X500Name;
 
-import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.charset.Charset;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
 import java.util.HexFormat;
@@ -89,7 +84,7 @@ public final class CertificateUsername {
         out.append(shortName == null ? type.getId() : shortName).append('=');
         if (text == null) {
             // Unknown attribute or a non-string value: OpenSSL dumps the DER as #hex.
-            out.append('#').append(HexFormat.of().withUpperCase().formatHex(der(value)));
+            out.append('#').append(HexFormat.of().withUpperCase().formatHex(Asn1Text.der(value)));
         } else {
             escape(out, text);
         }
@@ -117,46 +112,22 @@ public final class CertificateUsername {
             // Strictly: BouncyCastle throws on malformed UTF-8, and a lenient decoding would let
             // two different names become the same username. Null makes the CN unusable (the
             // client is refused) and the subject shows it as #hex, as for other undecodable values.
-            return strictUtf8(octets(value));
+            return Asn1Text.strictUtf8(Asn1Text.octets(value));
         }
         if (value instanceof ASN1PrintableString || value instanceof ASN1IA5String || value instanceof ASN1NumericString
                 || value instanceof ASN1VisibleString || value instanceof ASN1T61String) {
-            return new String(octets(value), StandardCharsets.ISO_8859_1);
+            return new String(Asn1Text.octets(value), StandardCharsets.ISO_8859_1);
         }
         if (value instanceof ASN1BMPString) {
-            return new String(octets(value), StandardCharsets.UTF_16BE);
+            return new String(Asn1Text.octets(value), StandardCharsets.UTF_16BE);
         }
         if (value instanceof ASN1UniversalString) {
-            return new String(octets(value), Charset.forName("UTF-32BE"));
+            return new String(Asn1Text.octets(value), Charset.forName("UTF-32BE"));
         }
         return null;
     }
 
-    private static String strictUtf8(byte[] bytes) {
-        try {
-            return StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes)).toString();
-        } catch (CharacterCodingException e) {
-            return null;
-        }
-    }
 
-    /** The content octets of a primitive string (its DER without tag and length). */
-    private static byte[] octets(ASN1Primitive value) {
-        byte[] der = der(value);
-        int lengthOctets = (der[1] & 0x80) == 0 ? 1 : 1 + (der[1] & 0x7f);
-        return java.util.Arrays.copyOfRange(der, 1 + lengthOctets, der.length);
-    }
-
-    private static byte[] der(ASN1Primitive value) {
-        try {
-            return value.getEncoded(ASN1Encoding.DER);
-        } catch (IOException e) {
-            throw new IllegalStateException("re-encoding a decoded name cannot fail", e);
-        }
-    }
 
     private static X500Name x500Subject(X509Certificate certificate) {
         return X500Name.getInstance(certificate.getSubjectX500Principal().getEncoded());

@@ -1,7 +1,6 @@
 package dev.midge.tls;
 
 import org.bouncycastle.asn1.ASN1BMPString;
-import org.bouncycastle.asn1.ASN1Encoding;
 import org.bouncycastle.asn1.ASN1IA5String;
 import org.bouncycastle.asn1.ASN1NumericString;
 import org.bouncycastle.asn1.ASN1Primitive;
@@ -16,13 +15,8 @@ import org.bouncycastle.asn1.x500.RDN;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.style.BCStyle;
 
-import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
-import java.util.Arrays;
 
 /**
  * The username {@code use_identity_as_username} takes from a client certificate: the subject's
@@ -60,15 +54,15 @@ final class CommonNameUsername {
 
     private static Result of(ASN1Primitive value) {
         if (value instanceof ASN1UTF8String) {
-            String text = strictUtf8(octets(value));
+            String text = Asn1Text.strictUtf8(Asn1Text.octets(value));
             return text == null ? refused("the CN (UTF8String) is not valid UTF-8") : checked(text, "UTF8String");
         }
         if (value instanceof ASN1PrintableString || value instanceof ASN1IA5String
                 || value instanceof ASN1VisibleString || value instanceof ASN1NumericString) {
-            return ascii(octets(value), encoding(value));
+            return ascii(Asn1Text.octets(value), encoding(value));
         }
         if (value instanceof ASN1T61String) {
-            Result ascii = ascii(octets(value), "TeletexString");
+            Result ascii = ascii(Asn1Text.octets(value), "TeletexString");
             return ascii.username() != null ? ascii : refused("the CN is a TeletexString with bytes outside ASCII, "
                     + "which mosquitto reads as UTF-8 and OpenSSL prints as Latin-1; only a UTF8String or ASCII "
                     + "names a user");
@@ -135,25 +129,6 @@ final class CommonNameUsername {
         return value instanceof ASN1String ? value.getClass().getSimpleName() : "non-string";
     }
 
-    private static String strictUtf8(byte[] bytes) {
-        try {
-            return StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes)).toString();
-        } catch (CharacterCodingException e) {
-            return null;
-        }
-    }
 
     /** The content octets of a primitive string (its DER without tag and length). */
-    private static byte[] octets(ASN1Primitive value) {
-        try {
-            byte[] der = value.getEncoded(ASN1Encoding.DER);
-            int lengthOctets = (der[1] & 0x80) == 0 ? 1 : 1 + (der[1] & 0x7f);
-            return Arrays.copyOfRange(der, 1 + lengthOctets, der.length);
-        } catch (IOException e) {
-            throw new IllegalStateException("re-encoding a decoded name cannot fail", e);
-        }
-    }
 }

@@ -15,9 +15,6 @@ import org.bouncycastle.tls.TlsPSKIdentityManager;
 import org.bouncycastle.tls.crypto.TlsCrypto;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Vector;
 import java.util.function.Function;
@@ -124,7 +121,7 @@ final class PskTlsServer extends PSKTlsServer {
 
     /** Records the identity and returns its key; an identity that is not UTF-8 has none. */
     private byte[] lookUp(byte[] identity) {
-        String text = utf8(identity);
+        String text = Asn1Text.strictUtf8(identity);
         if (offeredIdentity == null || !identityKnown) {
             offeredIdentity = text != null ? text : "(not UTF-8)";
         }
@@ -140,16 +137,6 @@ final class PskTlsServer extends PSKTlsServer {
         return ((IdentityManager) pskIdentityManager).keys;
     }
 
-    private static String utf8(byte[] bytes) {
-        try {
-            return StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes)).toString();
-        } catch (CharacterCodingException e) {
-            return null;
-        }
-    }
 
     /** Alerts that mean "the key did not match" once the identity was found. */
     static boolean meansWrongKey(short alert) {
