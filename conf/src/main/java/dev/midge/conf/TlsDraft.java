@@ -23,6 +23,8 @@ final class TlsDraft {
     private final Setting<String> tlsVersion = new Setting<>();
     private final Setting<String> ciphers = new Setting<>();
     private final Setting<String> ciphersTls13 = new Setting<>();
+    /** A cipher list that cannot serve, reported once the listener is known not to be TLS-PSK (which refuses any list). */
+    private ConfigException cipherListError;
     private final Setting<Path> crlfile = new Setting<>();
     private final Setting<String> pskHint = new Setting<>();
     private final Setting<String> tlsEngine = new Setting<>();
@@ -49,8 +51,9 @@ final class TlsDraft {
             case "crlfile" -> crlfile.set(line, Values.path(line));
             case "tls_keylog" -> tlsKeylog.set(line, Values.path(line));
             case "tls_version" -> tlsVersion.set(line, tlsVersion(line));
-            case "ciphers" -> ciphers.set(line, OpenSslCipherList.ciphers(line, warnings));
-            case "ciphers_tls1.3" -> ciphersTls13.set(line, OpenSslCipherList.ciphersTls13(line, warnings));
+            case "ciphers" -> ciphers.set(line, cipherList(line, () -> OpenSslCipherList.ciphers(line, warnings)));
+            case "ciphers_tls1.3" -> ciphersTls13.set(line,
+                    cipherList(line, () -> OpenSslCipherList.ciphersTls13(line, warnings)));
             case "require_certificate" -> requireCertificate = asksForTls(line, Values.bool(line));
             case "use_identity_as_username" -> useIdentityAsUsername = asksForTls(line, Values.bool(line));
             case "use_subject_as_username" -> useSubjectAsUsername = asksForTls(line, Values.bool(line));
@@ -136,6 +139,9 @@ final class TlsDraft {
      * @param warnings             where a PSK setting Midge does not serve on this listener is named
      */
     void refuseWhatCannotBeHonoured(Path pskFile, ConfigLocation perListenerPskFileAt, List<ConfigWarning> warnings) {
+        if (cipherListError != null && (certfile.isSet() || !pskHint.isSet())) {
+            throw cipherListError;
+        }
         if (certfile.isSet()) {
             if (crlfile.isSet() && !cafile.isSet() && !capath.isSet()) {
                 throw new ConfigException(crlfile.at(), "crlfile cannot be honoured without cafile or capath: no "
@@ -243,5 +249,20 @@ final class TlsDraft {
                 useSubjectAsUsername, crlfile.get(), pskHint.get(), pskFile, tlsEngine.get(), keyform.get(),
                 tlsKeylog.get(), crlExpiredWarnOnly, inToken ? tokenKey() : null,
                 inToken ? kpassSha1.get() : null, ocspCheck.get());
+    }
+
+    /**
+     * Evaluates a cipher list now, but keeps its error until the listener is complete: on a TLS-PSK
+     * listener (psk_hint may come later) the better message is that no list applies there at all.
+     */
+    private String cipherList(ConfLine line, java.util.function.Supplier<String> evaluate) {
+        try {
+            return evaluate.get();
+        } catch (ConfigException e) {
+            if (cipherListError == null) {
+                cipherListError = e;
+            }
+            return Values.text(line);
+        }
     }
 }

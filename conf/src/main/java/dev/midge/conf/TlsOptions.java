@@ -132,7 +132,7 @@ public record TlsOptions(Path cafile, Path capath, Path certfile, Path keyfile, 
         /** @throws IllegalStateException without certfile, or without keyfile or tokenKey: the listener would not be TLS */
         public TlsOptions build() {
             if (certfile == null || (keyfile == null && tokenKey == null)) {
-                throw new IllegalStateException("a TLS listener needs certfile and keyfile (or tokenKey)");
+                throw new IllegalStateException("a TLS listener needs certfile and keyfile");
             }
             return new TlsOptions(cafile, capath, certfile, keyfile, tlsVersion, ciphers, ciphersTls13,
                     requireCertificate, useIdentityAsUsername, useSubjectAsUsername, crlfile, pskHint, pskFile,
