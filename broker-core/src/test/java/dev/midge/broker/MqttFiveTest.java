@@ -100,6 +100,33 @@ class MqttFiveTest extends BrokerTest {
     }
 
     @Test
+    void userPropertiesAloneAreForwardedWithAPublishAndAWill() throws Exception {
+        // Netty's MqttProperties.isEmpty() does not count user properties, which it keeps apart
+        // (MQTT-3.3.2-17/18, MQTT-3.1.3-10: they must reach the subscriber unchanged).
+        start();
+        Mqtt5BlockingClient sub = v5("sub");
+        sub.connect();
+        var inbox = sub.publishes(MqttGlobalPublishFilter.ALL);
+        sub.subscribeWith().topicFilter("t/#").send();
+        Mqtt5BlockingClient pub = v5("pub");
+        pub.connect();
+        pub.publishWith().topic("t/a").payload(bytes("x"))
+                .userProperties().add("k", "v").add("k", "w").applyUserProperties().send();
+        Mqtt5Publish got = inbox.receive(5, TimeUnit.SECONDS).orElseThrow();
+        assertEquals("[(k, v), (k, w)]", got.getUserProperties().asList().stream()
+                .map(p -> "(" + p.getName() + ", " + p.getValue() + ")").toList().toString());
+
+        Mqtt5BlockingClient dying = v5("dying");
+        dying.connectWith().willPublish().topic("t/will").payload(bytes("gone"))
+                .userProperties().add("why", "lost").applyUserProperties().applyWillPublish().send();
+        broker.disconnectClients(id -> id.clientId().equals("dying"), "test drops it");
+        Mqtt5Publish will = inbox.receive(5, TimeUnit.SECONDS).orElseThrow();
+        assertEquals("t/will", will.getTopic().toString());
+        assertEquals("why=lost", will.getUserProperties().asList().stream()
+                .map(p -> p.getName() + "=" + p.getValue()).reduce("", String::concat));
+    }
+
+    @Test
     void retainAsPublishedKeepsTheRetainFlagOnForwardedMessages() throws Exception {
         start();
         Mqtt5BlockingClient c = v5("c");

@@ -85,7 +85,9 @@ final class InboundPublish {
     }
 
     static Message.ForwardedProperties forwarded(MqttProperties props) {
-        if (props.isEmpty()) {
+        // Netty's isEmpty() does not count user properties, which it keeps in a list of their own:
+        // a PUBLISH or will whose only properties are user properties must still forward them.
+        if (props.isEmpty() && props.getProperties(MqttProperties.MqttPropertyType.USER_PROPERTY.value()).isEmpty()) {
             return Message.ForwardedProperties.NONE;
         }
         List<Map.Entry<String, String>> user = new ArrayList<>();
