@@ -51,10 +51,14 @@ final class AckSequencer {
                 : durable == null ? pendingAck : CompletableFuture.allOf(pendingAck, durable);
         pendingAck = after.whenCompleteAsync((ok, failure) -> {
             if (failure == null) {
-                ctx.writeAndFlush(reply);
+                // What follows the ack (a SUBACK's retained messages) is queued before the ack is
+                // flushed: a client that reacts to the ack by having something published to it
+                // must not see that before the retained messages (as when the ack is not delayed).
+                ctx.write(reply);
                 if (then != null) {
                     then.run();
                 }
+                ctx.flush();
             } else {
                 // Not on disk, so not acknowledged: the client will send it again.
                 client.end(Ending.STORE_FAILURE);
