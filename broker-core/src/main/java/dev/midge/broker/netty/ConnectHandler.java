@@ -231,8 +231,7 @@ final class ConnectHandler extends ChannelInboundHandlerAdapter {
                     LogSafe.text(connected.foreignOwner().username()));
         }
         if (connected.takenOver() instanceof ChannelOutbox old) {
-            LOG.info("Client {} already connected, closing old connection.", LogSafe.text(packet.clientId()));
-            old.close(Ending.TAKEN_OVER, ReasonCode.SESSION_TAKEN_OVER);
+            old.close(Ending.TAKEN_OVER, null, ReasonCode.SESSION_TAKEN_OVER);
         }
         ClientSession client = new ClientSession(engine, connected.session(), permissions, packet.v5(), packet.will(),
                 packet.willDelaySeconds());

@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * One connected client as MQTT sees it, without a socket: who it is and what it may do
@@ -51,8 +52,8 @@ public final class ClientSession {
     /** The will, until the connection ends; a normal DISCONNECT clears it. */
     private Message will;
     private DeliverySink sink;
-    /** Why the connection ended, once the broker has logged it: first cause wins. */
-    private volatile Ending ending;
+    /** Why the connection ended: the first cause wins, also against a takeover on another thread. */
+    private final AtomicReference<Ending> ending = new AtomicReference<>();
 
     public ClientSession(MqttEngine engine, Session session, Permissions permissions, boolean v5, Message will,
                          long willDelaySeconds) {
@@ -227,20 +228,44 @@ public final class ClientSession {
             will = null;
         }
         end(Ending.DISCONNECTED);
-        LOG.info("Client {} disconnected.", LogSafe.text(clientId()));
         return null;
     }
 
-    /** Records why the connection ends, once that was logged; the first cause stays. */
+    /** Records why the connection ends and logs it; the first cause stays. */
     public void end(Ending why) {
-        if (ending == null) {
-            ending = why;
+        end(why, null);
+    }
+
+    /**
+     * Records why the connection ends and logs the one line that says so, for the first cause
+     * only. {@code detail} completes the line: the violation, the application's reason, the QoS.
+     */
+    public void end(Ending why, String detail) {
+        if (ending.compareAndSet(null, why)) {
+            logEnd(why, detail);
+        }
+    }
+
+    /** The words of each ending, in one place; mosquitto's where it has them. */
+    private void logEnd(Ending why, String detail) {
+        String id = LogSafe.text(clientId());
+        switch (why) {
+            case DISCONNECTED -> LOG.info("Client {} disconnected.", id);
+            case KEEP_ALIVE_TIMEOUT -> LOG.info("Client {} has exceeded timeout, disconnecting.", id);
+            case TAKEN_OVER -> LOG.info("Client {} already connected, closing old connection.", id);
+            case PROTOCOL_VIOLATION -> LOG.warn("Client {} disconnected due to {}.", describe(), detail);
+            case ADMINISTRATIVE_ACTION -> LOG.warn("Client {} (username {}) disconnected: {}.", describe(),
+                    LogSafe.text(identity().username()), detail);
+            // Debug: the store logs once that it cannot write, not once per refused client.
+            case STORE_UNWRITABLE -> LOG.debug("Client {} disconnected: the persistent store cannot write, so its {} "
+                    + "message was not accepted.", describe(), detail);
+            case STORE_FAILURE -> LOG.warn("Client {} disconnected: its message could not be stored.", describe());
         }
     }
 
     /** Why the connection ended, or null while it has not (or its client closed it). */
     public Ending ending() {
-        return ending;
+        return ending.get();
     }
 
     /**
@@ -248,7 +273,7 @@ public final class ClientSession {
      * session's owner like any publish, and the session's expiry starts.
      */
     public void closed() {
-        if (ending == null) {
+        if (ending.get() == null) {
             LOG.info("Client {} closed its connection.", LogSafe.text(clientId()));
         }
         Message w = will;
