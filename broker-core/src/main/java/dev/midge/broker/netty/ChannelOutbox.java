@@ -109,6 +109,11 @@ public final class ChannelOutbox implements DeliverySink {
         return Math.max(0, channel.bytesBeforeUnwritable() - outboxBytes.get());
     }
 
+    @Override
+    public void takenOver() {
+        close(Ending.TAKEN_OVER, null, ReasonCode.SESSION_TAKEN_OVER);
+    }
+
     /** Ends the connection for {@code why} (logged by {@link ClientSession#end}) with the v5 reason code. */
     void close(Ending why, String detail, ReasonCode reasonCode) {
         client.end(why, detail);

@@ -66,6 +66,31 @@ public final class ClientSession {
         this.receiveMaximum = Limits.receiveMaximum(engine.options());
     }
 
+    /**
+     * An authenticated CONNECT: {@link MqttEngine#connect} finds, resumes or creates the session
+     * and makes this client its owner; a connection that held the client id is told it was
+     * taken over (§3.1.4), and a session of another username is refused or ended, never handed
+     * over, as {@code clientIdTakeover} says. The transport then calls {@link #attach}.
+     */
+    public static ConnectAnswer connect(MqttEngine engine, Permissions permissions, boolean v5, boolean cleanStart,
+                                        long sessionExpiry, Message will, long willDelaySeconds) {
+        MqttEngine.ConnectOutcome outcome = engine.connect(permissions, cleanStart, sessionExpiry);
+        if (outcome.refused()) {
+            return ConnectAnswer.refused("its client id has a session of username "
+                    + LogSafe.text(outcome.foreignOwner().username()) + " (midge_clientid_takeover username)");
+        }
+        if (outcome.foreignOwner() != null) {
+            LOG.warn("Client {} (username {}) took the client id of username {}: that session was ended, not handed over.",
+                    permissions.describe(), LogSafe.text(permissions.identity().username()),
+                    LogSafe.text(outcome.foreignOwner().username()));
+        }
+        if (outcome.takenOver() != null) {
+            outcome.takenOver().takenOver(); // outside the engine's lock: it writes to the old channel
+        }
+        ClientSession client = new ClientSession(engine, outcome.session(), permissions, v5, will, willDelaySeconds);
+        return new ConnectAnswer(client, outcome.sessionPresent(), null);
+    }
+
     public ClientIdentity identity() {
         return permissions.identity();
     }
