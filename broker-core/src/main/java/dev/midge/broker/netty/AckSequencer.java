@@ -5,8 +5,6 @@ import dev.midge.broker.protocol.ClientSession;
 import dev.midge.broker.protocol.Ending;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.mqtt.MqttMessage;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.util.concurrent.CompletableFuture;
 
@@ -16,8 +14,6 @@ import java.util.concurrent.CompletableFuture;
  * One per connection, event loop only.
  */
 final class AckSequencer {
-
-    private static final Logger LOG = LoggerFactory.getLogger(AckSequencer.class);
 
     private final MqttEngine engine;
     private final ClientSession client;
@@ -62,7 +58,6 @@ final class AckSequencer {
             } else {
                 // Not on disk, so not acknowledged: the client will send it again.
                 client.end(Ending.STORE_FAILURE);
-                LOG.warn("Client {} disconnected: its message could not be stored.", client.describe());
                 ctx.close();
             }
         }, ctx.executor());

@@ -3,9 +3,7 @@ package dev.midge.broker.netty;
 import dev.midge.broker.BrokerOptions;
 import dev.midge.broker.ListenerOptions;
 import dev.midge.broker.engine.MqttEngine;
-import dev.midge.broker.logging.LogSafe;
 import dev.midge.broker.persist.DurableState;
-import dev.midge.broker.protocol.ClientSession;
 import dev.midge.broker.protocol.Ending;
 import dev.midge.broker.protocol.ReasonCode;
 import dev.midge.broker.security.ClientIdentity;
@@ -169,12 +167,9 @@ public final class BrokerServer {
     public int disconnectClients(Predicate<ClientIdentity> which, String reason) {
         int count = 0;
         for (ChannelOutbox c : connections()) {
-            ClientSession client = c.client();
-            if (which.test(client.identity())) {
+            if (which.test(c.client().identity())) {
                 count++;
-                LOG.warn("Client {} (username {}) disconnected: {}.", client.describe(),
-                        LogSafe.text(client.identity().username()), reason);
-                c.close(Ending.ADMINISTRATIVE_ACTION, ReasonCode.ADMINISTRATIVE_ACTION);
+                c.close(Ending.ADMINISTRATIVE_ACTION, reason, ReasonCode.ADMINISTRATIVE_ACTION);
             }
         }
         return count;

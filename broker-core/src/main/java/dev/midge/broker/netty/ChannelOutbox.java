@@ -109,9 +109,14 @@ public final class ChannelOutbox implements DeliverySink {
         return Math.max(0, channel.bytesBeforeUnwritable() - outboxBytes.get());
     }
 
-    /** Ends the connection for {@code why} (logged by the caller) with the v5 reason code. */
-    void close(Ending why, ReasonCode reasonCode) {
-        client.end(why);
+    @Override
+    public void takenOver() {
+        close(Ending.TAKEN_OVER, null, ReasonCode.SESSION_TAKEN_OVER);
+    }
+
+    /** Ends the connection for {@code why} (logged by {@link ClientSession#end}) with the v5 reason code. */
+    void close(Ending why, String detail, ReasonCode reasonCode) {
+        client.end(why, detail);
         DisconnectPacket.closeWithReason(channel, client.isV5(), reasonCode);
     }
 }

@@ -1,13 +1,10 @@
 package dev.midge.broker.netty;
 
-import dev.midge.broker.logging.LogSafe;
 import dev.midge.broker.protocol.Ending;
 import dev.midge.broker.protocol.ReasonCode;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.util.concurrent.TimeUnit;
 
@@ -16,8 +13,6 @@ import java.util.concurrent.TimeUnit;
  * client (MQTT §3.1.2.10). Its will is then sent, as after any network failure.
  */
 final class KeepAliveHandler extends IdleStateHandler {
-
-    private static final Logger LOG = LoggerFactory.getLogger(KeepAliveHandler.class);
 
     private final ChannelOutbox connection;
 
@@ -29,8 +24,7 @@ final class KeepAliveHandler extends IdleStateHandler {
     @Override
     protected void channelIdle(ChannelHandlerContext ctx, IdleStateEvent evt) {
         if (evt.state() == io.netty.handler.timeout.IdleState.READER_IDLE && ctx.channel().isActive()) {
-            LOG.info("Client {} has exceeded timeout, disconnecting.", LogSafe.text(connection.client().clientId()));
-            connection.close(Ending.KEEP_ALIVE_TIMEOUT, ReasonCode.KEEP_ALIVE_TIMEOUT);
+            connection.close(Ending.KEEP_ALIVE_TIMEOUT, null, ReasonCode.KEEP_ALIVE_TIMEOUT);
         }
     }
 }

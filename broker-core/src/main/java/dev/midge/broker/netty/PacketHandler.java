@@ -54,8 +54,7 @@ final class PacketHandler extends ChannelInboundHandlerAdapter {
                 return;
             }
             if (m.decoderResult().isFailure()) {
-                client.end(Ending.PROTOCOL_VIOLATION);
-                ProtocolViolation.decodeFailure(ctx.channel(), client.clientId(), client.isV5(), m.decoderResult());
+                ProtocolViolation.decodeFailure(client, ctx.channel(), m.decoderResult());
                 return;
             }
             handle(ctx, m);
@@ -110,8 +109,7 @@ final class PacketHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void violation(ChannelHandlerContext ctx, ReasonCode reason, String cause) {
-        client.end(Ending.PROTOCOL_VIOLATION);
-        ProtocolViolation.close(ctx.channel(), client.clientId(), client.isV5(), reason, cause);
+        ProtocolViolation.close(client, ctx.channel(), reason, cause);
     }
 
     private void onPublish(ChannelHandlerContext ctx, MqttPublishMessage publish) {
@@ -126,9 +124,7 @@ final class PacketHandler extends ChannelInboundHandlerAdapter {
             case RECEIVE_MAXIMUM_EXCEEDED -> violation(ctx, answer.reasonCode(),
                     "more QoS 2 messages in flight than Receive Maximum");
             case CLOSE_UNACKNOWLEDGED -> {
-                client.end(Ending.STORE_FAILURE);
-                LOG.debug("Client {} disconnected: the persistent store cannot write, so its QoS {} message was "
-                        + "not accepted.", client.describe(), r.message().qos());
+                client.end(Ending.STORE_UNWRITABLE, "QoS " + r.message().qos());
                 ctx.close();
             }
             case QUOTA_EXCEEDED -> acks.acknowledge(ctx, MqttPackets.pubReply(publish, answer), null, false);

@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * One connected client as MQTT sees it, without a socket: who it is and what it may do
@@ -51,8 +52,8 @@ public final class ClientSession {
     /** The will, until the connection ends; a normal DISCONNECT clears it. */
     private Message will;
     private DeliverySink sink;
-    /** Why the connection ended, once the broker has logged it: first cause wins. */
-    private volatile Ending ending;
+    /** Why the connection ended: the first cause wins, also against a takeover on another thread. */
+    private final AtomicReference<Ending> ending = new AtomicReference<>();
 
     public ClientSession(MqttEngine engine, Session session, Permissions permissions, boolean v5, Message will,
                          long willDelaySeconds) {
@@ -63,6 +64,31 @@ public final class ClientSession {
         this.will = will;
         this.willDelaySeconds = willDelaySeconds;
         this.receiveMaximum = Limits.receiveMaximum(engine.options());
+    }
+
+    /**
+     * An authenticated CONNECT: {@link MqttEngine#connect} finds, resumes or creates the session
+     * and makes this client its owner; a connection that held the client id is told it was
+     * taken over (§3.1.4), and a session of another username is refused or ended, never handed
+     * over, as {@code clientIdTakeover} says. The transport then calls {@link #attach}.
+     */
+    public static ConnectAnswer connect(MqttEngine engine, Permissions permissions, boolean v5, boolean cleanStart,
+                                        long sessionExpiry, Message will, long willDelaySeconds) {
+        MqttEngine.ConnectOutcome outcome = engine.connect(permissions, cleanStart, sessionExpiry);
+        if (outcome.refused()) {
+            return ConnectAnswer.refused("its client id has a session of username "
+                    + LogSafe.text(outcome.foreignOwner().username()) + " (midge_clientid_takeover username)");
+        }
+        if (outcome.foreignOwner() != null) {
+            LOG.warn("Client {} (username {}) took the client id of username {}: that session was ended, not handed over.",
+                    permissions.describe(), LogSafe.text(permissions.identity().username()),
+                    LogSafe.text(outcome.foreignOwner().username()));
+        }
+        if (outcome.takenOver() != null) {
+            outcome.takenOver().takenOver(); // outside the engine's lock: it writes to the old channel
+        }
+        ClientSession client = new ClientSession(engine, outcome.session(), permissions, v5, will, willDelaySeconds);
+        return new ConnectAnswer(client, outcome.sessionPresent(), null);
     }
 
     public ClientIdentity identity() {
@@ -227,20 +253,44 @@ public final class ClientSession {
             will = null;
         }
         end(Ending.DISCONNECTED);
-        LOG.info("Client {} disconnected.", LogSafe.text(clientId()));
         return null;
     }
 
-    /** Records why the connection ends, once that was logged; the first cause stays. */
+    /** Records why the connection ends and logs it; the first cause stays. */
     public void end(Ending why) {
-        if (ending == null) {
-            ending = why;
+        end(why, null);
+    }
+
+    /**
+     * Records why the connection ends and logs the one line that says so, for the first cause
+     * only. {@code detail} completes the line: the violation, the application's reason, the QoS.
+     */
+    public void end(Ending why, String detail) {
+        if (ending.compareAndSet(null, why)) {
+            logEnd(why, detail);
+        }
+    }
+
+    /** The words of each ending, in one place; mosquitto's where it has them. */
+    private void logEnd(Ending why, String detail) {
+        String id = LogSafe.text(clientId());
+        switch (why) {
+            case DISCONNECTED -> LOG.info("Client {} disconnected.", id);
+            case KEEP_ALIVE_TIMEOUT -> LOG.info("Client {} has exceeded timeout, disconnecting.", id);
+            case TAKEN_OVER -> LOG.info("Client {} already connected, closing old connection.", id);
+            case PROTOCOL_VIOLATION -> LOG.warn("Client {} disconnected due to {}.", describe(), detail);
+            case ADMINISTRATIVE_ACTION -> LOG.warn("Client {} (username {}) disconnected: {}.", describe(),
+                    LogSafe.text(identity().username()), detail);
+            // Debug: the store logs once that it cannot write, not once per refused client.
+            case STORE_UNWRITABLE -> LOG.debug("Client {} disconnected: the persistent store cannot write, so its {} "
+                    + "message was not accepted.", describe(), detail);
+            case STORE_FAILURE -> LOG.warn("Client {} disconnected: its message could not be stored.", describe());
         }
     }
 
     /** Why the connection ended, or null while it has not (or its client closed it). */
     public Ending ending() {
-        return ending;
+        return ending.get();
     }
 
     /**
@@ -248,7 +298,7 @@ public final class ClientSession {
      * session's owner like any publish, and the session's expiry starts.
      */
     public void closed() {
-        if (ending == null) {
+        if (ending.get() == null) {
             LOG.info("Client {} closed its connection.", LogSafe.text(clientId()));
         }
         Message w = will;

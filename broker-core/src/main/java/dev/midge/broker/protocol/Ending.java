@@ -1,8 +1,9 @@
 package dev.midge.broker.protocol;
 
 /**
- * Why a connection ended, when the broker knows and has said so in a log line; a connection
- * that ends without one was closed by its client (or the network), and the broker says that.
+ * Why a connection ended, when the broker knows; a connection that ends without one was closed
+ * by its client (or the network). {@link ClientSession#end} records it and logs the one line
+ * that says so, so every such line is written in one place.
  */
 public enum Ending {
     /** The client sent DISCONNECT. */
@@ -15,6 +16,11 @@ public enum Ending {
     TAKEN_OVER,
     /** The application disconnected it (a revoked certificate, an administrator). */
     ADMINISTRATIVE_ACTION,
-    /** The store could not take its message in (3.1.1), or failed to store it. */
+    /**
+     * The store cannot write (disk full), so its QoS 1/2 message was not accepted: 3.1.1 has no
+     * negative PUBACK, and the client resends on reconnect.
+     */
+    STORE_UNWRITABLE,
+    /** The store failed to store its message, so it was not acknowledged. */
     STORE_FAILURE
 }

@@ -32,4 +32,11 @@ public interface DeliverySink {
     default boolean isWritable() {
         return writableBytes() > 0;
     }
+
+    /**
+     * Another connection with the same client id was given the session: the transport closes
+     * this one (v5 DISCONNECT Session taken over). Called once, outside every lock.
+     */
+    default void takenOver() {
+    }
 }
