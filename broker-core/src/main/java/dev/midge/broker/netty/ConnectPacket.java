@@ -48,12 +48,11 @@ record ConnectPacket(boolean v5, int protocolLogLevel, String clientId, boolean 
         MqttConnectReturnCode refusal = null;
         String refusalText = null;
         int maxKeepalive = Limits.maxKeepalive(options);
+        // max_keepalive is MQTT 5's Server Keep Alive, as in mosquitto: a 3.1.1 client has no
+        // way to be told another value, so it keeps the keep alive it asked for.
         if (v5 && (keepAlive > maxKeepalive || keepAlive == 0)) {
             keepAlive = maxKeepalive;
             serverKeepAlive = true;
-        } else if (!v5 && keepAlive > maxKeepalive) {
-            refusal = MqttConnectReturnCode.CONNECTION_REFUSED_IDENTIFIER_REJECTED;
-            refusalText = "keepalive " + keepAlive +  " is over max_keepalive " + maxKeepalive;
         }
 
         if (LogSafe.hasControl(clientId)) {
