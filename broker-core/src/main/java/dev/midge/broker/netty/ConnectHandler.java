@@ -138,11 +138,11 @@ final class ConnectHandler extends ChannelInboundHandlerAdapter {
 
     private void onConnect(ChannelHandlerContext ctx, MqttConnectMessage connect) {
         PreConnectBudget.lift(ctx.pipeline());
-        ConnectPacket packet = ConnectPacket.of(connect, options);
+        ConnectPacket packet = ConnectPacket.of(connect, options, listener);
         String address = Describe.address(ctx.channel());
         if (packet.clientId().isEmpty()) {
-            LOG.warn("Client {} refused: zero-length client id with clean session 0.", address);
-            refuse(ctx, MqttConnectReturnCode.CONNECTION_REFUSED_IDENTIFIER_REJECTED);
+            LOG.warn("Client {} refused: {}.", address, packet.refusalText());
+            refuse(ctx, packet.refusal());
             return;
         }
         if (packet.violation() != null) {
