@@ -146,6 +146,12 @@ class BadInputTest extends BrokerTest {
             RawClient.Packet puback = raw.read();
             assertEquals(4, puback.type());
             assertEquals(9, RawClient.packetIdOf(puback));
+            raw.send(RawClient.publish("big", 2, 10, new byte[5000]));
+            RawClient.Packet pubrec = raw.read();
+            assertEquals(5, pubrec.type());
+            assertEquals(10, RawClient.packetIdOf(pubrec));
+            raw.send(packet(0x62, new byte[]{0, 10})); // PUBREL: the exchange completes though nothing was kept
+            assertEquals(7, raw.read().type());
             raw.send(RawClient.publish("small", 0, 0, "after".getBytes(StandardCharsets.UTF_8)));
             assertNextRoutedIs("after");
         }
