@@ -38,7 +38,7 @@ final class PacketHandler extends ChannelInboundHandlerAdapter {
     /** PUBACK packet ids received in the current read, not yet applied (event loop only). */
     private int[] pubAcks = new int[32];
     private int pubAckCount;
-    /** PUBLISHes dropped on this connection (message_size_limit): the first is logged for people. */
+    /** Whether this connection already logged a dropped PUBLISH at WARN (message_size_limit): one line per connection, not one per message. */
     private boolean droppedLogged;
 
     PacketHandler(MqttEngine engine, ChannelOutbox connection) {
