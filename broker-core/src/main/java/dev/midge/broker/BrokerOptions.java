@@ -24,7 +24,8 @@ import java.util.Objects;
  * @param maxQueuedMessages   QoS 1/2 messages queued per client beyond those in flight; 0 for no limit
  * @param maxQueuedBytes      bytes of payload queued per client; 0 for no limit
  * @param maxKeepalive        the most keep alive seconds a client may ask for; v5 clients asking
- *                            for more (or 0) get this as Server Keep Alive; mosquitto's default 65535
+ *                            for more (or 0) get this as Server Keep Alive; 3.1.1 clients, which cannot
+ *                            be told, keep theirs (as in mosquitto); mosquitto's default 65535
  * @param retainAvailable     whether retained messages are kept
  * @param maxTopicAlias       v5 Topic Alias Maximum the broker accepts from clients; mosquitto's default 10
  * @param maxTopicLevels      most levels a topic name or filter may have (default 200; 0 for no limit): a

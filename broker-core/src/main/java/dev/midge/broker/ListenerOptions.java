@@ -19,16 +19,43 @@ import dev.midge.broker.listener.ListenerSecurity;
  * @param authorizer         this listener's authoriser, or null to use the broker's
  * @param usernameAsClientId mosquitto's {@code use_username_as_clientid}: a client's id is replaced
  *                           by its (authenticated) username; a client without one is refused
+ * @param allowZeroLengthClientId mosquitto's {@code allow_zero_length_clientid} (default true): false
+ *                           refuses a CONNECT with an empty client id (3.1.1: 0x02, v5: 0x85) instead
+ *                           of assigning one
+ * @param autoIdPrefix       mosquitto's {@code auto_id_prefix}: how an assigned client id starts
+ *                           (default {@value #DEFAULT_AUTO_ID_PREFIX}); a random UUID follows
  */
 public record ListenerOptions(int port, String bindAddress, Protocol protocol, ListenerSecurity security,
                               int maxConnections, Authenticator authenticator, Authorizer authorizer,
-                              boolean usernameAsClientId) {
+                              boolean usernameAsClientId, boolean allowZeroLengthClientId, String autoIdPrefix) {
 
     public enum Protocol { MQTT, WEBSOCKETS }
+
+    /** mosquitto's default {@code auto_id_prefix}. */
+    public static final String DEFAULT_AUTO_ID_PREFIX = "auto-";
+
+    public ListenerOptions {
+        if (autoIdPrefix == null) {
+            autoIdPrefix = DEFAULT_AUTO_ID_PREFIX;
+        }
+        for (int i = 0; i < autoIdPrefix.length(); i++) {
+            // Client ids with control characters are refused (see ClientIdRules); so are prefixes.
+            if (Character.isISOControl(autoIdPrefix.charAt(i))) {
+                throw new IllegalArgumentException("auto id prefix contains a control character");
+            }
+        }
+    }
 
     public ListenerOptions(int port, String bindAddress, Protocol protocol, ListenerSecurity security,
                            int maxConnections, Authenticator authenticator, Authorizer authorizer) {
         this(port, bindAddress, protocol, security, maxConnections, authenticator, authorizer, false);
+    }
+
+    public ListenerOptions(int port, String bindAddress, Protocol protocol, ListenerSecurity security,
+                           int maxConnections, Authenticator authenticator, Authorizer authorizer,
+                           boolean usernameAsClientId) {
+        this(port, bindAddress, protocol, security, maxConnections, authenticator, authorizer, usernameAsClientId,
+                true, DEFAULT_AUTO_ID_PREFIX);
     }
 
     public static ListenerOptions plain(int port) {
@@ -37,12 +64,12 @@ public record ListenerOptions(int port, String bindAddress, Protocol protocol, L
 
     public ListenerOptions withBindAddress(String address) {
         return new ListenerOptions(port, address, protocol, security, maxConnections, authenticator, authorizer,
-                usernameAsClientId);
+                usernameAsClientId, allowZeroLengthClientId, autoIdPrefix);
     }
 
     public ListenerOptions withProtocol(Protocol p) {
         return new ListenerOptions(port, bindAddress, p, security, maxConnections, authenticator, authorizer,
-                usernameAsClientId);
+                usernameAsClientId, allowZeroLengthClientId, autoIdPrefix);
     }
 
     /** TLS on this listener, from a JSSE SSLContext: {@code withTls(TlsSecurity.of(context, true))}. */
@@ -53,25 +80,32 @@ public record ListenerOptions(int port, String bindAddress, Protocol protocol, L
     /** For Midge's own modules (broker-tls): the Netty-facing seam. Closed with the broker. */
     public ListenerOptions withSecurity(ListenerSecurity s) {
         return new ListenerOptions(port, bindAddress, protocol, s, maxConnections, authenticator, authorizer,
-                usernameAsClientId);
+                usernameAsClientId, allowZeroLengthClientId, autoIdPrefix);
     }
 
     public ListenerOptions withMaxConnections(int max) {
         return new ListenerOptions(port, bindAddress, protocol, security, max, authenticator, authorizer,
-                usernameAsClientId);
+                usernameAsClientId, allowZeroLengthClientId, autoIdPrefix);
     }
 
     public ListenerOptions withAuthenticator(Authenticator a) {
         return new ListenerOptions(port, bindAddress, protocol, security, maxConnections, a, authorizer,
-                usernameAsClientId);
+                usernameAsClientId, allowZeroLengthClientId, autoIdPrefix);
     }
 
     public ListenerOptions withAuthorizer(Authorizer a) {
         return new ListenerOptions(port, bindAddress, protocol, security, maxConnections, authenticator, a,
-                usernameAsClientId);
+                usernameAsClientId, allowZeroLengthClientId, autoIdPrefix);
     }
 
     public ListenerOptions withUsernameAsClientId(boolean b) {
-        return new ListenerOptions(port, bindAddress, protocol, security, maxConnections, authenticator, authorizer, b);
+        return new ListenerOptions(port, bindAddress, protocol, security, maxConnections, authenticator, authorizer, b,
+                allowZeroLengthClientId, autoIdPrefix);
+    }
+
+    /** mosquitto's {@code allow_zero_length_clientid} and {@code auto_id_prefix} for this listener. */
+    public ListenerOptions withZeroLengthClientIds(boolean allowed, String prefix) {
+        return new ListenerOptions(port, bindAddress, protocol, security, maxConnections, authenticator, authorizer,
+                usernameAsClientId, allowed, prefix);
     }
 }

@@ -103,14 +103,111 @@ class BadInputTest extends BrokerTest {
         assertBystanderUnaffected();
     }
 
+    /** message_size_limit is 1000: a 5000-byte payload is well within the Maximum Packet Size. */
+    private static byte[] bigPublishV5(int qos, int packetId) {
+        byte[] id = qos > 0 ? new byte[]{(byte) (packetId >> 8), (byte) packetId} : new byte[0];
+        return packet(0x30 | (qos << 1), concat(string("big"), id, new byte[]{0}, new byte[5000]));
+    }
+
+    private void assertNextRoutedIs(String payload) throws Exception {
+        var next = bystanderInbox.receive(10, TimeUnit.SECONDS).orElseThrow();
+        assertArrayEquals(payload.getBytes(StandardCharsets.UTF_8), next.getPayloadAsBytes(),
+                "the next message routed; an over-limit one was delivered first on " + next.getTopic());
+    }
+
     @Test
-    void messageOverTheSizeLimitClosesWithPacketTooLarge() throws Exception {
-        List<RawClient.Packet> got = sendAndExpectClose(connectV5("big"),
-                packet(0x30, concat(string("big"), new byte[]{0}, new byte[5000])));
+    void v5MessageOverTheSizeLimitIsAnsweredPacketTooLargeAndTheClientStaysConnected() throws Exception {
+        try (RawClient raw = new RawClient(broker.port())) {
+            raw.send(connectV5("big"));
+            raw.read();
+            raw.send(bigPublishV5(0, 0)); // dropped silently, as in mosquitto
+            raw.send(bigPublishV5(1, 7));
+            RawClient.Packet puback = raw.read();
+            assertEquals(4, puback.type());
+            assertEquals(7, RawClient.packetIdOf(puback));
+            assertEquals(0x95, puback.body()[2] & 0xFF);
+            raw.send(bigPublishV5(2, 8));
+            RawClient.Packet pubrec = raw.read();
+            assertEquals(5, pubrec.type());
+            assertEquals(8, RawClient.packetIdOf(pubrec));
+            assertEquals(0x95, pubrec.body()[2] & 0xFF);
+            raw.send(packet(0x30, concat(string("small"), new byte[]{0}, "after".getBytes(StandardCharsets.UTF_8))));
+            assertNextRoutedIs("after"); // none of the big ones was routed, and the connection is open
+        }
+        assertBystanderUnaffected();
+    }
+
+    @Test
+    void v311MessageOverTheSizeLimitIsAcknowledgedAndDropped() throws Exception {
+        try (RawClient raw = new RawClient(broker.port())) {
+            raw.send(RawClient.connect("big311", true));
+            raw.read();
+            raw.send(RawClient.publish("big", 1, 9, new byte[5000]));
+            RawClient.Packet puback = raw.read();
+            assertEquals(4, puback.type());
+            assertEquals(9, RawClient.packetIdOf(puback));
+            raw.send(RawClient.publish("big", 2, 10, new byte[5000]));
+            RawClient.Packet pubrec = raw.read();
+            assertEquals(5, pubrec.type());
+            assertEquals(10, RawClient.packetIdOf(pubrec));
+            raw.send(packet(0x62, new byte[]{0, 10})); // PUBREL: the exchange completes though nothing was kept
+            assertEquals(7, raw.read().type());
+            raw.send(RawClient.publish("small", 0, 0, "after".getBytes(StandardCharsets.UTF_8)));
+            assertNextRoutedIs("after");
+        }
+    }
+
+    @Test
+    void v311SubscribeWithoutTopicFilterClosesTheConnection() throws Exception {
+        List<RawClient.Packet> got = sendAndExpectClose(RawClient.connect("nofilter", true),
+                packet(0x82, new byte[]{0, 1}));
+        assertEquals(1, got.size(), "only the CONNACK, no SUBACK (MQTT-3.8.3-3)");
+        assertBystanderUnaffected();
+    }
+
+    @Test
+    void v311UnsubscribeWithoutTopicFilterClosesTheConnection() throws Exception {
+        List<RawClient.Packet> got = sendAndExpectClose(RawClient.connect("nofilter", true),
+                packet(0xA2, new byte[]{0, 1}));
+        assertEquals(1, got.size(), "only the CONNACK, no UNSUBACK (MQTT-3.10.3-2)");
+        assertBystanderUnaffected();
+    }
+
+    @Test
+    void v5SubscribeWithoutTopicFilterIsAProtocolError() throws Exception {
+        List<RawClient.Packet> got = sendAndExpectClose(connectV5("nofilter"), packet(0x82, new byte[]{0, 1, 0}));
+        assertEquals(2, got.size(), "CONNACK and DISCONNECT, no SUBACK");
+        assertEquals(14, got.get(1).type());
+        assertEquals(0x82, got.get(1).body()[0] & 0xFF);
+    }
+
+    @Test
+    void v5UnsubscribeWithoutTopicFilterIsAProtocolError() throws Exception {
+        List<RawClient.Packet> got = sendAndExpectClose(connectV5("nofilter"), packet(0xA2, new byte[]{0, 1, 0}));
+        assertEquals(2, got.size(), "CONNACK and DISCONNECT, no UNSUBACK");
+        assertEquals(14, got.get(1).type());
+        assertEquals(0x82, got.get(1).body()[0] & 0xFF);
+    }
+
+    @Test
+    void v5Qos0PublishWithDupAndMalformedTopicIsAProtocolError() throws Exception {
+        List<RawClient.Packet> got = sendAndExpectClose(connectV5("dup"),
+                packet(0x38, concat(string("a/+/b"), new byte[]{0}, new byte[]{1})));
         RawClient.Packet disconnect = got.get(got.size() - 1);
         assertEquals(14, disconnect.type());
-        assertEquals(0x95, disconnect.body()[0] & 0xFF);
+        assertEquals(0x82, disconnect.body()[0] & 0xFF, "DUP on QoS 0 (MQTT-3.3.1-2) is judged before the topic");
         assertBystanderUnaffected();
+    }
+
+    @Test
+    void v5Qos0PublishWithDupIsAProtocolError() throws Exception {
+        List<RawClient.Packet> got = sendAndExpectClose(connectV5("dup0"),
+                packet(0x38, concat(string("fine"), new byte[]{0}, new byte[]{1})));
+        RawClient.Packet disconnect = got.get(got.size() - 1);
+        assertEquals(14, disconnect.type());
+        assertEquals(0x82, disconnect.body()[0] & 0xFF);
+        assertBystanderUnaffected(); // its "ok" came first: "fine" was not routed before it
+        Marker.assertNext(broker, bystanderInbox); // nor after it
     }
 
     @Test

@@ -118,13 +118,15 @@ class WillAndKeepAliveTest extends BrokerTest {
     }
 
     @Test
-    void v311ClientAskingForMoreThanMaxKeepaliveIsRefused() throws Exception {
+    void v311ClientAskingForMoreThanMaxKeepaliveIsAcceptedAsInMosquitto() throws Exception {
         start(b -> b.maxKeepalive(30));
         try (RawClient raw = new RawClient(broker.port())) {
             raw.send(RawClient.connect("lazy", true, 600, null, null));
             RawClient.Packet connack = raw.read();
             assertEquals(2, connack.type());
-            assertEquals(0x02, connack.body()[1]);
+            assertEquals(0x00, connack.body()[1], "accepted: max_keepalive is MQTT 5's Server Keep Alive");
+            raw.send(new byte[]{(byte) 0xC0, 0}); // PINGREQ
+            assertEquals(13, raw.read().type(), "PINGRESP: still connected");
         }
     }
 

@@ -47,9 +47,6 @@ final class OptionTable {
             "upgrade_outgoing_qos", Scope.GLOBAL,
             "websockets_headers_size", Scope.GLOBAL,
             "websockets_log_level", Scope.GLOBAL,
-            // security (per_listener_settings decides the scope)
-            "allow_zero_length_clientid", Scope.SECURITY,
-            "auto_id_prefix", Scope.SECURITY,
             // listener
             "http_dir", Scope.LISTENER,
             "max_qos", Scope.LISTENER,

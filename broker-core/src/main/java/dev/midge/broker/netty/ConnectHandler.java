@@ -108,7 +108,7 @@ final class ConnectHandler extends ChannelInboundHandlerAdapter {
 
     private void onConnect(ChannelHandlerContext ctx, MqttConnectMessage connect) {
         PreConnectBudget.lift(ctx.pipeline());
-        ConnectPacket packet = ConnectPacket.of(connect, options);
+        ConnectPacket packet = ConnectPacket.of(connect, options, listener);
         X509Certificate[] chain = PeerCertificates.of(ctx.pipeline().get(SslHandler.class));
         if (ConnectRefusal.beforeAuthentication(ctx, packet, listener.security(), chain)) {
             return;

@@ -1,6 +1,7 @@
 package dev.midge.broker.netty;
 
 import dev.midge.broker.BrokerOptions;
+import dev.midge.broker.ListenerOptions;
 import dev.midge.broker.engine.Limits;
 import dev.midge.broker.message.Message;
 import dev.midge.broker.logging.LogSafe;
@@ -27,7 +28,7 @@ record ConnectPacket(boolean v5, int protocolLogLevel, String clientId, boolean 
                      int receiveMaximum, long maximumPacketSize, int topicAliasMaximum, Message will, long willDelaySeconds,
                      MqttConnectReturnCode refusal, String refusalText, String violation, ReasonCode violationReason) {
 
-    static ConnectPacket of(MqttConnectMessage m, BrokerOptions options) {
+    static ConnectPacket of(MqttConnectMessage m, BrokerOptions options, ListenerOptions listener) {
         MqttConnectVariableHeader h = m.variableHeader();
         MqttConnectPayload p = m.payload();
         boolean v5 = h.version() == MqttVersion.MQTT_5.protocolLevel();
@@ -38,22 +39,32 @@ record ConnectPacket(boolean v5, int protocolLogLevel, String clientId, boolean 
 
         String clientId = p.clientIdentifier() == null ? "" : p.clientIdentifier();
         boolean assigned = false;
-        if (clientId.isEmpty() && (v5 || clean)) {
-            clientId = "auto-" + UUID.randomUUID();
-            assigned = v5;
+        MqttConnectReturnCode refusal = null;
+        String refusalText = null;
+        if (clientId.isEmpty()) {
+            // As mosquitto: judged before use_username_as_clientid, which would replace the id.
+            if (!listener.allowZeroLengthClientId()) {
+                // mosquitto 2.0.11 answers v5 with 0x80 Unspecified error; §3.1.3.1 names 0x85.
+                refusal = v5 ? MqttConnectReturnCode.CONNECTION_REFUSED_CLIENT_IDENTIFIER_NOT_VALID
+                        : MqttConnectReturnCode.CONNECTION_REFUSED_IDENTIFIER_REJECTED;
+                refusalText = "zero-length client id while allow_zero_length_clientid is false";
+            } else if (v5 || clean) {
+                clientId = listener.autoIdPrefix() + UUID.randomUUID();
+                assigned = v5;
+            } else {
+                refusal = MqttConnectReturnCode.CONNECTION_REFUSED_IDENTIFIER_REJECTED;
+                refusalText = "zero-length client id with clean session 0";
+            }
         }
 
         int keepAlive = h.keepAliveTimeSeconds();
         boolean serverKeepAlive = false;
-        MqttConnectReturnCode refusal = null;
-        String refusalText = null;
         int maxKeepalive = Limits.maxKeepalive(options);
+        // max_keepalive is MQTT 5's Server Keep Alive, as in mosquitto: a 3.1.1 client has no
+        // way to be told another value, so it keeps the keep alive it asked for.
         if (v5 && (keepAlive > maxKeepalive || keepAlive == 0)) {
             keepAlive = maxKeepalive;
             serverKeepAlive = true;
-        } else if (!v5 && keepAlive > maxKeepalive) {
-            refusal = MqttConnectReturnCode.CONNECTION_REFUSED_IDENTIFIER_REJECTED;
-            refusalText = "keepalive " + keepAlive +  " is over max_keepalive " + maxKeepalive;
         }
 
         if (LogSafe.hasControl(clientId)) {

@@ -42,8 +42,8 @@ final class ConnectRefusal {
     static boolean beforeAuthentication(ChannelHandlerContext ctx, ConnectPacket packet, ListenerSecurity security,
                                         X509Certificate[] chain) {
         if (packet.clientId().isEmpty()) {
-            LOG.warn("Client {} refused: zero-length client id with clean session 0.", Describe.address(ctx.channel()));
-            ConnAckPacket.refuse(ctx, MqttConnectReturnCode.CONNECTION_REFUSED_IDENTIFIER_REJECTED);
+            LOG.warn("Client {} refused: {}.", Describe.address(ctx.channel()), packet.refusalText());
+            ConnAckPacket.refuse(ctx, packet.refusal());
             return true;
         }
         if (packet.violation() != null) {

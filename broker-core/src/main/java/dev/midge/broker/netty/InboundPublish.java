@@ -6,7 +6,10 @@ import dev.midge.broker.message.Message;
 import dev.midge.broker.protocol.ReasonCode;
 import dev.midge.broker.subscription.TopicFilter;
 import io.netty.buffer.ByteBufUtil;
+import io.netty.handler.codec.mqtt.MqttFixedHeader;
+import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.netty.handler.codec.mqtt.MqttProperties;
+import io.netty.handler.codec.mqtt.MqttQoS;
 import io.netty.handler.codec.mqtt.MqttPublishMessage;
 
 import java.util.AbstractMap;
@@ -22,14 +25,21 @@ import java.util.Map;
  */
 final class InboundPublish {
 
-    /** A message, or the protocol violation that must close the connection. */
-    record Result(Message message, String violation, ReasonCode violationReason) {
+    /**
+     * A message; or the protocol violation that must close the connection; or a message the
+     * broker drops but answers (v5 PUBACK/PUBREC with {@code dropReason}) and stays connected.
+     */
+    record Result(Message message, String violation, ReasonCode violationReason, ReasonCode dropReason) {
         static Result ok(Message m) {
-            return new Result(m, null, null);
+            return new Result(m, null, null, null);
         }
 
         static Result violation(ReasonCode reason, String cause) {
-            return new Result(null, cause, reason);
+            return new Result(null, cause, reason, null);
+        }
+
+        static Result dropped(ReasonCode reason, String cause) {
+            return new Result(null, cause, null, reason);
         }
     }
 
@@ -45,6 +55,9 @@ final class InboundPublish {
     }
 
     Result accept(MqttPublishMessage publish) {
+        if (qos0WithDup(publish.fixedHeader())) {
+            return Result.violation(ReasonCode.PROTOCOL_ERROR, QOS0_DUP);
+        }
         String topic = publish.variableHeader().topicName();
         MqttProperties props = publish.variableHeader().properties();
         MqttProperties.MqttProperty<?> alias = props.getProperty(MqttProperties.MqttPropertyType.TOPIC_ALIAS.value());
@@ -72,7 +85,10 @@ final class InboundPublish {
         }
         int size = publish.payload().readableBytes();
         if (options.messageSizeLimit() > 0 && size > options.messageSizeLimit()) {
-            return Result.violation(ReasonCode.PACKET_TOO_LARGE, "message of " + size
+            // As mosquitto: a payload over message_size_limit in a packet within the Maximum
+            // Packet Size is dropped, QoS 1/2 answered (v5 0x95 Packet too large), and the
+            // client stays connected; only PacketSizeLimit closes, for packets over that size.
+            return Result.dropped(ReasonCode.PACKET_TOO_LARGE, "message of " + size
                     + " bytes on " + topic + " is over message_size_limit " + options.messageSizeLimit());
         }
         if (publish.fixedHeader().isRetain() && !options.retainAvailable() && v5) {
@@ -82,6 +98,20 @@ final class InboundPublish {
         byte[] payload = ByteBufUtil.getBytes(publish.payload());
         return Result.ok(new Message(topic, payload, publish.fixedHeader().qosLevel().value(),
                 publish.fixedHeader().isRetain(), forwarded(props), expiry(props), clientId));
+    }
+
+    static final String QOS0_DUP = "QoS 0 PUBLISH with DUP set";
+
+    /**
+     * DUP set on a QoS 0 PUBLISH breaks MQTT-3.3.1-2 in the fixed header, the first thing read
+     * of a packet, so it is judged before the topic: a PUBLISH with DUP on QoS 0 and a malformed
+     * topic is a Protocol Error (0x82), not Topic Name invalid (0x90). §4.13 makes a packet
+     * that parses but breaks a rule a Protocol Error; 0x90 remains the answer for a bad topic
+     * in an otherwise valid PUBLISH (§3.3.2.1). mosquitto also refuses QoS 0 with DUP first.
+     */
+    static boolean qos0WithDup(MqttFixedHeader header) {
+        return header != null && header.messageType() == MqttMessageType.PUBLISH
+                && header.qosLevel() == MqttQoS.AT_MOST_ONCE && header.isDup();
     }
 
     static Message.ForwardedProperties forwarded(MqttProperties props) {

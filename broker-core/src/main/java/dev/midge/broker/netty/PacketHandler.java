@@ -38,6 +38,8 @@ final class PacketHandler extends ChannelInboundHandlerAdapter {
     /** PUBACK packet ids received in the current read, not yet applied (event loop only). */
     private int[] pubAcks = new int[32];
     private int pubAckCount;
+    /** Whether this connection already logged a dropped PUBLISH at WARN (message_size_limit): one line per connection, not one per message. */
+    private boolean droppedLogged;
 
     PacketHandler(MqttEngine engine, ChannelOutbox connection) {
         this.connection = connection;
@@ -54,6 +56,10 @@ final class PacketHandler extends ChannelInboundHandlerAdapter {
                 return;
             }
             if (m.decoderResult().isFailure()) {
+                if (InboundPublish.qos0WithDup(m.fixedHeader())) {
+                    violation(ctx, ReasonCode.PROTOCOL_ERROR, InboundPublish.QOS0_DUP); // see qos0WithDup
+                    return;
+                }
                 ProtocolViolation.decodeFailure(client, ctx.channel(), m.decoderResult());
                 return;
             }
@@ -114,6 +120,10 @@ final class PacketHandler extends ChannelInboundHandlerAdapter {
 
     private void onPublish(ChannelHandlerContext ctx, MqttPublishMessage publish) {
         InboundPublish.Result r = inbound.accept(publish);
+        if (r.dropReason() != null) {
+            dropped(ctx, publish, r);
+            return;
+        }
         if (r.violation() != null) {
             violation(ctx, r.violationReason(), r.violation());
             return;
@@ -136,8 +146,30 @@ final class PacketHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /** A PUBLISH not routed but answered (v5: its reason code; 3.1.1, which has none: a plain PUBACK/PUBREC). */
+    private void dropped(ChannelHandlerContext ctx, MqttPublishMessage publish, InboundPublish.Result r) {
+        if (!droppedLogged) {
+            droppedLogged = true;
+            LOG.warn("Client {}: dropped a PUBLISH: {}{}.", client.describe(), LogSafe.text(r.violation()),
+                    " (later ones on this connection are logged at debug)");
+        } else {
+            LOG.debug("Client {}: dropped a PUBLISH: {}.", client.describe(), LogSafe.text(r.violation()));
+        }
+        if (publish.fixedHeader().qosLevel().value() > 0) {
+            MqttMessageType type = publish.fixedHeader().qosLevel().value() == 1
+                    ? MqttMessageType.PUBACK : MqttMessageType.PUBREC;
+            ReasonCode code = client.isV5() ? r.dropReason() : ReasonCode.SUCCESS;
+            acks.acknowledge(ctx, MqttPackets.pubReply(type, publish.variableHeader().packetId(), code), null, false);
+        }
+    }
+
     private void onSubscribe(ChannelHandlerContext ctx, MqttSubscribeMessage m) {
         List<ClientSession.TopicSubscription> requests = MqttPackets.subscriptions(m);
+        if (requests.isEmpty()) {
+            // MQTT-3.8.3-3 (3.1.1) / MQTT-3.8.3-2 (5.0): a SUBSCRIBE with no filter is a protocol violation.
+            violation(ctx, ReasonCode.PROTOCOL_ERROR, "SUBSCRIBE without a topic filter");
+            return;
+        }
         String tooDeep = client.tooManyLevels(requests.stream().map(ClientSession.TopicSubscription::filter).toList());
         if (tooDeep != null) {
             violation(ctx, ReasonCode.TOPIC_FILTER_INVALID, tooDeep); // before any filter of the packet is added
@@ -150,6 +182,11 @@ final class PacketHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void onUnsubscribe(ChannelHandlerContext ctx, MqttUnsubscribeMessage m) {
+        if (m.payload().topics().isEmpty()) {
+            // MQTT-3.10.3-2 (both versions): an UNSUBSCRIBE with no filter is a protocol violation.
+            violation(ctx, ReasonCode.PROTOCOL_ERROR, "UNSUBSCRIBE without a topic filter");
+            return;
+        }
         String tooDeep = client.tooManyLevels(m.payload().topics());
         if (tooDeep != null) {
             violation(ctx, ReasonCode.TOPIC_FILTER_INVALID, tooDeep);

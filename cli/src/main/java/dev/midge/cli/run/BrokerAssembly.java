@@ -14,6 +14,7 @@ import dev.midge.conf.ConfigWarning;
 import dev.midge.conf.ListenerConfig;
 import dev.midge.conf.MosquittoConf;
 import dev.midge.conf.ParsedConf;
+import dev.midge.conf.SecurityConfig;
 import dev.midge.pki.SecureDefault;
 import dev.midge.pki.enrollment.EnrollmentServer;
 import dev.midge.tls.PskListenerSecurity;
@@ -208,10 +209,12 @@ public final class BrokerAssembly {
                 LOG.info("Starting in local only mode. Connections will only be possible from clients running on this machine.");
                 LOG.info("Create a configuration file which defines a listener to allow remote access.");
                 for (int port : localOnlyPorts) {
-                    options.listener(ListenerOptions.plain(port).withBindAddress("127.0.0.1"));
+                    options.listener(clientIds(ListenerOptions.plain(port).withBindAddress("127.0.0.1"),
+                            config.security()));
                     // Clients resolve "localhost" to ::1 first on many systems; mosquitto binds both.
                     if (ipv6LoopbackAvailable()) {
-                        options.listener(ListenerOptions.plain(port).withBindAddress("::1"));
+                        options.listener(clientIds(ListenerOptions.plain(port).withBindAddress("::1"),
+                                config.security()));
                     }
                 }
             }
@@ -227,12 +230,12 @@ public final class BrokerAssembly {
                     tls = psk(listener, watcher);
                 }
                 maxTopicAlias = Math.max(maxTopicAlias, listener.maxTopicAlias());
-                options.listener(new ListenerOptions(listener.port(), bindAddress(listener),
+                options.listener(clientIds(new ListenerOptions(listener.port(), bindAddress(listener),
                         listener.protocol() == ListenerConfig.Protocol.WEBSOCKETS
                                 ? ListenerOptions.Protocol.WEBSOCKETS : ListenerOptions.Protocol.MQTT,
                         tls, listener.maxConnections(),
                         security.authenticator(listener.security()), security.authorizer(listener.security()),
-                        listener.useUsernameAsClientId()));
+                        listener.useUsernameAsClientId()), listener.security()));
             }
             if (!config.listeners().isEmpty()) {
                 options.maxTopicAlias(maxTopicAlias);
@@ -274,6 +277,12 @@ public final class BrokerAssembly {
         } catch (java.io.IOException e) {
             return false;
         }
+    }
+
+
+    /** allow_zero_length_clientid and auto_id_prefix: security options, so per listener with per_listener_settings. */
+    private static ListenerOptions clientIds(ListenerOptions listener, SecurityConfig security) {
+        return listener.withZeroLengthClientIds(security.allowZeroLengthClientId(), security.autoIdPrefix());
     }
 
     private static String bindAddress(ListenerConfig listener) {
