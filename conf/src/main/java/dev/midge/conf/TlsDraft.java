@@ -167,7 +167,7 @@ final class TlsDraft {
             return;
         }
         if (pskHint.isSet()) {
-            refuseOnPskListener(pskFile);
+            refuseOnPskListener(pskFile, warnings);
             return;
         }
         if (perListenerPskFileAt != null) {
@@ -188,23 +188,26 @@ final class TlsDraft {
 
     /**
      * A TLS-PSK listener (psk_hint, no certfile) serves PSK suites only: certificate options
-     * would check nothing, and a cipher list Midge does not apply to PSK would leave more suites
-     * on than asked for.
+     * would check nothing. {@code ciphers} restricts its TLS 1.2 PSK suites as OpenSSL would;
+     * {@code ciphers_tls1.3} is refused, since its TLS 1.3 suites are fixed by the PSK's hash.
      */
-    private void refuseOnPskListener(Path pskFile) {
+    private void refuseOnPskListener(Path pskFile, List<ConfigWarning> warnings) {
         if (pskFile == null) {
             throw new ConfigException(pskHint.at(), "psk_hint needs a psk_file (global, or this listener's with "
                     + "per_listener_settings true): without one no client could connect");
         }
+        if (ciphers.isSet()) {
+            OpenSslCipherList.pskCiphers(ciphers.at(), ciphers.get(), warnings);
+        }
         for (String allowed : List.of("psk_hint", "use_identity_as_username", "tls_version", "tls_engine",
-                "tls_keylog", "tls_keyform", "keyform")) {
+                "tls_keylog", "tls_keyform", "keyform", "ciphers")) {
             tlsAskedFor.remove(allowed);
         }
         if (!tlsAskedFor.isEmpty()) {
             Map.Entry<String, ConfigLocation> first = tlsAskedFor.entrySet().iterator().next();
             throw new ConfigException(first.getValue(), first.getKey() + " cannot be honoured on a TLS-PSK "
                     + "listener (psk_hint without certfile): it serves PSK cipher suites only, with no certificates "
-                    + "and no cipher list of its own; remove " + String.join(", ", tlsAskedFor.keySet()));
+                    + "(ciphers may restrict its TLS 1.2 PSK suites); remove " + String.join(", ", tlsAskedFor.keySet()));
         }
     }
 
