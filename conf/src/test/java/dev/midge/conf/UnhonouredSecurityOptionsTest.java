@@ -138,8 +138,23 @@ class UnhonouredSecurityOptionsTest {
                 listener 1883
                 """);
 
-        assertEquals(List.of(new ConfigWarning(conf, 1, "psk_file is used only by a listener with psk_hint and no "
-                + "certfile, and there is none; it is ignored")), MosquittoConf.parse(conf).warnings());
+        assertEquals(List.of(new ConfigWarning(conf, 1, "psk_file is used only by a listener with psk_hint, and "
+                + "there is none; it is ignored")), MosquittoConf.parse(conf).warnings());
+    }
+
+    @Test
+    void pskHintNextToCertfileWithoutAnyPskFileIsRefused() throws IOException {
+        Path conf = write("""
+                listener 8883
+                certfile /etc/mosquitto/server.crt
+                keyfile /etc/mosquitto/server.key
+                psk_hint midge
+                """);
+
+        ConfigException e = assertThrows(ConfigException.class, () -> MosquittoConf.parse(conf));
+
+        assertEquals(4, e.line());
+        assertTrue(e.reason().startsWith("psk_hint needs a psk_file"), e.getMessage());
     }
 
     @ParameterizedTest
