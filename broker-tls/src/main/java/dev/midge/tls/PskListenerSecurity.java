@@ -57,10 +57,11 @@ public final class PskListenerSecurity implements ListenerSecurity {
      * @throws TlsFileException the psk_file is missing or has a bad line (the message names it)
      */
     public static PskListenerSecurity create(TlsOptions options, FileWatcher watcher) throws TlsFileException {
-        if (!options.pskListener() || options.pskFile() == null) {
-            throw new IllegalArgumentException("not a TLS-PSK listener: needs psk_hint, psk_file and no certfile");
+        if (options.pskHint() == null || options.pskFile() == null) {
+            throw new IllegalArgumentException("not a TLS-PSK listener: needs psk_hint and psk_file");
         }
-        if (options.ciphers() != null && PskTlsServer.tls12Suites(options.ciphers()).length == 0) {
+        if (options.pskListener() && options.ciphers() != null
+                && PskTlsServer.tls12Suites(options.ciphers()).length == 0) {
             throw new IllegalArgumentException("ciphers '" + options.ciphers() + "' selects no TLS-PSK cipher suite");
         }
         if (options.tlsKeylog() != null) {
@@ -122,6 +123,12 @@ public final class PskListenerSecurity implements ListenerSecurity {
         }
         PskTlsHandler handler = channel.pipeline().get(PskTlsHandler.class);
         return handler == null ? null : handler.identity();
+    }
+
+    /** Whether the psk_file in force has a key for this identity (as a TLS 1.3 client offers it). */
+    boolean knows(byte[] identity) {
+        String text = Asn1Text.strictUtf8(identity);
+        return text != null && keys.get().key(text) != null;
     }
 
     /** Re-reads the psk_file now (what SIGHUP does through the watcher); true if the new keys are in force. */

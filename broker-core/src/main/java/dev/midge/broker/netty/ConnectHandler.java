@@ -156,7 +156,7 @@ final class ConnectHandler extends ChannelInboundHandlerAdapter {
         }
         X509Certificate[] chain = PeerCertificates.of(ctx.pipeline().get(SslHandler.class));
         ListenerSecurity security = listener.security();
-        if (security != null && security.requiresClientCertificate() && chain == null) {
+        if (security != null && security.requiresClientCertificate(ctx.channel()) && chain == null) {
             LOG.warn("Client {} refused: no client certificate.", Describe.client(packet.clientId(), ctx.channel()));
             refuse(ctx, packet.v5() ? MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED_5
                     : MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED);
