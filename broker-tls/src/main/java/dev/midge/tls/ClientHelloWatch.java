@@ -16,6 +16,11 @@ final class ClientHelloWatch extends ChannelInboundHandlerAdapter {
         return received;
     }
 
+    /** For a handler that read the ClientHello before this watch was put in place. */
+    void markReceived() {
+        received = true;
+    }
+
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         received = true;

@@ -40,11 +40,14 @@ public final class PskListenerSecurity implements ListenerSecurity {
 
     private final TlsOptions options;
     private final Reloadable<PskFile> keys;
+    /** The TLS 1.2 suites offered, restricted by {@code ciphers} (conf refused a list selecting none). */
+    private final int[] tls12Suites;
     private final BcTlsCrypto crypto = new BcTlsCrypto(new SecureRandom());
 
     private PskListenerSecurity(TlsOptions options, Reloadable<PskFile> keys) {
         this.options = options;
         this.keys = keys;
+        this.tls12Suites = PskTlsServer.tls12Suites(options.ciphers());
     }
 
     /**
@@ -54,8 +57,12 @@ public final class PskListenerSecurity implements ListenerSecurity {
      * @throws TlsFileException the psk_file is missing or has a bad line (the message names it)
      */
     public static PskListenerSecurity create(TlsOptions options, FileWatcher watcher) throws TlsFileException {
-        if (!options.pskListener() || options.pskFile() == null) {
-            throw new IllegalArgumentException("not a TLS-PSK listener: needs psk_hint, psk_file and no certfile");
+        if (options.pskHint() == null || options.pskFile() == null) {
+            throw new IllegalArgumentException("not a TLS-PSK listener: needs psk_hint and psk_file");
+        }
+        if (options.pskListener() && options.ciphers() != null
+                && PskTlsServer.tls12Suites(options.ciphers()).length == 0) {
+            throw new IllegalArgumentException("ciphers '" + options.ciphers() + "' selects no TLS-PSK cipher suite");
         }
         if (options.tlsKeylog() != null) {
             LOG.warn("tls_keylog {} is ignored: Midge's TLS cannot write key material.", options.tlsKeylog());
@@ -80,7 +87,7 @@ public final class PskListenerSecurity implements ListenerSecurity {
         // The psk_file in force when the client names its identity decides, so a reload
         // takes effect with the next handshake.
         PskTlsServer server = new PskTlsServer(crypto, options.pskHint(), identity -> keys.get().key(identity),
-                "tlsv1.3".equals(options.tlsVersion()));
+                "tlsv1.3".equals(options.tlsVersion()), tls12Suites);
         Executor tasks = task -> HANDSHAKE_TASKS.execute(() -> {
             if (channel.isOpen()) {
                 task.run();
@@ -116,6 +123,12 @@ public final class PskListenerSecurity implements ListenerSecurity {
         }
         PskTlsHandler handler = channel.pipeline().get(PskTlsHandler.class);
         return handler == null ? null : handler.identity();
+    }
+
+    /** Whether the psk_file in force has a key for this identity (as a TLS 1.3 client offers it). */
+    boolean knows(byte[] identity) {
+        String text = Asn1Text.strictUtf8(identity);
+        return text != null && keys.get().key(text) != null;
     }
 
     /** Re-reads the psk_file now (what SIGHUP does through the watcher); true if the new keys are in force. */

@@ -1,5 +1,6 @@
 package dev.midge.tls;
 
+import dev.midge.conf.OpenSslCipherString;
 import org.bouncycastle.tls.AlertDescription;
 import org.bouncycastle.tls.BasicTlsPSKExternal;
 import org.bouncycastle.tls.CipherSuite;
@@ -16,6 +17,7 @@ import org.bouncycastle.tls.crypto.TlsCrypto;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.Vector;
 import java.util.function.Function;
 
@@ -49,7 +51,23 @@ final class PskTlsServer extends PSKTlsServer {
             CipherSuite.TLS_CHACHA20_POLY1305_SHA256,
     };
 
+    /** The IANA names of {@link #TLS12_SUITES}, as conf's OpenSSL cipher-string evaluation gives them. */
+    private static final Map<String, Integer> TLS12_BY_NAME = Map.ofEntries(
+            Map.entry("TLS_ECDHE_PSK_WITH_CHACHA20_POLY1305_SHA256", CipherSuite.TLS_ECDHE_PSK_WITH_CHACHA20_POLY1305_SHA256),
+            Map.entry("TLS_ECDHE_PSK_WITH_AES_128_GCM_SHA256", CipherSuite.TLS_ECDHE_PSK_WITH_AES_128_GCM_SHA256),
+            Map.entry("TLS_ECDHE_PSK_WITH_AES_256_CBC_SHA384", CipherSuite.TLS_ECDHE_PSK_WITH_AES_256_CBC_SHA384),
+            Map.entry("TLS_ECDHE_PSK_WITH_AES_128_CBC_SHA256", CipherSuite.TLS_ECDHE_PSK_WITH_AES_128_CBC_SHA256),
+            Map.entry("TLS_DHE_PSK_WITH_AES_256_GCM_SHA384", CipherSuite.TLS_DHE_PSK_WITH_AES_256_GCM_SHA384),
+            Map.entry("TLS_DHE_PSK_WITH_AES_128_GCM_SHA256", CipherSuite.TLS_DHE_PSK_WITH_AES_128_GCM_SHA256),
+            Map.entry("TLS_DHE_PSK_WITH_CHACHA20_POLY1305_SHA256", CipherSuite.TLS_DHE_PSK_WITH_CHACHA20_POLY1305_SHA256),
+            Map.entry("TLS_PSK_WITH_AES_256_GCM_SHA384", CipherSuite.TLS_PSK_WITH_AES_256_GCM_SHA384),
+            Map.entry("TLS_PSK_WITH_AES_128_GCM_SHA256", CipherSuite.TLS_PSK_WITH_AES_128_GCM_SHA256),
+            Map.entry("TLS_PSK_WITH_CHACHA20_POLY1305_SHA256", CipherSuite.TLS_PSK_WITH_CHACHA20_POLY1305_SHA256),
+            Map.entry("TLS_PSK_WITH_AES_256_CBC_SHA384", CipherSuite.TLS_PSK_WITH_AES_256_CBC_SHA384),
+            Map.entry("TLS_PSK_WITH_AES_128_CBC_SHA256", CipherSuite.TLS_PSK_WITH_AES_128_CBC_SHA256));
+
     private final boolean tls13Only;
+    private final int[] tls12Suites;
     private volatile String offeredIdentity;
     private volatile boolean identityKnown;
 
@@ -57,11 +75,28 @@ final class PskTlsServer extends PSKTlsServer {
      * @param keys      the key for an identity, or null if it has none (the psk_file in force)
      * @param hint      psk_hint, sent to TLS 1.2 clients
      * @param tls13Only tls_version tlsv1.3
+     * @param tls12Suites the TLS 1.2 suites to offer, best first (see {@link #tls12Suites(String)})
      */
-    PskTlsServer(TlsCrypto crypto, String hint, Function<String, byte[]> keys, boolean tls13Only) {
+    PskTlsServer(TlsCrypto crypto, String hint, Function<String, byte[]> keys, boolean tls13Only, int[] tls12Suites) {
         super(crypto, new IdentityManager(hint, keys));
         ((IdentityManager) pskIdentityManager).server = this;
         this.tls13Only = tls13Only;
+        this.tls12Suites = tls12Suites.clone();
+    }
+
+    /**
+     * The TLS 1.2 suites a listener offers: all of ours in our order without a {@code ciphers}
+     * line; with one, those it selects in the order OpenSSL puts them (as mosquitto's OpenSSL
+     * would). TLS 1.3 is not affected, as in OpenSSL, where {@code ciphers} is TLS 1.2 only.
+     *
+     * @param ciphers the listener's {@code ciphers}, or null
+     */
+    static int[] tls12Suites(String ciphers) {
+        if (ciphers == null) {
+            return TLS12_SUITES.clone();
+        }
+        return OpenSslCipherString.selectPsk(ciphers).suites().stream()
+                .filter(TLS12_BY_NAME::containsKey).mapToInt(TLS12_BY_NAME::get).toArray();
     }
 
     /** The identity the client offered (decoded), or null if it offered none yet or one that is not UTF-8. */
@@ -81,9 +116,9 @@ final class PskTlsServer extends PSKTlsServer {
 
     @Override
     protected int[] getSupportedCipherSuites() {
-        int[] suites = new int[TLS13_SUITES.length + TLS12_SUITES.length];
+        int[] suites = new int[TLS13_SUITES.length + tls12Suites.length];
         System.arraycopy(TLS13_SUITES, 0, suites, 0, TLS13_SUITES.length);
-        System.arraycopy(TLS12_SUITES, 0, suites, TLS13_SUITES.length, TLS12_SUITES.length);
+        System.arraycopy(tls12Suites, 0, suites, TLS13_SUITES.length, tls12Suites.length);
         return suites;
     }
 

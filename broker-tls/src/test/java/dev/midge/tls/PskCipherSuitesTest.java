@@ -33,8 +33,12 @@ class PskCipherSuitesTest {
     private EmbeddedBroker broker;
 
     private void start(String tlsVersion) throws Exception {
+        start(tlsVersion, null);
+    }
+
+    private void start(String tlsVersion, String ciphers) throws Exception {
         Path psk = Files.writeString(dir.resolve("psk"), "dev1:" + KEY + "\n");
-        TlsOptions options = new TlsOptions(null, null, null, null, tlsVersion, null, null, false, true, false, null,
+        TlsOptions options = new TlsOptions(null, null, null, null, tlsVersion, ciphers, null, false, true, false, null,
                 "midge", psk, null, null, null, false, null, null, null);
         PskListenerSecurity security = PskListenerSecurity.create(options, watcher);
         broker = EmbeddedBroker.start(listener -> listener.withSecurity(security), o -> { });
@@ -93,5 +97,36 @@ class PskCipherSuitesTest {
         assertTrue(!refused.output().contains("Ciphersuite:"), refused.output());
         log.awaitOneLine("TLS-PSK handshake from", "refused: protocol version");
         assertTrue(connect("-tls1_3").output().contains("Protocol version: TLSv1.3"));
+    }
+
+    @Test
+    void ciphersRestrictTheTls12SuitesOffered() throws Exception {
+        start(null, "PSK-AES128-GCM-SHA256");
+
+        // Without the restriction the broker's preference would pick ECDHE-PSK here.
+        OpenSsl.Result result = connect("-tls1_2", "-cipher", "ECDHE-PSK-CHACHA20-POLY1305:PSK-AES128-GCM-SHA256");
+
+        assertTrue(result.output().contains("Ciphersuite: PSK-AES128-GCM-SHA256"), result.output());
+    }
+
+    @Test
+    void aClientOfferingOnlyASuiteCiphersLeavesOutIsRefused() throws Exception {
+        start(null, "PSK-AES128-GCM-SHA256");
+
+        OpenSsl.Result refused = connect("-tls1_2", "-cipher", "DHE-PSK-AES256-GCM-SHA384");
+
+        assertTrue(!refused.output().contains("Ciphersuite:"), refused.output());
+        log.awaitOneLine("TLS-PSK handshake from", "refused: no TLS-PSK cipher suite in common");
+    }
+
+    @Test
+    void theOrderOfTheCiphersListWinsAsWithMosquittosServerPreference() throws Exception {
+        // "kPSK:kECDHEPSK" puts plain PSK first (openssl ciphers -psk lists it so); Midge's own
+        // order would pick ECDHE-PSK.
+        start(null, "kPSK:kECDHEPSK");
+
+        OpenSsl.Result result = connect("-tls1_2", "-cipher", "ECDHE-PSK-CHACHA20-POLY1305:PSK-AES256-GCM-SHA384");
+
+        assertTrue(result.output().contains("Ciphersuite: PSK-AES256-GCM-SHA384"), result.output());
     }
 }

@@ -265,9 +265,9 @@ final class ConfParser {
             built.add(build(defaultListener, defaultAt));
         }
         if (!perListenerSettings && globalSecurity.pskFile() != null
-                && built.stream().noneMatch(listener -> listener.tls().pskListener())) {
+                && built.stream().noneMatch(listener -> listener.tls().pskHint() != null)) {
             warnings.add(new ConfigWarning(globalSecurity.pskFileAt(), "psk_file is used only by a listener with "
-                    + "psk_hint and no certfile, and there is none; it is ignored"));
+                    + "psk_hint, and there is none; it is ignored"));
         }
         return global.build(source, built, firstListenerLine == null, perListenerSettings, globalSecurity.build());
     }

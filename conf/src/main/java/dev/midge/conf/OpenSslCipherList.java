@@ -62,4 +62,22 @@ final class OpenSslCipherList {
         }
         return list;
     }
+
+    /**
+     * {@code ciphers} on a TLS-PSK listener: the same string over the PSK suites it offers. A list
+     * that leaves none would refuse every TLS 1.2 client, so it stops start-up at its line.
+     */
+    static void pskCiphers(ConfigLocation at, String rules, List<ConfigWarning> warnings) {
+        OpenSslCipherString.Selection selection;
+        try {
+            selection = OpenSslCipherString.selectPsk(rules);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(at, e.getMessage());
+        }
+        if (selection.suites().isEmpty()) {
+            throw new ConfigException(at, "'" + rules + "' selects no TLS-PSK cipher suite Midge offers ("
+                    + String.join(", ", OpenSslSuites.PSK_SUITES.stream().map(OpenSslSuites.Entry::name).toList())
+                    + "); check it with: openssl ciphers -psk -s -v '" + rules + "'");
+        }
+    }
 }

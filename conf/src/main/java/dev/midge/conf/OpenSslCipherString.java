@@ -76,17 +76,19 @@ public final class OpenSslCipherString {
     private static final Map<String, Entry> BY_IANA_NAME = new HashMap<>();
 
     static {
-        for (Entry suite : SUITES) {
-            BY_NAME.put(suite.name(), suite);
-            BY_IANA_NAME.put(suite.iana(), suite);
+        for (List<Entry> table : List.of(SUITES, PSK_SUITES)) {
+            for (Entry suite : table) {
+                BY_NAME.put(suite.name(), suite);
+                BY_IANA_NAME.put(suite.iana(), suite);
+            }
         }
         for (Entry alias : ALIASES) {
             BY_NAME.putIfAbsent(alias.name(), alias);
         }
     }
 
-    private OpenSslCipherString() {
-        SUITES.forEach(s -> list.add(new Suite(s)));
+    private OpenSslCipherString(List<Entry> suites) {
+        suites.forEach(s -> list.add(new Suite(s)));
         sortByOpenSslPreference();
     }
 
@@ -96,7 +98,21 @@ public final class OpenSslCipherString {
      *                                  after {@code +}, an unknown {@code @} command
      */
     public static Selection select(String rules) {
-        OpenSslCipherString evaluation = new OpenSslCipherString();
+        return select(rules, SUITES);
+    }
+
+    /**
+     * The same over the TLS 1.2 PSK suites a TLS-PSK listener offers (mosquitto's {@code ciphers}
+     * with {@code psk_hint}): OpenSSL evaluates one string over all its suites, and since rules keep
+     * the relative order of the suites they move, evaluating over the PSK ones alone gives the PSK
+     * part of {@code openssl ciphers -psk -s -v}.
+     */
+    public static Selection selectPsk(String rules) {
+        return select(rules, PSK_SUITES);
+    }
+
+    private static Selection select(String rules, List<Entry> suites) {
+        OpenSslCipherString evaluation = new OpenSslCipherString(suites);
         String rest = rules;
         if (rules.startsWith("DEFAULT")) {
             evaluation.process(DEFAULT_RULES);
@@ -111,7 +127,16 @@ public final class OpenSslCipherString {
 
     /** The same, by OpenSSL names: what {@code openssl ciphers} prints (for tests). */
     static List<String> opensslNames(String rules) {
-        return select(rules).suites().stream().map(iana -> BY_IANA_NAME.get(iana).name()).toList();
+        return names(select(rules));
+    }
+
+    /** The PSK ones by OpenSSL names (for tests). */
+    static List<String> opensslPskNames(String rules) {
+        return names(selectPsk(rules));
+    }
+
+    private static List<String> names(Selection selection) {
+        return selection.suites().stream().map(iana -> BY_IANA_NAME.get(iana).name()).toList();
     }
 
     /** OpenSSL's name for an IANA name, e.g. ECDHE-RSA-AES128-GCM-SHA256, or null. */

@@ -6,9 +6,10 @@ import java.util.List;
  * OpenSSL's description of the TLS 1.2 cipher suites the JDK also implements (the attributes of
  * {@code ssl3_ciphers} in OpenSSL's {@code s3_lib.c}, the masks of {@code ssl_local.h}) and the
  * keyword aliases of {@code ssl_ciph.c}: what {@link OpenSslCipherString} evaluates a
- * {@code ciphers} string against. Suites OpenSSL has but the JDK lacks (CAMELLIA, ARIA, CCM, PSK,
+ * {@code ciphers} string against. Suites OpenSSL has but the JDK lacks (CAMELLIA, ARIA, CCM,
  * SRP, anonymous, NULL) are left out: every rule moves matching suites while keeping their order,
- * so leaving suites out does not change the order of the rest.
+ * so leaving suites out does not change the order of the rest. PSK suites, which only a TLS-PSK
+ * listener offers, are a table of their own ({@link #PSK_SUITES}).
  */
 final class OpenSslSuites {
 
@@ -83,6 +84,25 @@ final class OpenSslSuites {
             suite("AES128-SHA256", "TLS_RSA_WITH_AES_128_CBC_SHA256", K_RSA, A_RSA, E_AES128, M_SHA256, TLS1_2),
             suite("AES256-SHA", "TLS_RSA_WITH_AES_256_CBC_SHA", K_RSA, A_RSA, E_AES256, M_SHA1, SSL3),
             suite("AES128-SHA", "TLS_RSA_WITH_AES_128_CBC_SHA", K_RSA, A_RSA, E_AES128, M_SHA1, SSL3));
+
+    /**
+     * The TLS 1.2 PSK suites OpenSSL has and a TLS-PSK listener (BouncyCastle) offers, in the order
+     * of {@code openssl ciphers -psk -v ALL}: what {@code ciphers} selects from on a TLS-PSK
+     * listener. BouncyCastle's ECDHE-PSK AES-GCM suite is missing: OpenSSL has no name for it, so
+     * mosquitto would never offer it under a cipher list either.
+     */
+    static final List<Entry> PSK_SUITES = List.of(
+            suite("DHE-PSK-AES256-GCM-SHA384", "TLS_DHE_PSK_WITH_AES_256_GCM_SHA384", K_DHEPSK, A_PSK, E_AES256GCM, M_AEAD, TLS1_2),
+            suite("DHE-PSK-CHACHA20-POLY1305", "TLS_DHE_PSK_WITH_CHACHA20_POLY1305_SHA256", K_DHEPSK, A_PSK, E_CHACHA20POLY1305, M_AEAD, TLS1_2),
+            suite("ECDHE-PSK-CHACHA20-POLY1305", "TLS_ECDHE_PSK_WITH_CHACHA20_POLY1305_SHA256", K_ECDHEPSK, A_PSK, E_CHACHA20POLY1305, M_AEAD, TLS1_2),
+            suite("PSK-AES256-GCM-SHA384", "TLS_PSK_WITH_AES_256_GCM_SHA384", K_PSK, A_PSK, E_AES256GCM, M_AEAD, TLS1_2),
+            suite("PSK-CHACHA20-POLY1305", "TLS_PSK_WITH_CHACHA20_POLY1305_SHA256", K_PSK, A_PSK, E_CHACHA20POLY1305, M_AEAD, TLS1_2),
+            suite("DHE-PSK-AES128-GCM-SHA256", "TLS_DHE_PSK_WITH_AES_128_GCM_SHA256", K_DHEPSK, A_PSK, E_AES128GCM, M_AEAD, TLS1_2),
+            suite("PSK-AES128-GCM-SHA256", "TLS_PSK_WITH_AES_128_GCM_SHA256", K_PSK, A_PSK, E_AES128GCM, M_AEAD, TLS1_2),
+            suite("ECDHE-PSK-AES256-CBC-SHA384", "TLS_ECDHE_PSK_WITH_AES_256_CBC_SHA384", K_ECDHEPSK, A_PSK, E_AES256, M_SHA384, TLS1),
+            suite("PSK-AES256-CBC-SHA384", "TLS_PSK_WITH_AES_256_CBC_SHA384", K_PSK, A_PSK, E_AES256, M_SHA384, TLS1),
+            suite("ECDHE-PSK-AES128-CBC-SHA256", "TLS_ECDHE_PSK_WITH_AES_128_CBC_SHA256", K_ECDHEPSK, A_PSK, E_AES128, M_SHA256, TLS1),
+            suite("PSK-AES128-CBC-SHA256", "TLS_PSK_WITH_AES_128_CBC_SHA256", K_PSK, A_PSK, E_AES128, M_SHA256, TLS1));
 
     /** OpenSSL 3's {@code cipher_aliases}; masks of 0 match anything. */
     static final List<Entry> ALIASES = List.of(

@@ -147,15 +147,12 @@ final class TlsDraft {
                 throw new ConfigException(crlfile.at(), "crlfile cannot be honoured without cafile or capath: no "
                         + "client certificate is asked for or checked, so the CRL would revoke nothing");
             }
-            if (pskHint.isSet()) {
-                // mosquitto would offer PSK suites next to the certificate ones. Midge serves the
-                // certificate side only: PSK clients are refused, nobody gets in who should not.
-                warnings.add(new ConfigWarning(pskHint.at(), "psk_hint on a listener with certfile is ignored: "
-                        + "Midge serves TLS-PSK only on a listener without certfile, so PSK clients are refused "
-                        + "here; give TLS-PSK a listener of its own"));
-            } else if (perListenerPskFileAt != null) {
+            if (pskHint.isSet() && pskFile == null) {
+                // As in mosquitto, PSK suites are offered next to the certificate ones.
+                throw pskFileMissing();
+            } else if (!pskHint.isSet() && perListenerPskFileAt != null) {
                 warnings.add(new ConfigWarning(perListenerPskFileAt, "psk_file is used only by a listener with "
-                        + "psk_hint and no certfile; it is ignored here"));
+                        + "psk_hint; it is ignored here"));
             }
             if ("engine".equals(keyform.get())) {
                 tokenKey();
@@ -167,7 +164,7 @@ final class TlsDraft {
             return;
         }
         if (pskHint.isSet()) {
-            refuseOnPskListener(pskFile);
+            refuseOnPskListener(pskFile, warnings);
             return;
         }
         if (perListenerPskFileAt != null) {
@@ -188,24 +185,31 @@ final class TlsDraft {
 
     /**
      * A TLS-PSK listener (psk_hint, no certfile) serves PSK suites only: certificate options
-     * would check nothing, and a cipher list Midge does not apply to PSK would leave more suites
-     * on than asked for.
+     * would check nothing. {@code ciphers} restricts its TLS 1.2 PSK suites as OpenSSL would;
+     * {@code ciphers_tls1.3} is refused, since its TLS 1.3 suites are fixed by the PSK's hash.
      */
-    private void refuseOnPskListener(Path pskFile) {
+    private void refuseOnPskListener(Path pskFile, List<ConfigWarning> warnings) {
         if (pskFile == null) {
-            throw new ConfigException(pskHint.at(), "psk_hint needs a psk_file (global, or this listener's with "
-                    + "per_listener_settings true): without one no client could connect");
+            throw pskFileMissing();
+        }
+        if (ciphers.isSet()) {
+            OpenSslCipherList.pskCiphers(ciphers.at(), ciphers.get(), warnings);
         }
         for (String allowed : List.of("psk_hint", "use_identity_as_username", "tls_version", "tls_engine",
-                "tls_keylog", "tls_keyform", "keyform")) {
+                "tls_keylog", "tls_keyform", "keyform", "ciphers")) {
             tlsAskedFor.remove(allowed);
         }
         if (!tlsAskedFor.isEmpty()) {
             Map.Entry<String, ConfigLocation> first = tlsAskedFor.entrySet().iterator().next();
             throw new ConfigException(first.getValue(), first.getKey() + " cannot be honoured on a TLS-PSK "
                     + "listener (psk_hint without certfile): it serves PSK cipher suites only, with no certificates "
-                    + "and no cipher list of its own; remove " + String.join(", ", tlsAskedFor.keySet()));
+                    + "(ciphers may restrict its TLS 1.2 PSK suites); remove " + String.join(", ", tlsAskedFor.keySet()));
         }
+    }
+
+    private ConfigException pskFileMissing() {
+        return new ConfigException(pskHint.at(), "psk_hint needs a psk_file (global, or this listener's with "
+                + "per_listener_settings true): without one no client could connect");
     }
 
     /**

@@ -24,6 +24,8 @@ class OpenSslCipherStringTest {
 
     private static final Set<String> BOTH = OpenSslSuites.SUITES.stream().map(OpenSslSuites.Entry::name)
             .collect(Collectors.toSet());
+    private static final Set<String> PSK = OpenSslSuites.PSK_SUITES.stream().map(OpenSslSuites.Entry::name)
+            .collect(Collectors.toSet());
 
     @ParameterizedTest
     @ValueSource(strings = {
@@ -55,6 +57,18 @@ class OpenSslCipherStringTest {
         assertThrows(IllegalArgumentException.class, () -> OpenSslCipherString.select(rules));
     }
 
+    /** On a TLS-PSK listener: the PSK part of {@code openssl ciphers -psk -s -v}, same suites, same order. */
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "DEFAULT", "ALL", "HIGH", "PSK", "kPSK", "kECDHEPSK", "kDHEPSK", "aPSK", "PSK-AES128-GCM-SHA256",
+            "ECDHE-PSK-CHACHA20-POLY1305", "DHE-PSK-AES256-GCM-SHA384", "PSK:!kDHEPSK", "PSK+AESGCM",
+            "PSK:@STRENGTH", "PSK:!SHA256:!SHA384", "PSK:+kPSK", "ECDHE-PSK-CHACHA20-POLY1305:PSK-AES128-GCM-SHA256",
+            "CHACHA20:AESGCM", "PSK:@SECLEVEL=3", "HIGH:!aNULL:!MD5", "kECDHE", "ECDHE", "aRSA",
+            "ECDHE-RSA-AES128-GCM-SHA256", "AES128:AES256", "CBC", "TLSv1.2", "TLSv1", "PSK-AES256-CCM:PSK"})
+    void selectsThePskSuitesOpenSslSelects(String rules) throws Exception {
+        assertEquals(openssl(rules, "-psk", PSK), OpenSslCipherString.opensslPskNames(rules), rules);
+    }
+
     @Test
     void namesTheWordsOpenSslIgnores() {
         OpenSslCipherString.Selection selection = OpenSslCipherString.select("NOSUCHWORD:HIGH:CAMELLIA:BOGUS+AES");
@@ -69,7 +83,13 @@ class OpenSslCipherStringTest {
 
     /** The TLS 1.2 suites {@code openssl ciphers -s -v} lists that the JDK has too; empty if it refuses the string. */
     private static List<String> openssl(String rules) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder("openssl", "ciphers", "-s", "-v", "--", rules).redirectErrorStream(true).start();
+        return openssl(rules, "-s", BOTH);
+    }
+
+    private static List<String> openssl(String rules, String option, Set<String> known)
+            throws IOException, InterruptedException {
+        Process process = new ProcessBuilder("openssl", "ciphers", "-s", option, "-v", "--", rules)
+                .redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(process.waitFor(30, TimeUnit.SECONDS));
         List<String> names = new ArrayList<>();
@@ -78,7 +98,7 @@ class OpenSslCipherStringTest {
         }
         for (String line : output.split("\n")) {
             String[] columns = line.trim().split("\\s+");
-            if (columns.length > 1 && !columns[1].equals("TLSv1.3") && BOTH.contains(columns[0])) {
+            if (columns.length > 1 && !columns[1].equals("TLSv1.3") && known.contains(columns[0])) {
                 names.add(columns[0]);
             }
         }

@@ -63,9 +63,8 @@ class UnhonouredSecurityOptionsTest {
             "keyfile /etc/server.key|keyfile",
             "require_certificate true|require_certificate",
             "use_subject_as_username true|use_subject_as_username",
-            "ciphers PSK-AES128-GCM-SHA256|ciphers",
             "ciphers_tls1.3 TLS_AES_128_GCM_SHA256|ciphers_tls1.3"})
-    void certificateOptionsAndCipherListsOnATlsPskListenerAreRefused(String line, String option) throws IOException {
+    void certificateOptionsAndTls13CipherListsOnATlsPskListenerAreRefused(String line, String option) throws IOException {
         Path conf = write("psk_file /etc/psk\nlistener 8883\npsk_hint midge\n" + line + "\n");
 
         ConfigException e = assertThrows(ConfigException.class, () -> MosquittoConf.parse(conf));
@@ -73,6 +72,29 @@ class UnhonouredSecurityOptionsTest {
         assertEquals(4, e.line());
         assertTrue(e.reason().startsWith(option + " cannot be honoured on a TLS-PSK listener (psk_hint without "
                 + "certfile)"), e.getMessage());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"PSK-AES128-GCM-SHA256", "kECDHEPSK:kDHEPSK", "PSK:!kPSK", "aPSK+AESGCM"})
+    void aCipherListSelectingPskSuitesRestrictsATlsPskListener(String ciphers) throws IOException {
+        Path conf = write("psk_file /etc/psk\nlistener 8883\npsk_hint midge\nciphers " + ciphers + "\n");
+
+        ParsedConf parsed = MosquittoConf.parse(conf);
+
+        assertEquals(ciphers, parsed.config().listeners().get(0).tls().ciphers());
+        assertEquals(List.of(), parsed.warnings());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"ECDHE-RSA-AES128-GCM-SHA256", "HIGH:!PSK", "PSK+aRSA", "PSK-AES256-CCM"})
+    void aCipherListSelectingNoPskSuiteStopsATlsPskListenerAtItsLine(String ciphers) throws IOException {
+        Path conf = write("psk_file /etc/psk\nlistener 8883\npsk_hint midge\nciphers " + ciphers + "\n");
+
+        ConfigException e = assertThrows(ConfigException.class, () -> MosquittoConf.parse(conf));
+
+        assertEquals(4, e.line());
+        assertTrue(e.reason().startsWith("'" + ciphers + "' selects no TLS-PSK cipher suite Midge offers"),
+                e.getMessage());
     }
 
     @Test
@@ -116,8 +138,23 @@ class UnhonouredSecurityOptionsTest {
                 listener 1883
                 """);
 
-        assertEquals(List.of(new ConfigWarning(conf, 1, "psk_file is used only by a listener with psk_hint and no "
-                + "certfile, and there is none; it is ignored")), MosquittoConf.parse(conf).warnings());
+        assertEquals(List.of(new ConfigWarning(conf, 1, "psk_file is used only by a listener with psk_hint, and "
+                + "there is none; it is ignored")), MosquittoConf.parse(conf).warnings());
+    }
+
+    @Test
+    void pskHintNextToCertfileWithoutAnyPskFileIsRefused() throws IOException {
+        Path conf = write("""
+                listener 8883
+                certfile /etc/mosquitto/server.crt
+                keyfile /etc/mosquitto/server.key
+                psk_hint midge
+                """);
+
+        ConfigException e = assertThrows(ConfigException.class, () -> MosquittoConf.parse(conf));
+
+        assertEquals(4, e.line());
+        assertTrue(e.reason().startsWith("psk_hint needs a psk_file"), e.getMessage());
     }
 
     @ParameterizedTest

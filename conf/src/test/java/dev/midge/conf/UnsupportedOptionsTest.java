@@ -100,9 +100,9 @@ class UnsupportedOptionsTest {
     }
 
     @Test
-    void tlsOptionsJavaCannotHonourOnACertificateListenerAreKeptAndWarnedOnce() throws IOException {
-        // With a certfile the listener serves certificate TLS only: PSK clients fail to connect
-        // (nothing is let in that should not be), and an engine without keyform engine only accelerates.
+    void pskHintNextToCertfileIsServedAndAnEngineWithoutKeyformEngineIsWarnedOnce() throws IOException {
+        // As in mosquitto, a listener with certfile and psk_hint serves both; an engine without
+        // keyform engine only accelerates.
         Path conf = write("""
                 listener 8883
                 certfile /etc/mosquitto/server.crt
@@ -116,12 +116,7 @@ class UnsupportedOptionsTest {
         ParsedConf parsed = MosquittoConf.parse(conf);
 
         assertEquals(List.of(
-                new ConfigWarning(conf, 6, "option 'tls_engine' is not supported by Midge and is ignored"),
-                new ConfigWarning(conf, 4, "psk_hint on a listener with certfile is ignored: Midge serves TLS-PSK "
-                        + "only on a listener without certfile, so PSK clients are refused here; give TLS-PSK a "
-                        + "listener of its own"),
-                new ConfigWarning(conf, 5, "psk_file is used only by a listener with psk_hint and no certfile, and "
-                        + "there is none; it is ignored")),
+                new ConfigWarning(conf, 6, "option 'tls_engine' is not supported by Midge and is ignored")),
                 parsed.warnings());
         TlsOptions tls = parsed.config().listeners().get(0).tls();
         assertEquals("midge", tls.pskHint());

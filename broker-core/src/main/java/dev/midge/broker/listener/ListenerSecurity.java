@@ -59,4 +59,13 @@ public interface ListenerSecurity {
     default boolean requiresClientCertificate() {
         return false;
     }
+
+    /**
+     * The same for one connection, for a listener whose clients need not all hold certificates
+     * (TLS-PSK next to certificates: a PSK client is authenticated by its key). Called on the
+     * event loop after the handshake.
+     */
+    default boolean requiresClientCertificate(Channel channel) {
+        return requiresClientCertificate();
+    }
 }

@@ -55,7 +55,7 @@ final class ConnectRefusal {
             ConnAckPacket.refuse(ctx, packet.refusal());
             return true;
         }
-        if (security != null && security.requiresClientCertificate() && chain == null) {
+        if (security != null && security.requiresClientCertificate(ctx.channel()) && chain == null) {
             LOG.warn("Client {} refused: no client certificate.", Describe.client(packet.clientId(), ctx.channel()));
             ConnAckPacket.refuse(ctx, packet.v5() ? MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED_5
                     : MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED);

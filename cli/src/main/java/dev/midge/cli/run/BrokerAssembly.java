@@ -17,6 +17,7 @@ import dev.midge.conf.ParsedConf;
 import dev.midge.conf.SecurityConfig;
 import dev.midge.pki.SecureDefault;
 import dev.midge.pki.enrollment.EnrollmentServer;
+import dev.midge.tls.PskAndCertificateListenerSecurity;
 import dev.midge.tls.PskListenerSecurity;
 import dev.midge.tls.TlsFileException;
 import dev.midge.tls.TlsListenerSecurity;
@@ -221,7 +222,12 @@ public final class BrokerAssembly {
             int maxTopicAlias = 0;
             for (ListenerConfig listener : config.listeners()) {
                 ListenerSecurity tls = null;
-                if (listener.isTls()) {
+                if (listener.isTls() && listener.tls().pskHint() != null) {
+                    PskAndCertificateListenerSecurity created = pskAndCertificates(listener, watcher);
+                    resources.push(created);
+                    tlsListeners.add(created.certificates());
+                    tls = created;
+                } else if (listener.isTls()) {
                     TlsListenerSecurity created = tls(listener, watcher);
                     resources.push(created);
                     tlsListeners.add(created);
@@ -255,6 +261,17 @@ public final class BrokerAssembly {
     private static TlsListenerSecurity tls(ListenerConfig listener, FileWatcher watcher) throws StartupException {
         try {
             return TlsListenerSecurity.create(listener.tls(), watcher);
+        } catch (TlsFileException e) {
+            throw new StartupException(e.getMessage(), 3);
+        } catch (IllegalArgumentException e) {
+            throw new StartupException(listener.declaredAt() + ": " + e.getMessage(), 3);
+        }
+    }
+
+    private static PskAndCertificateListenerSecurity pskAndCertificates(ListenerConfig listener, FileWatcher watcher)
+            throws StartupException {
+        try {
+            return PskAndCertificateListenerSecurity.create(listener.tls(), watcher);
         } catch (TlsFileException e) {
             throw new StartupException(e.getMessage(), 3);
         } catch (IllegalArgumentException e) {

@@ -6,6 +6,7 @@ import ch.qos.logback.core.read.ListAppender;
 import dev.midge.conf.MosquittoConf;
 import dev.midge.testing.MosquittoClients;
 import dev.midge.testing.MosquittoClients.Options;
+import dev.midge.testing.OpenSsl;
 import dev.midge.testing.Ports;
 import dev.midge.testing.ProcessResult;
 import dev.midge.testing.RunningSubscriber;
@@ -181,6 +182,20 @@ class PskListenerTest {
 
         assertEquals(3, e.exitCode());
         assertEquals(pskFile + ":2: the key of identity 'dev2' is not an even number of hex digits", e.getMessage());
+    }
+
+    @Test
+    void aCiphersLineFromTheConfRestrictsThePskSuites() throws Exception {
+        startWith("listener " + port + " 127.0.0.1", "psk_hint midge", "ciphers PSK-AES128-GCM-SHA256");
+
+        OpenSsl.Result chosen = OpenSsl.sClient(port, "-psk_identity", "dev1", "-psk", DEV1_KEY, "-tls1_2",
+                "-cipher", "ECDHE-PSK-CHACHA20-POLY1305:PSK-AES128-GCM-SHA256");
+        OpenSsl.Result other = OpenSsl.sClient(port, "-psk_identity", "dev1", "-psk", DEV1_KEY, "-tls1_2",
+                "-cipher", "ECDHE-PSK-CHACHA20-POLY1305");
+
+        assertTrue(chosen.output().contains("Ciphersuite: PSK-AES128-GCM-SHA256"), chosen.output());
+        assertTrue(!other.output().contains("Ciphersuite:"), other.output());
+        awaitOneLine("TLS-PSK handshake from 127.0.0.1:", "refused: no TLS-PSK cipher suite in common");
     }
 
     private String awaitOneLine(String... fragments) {
