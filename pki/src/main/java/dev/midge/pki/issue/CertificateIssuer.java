@@ -71,12 +71,10 @@ public final class CertificateIssuer {
 
     /** An issuing CA under {@code issuer} that may sign end entities only (pathLen 0). */
     public static X509Certificate intermediate(X500Name subject, PublicKey key, CaCredentials issuer, Duration validity) {
-        Instant now = Instant.now();
         try {
             JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
-            X509v3CertificateBuilder builder = new X509v3CertificateBuilder(issuerName(issuer), SerialNumbers.next(),
-                    Date.from(now.minus(CLOCK_SKEW)), capped(now.plus(validity), issuer), subject,
-                    SubjectPublicKeyInfo.getInstance(key.getEncoded()));
+            X509v3CertificateBuilder builder = issuedBy(issuer, SerialNumbers.next(), subject,
+                    SubjectPublicKeyInfo.getInstance(key.getEncoded()), validity);
             builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(0));
             builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
             builder.addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(key));
@@ -101,12 +99,10 @@ public final class CertificateIssuer {
     public static X509Certificate endEntity(BigInteger serial, X500Name subject, SubjectPublicKeyInfo key,
                                             GeneralNames sans, CertificateProfile profile, CaCredentials issuer,
                                             String ocspUrl) {
-        Instant now = Instant.now();
         try {
             JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
-            X509v3CertificateBuilder builder = new X509v3CertificateBuilder(issuerName(issuer), serial,
-                    Date.from(now.minus(CLOCK_SKEW)), capped(now.plus(Duration.ofDays(profile.validityDays())), issuer),
-                    subject, key);
+            X509v3CertificateBuilder builder = issuedBy(issuer, serial, subject, key,
+                    Duration.ofDays(profile.validityDays()));
             builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
             int usage = keyUsage(profile, KeyType.of(key));
             if (usage != 0) {
@@ -141,12 +137,10 @@ public final class CertificateIssuer {
      */
     public static X509Certificate ocspResponder(X500Name subject, PublicKey key, CaCredentials issuer,
                                                 Duration validity) {
-        Instant now = Instant.now();
         try {
             JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
-            X509v3CertificateBuilder builder = new X509v3CertificateBuilder(issuerName(issuer), SerialNumbers.next(),
-                    Date.from(now.minus(CLOCK_SKEW)), capped(now.plus(validity), issuer), subject,
-                    SubjectPublicKeyInfo.getInstance(key.getEncoded()));
+            X509v3CertificateBuilder builder = issuedBy(issuer, SerialNumbers.next(), subject,
+                    SubjectPublicKeyInfo.getInstance(key.getEncoded()), validity);
             builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
             builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
             builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_OCSPSigning));
@@ -170,6 +164,14 @@ public final class CertificateIssuer {
             bits |= KEY_USAGE_BITS.get(name);
         }
         return bits;
+    }
+
+    /** Valid from a little before now (clock skew) for {@code validity}, never past the issuer's own notAfter. */
+    private static X509v3CertificateBuilder issuedBy(CaCredentials issuer, BigInteger serial, X500Name subject,
+                                                     SubjectPublicKeyInfo key, Duration validity) {
+        Instant now = Instant.now();
+        return new X509v3CertificateBuilder(issuerName(issuer), serial, Date.from(now.minus(CLOCK_SKEW)),
+                capped(now.plus(validity), issuer), subject, key);
     }
 
     private static X500Name issuerName(CaCredentials issuer) {
