@@ -22,8 +22,8 @@ public final class WindowedPublishers implements AutoCloseable {
     /** Unfinished publishes per publisher: enough to keep the pipe full, bounded so memory is. */
     private static final int WINDOW = 1000;
 
-    /** Per-second rates over the measured window. */
-    public record Rates(double publishedPerSecond, double deliveredPerSecond) {
+    /** Per-second rates over the measured window, and the broker's CPU time in it (NaN when not probed). */
+    public record Rates(double publishedPerSecond, double deliveredPerSecond, double cpuMillis, long delivered) {
     }
 
     private final AtomicBoolean running = new AtomicBoolean(true);
@@ -50,13 +50,21 @@ public final class WindowedPublishers implements AutoCloseable {
      * {@code delivered} (counted by the caller's subscribers).
      */
     public Rates measure(Duration warmup, Duration measure, LongAdder delivered) throws InterruptedException {
+        return measure(warmup, measure, delivered, () -> Double.NaN);
+    }
+
+    /** As {@link #measure(Duration, Duration, LongAdder)}, with the broker's CPU milliseconds read before and after. */
+    public Rates measure(Duration warmup, Duration measure, LongAdder delivered,
+                         java.util.function.DoubleSupplier cpuMillis) throws InterruptedException {
         Thread.sleep(warmup.toMillis()); // a warm-up duration, not a synchronisation
         long p0 = published.sum();
         long d0 = delivered.sum();
+        double cpu0 = cpuMillis.getAsDouble();
         long start = System.nanoTime();
         Thread.sleep(measure.toMillis());
         double seconds = (System.nanoTime() - start) / 1e9;
-        return new Rates((published.sum() - p0) / seconds, (delivered.sum() - d0) / seconds);
+        long d = delivered.sum() - d0;
+        return new Rates((published.sum() - p0) / seconds, d / seconds, cpuMillis.getAsDouble() - cpu0, d);
     }
 
     public long failed() {

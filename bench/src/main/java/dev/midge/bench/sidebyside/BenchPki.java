@@ -33,12 +33,19 @@ final class BenchPki {
         return key == ServerKey.RSA_2048 ? pki.server() : pki.ecServer();
     }
 
+    javax.net.ssl.KeyManagerFactory deviceKeyManagers() {
+        return JsseMaterial.keyManagers(device.privateKey(), device.certificate());
+    }
+
+    javax.net.ssl.TrustManagerFactory caTrustManagers() {
+        return JsseMaterial.trustManagers(pki.caCertificate());
+    }
+
     /** A client context that presents the device certificate and trusts only our CA. */
     SSLContext clientContext() {
         try {
             SSLContext context = SSLContext.getInstance("TLS");
-            context.init(JsseMaterial.keyManagers(device.privateKey(), device.certificate()).getKeyManagers(),
-                    JsseMaterial.trustManagers(pki.caCertificate()).getTrustManagers(), null);
+            context.init(deviceKeyManagers().getKeyManagers(), caTrustManagers().getTrustManagers(), null);
             return context;
         } catch (Exception e) {
             throw new IllegalStateException("cannot build the client TLS context", e);

@@ -19,7 +19,7 @@ import java.util.Map;
  * <pre>
  * java -cp bench/target/benchmarks.jar dev.midge.bench.sidebyside.SideBySide \
  *     handshakes|fanin|fanout|latency|idle|all [--seconds N] [--warmup N] [--tls-warmup N] [--threads N]
- *     [--rate N] [--idle 1000,5000] [--midge-jar cli/target/broker.jar] [--midge-java PATH] [--midge-jvm '-Xmx256m']
+ *     [--rate N] [--idle 1000,5000] [--tls true] [--qos 0,1] [--size 64,4096] [--midge-jar cli/target/broker.jar] [--midge-java PATH] [--midge-jvm '-Xmx256m']
  *     [--mosquitto /usr/sbin/mosquitto] [--only midge|mosquitto]
  * </pre>
  */
@@ -40,6 +40,11 @@ public final class SideBySide {
     private final ResultTable table = new ResultTable();
     /** For debugging one side: --only midge|mosquitto (the table then shows n/a for the other). */
     private final Kind only;
+    /** fan-in over mutual TLS (EC P-256) instead of plain TCP: --tls true. */
+    private final boolean faninTls;
+    /** fan-in rows to run: --qos 0,1 and --size 64,4096 (default all four). */
+    private final int[] faninQos;
+    private final int[] faninSizes;
 
     private SideBySide(Map<String, String> options, Path workDir) {
         this.measure = Duration.ofSeconds(Long.parseLong(options.getOrDefault("seconds", "5")));
@@ -59,6 +64,13 @@ public final class SideBySide {
         this.pki = new BenchPki(workDir.resolve("pki"));
         this.tls = pki.clientContext().getSocketFactory();
         this.only = options.containsKey("only") ? Kind.valueOf(options.get("only").toUpperCase(java.util.Locale.ROOT)) : null;
+        this.faninTls = Boolean.parseBoolean(options.getOrDefault("tls", "false"));
+        this.faninQos = ints(options.getOrDefault("qos", "0,1"));
+        this.faninSizes = ints(options.getOrDefault("size", "64,4096"));
+    }
+
+    private static int[] ints(String list) {
+        return java.util.Arrays.stream(list.split(",")).mapToInt(v -> Integer.parseInt(v.trim())).toArray();
     }
 
     public static void main(String[] args) throws Exception {
@@ -105,7 +117,7 @@ public final class SideBySide {
 
     private static void usage(String problem) {
         System.err.println(problem + "\nusage: SideBySide handshakes|fanin|fanout|latency|idle|all [--seconds N]"
-                + " [--warmup N] [--tls-warmup N] [--threads N] [--rate N] [--idle 1000,5000] [--midge-jar PATH] [--midge-java PATH] [--midge-jvm 'OPTS']"
+                + " [--warmup N] [--tls-warmup N] [--threads N] [--rate N] [--idle 1000,5000] [--tls true] [--qos 0,1] [--size 64,4096] [--midge-jar PATH] [--midge-java PATH] [--midge-jvm 'OPTS']"
                 + " [--mosquitto PATH] [--only midge|mosquitto]");
         System.exit(2);
     }
@@ -151,13 +163,18 @@ public final class SideBySide {
 
     private void fanIn() throws Exception {
         int publishers = 8;
-        for (int qos : new int[]{0, 1}) {
-            for (int size : new int[]{64, 4096}) {
-                var r = bothBrokers(Listener.plain(),
-                        b -> PubSubThroughput.run(b.port(), publishers, 1, qos, size, warmup, measure));
-                table.add("fan-in", publishers + " publishers -> 1 subscriber, QoS " + qos + ", " + size + " B",
-                        "msgs delivered/s", true, r.get(Kind.MIDGE).deliveredPerSecond(),
+        Listener listener = faninTls ? Listener.mutualTls(pki, BenchPki.ServerKey.EC_P256) : Listener.plain();
+        for (int qos : faninQos) {
+            for (int size : faninSizes) {
+                var r = bothBrokers(listener, b -> PubSubThroughput.run(b, b.port(), faninTls ? pki : null,
+                        publishers, 1, qos, size, warmup, measure));
+                String what = publishers + " publishers -> 1 subscriber, QoS " + qos + ", " + size + " B"
+                        + (faninTls ? ", mTLS" : "");
+                table.add("fan-in", what, "msgs delivered/s", true, r.get(Kind.MIDGE).deliveredPerSecond(),
                         r.get(Kind.MOSQUITTO).deliveredPerSecond(), published(r));
+                table.add("fan-in", "same, broker CPU time per delivered message", "µs", false,
+                        r.get(Kind.MIDGE).cpuMicrosPerDelivered(), r.get(Kind.MOSQUITTO).cpuMicrosPerDelivered(),
+                        "user + system, /proc/PID/stat");
             }
         }
     }
@@ -206,7 +223,7 @@ public final class SideBySide {
     private static String published(Map<Kind, PubSubThroughput.Result> r) {
         PubSubThroughput.Result midge = r.get(Kind.MIDGE);
         PubSubThroughput.Result mosquitto = r.get(Kind.MOSQUITTO);
-        String note = "plain TCP; publishes completed/s Midge " + Math.round(midge.publishedPerSecond())
+        String note = "publishes completed/s Midge " + Math.round(midge.publishedPerSecond())
                 + ", mosquitto " + Math.round(mosquitto.publishedPerSecond());
         if (midge.failedPublishes() + mosquitto.failedPublishes() > 0) {
             note += "; FAILED publishes Midge " + midge.failedPublishes() + ", mosquitto "
