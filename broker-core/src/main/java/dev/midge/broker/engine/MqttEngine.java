@@ -80,6 +80,11 @@ public final class MqttEngine {
         return durable == null ? null : durable.barrier();
     }
 
+    /** Whether messages and sessions are kept on disk: only then is anything acknowledged late. */
+    public boolean persistent() {
+        return durable != null;
+    }
+
     /** False while persistence is on and the store cannot write (disk full): QoS 1/2 publishes are refused meanwhile. */
     public boolean storeWritable() {
         return durable == null || durable.writable();

@@ -82,6 +82,9 @@ final class PacketHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         applyPubAcks(); // before anything else of this client, in the order it sent them
+        if (type != MqttMessageType.PUBLISH) {
+            acks.writeCoalesced(ctx); // this read's PUBACKs go before any other reply
+        }
         switch (type) {
             case PUBLISH -> onPublish(ctx, (MqttPublishMessage) m);
             case PUBREC -> client.received(MqttPackets.packetId(m), MqttPackets.reasonCode(m)).send();
@@ -141,7 +144,8 @@ final class PacketHandler extends ChannelInboundHandlerAdapter {
             case NONE -> backpressure.afterPublish(ctx.channel());
             default -> {
                 backpressure.afterPublish(ctx.channel());
-                acks.acknowledge(ctx, MqttPackets.pubReply(publish, answer), null, true);
+                acks.acknowledgePublish(ctx, r.message().qos() == 1 ? MqttMessageType.PUBACK : MqttMessageType.PUBREC,
+                        packetId, answer.reasonCode(), true);
             }
         }
     }
@@ -216,6 +220,7 @@ final class PacketHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        acks.discard();
         applyPubAcks();
         client.closed();
         ctx.fireChannelInactive();

@@ -22,8 +22,8 @@ final class StoreBackpressure {
 
     /** After a PUBLISH was read: pauses reading if the store's writer is behind. */
     void afterPublish(Channel channel) {
-        if (paused) {
-            return;
+        if (paused || !engine.persistent()) {
+            return; // without a store nothing to wait for, and no resume action to build per message
         }
         if (engine.pauseWhileStoreBacklogged(() -> resumeLater(channel))) {
             paused = true;
