@@ -6,11 +6,10 @@ import dev.midge.broker.protocol.ReasonCode;
 import dev.midge.broker.session.DeliverySink;
 import dev.midge.broker.session.Outbound;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
+import io.netty.util.internal.PlatformDependent;
 
 import java.util.List;
 import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -23,7 +22,8 @@ public final class ChannelOutbox implements DeliverySink {
 
     private final Channel channel;
     private final ClientSession client;
-    private final Queue<Outbound> outbox = new ConcurrentLinkedQueue<>();
+    /** Many publishers' threads add, the event loop alone takes: no node allocated per packet. */
+    private final Queue<Outbound> outbox = PlatformDependent.newMpscQueue();
     private final AtomicLong outboxBytes = new AtomicLong();
     private final AtomicBoolean outboxScheduled = new AtomicBoolean();
 
@@ -58,7 +58,9 @@ public final class ChannelOutbox implements DeliverySink {
      */
     @Override
     public void send(List<Outbound> enqueued) {
-        if (outboxScheduled.compareAndSet(false, true)) {
+        // A plain read first: while a run is pending, publishers on other loops do not all
+        // contend for the flag's cache line with a CAS per message.
+        if (!outboxScheduled.get() && outboxScheduled.compareAndSet(false, true)) {
             try {
                 channel.eventLoop().execute(this::writeOutbox);
             } catch (RejectedExecutionException shuttingDown) {
@@ -82,11 +84,16 @@ public final class ChannelOutbox implements DeliverySink {
         long now = System.nanoTime();
         long written = 0;
         boolean v5 = client.isV5();
+        OutboundBatch batch = new OutboundBatch(channel, v5, v5 && channel.pipeline().get(OutboundTopicAliases.class) != null);
         Outbound p;
         while ((p = outbox.poll()) != null) {
             written += estimatedSize(p);
-            channel.write(OutboundPackets.toMqtt(p, v5, now)).addListener(ChannelFutureListener.FIRE_EXCEPTION_ON_FAILURE);
+            if (!batch.add(p)) {
+                batch.write(); // what came before it goes first
+                channel.write(OutboundPackets.toMqtt(p, v5, now), channel.voidPromise());
+            }
         }
+        batch.write();
         if (written > 0) {
             outboxBytes.addAndGet(-written);
             channel.flush();
