@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Predicate;
 
 /**
  * Routes an accepted message: stores it if retained, tells the observers, and offers it once
@@ -34,6 +35,8 @@ public final class PublishRouter {
     private final SessionRegistry sessions;
     private final boolean retainAvailable;
     private final List<MessageObserver> observers = new CopyOnWriteArrayList<>();
+    /** Built once: a method reference is otherwise a new object per routed message. */
+    private final Predicate<String> connected;
 
     public PublishRouter(SubscriptionTrie trie, RetainedStore retained, SessionRegistry sessions,
                          boolean retainAvailable) {
@@ -41,6 +44,7 @@ public final class PublishRouter {
         this.retained = retained;
         this.sessions = sessions;
         this.retainAvailable = retainAvailable;
+        this.connected = sessions::isConnected;
     }
 
     public void addObserver(MessageObserver observer) {
@@ -52,11 +56,24 @@ public final class PublishRouter {
         if (message.retain() && retainAvailable) {
             retained.put(message);
         }
-        notifyObservers(message, publisher);
-
+        if (!observers.isEmpty()) {
+            notifyObservers(message, publisher);
+        }
+        List<Subscription> matches = trie.match(message.topic(), connected);
+        if (matches.size() == 1) {
+            // The device workload's case (one backend on /#): no merging, so no maps.
+            Subscription s = matches.get(0);
+            if (!(s.noLocal() && s.clientId().equals(message.publisherId()))) {
+                offer(s.clientId(), deliveryFor(message, s));
+            }
+            return;
+        }
+        if (matches.isEmpty()) {
+            return;
+        }
         Map<String, Delivery> perClient = new LinkedHashMap<>();
         List<Map.Entry<String, Delivery>> sharedPicks = new ArrayList<>();
-        for (Subscription s : trie.match(message.topic(), sessions::isConnected)) {
+        for (Subscription s : matches) {
             if (s.noLocal() && s.clientId().equals(message.publisherId())) {
                 continue;
             }

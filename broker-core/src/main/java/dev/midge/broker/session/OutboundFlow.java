@@ -110,7 +110,8 @@ final class OutboundFlow {
         if (!mayReceive(d)) {
             return Dispatch.NOTHING;
         }
-        if (connection != null && PublishSize.of(d, v5) > maxPacketSize) {
+        // No Maximum Packet Size (Long.MAX_VALUE) fits every message: skip measuring each one.
+        if (connection != null && maxPacketSize != Long.MAX_VALUE && PublishSize.of(d, v5) > maxPacketSize) {
             LOG.debug("Dropped a message on {} for client {}: larger than its Maximum Packet Size.",
                     LogSafe.text(d.message().topic()), LogSafe.text(clientId));
             return Dispatch.NOTHING;

@@ -2,7 +2,6 @@ package dev.midge.broker.session;
 
 import dev.midge.broker.message.Message;
 
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 /**
@@ -46,7 +45,24 @@ public final class PublishSize {
         return n;
     }
 
+    /** UTF-8 length without encoding a copy (a surrogate pair is four bytes, a lone one '?': one). */
     private static int utf8(String s) {
-        return s.getBytes(StandardCharsets.UTF_8).length;
+        int n = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                n++;
+            } else if (c < 0x800) {
+                n += 2;
+            } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                n += 4;
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                n++; // String.getBytes writes '?' for a lone surrogate
+            } else {
+                n += 3;
+            }
+        }
+        return n;
     }
 }

@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Predicate;
@@ -17,6 +18,12 @@ import java.util.function.Predicate;
  *
  * <p>Thread-safe: publishers on every event loop match concurrently under the read lock;
  * SUBSCRIBE/UNSUBSCRIBE take the write lock briefly.
+ *
+ * <p>A device fleet publishes to the same few topics again and again, so the result of a match
+ * without shared groups (which pick a member per message) is kept per topic name, up to
+ * {@link #CACHED_TOPICS} topics, and forgotten whenever a subscription changes. A result is
+ * stored under the read lock it was computed under, and forgotten under the write lock, so a
+ * stale one can never be stored after the change that made it stale.
  */
 public final class SubscriptionTrie {
 
@@ -35,13 +42,18 @@ public final class SubscriptionTrie {
         int next;
     }
 
+    /** Enough for a fleet's topics; beyond it, new topics are matched each time (no eviction work per message). */
+    static final int CACHED_TOPICS = 4096;
+
     private final Node root = new Node();
     private final ReadWriteLock lock = new ReentrantReadWriteLock();
+    private final Map<String, List<Subscription>> matches = new ConcurrentHashMap<>();
 
     /** Adds or replaces the client's subscription to this filter; returns true if it is new. */
     public boolean subscribe(Subscription subscription) {
         lock.writeLock().lock();
         try {
+            matches.clear();
             Node node = root;
             for (String level : subscription.filter().levels()) {
                 node = node.children.computeIfAbsent(level, l -> new Node());
@@ -61,6 +73,7 @@ public final class SubscriptionTrie {
     public boolean unsubscribe(String clientId, TopicFilter filter) {
         lock.writeLock().lock();
         try {
+            matches.clear();
             return remove(filter.levels(), clientId, filter.shareGroup());
         } finally {
             lock.writeLock().unlock();
@@ -103,14 +116,23 @@ public final class SubscriptionTrie {
 
     /**
      * Every subscription matching the topic name: all normal ones, and one member per matching
-     * shared group, preferring members the predicate accepts (e.g. connected ones).
+     * shared group, preferring members the predicate accepts (e.g. connected ones). The list
+     * may be shared with other callers: read it, do not change it.
      */
     public List<Subscription> match(String topic, Predicate<String> preferredMember) {
+        List<Subscription> cached = matches.get(topic);
+        if (cached != null) {
+            return cached;
+        }
         String[] levels = topic.split("/", -1);
         List<Subscription> result = new ArrayList<>();
         lock.readLock().lock();
         try {
-            collect(levels, topic.startsWith("$"), result, preferredMember);
+            if (!collect(levels, topic.startsWith("$"), result, preferredMember)
+                    && matches.size() < CACHED_TOPICS) {
+                result = List.copyOf(result);
+                matches.put(topic, result);
+            }
         } finally {
             lock.readLock().unlock();
         }
@@ -125,7 +147,8 @@ public final class SubscriptionTrie {
      * Depth first with an explicit stack (a topic's depth is the publisher's to choose, so it
      * must not decide the call stack); the exact branch is visited before the '+' branch.
      */
-    private void collect(String[] levels, boolean systemTopic, List<Subscription> out, Predicate<String> preferred) {
+    private boolean collect(String[] levels, boolean systemTopic, List<Subscription> out, Predicate<String> preferred) {
+        boolean shared = false;
         ArrayDeque<Visit> stack = new ArrayDeque<>();
         stack.push(new Visit(root, 0));
         while (!stack.isEmpty()) {
@@ -136,10 +159,10 @@ public final class SubscriptionTrie {
             boolean wildcardsAllowed = !(depth == 0 && systemTopic);
             Node hash = wildcardsAllowed ? node.children.get("#") : null;
             if (hash != null) {
-                addAll(hash, out, preferred);
+                shared |= addAll(hash, out, preferred);
             }
             if (depth == levels.length) {
-                addAll(node, out, preferred);
+                shared |= addAll(node, out, preferred);
                 continue;
             }
             Node plus = wildcardsAllowed ? node.children.get("+") : null;
@@ -151,13 +174,16 @@ public final class SubscriptionTrie {
                 stack.push(new Visit(exact, depth + 1));
             }
         }
+        return shared;
     }
 
-    private static void addAll(Node node, List<Subscription> out, Predicate<String> preferred) {
+    /** Adds the node's subscriptions; returns whether it picked from a shared group. */
+    private static boolean addAll(Node node, List<Subscription> out, Predicate<String> preferred) {
         out.addAll(node.subscribers.values());
         for (SharedGroup group : node.groups.values()) {
             out.add(pick(group, preferred));
         }
+        return !node.groups.isEmpty();
     }
 
     private static Subscription pick(SharedGroup group, Predicate<String> preferred) {

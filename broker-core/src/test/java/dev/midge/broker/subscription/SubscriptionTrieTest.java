@@ -7,6 +7,7 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class SubscriptionTrieTest {
@@ -26,6 +27,38 @@ class SubscriptionTrieTest {
         assertEquals(List.of("b:home/#"), subscribersOf("home"));
         assertEquals(List.of("b:home/#"), subscribersOf("home/kitchen/temp/extra"));
         assertEquals(List.of(), subscribersOf("garden/temp"));
+    }
+
+    /** The result is kept per topic: a second message to the topic is not matched again. */
+    @Test
+    void aTopicsMatchIsReusedUntilASubscriptionChanges() {
+        trie.subscribe(Subscription.simple("a", "dev/+/attrs", 1));
+        List<Subscription> first = trie.match("dev/1/attrs");
+        assertSame(first, trie.match("dev/1/attrs"), "the same result, not matched again");
+
+        trie.subscribe(Subscription.simple("b", "dev/#", 0));
+        assertEquals(List.of("a:dev/+/attrs", "b:dev/#"), subscribersOf("dev/1/attrs"), "a new subscription counts at once");
+        trie.subscribe(Subscription.simple("b", "dev/#", 2));
+        assertEquals(2, trie.match("dev/1/attrs").stream().filter(s -> s.clientId().equals("b")).findFirst()
+                .orElseThrow().qos(), "a replaced subscription's QoS counts at once");
+        trie.unsubscribe("a", TopicFilter.parse("dev/+/attrs"));
+        assertEquals(List.of("b:dev/#"), subscribersOf("dev/1/attrs"), "an unsubscribe counts at once");
+        trie.unsubscribe("b", TopicFilter.parse("dev/#"));
+        assertEquals(List.of(), subscribersOf("dev/1/attrs"));
+    }
+
+    /** A shared group picks a member per message, so a match through one is never reused. */
+    @Test
+    void aMatchThroughASharedGroupIsNotReused() {
+        trie.subscribe(Subscription.simple("a", "$share/g/jobs/#", 1));
+        trie.subscribe(Subscription.simple("b", "$share/g/jobs/#", 1));
+        trie.subscribe(Subscription.simple("c", "jobs/#", 1));
+        List<String> picked = new java.util.ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            picked.add(trie.match("jobs/1").stream().map(Subscription::clientId).filter(id -> !id.equals("c"))
+                    .findFirst().orElseThrow());
+        }
+        assertEquals(List.of("a", "b", "a", "b"), picked, "round robin on every message");
     }
 
     @Test
