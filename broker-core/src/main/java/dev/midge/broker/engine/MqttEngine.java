@@ -291,7 +291,12 @@ public final class MqttEngine {
 
     /** Routes a message from a client (already authorised) or from the application (null). */
     public void publish(Message message, ClientIdentity publisher) {
-        router.route(message, publisher);
+        router.route(message, publisher, null);
+    }
+
+    /** The same, its deliveries gathered in {@code batch} when it is not null (see {@link DeliveryBatch}). */
+    public void publish(Message message, ClientIdentity publisher, DeliveryBatch batch) {
+        router.route(message, publisher, batch);
     }
 
     /**

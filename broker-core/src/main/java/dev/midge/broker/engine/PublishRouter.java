@@ -53,6 +53,14 @@ public final class PublishRouter {
 
     /** Routes a message that has passed the publisher's authorisation check. */
     public void route(Message message, ClientIdentity publisher) {
+        route(message, publisher, null);
+    }
+
+    /**
+     * The same, the deliveries gathered in {@code batch} (offered at the end of the publisher's
+     * read) instead of offered now, when it is not null.
+     */
+    public void route(Message message, ClientIdentity publisher, DeliveryBatch batch) {
         if (message.retain() && retainAvailable) {
             retained.put(message);
         }
@@ -64,7 +72,7 @@ public final class PublishRouter {
             // The device workload's case (one backend on /#): no merging, so no maps.
             Subscription s = matches.get(0);
             if (!(s.noLocal() && s.clientId().equals(message.publisherId()))) {
-                offer(s.clientId(), deliveryFor(message, s));
+                offer(s.clientId(), deliveryFor(message, s), batch);
             }
             return;
         }
@@ -84,8 +92,8 @@ public final class PublishRouter {
                 perClient.merge(s.clientId(), d, PublishRouter::merge);
             }
         }
-        perClient.forEach(this::offer);
-        sharedPicks.forEach(e -> offer(e.getKey(), e.getValue()));
+        perClient.forEach((clientId, d) -> offer(clientId, d, batch));
+        sharedPicks.forEach(e -> offer(e.getKey(), e.getValue(), batch));
     }
 
     static Delivery deliveryFor(Message message, Subscription s) {
@@ -101,10 +109,16 @@ public final class PublishRouter {
         return new Delivery(a.message(), Math.max(a.qos(), b.qos()), a.retain() || b.retain(), ids);
     }
 
-    private void offer(String clientId, Delivery d) {
+    private void offer(String clientId, Delivery d, DeliveryBatch batch) {
         Session session = sessions.get(clientId);
-        if (session != null) {
-            session.offer(d).send(); // the session asks its owner's authoriser (Session#mayReceive)
+        if (session == null) {
+            return;
+        }
+        // Either way the session asks its owner's authoriser when it takes the message (Session#mayReceive).
+        if (batch != null) {
+            batch.add(session, d);
+        } else {
+            session.offer(d).send();
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.midge.broker.netty;
 
+import dev.midge.broker.engine.DeliveryBatch;
 import dev.midge.broker.engine.MqttEngine;
 import dev.midge.broker.logging.LogSafe;
 import dev.midge.broker.protocol.ClientSession;
@@ -38,6 +39,11 @@ final class PacketHandler extends ChannelInboundHandlerAdapter {
     /** PUBACK packet ids received in the current read, not yet applied (event loop only). */
     private int[] pubAcks = new int[32];
     private int pubAckCount;
+    /**
+     * The deliveries of this read's PUBLISHes, offered at its end (or before the next other
+     * packet of this client); null with persistence, where they are offered at once.
+     */
+    private final DeliveryBatch deliveries;
     /** Whether this connection already logged a dropped PUBLISH at WARN (message_size_limit): one line per connection, not one per message. */
     private boolean droppedLogged;
 
@@ -47,6 +53,13 @@ final class PacketHandler extends ChannelInboundHandlerAdapter {
         this.inbound = new InboundPublish(engine.options(), client.isV5(), client.clientId());
         this.backpressure = new StoreBackpressure(engine);
         this.acks = new AckSequencer(engine, client);
+        this.deliveries = engine.persistent() ? null : new DeliveryBatch();
+    }
+
+    private void deliver() {
+        if (deliveries != null) {
+            deliveries.offer();
+        }
     }
 
     @Override
@@ -83,6 +96,7 @@ final class PacketHandler extends ChannelInboundHandlerAdapter {
         }
         applyPubAcks(); // before anything else of this client, in the order it sent them
         if (type != MqttMessageType.PUBLISH) {
+            deliver(); // the PUBLISHes before it are routed as if at once
             acks.writeCoalesced(ctx); // this read's PUBACKs go before any other reply
         }
         switch (type) {
@@ -113,6 +127,7 @@ final class PacketHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
         applyPubAcks();
+        deliver(); // before the PUBACKs go out: a client that saw its PUBACK finds its message routed
         acks.flush(ctx);
         ctx.fireChannelReadComplete();
     }
@@ -132,7 +147,7 @@ final class PacketHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         int packetId = publish.variableHeader().packetId();
-        PublishAnswer answer = client.publish(r.message(), packetId);
+        PublishAnswer answer = client.publish(r.message(), packetId, deliveries);
         switch (answer) {
             case RECEIVE_MAXIMUM_EXCEEDED -> violation(ctx, answer.reasonCode(),
                     "more QoS 2 messages in flight than Receive Maximum");
@@ -221,6 +236,7 @@ final class PacketHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         acks.discard();
+        deliver(); // what was taken in is routed, as if it had been at once
         applyPubAcks();
         client.closed();
         ctx.fireChannelInactive();

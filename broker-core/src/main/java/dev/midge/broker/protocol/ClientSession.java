@@ -1,5 +1,6 @@
 package dev.midge.broker.protocol;
 
+import dev.midge.broker.engine.DeliveryBatch;
 import dev.midge.broker.engine.Limits;
 import dev.midge.broker.engine.MqttEngine;
 import dev.midge.broker.logging.LogSafe;
@@ -124,6 +125,14 @@ public final class ClientSession {
      * method B) and says how to answer.
      */
     public PublishAnswer publish(Message message, int packetId) {
+        return publish(message, packetId, null);
+    }
+
+    /**
+     * The same, its deliveries gathered in {@code deliveries} (when not null) for the transport
+     * to offer at the end of the read ({@link DeliveryBatch#offer}) instead of offered now.
+     */
+    public PublishAnswer publish(Message message, int packetId, DeliveryBatch deliveries) {
         int qos = message.qos();
         // Receive Maximum is MQTT 5's (§3.3.4): a 3.1.1 client was never told one, so it may have
         // any number in flight. Its unreleased ids are still bounded, by the 65,535 packet ids.
@@ -142,7 +151,7 @@ public final class ClientSession {
             return answer;
         }
         if (allowed) {
-            engine.publish(message, identity());
+            engine.publish(message, identity(), deliveries);
         }
         return answer;
     }

@@ -145,6 +145,23 @@ public final class Session {
         return outbound.offer(d);
     }
 
+    /** Offers several messages, in order, under one acquisition of the lock (one publisher's read). */
+    public synchronized Dispatch offerAll(List<Delivery> deliveries) {
+        List<Outbound> packets = null;
+        DeliverySink to = null;
+        for (Delivery d : deliveries) {
+            Dispatch one = outbound.offer(d);
+            if (one.connection() != null && !one.packets().isEmpty()) {
+                if (packets == null) {
+                    packets = new java.util.ArrayList<>(deliveries.size());
+                }
+                packets.addAll(one.packets());
+                to = one.connection();
+            }
+        }
+        return packets == null ? Dispatch.NOTHING : new Dispatch(to, packets);
+    }
+
     /** The connection can take more again: sends what waited for that. */
     public synchronized Dispatch onWritable() {
         return outbound.onWritable();

@@ -2,6 +2,7 @@ package dev.midge.broker.protocol;
 
 import dev.midge.broker.BrokerOptions;
 import dev.midge.broker.ListenerOptions;
+import dev.midge.broker.engine.DeliveryBatch;
 import dev.midge.broker.engine.MqttEngine;
 import dev.midge.broker.message.Message;
 import dev.midge.broker.security.Authorizer;
@@ -105,6 +106,41 @@ class ClientSessionTest {
         Outbound.Publish delivered = (Outbound.Publish) sub.received().get(0);
         assertTrue(delivered.packetId() > 0);
         assertEquals(1, delivered.delivery().qos());
+    }
+
+    /**
+     * One read's PUBLISHes reach each subscriber in one hand-off (one lock acquisition, one
+     * send to its connection) when the read ends, in the order they were read; the
+     * subscriber's rights are checked as for any delivery.
+     */
+    @Test
+    void aReadsDeliveriesAreOfferedTogetherInOrderWhenTheReadEnds() {
+        Connected sub = connect("sub", true);
+        subscribe(sub, "#", 1);
+        List<Integer> sends = new ArrayList<>();
+        Permissions permissions = new Permissions(new ClientIdentity("counted", "u-counted", null, 0, null), NO_SECRETS);
+        MqttEngine.ConnectOutcome outcome = engine.connect(permissions, true, 0);
+        ClientSession counted = new ClientSession(engine, outcome.session(), permissions, true, null, 0);
+        List<Outbound> countedReceived = new ArrayList<>();
+        counted.attach(packets -> {
+            sends.add(packets.size());
+            countedReceived.addAll(packets);
+        }, 65535, Long.MAX_VALUE).send();
+        subscribe(new Connected(counted, countedReceived, outcome, null), "t/#", 1);
+        sends.clear();
+        Connected pub = connect("pub", true);
+
+        DeliveryBatch read = new DeliveryBatch();
+        for (String topic : List.of("t/1", "secret/x", "t/2", "t/3")) {
+            pub.client().publish(message(topic, 1), 1, read);
+        }
+        assertEquals(List.of(), topics(countedReceived), "nothing before the read ends");
+        read.offer();
+
+        assertEquals(List.of("t/1", "t/2", "t/3"), topics(countedReceived));
+        assertEquals(List.of(3), sends, "one send for the read's three messages");
+        assertEquals(List.of("t/1", "t/2", "t/3"), topics(sub.received()), "secret/x is not readable");
+        assertTrue(read.isEmpty());
     }
 
     @Test
