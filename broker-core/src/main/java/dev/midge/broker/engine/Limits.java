@@ -35,6 +35,8 @@ public final class Limits {
      * iterative a topic of 12,000 levels overflowed the stack of whoever matched it.
      */
     public static boolean tooManyTopicLevels(BrokerOptions options, String topic) {
-        return TopicFilter.levelCount(topic) > maxTopicLevels(options);
+        int max = maxTopicLevels(options);
+        // n characters hold at most n + 1 levels: a short topic (every PUBLISH's) needs no scan.
+        return topic.length() >= max && TopicFilter.levelCount(topic) > max;
     }
 }
