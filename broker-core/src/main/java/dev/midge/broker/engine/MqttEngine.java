@@ -95,7 +95,7 @@ public final class MqttEngine {
 
     Session newSession(String clientId) {
         return new Session(clientId, Limits.receiveMaximum(options), options.maxQueuedMessages(),
-                options.maxQueuedBytes());
+                options.maxQueuedBytes(), options.delivery().maxPublisherPause().toNanos());
     }
 
     /** Starts the expiry of a session that is not connected, as at a disconnect. */
@@ -284,9 +284,12 @@ public final class MqttEngine {
         return s != null && trie.unsubscribe(session.clientId(), s.filter());
     }
 
-    /** Routes a message from a client (already authorised) or from the application (null). */
-    public void publish(Message message, ClientIdentity publisher) {
-        router.route(message, publisher);
+    /**
+     * Routes a message from a client (already authorised) or from the application (null).
+     * Returns a subscriber that asks the publisher to stop being read until it catches up, or null.
+     */
+    public Session publish(Message message, ClientIdentity publisher) {
+        return router.route(message, publisher);
     }
 
     /**

@@ -47,8 +47,12 @@ public final class PublishRouter {
         observers.add(observer);
     }
 
-    /** Routes a message that has passed the publisher's authorisation check. */
-    public void route(Message message, ClientIdentity publisher) {
+    /**
+     * Routes a message that has passed the publisher's authorisation check. Returns a connected
+     * subscriber that has fallen behind and asks the publisher to stop being read until it
+     * catches up ({@link Session#whenCaughtUp}), or null.
+     */
+    public Session route(Message message, ClientIdentity publisher) {
         if (message.retain() && retainAvailable) {
             retained.put(message);
         }
@@ -67,8 +71,14 @@ public final class PublishRouter {
                 perClient.merge(s.clientId(), d, PublishRouter::merge);
             }
         }
-        perClient.forEach(this::offer);
-        sharedPicks.forEach(e -> offer(e.getKey(), e.getValue()));
+        Session behind = null;
+        for (Map.Entry<String, Delivery> e : perClient.entrySet()) {
+            behind = offer(e.getKey(), e.getValue(), behind);
+        }
+        for (Map.Entry<String, Delivery> e : sharedPicks) {
+            behind = offer(e.getKey(), e.getValue(), behind);
+        }
+        return behind;
     }
 
     static Delivery deliveryFor(Message message, Subscription s) {
@@ -84,11 +94,16 @@ public final class PublishRouter {
         return new Delivery(a.message(), Math.max(a.qos(), b.qos()), a.retain() || b.retain(), ids);
     }
 
-    private void offer(String clientId, Delivery d) {
+    /** Offers to one subscriber; returns the first subscriber so far that asks publishers to wait. */
+    private Session offer(String clientId, Delivery d, Session behind) {
         Session session = sessions.get(clientId);
         if (session != null) {
             session.offer(d).send(); // the session asks its owner's authoriser (Session#mayReceive)
+            if (behind == null && session.asksPublishersToWait()) {
+                return session;
+            }
         }
+        return behind;
     }
 
     private void notifyObservers(Message message, ClientIdentity publisher) {

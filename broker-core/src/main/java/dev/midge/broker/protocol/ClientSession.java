@@ -52,6 +52,8 @@ public final class ClientSession {
     /** The will, until the connection ends; a normal DISCONNECT clears it. */
     private Message will;
     private DeliverySink sink;
+    /** A subscriber the last publish found behind, for the transport to pause reading for; event loop only. */
+    private Session behind;
     /** Why the connection ended: the first cause wins, also against a takeover on another thread. */
     private final AtomicReference<Ending> ending = new AtomicReference<>();
 
@@ -142,9 +144,22 @@ public final class ClientSession {
             return answer;
         }
         if (allowed) {
-            engine.publish(message, identity());
+            Session slow = engine.publish(message, identity());
+            // Not for itself: it could not drain while its own PUBACKs went unread.
+            behind = slow == session ? null : slow;
         }
         return answer;
+    }
+
+    /**
+     * A connected subscriber that the last routed publish found behind (flow control): the
+     * transport stops reading this client until {@link Session#whenCaughtUp} says so. Null if
+     * none; cleared by the call.
+     */
+    public Session takeSubscriberBehind() {
+        Session s = behind;
+        behind = null;
+        return s;
     }
 
     /**

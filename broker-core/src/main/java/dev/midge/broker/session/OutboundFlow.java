@@ -25,6 +25,7 @@ final class OutboundFlow {
     private final QueueOverflow overflow;
     private final OfflineQueue queue;
     private final Qos0Queue qos0Queue;
+    private final SubscriberPressure pressure;
 
     private DeliverySink connection;
     /** Who owns the session now, and so decides what it receives; null until claimed. */
@@ -32,7 +33,8 @@ final class OutboundFlow {
     private boolean v5;
     private long maxPacketSize = Long.MAX_VALUE;
 
-    OutboundFlow(String clientId, int maxInflight, int maxQueuedMessages, long maxQueuedBytes, Ledger ledger) {
+    OutboundFlow(String clientId, int maxInflight, int maxQueuedMessages, long maxQueuedBytes, Ledger ledger,
+                 long maxPublisherPauseNanos) {
         this.clientId = clientId;
         this.maxInflight = Math.max(1, maxInflight);
         this.inflight = new InflightWindow(this.maxInflight);
@@ -40,6 +42,11 @@ final class OutboundFlow {
         this.overflow = new QueueOverflow(clientId, maxQueuedMessages, maxQueuedBytes);
         this.queue = new OfflineQueue(ledger, overflow);
         this.qos0Queue = new Qos0Queue(overflow);
+        this.pressure = new SubscriberPressure(clientId, overflow, maxQueuedMessages, maxQueuedBytes, maxPublisherPauseNanos);
+    }
+
+    SubscriberPressure pressure() {
+        return pressure;
     }
 
     Permissions owner() {
@@ -102,6 +109,8 @@ final class OutboundFlow {
         connection = null;
         // QoS 0 waits only for a connected client (mosquitto's queue_qos0_messages false).
         qos0Queue.clear();
+        // An offline client's queue is mosquitto's: it never slows publishers.
+        pressure.afterDrained(0, 0, false);
         return true;
     }
 
@@ -124,7 +133,15 @@ final class OutboundFlow {
             return dispatch(connection, List.of(new Outbound.Publish(e.packetId, d, false)));
         }
         queue.add(d);
+        afterQueued();
         return Dispatch.NOTHING;
+    }
+
+    /** A message waits for a connected client: past the high-water mark its publishers are slowed. */
+    private void afterQueued() {
+        if (connection != null) {
+            pressure.afterQueued(queue.size() + qos0Queue.size(), queue.bytes() + qos0Queue.bytes(), System.nanoTime());
+        }
     }
 
     /**
@@ -141,6 +158,7 @@ final class OutboundFlow {
             return dispatch(connection, List.of(new Outbound.Publish(0, d, false)));
         }
         qos0Queue.add(d);
+        afterQueued();
         // Writable again already (its writability event may have come and gone): send what fits.
         return connection.isWritable() ? refill() : Dispatch.NOTHING;
     }
@@ -171,6 +189,7 @@ final class OutboundFlow {
         if (queue.isEmpty() && qos0Queue.isEmpty()) {
             overflow.drained();
         }
+        pressure.afterDrained(queue.size() + qos0Queue.size(), queue.bytes() + qos0Queue.bytes(), connection != null);
     }
 
     /** Sends waiting QoS 0 messages, as many as the connection can take now. */

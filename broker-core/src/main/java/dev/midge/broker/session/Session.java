@@ -36,9 +36,19 @@ public final class Session {
     private volatile long expiryInterval;
 
     public Session(String clientId, int maxInflight, int maxQueuedMessages, long maxQueuedBytes) {
+        this(clientId, maxInflight, maxQueuedMessages, maxQueuedBytes, 0);
+    }
+
+    /**
+     * @param maxPublisherPauseNanos how long this session, connected and falling behind, may keep its
+     *                               publishers from being read ({@link SubscriberPressure}); 0 never
+     */
+    public Session(String clientId, int maxInflight, int maxQueuedMessages, long maxQueuedBytes,
+                   long maxPublisherPauseNanos) {
         this.clientId = clientId;
         this.ledger = new Ledger(clientId);
-        this.outbound = new OutboundFlow(clientId, maxInflight, maxQueuedMessages, maxQueuedBytes, ledger);
+        this.outbound = new OutboundFlow(clientId, maxInflight, maxQueuedMessages, maxQueuedBytes, ledger,
+                maxPublisherPauseNanos);
         this.inboundQos2 = new InboundQos2(ledger);
     }
 
@@ -143,6 +153,19 @@ public final class Session {
     /** Sends the message now if connected and the window allows, else queues it (QoS > 0). */
     public synchronized Dispatch offer(Delivery d) {
         return outbound.offer(d);
+    }
+
+    /**
+     * Whether this connected client has fallen behind and asks the publisher of what it was
+     * just offered to stop being read (see {@link SubscriberPressure}); no lock, one volatile read.
+     */
+    public boolean asksPublishersToWait() {
+        return outbound.pressure().pressing();
+    }
+
+    /** Runs {@code resume} (memory only, no blocking) once this client has caught up, or at once if it has. */
+    public synchronized void whenCaughtUp(Runnable resume) {
+        outbound.pressure().await(resume);
     }
 
     /** The connection can take more again: sends what waited for that. */
