@@ -19,42 +19,34 @@ import java.util.Objects;
  *                           disconnected persistent client too, within the queue limits (default false)
  * @param upgradeOutgoingQos mosquitto's {@code upgrade_outgoing_qos}: a subscriber gets its subscription's QoS
  *                           even when the message was published at a lower one (not MQTT; default false)
- * @param memoryLimit        mosquitto's {@code memory_limit} as Midge counts it: bytes of messages (payload and
- *                           topic) held in queues, in flight and retained; while over it, publishes are refused
- *                           (v5 QoS 1/2: 0x97 Quota exceeded; 3.1.1 QoS 1/2: the connection is closed without
- *                           acknowledgement; QoS 0: dropped); 0 = no limit
  */
 public record DeliveryOptions(Duration maxPublisherPause, long maxInflightBytes, boolean queueQos0Messages,
-                              boolean upgradeOutgoingQos, long memoryLimit) {
+                              boolean upgradeOutgoingQos) {
 
     public DeliveryOptions {
         Objects.requireNonNull(maxPublisherPause, "maxPublisherPause");
-        if (maxPublisherPause.isNegative() || maxInflightBytes < 0 || memoryLimit < 0) {
+        if (maxPublisherPause.isNegative() || maxInflightBytes < 0) {
             throw new IllegalArgumentException("delivery options must not be negative");
         }
     }
 
     public static DeliveryOptions defaults() {
-        return new DeliveryOptions(Duration.ofSeconds(1), 0, false, false, 0);
+        return new DeliveryOptions(Duration.ofSeconds(1), 0, false, false);
     }
 
     public DeliveryOptions withMaxPublisherPause(Duration d) {
-        return new DeliveryOptions(d, maxInflightBytes, queueQos0Messages, upgradeOutgoingQos, memoryLimit);
+        return new DeliveryOptions(d, maxInflightBytes, queueQos0Messages, upgradeOutgoingQos);
     }
 
     public DeliveryOptions withMaxInflightBytes(long bytes) {
-        return new DeliveryOptions(maxPublisherPause, bytes, queueQos0Messages, upgradeOutgoingQos, memoryLimit);
+        return new DeliveryOptions(maxPublisherPause, bytes, queueQos0Messages, upgradeOutgoingQos);
     }
 
     public DeliveryOptions withQueueQos0Messages(boolean b) {
-        return new DeliveryOptions(maxPublisherPause, maxInflightBytes, b, upgradeOutgoingQos, memoryLimit);
+        return new DeliveryOptions(maxPublisherPause, maxInflightBytes, b, upgradeOutgoingQos);
     }
 
     public DeliveryOptions withUpgradeOutgoingQos(boolean b) {
-        return new DeliveryOptions(maxPublisherPause, maxInflightBytes, queueQos0Messages, b, memoryLimit);
-    }
-
-    public DeliveryOptions withMemoryLimit(long bytes) {
-        return new DeliveryOptions(maxPublisherPause, maxInflightBytes, queueQos0Messages, upgradeOutgoingQos, bytes);
+        return new DeliveryOptions(maxPublisherPause, maxInflightBytes, queueQos0Messages, b);
     }
 }

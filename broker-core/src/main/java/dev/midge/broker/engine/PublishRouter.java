@@ -20,10 +20,12 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * Routes an accepted message: stores it if retained, tells the observers, and offers it once
- * to each matching subscriber that may receive it. Overlapping subscriptions of one client
- * give one copy at the highest granted QoS carrying all their subscription identifiers;
- * each shared-group pick is a copy of its own.
+ * Routes an accepted message: stores it if retained, tells the observers, and offers it to each
+ * matching subscriber that may receive it. Overlapping subscriptions of an MQTT 5 client give
+ * one copy per subscription, each with that subscription's QoS, identifier, no_local and
+ * retain-as-published (as mosquitto and EMQX; §3.3.4 allows either); a 3.1.1 client gets one
+ * copy at the highest QoS of its matching subscriptions (§3.3.5, and mosquitto 2.0 sends it one
+ * copy too); each shared-group pick is a copy of its own.
  */
 public final class PublishRouter {
 
@@ -33,14 +35,22 @@ public final class PublishRouter {
     private final RetainedStore retained;
     private final SessionRegistry sessions;
     private final boolean retainAvailable;
+    /** mosquitto's upgrade_outgoing_qos: a copy goes at its subscription's QoS, not the publisher's. */
+    private final boolean upgradeOutgoingQos;
     private final List<MessageObserver> observers = new CopyOnWriteArrayList<>();
 
     public PublishRouter(SubscriptionTrie trie, RetainedStore retained, SessionRegistry sessions,
                          boolean retainAvailable) {
+        this(trie, retained, sessions, retainAvailable, false);
+    }
+
+    public PublishRouter(SubscriptionTrie trie, RetainedStore retained, SessionRegistry sessions,
+                         boolean retainAvailable, boolean upgradeOutgoingQos) {
         this.trie = trie;
         this.retained = retained;
         this.sessions = sessions;
         this.retainAvailable = retainAvailable;
+        this.upgradeOutgoingQos = upgradeOutgoingQos;
     }
 
     public void addObserver(MessageObserver observer) {
@@ -59,14 +69,14 @@ public final class PublishRouter {
         notifyObservers(message, publisher);
 
         Map<String, Delivery> perClient = new LinkedHashMap<>();
-        List<Map.Entry<String, Delivery>> sharedPicks = new ArrayList<>();
+        List<Map.Entry<String, Delivery>> copies = new ArrayList<>();
         for (Subscription s : trie.match(message.topic(), sessions::isConnected)) {
             if (s.noLocal() && s.clientId().equals(message.publisherId())) {
-                continue;
+                continue; // this subscription's copy only: another of the client's may still match
             }
-            Delivery d = deliveryFor(message, s);
-            if (s.filter().isShared()) {
-                sharedPicks.add(Map.entry(s.clientId(), d));
+            Delivery d = deliveryFor(message, s, upgradeOutgoingQos);
+            if (s.filter().isShared() || copyPerSubscription(s.clientId())) {
+                copies.add(Map.entry(s.clientId(), d));
             } else {
                 perClient.merge(s.clientId(), d, PublishRouter::merge);
             }
@@ -75,17 +85,28 @@ public final class PublishRouter {
         for (Map.Entry<String, Delivery> e : perClient.entrySet()) {
             behind = offer(e.getKey(), e.getValue(), behind);
         }
-        for (Map.Entry<String, Delivery> e : sharedPicks) {
+        for (Map.Entry<String, Delivery> e : copies) {
             behind = offer(e.getKey(), e.getValue(), behind);
         }
         return behind;
     }
 
-    static Delivery deliveryFor(Message message, Subscription s) {
+    /** Whether the subscriber's client speaks MQTT 5 (as of its last connection): one copy per subscription. */
+    private boolean copyPerSubscription(String clientId) {
+        Session session = sessions.get(clientId);
+        return session != null && session.isV5();
+    }
+
+    static Delivery deliveryFor(Message message, Subscription s, boolean upgradeOutgoingQos) {
         List<Integer> ids = s.subscriptionIdentifier() > 0 ? List.of(s.subscriptionIdentifier()) : List.of();
         // §3.3.1.3: forwarded messages carry RETAIN 0 unless the subscriber asked "retain as published".
         boolean retain = s.retainAsPublished() && message.retain();
-        return new Delivery(message, Math.min(message.qos(), s.qos()), retain, ids);
+        return new Delivery(message, outgoingQos(message.qos(), s.qos(), upgradeOutgoingQos), retain, ids);
+    }
+
+    /** The QoS a subscriber gets: the lower of the two (MQTT), or its subscription's (upgrade_outgoing_qos). */
+    static int outgoingQos(int published, int subscribed, boolean upgradeOutgoingQos) {
+        return upgradeOutgoingQos ? subscribed : Math.min(published, subscribed);
     }
 
     private static Delivery merge(Delivery a, Delivery b) {

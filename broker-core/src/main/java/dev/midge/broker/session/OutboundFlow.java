@@ -26,6 +26,8 @@ final class OutboundFlow {
     private final OfflineQueue queue;
     private final Qos0Queue qos0Queue;
     private final SubscriberPressure pressure;
+    /** mosquitto's queue_qos0_messages: QoS 0 waits in the (journaled) queue for a disconnected client too. */
+    private final boolean queueQos0Messages;
 
     private DeliverySink connection;
     /** Who owns the session now, and so decides what it receives; null until claimed. */
@@ -33,16 +35,17 @@ final class OutboundFlow {
     private boolean v5;
     private long maxPacketSize = Long.MAX_VALUE;
 
-    OutboundFlow(String clientId, int maxInflight, int maxQueuedMessages, long maxQueuedBytes, Ledger ledger,
-                 long maxPublisherPauseNanos) {
+    OutboundFlow(String clientId, QueueLimits limits, Ledger ledger) {
         this.clientId = clientId;
-        this.maxInflight = Math.max(1, maxInflight);
-        this.inflight = new InflightWindow(this.maxInflight);
+        this.maxInflight = Math.max(1, limits.maxInflight());
+        this.inflight = new InflightWindow(this.maxInflight, limits.maxInflightBytes());
         this.ledger = ledger;
-        this.overflow = new QueueOverflow(clientId, maxQueuedMessages, maxQueuedBytes);
+        this.overflow = new QueueOverflow(clientId, limits.maxQueuedMessages(), limits.maxQueuedBytes());
         this.queue = new OfflineQueue(ledger, overflow);
         this.qos0Queue = new Qos0Queue(overflow);
-        this.pressure = new SubscriberPressure(clientId, overflow, maxQueuedMessages, maxQueuedBytes, maxPublisherPauseNanos);
+        this.pressure = new SubscriberPressure(clientId, overflow, limits.maxQueuedMessages(), limits.maxQueuedBytes(),
+                limits.maxPublisherPauseNanos());
+        this.queueQos0Messages = limits.queueQos0Messages();
     }
 
     SubscriberPressure pressure() {
@@ -145,13 +148,16 @@ final class OutboundFlow {
     }
 
     /**
-     * QoS 0 is never queued for an offline client (mosquitto's queue_qos0_messages false). A
+     * QoS 0 is not queued for an offline client unless queue_qos0_messages (mosquitto's default: false). A
      * connected client that cannot take more right now gets it when it can, in order, with
      * at most the queue limits waiting; dropping it at once made a subscriber slower than
      * its publishers lose almost everything.
      */
     private Dispatch offerQos0(Delivery d) {
         if (connection == null) {
+            if (queueQos0Messages) {
+                queue.add(d); // with the QoS 1/2 messages, in order, within the same limits
+            }
             return Dispatch.NOTHING;
         }
         if (qos0Queue.isEmpty() && connection.isWritable()) {
@@ -180,6 +186,11 @@ final class OutboundFlow {
             // Queued under an earlier owner or rule set: the one attached now decides.
             if (d.message().isExpired(now) || PublishSize.of(d, v5) > maxPacketSize || !mayReceive(d)) {
                 ledger.settled(q.sequence());
+                continue;
+            }
+            if (d.qos() == 0) { // queued while offline (queue_qos0_messages): nothing to acknowledge
+                ledger.settled(q.sequence());
+                out.add(new Outbound.Publish(0, d, false));
                 continue;
             }
             InflightWindow.Entry e = inflight.add(d, q.sequence());

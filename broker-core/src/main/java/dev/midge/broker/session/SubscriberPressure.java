@@ -80,13 +80,23 @@ final class SubscriberPressure {
 
     private void pressing(boolean p) {
         pressing = p;
-        overflow.publishersHeld(p);
+        holdQueue();
+    }
+
+    /**
+     * Nothing is dropped while a publisher actually waits for this client: what still comes is at
+     * most what the waiting publishers had read already. Publishers that cannot wait (the
+     * application, wills) meet the usual limits.
+     */
+    private void holdQueue() {
+        overflow.publishersHeld(pressing && !waiting.isEmpty());
     }
 
     /** Runs {@code resume} once this subscriber has drained (at once if it no longer presses). */
     void await(Runnable resume) {
         if (pressing()) {
             waiting.add(resume);
+            holdQueue();
         } else {
             resume.run();
         }
@@ -114,5 +124,6 @@ final class SubscriberPressure {
             r.run();
         }
         waiting.clear();
+        holdQueue();
     }
 }
