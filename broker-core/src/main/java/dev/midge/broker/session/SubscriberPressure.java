@@ -50,13 +50,14 @@ final class SubscriberPressure {
      * After a message was queued for the connected client: whether its publisher should stop
      * being read now ({@link #await} then tells it when to read again).
      */
-    boolean afterQueued(int messages, long bytes, long now) {
+    boolean afterQueued(int messages, long bytes) {
         if (maxPauseNanos <= 0 || stalled) {
             return false;
         }
         if (messages < highMessages && bytes < highBytes) {
             return pressingSince != 0;
         }
+        long now = System.nanoTime(); // only past the high-water mark: not on every message
         if (pressingSince == 0) {
             pressingSince = now;
             pressing(true);
