@@ -290,9 +290,9 @@ public final class MqttEngine {
 
     /**
      * Routes a message from a client (already authorised) or from the application (null).
-     * Returns a subscriber that asks the publisher to stop being read until it catches up, or null.
+     * Returns the subscribers that ask the publisher to stop being read until one catches up (flow control).
      */
-    public Session publish(Message message, ClientIdentity publisher) {
+    public List<Session> publish(Message message, ClientIdentity publisher) {
         return router.route(message, publisher);
     }
 

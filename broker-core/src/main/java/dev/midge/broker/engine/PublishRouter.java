@@ -31,6 +31,9 @@ public final class PublishRouter {
 
     private static final Logger LOG = LoggerFactory.getLogger(PublishRouter.class);
 
+    /** Subscribers behind hold a publisher back when they are at least one in this many of its message's recipients. */
+    private static final int FEW = 4;
+
     private final SubscriptionTrie trie;
     private final RetainedStore retained;
     private final SessionRegistry sessions;
@@ -58,11 +61,12 @@ public final class PublishRouter {
     }
 
     /**
-     * Routes a message that has passed the publisher's authorisation check. Returns a connected
-     * subscriber that has fallen behind and asks the publisher to stop being read until it
-     * catches up ({@link Session#whenCaughtUp}), or null.
+     * Routes a message that has passed the publisher's authorisation check. Returns the connected
+     * subscribers that have fallen behind and ask the publisher to stop being read until one of
+     * them catches up ({@link Session#whenCaughtUp}); empty when none, or when they are too few
+     * of the message's recipients to hold it back.
      */
-    public Session route(Message message, ClientIdentity publisher) {
+    public List<Session> route(Message message, ClientIdentity publisher) {
         if (message.retain() && retainAvailable) {
             retained.put(message);
         }
@@ -81,14 +85,16 @@ public final class PublishRouter {
                 perClient.merge(s.clientId(), d, PublishRouter::merge);
             }
         }
-        Session behind = null;
+        List<Session> behind = null;
         for (Map.Entry<String, Delivery> e : perClient.entrySet()) {
             behind = offer(e.getKey(), e.getValue(), behind);
         }
         for (Map.Entry<String, Delivery> e : copies) {
             behind = offer(e.getKey(), e.getValue(), behind);
         }
-        return behind;
+        // Flow control only when the subscribers behind are one of few: one slow consumer among
+        // many recipients must not slow everyone else down (it meets its queue limit instead).
+        return behind != null && behind.size() * FEW >= perClient.size() + copies.size() ? behind : List.of();
     }
 
     /** Whether the subscriber's client speaks MQTT 5 (as of its last connection): one copy per subscription. */
@@ -115,13 +121,15 @@ public final class PublishRouter {
         return new Delivery(a.message(), Math.max(a.qos(), b.qos()), a.retain() || b.retain(), ids);
     }
 
-    /** Offers to one subscriber; returns the first subscriber so far that asks publishers to wait. */
-    private Session offer(String clientId, Delivery d, Session behind) {
+    /** Offers to one subscriber; adds it to {@code behind} (made when first needed) if it asks publishers to wait. */
+    private List<Session> offer(String clientId, Delivery d, List<Session> behind) {
         Session session = sessions.get(clientId);
         if (session != null) {
             session.offer(d).send(); // the session asks its owner's authoriser (Session#mayReceive)
-            if (behind == null && session.asksPublishersToWait()) {
-                return session;
+            if (session.asksPublishersToWait()) {
+                List<Session> list = behind == null ? new ArrayList<>(2) : behind;
+                list.add(session);
+                return list;
             }
         }
         return behind;

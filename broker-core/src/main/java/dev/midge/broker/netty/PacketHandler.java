@@ -151,7 +151,7 @@ final class PacketHandler extends ChannelInboundHandlerAdapter {
 
     private void afterPublish(ChannelHandlerContext ctx) {
         backpressure.afterPublish(ctx.channel());
-        flowControl.afterPublish(ctx.channel(), client.takeSubscriberBehind(), client);
+        flowControl.afterPublish(ctx.channel(), client.takeSubscribersBehind(), client);
     }
 
     /** A PUBLISH not routed but answered (v5: its reason code; 3.1.1, which has none: a plain PUBACK/PUBREC). */

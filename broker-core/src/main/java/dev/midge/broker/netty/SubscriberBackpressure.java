@@ -8,6 +8,7 @@ import io.netty.util.concurrent.ScheduledFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
@@ -34,26 +35,32 @@ final class SubscriberBackpressure {
         this.maxPauseNanos = maxPauseNanos;
     }
 
-    /** After a PUBLISH was routed: pauses reading while {@code behind} (if any) catches up. */
-    void afterPublish(Channel channel, Session behind, ClientSession publisher) {
-        if (behind == null || maxPauseNanos <= 0 || gate.isClosedBy(ReadGate.SUBSCRIBER_BEHIND)) {
+    /**
+     * After a PUBLISH was routed: pauses reading until one of the subscribers {@code behind} (if
+     * any) catches up; the next PUBLISH read then decides again.
+     */
+    void afterPublish(Channel channel, List<Session> behind, ClientSession publisher) {
+        if (behind.isEmpty() || maxPauseNanos <= 0 || gate.isClosedBy(ReadGate.SUBSCRIBER_BEHIND)) {
             return;
         }
         gate.close(ReadGate.SUBSCRIBER_BEHIND);
         int current = ++episode;
         if (LOG.isDebugEnabled()) {
             LOG.debug("Client {} is not read until subscriber {} catches up (flow control).", publisher.describe(),
-                    LogSafe.text(behind.clientId()));
+                    LogSafe.text(String.join(" or ", behind.stream().map(Session::clientId).toList())));
         }
         timeout = channel.eventLoop().schedule(() -> resume(current), maxPauseNanos, TimeUnit.NANOSECONDS);
-        // Runs under the subscriber's lock, on any thread: only hands the resume to this loop.
-        behind.whenCaughtUp(() -> {
+        // Runs under a subscriber's lock, on any thread: only hands the resume to this loop.
+        Runnable resume = () -> {
             try {
                 channel.eventLoop().execute(() -> resume(current));
             } catch (RejectedExecutionException shuttingDown) {
                 // nothing is read any more
             }
-        });
+        };
+        for (Session s : behind) {
+            s.whenCaughtUp(resume);
+        }
     }
 
     private void resume(int which) {

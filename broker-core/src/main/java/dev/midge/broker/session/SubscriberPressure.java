@@ -12,10 +12,11 @@ import java.util.List;
  * for it passes a high-water mark (half its queue limits) it asks the publishers feeding it to
  * stop being read until it drains below a low-water mark (a quarter), so that QoS 1/2 within
  * {@code max_queued_messages} is slowed at the source instead of dropped. It asks only while it
- * keeps up: if it has not drained within {@code maxPause} of starting to press, it is stalled,
- * releases its publishers and is treated as mosquitto treats every slow subscriber (its queue
- * fills to the limit, then drops) until it has caught up. So a stuck consumer holds its
- * publishers for at most {@code maxPause}, once per episode. Not thread-safe: guarded by its
+ * makes progress: a subscriber that is slow but reads slows its publishers to its pace, but one
+ * that has taken none of its messages for {@code maxPause} is stuck: it releases its publishers
+ * and is treated as mosquitto treats every slow subscriber (its queue fills to the limit, then
+ * drops) until it has caught up. So a stuck consumer holds its publishers for at most
+ * {@code maxPause}, once per episode. Not thread-safe: guarded by its
  * {@link Session}'s lock; the resume tasks only hand work to the publishers' event loops.
  */
 final class SubscriberPressure {
@@ -31,8 +32,10 @@ final class SubscriberPressure {
     private final long highBytes;
     private final long maxPauseNanos;
     private final List<Runnable> waiting = new ArrayList<>();
-    /** System.nanoTime() when it started pressing; 0 when it does not. */
+    /** System.nanoTime() when it started pressing or last took a message since; 0 when it does not press. */
     private long pressingSince;
+    /** Messages waiting when last looked at while pressing: fewer now means it made progress. */
+    private int lastDepth;
     private boolean stalled;
     /** {@link #pressing()}, readable without the lock by the router after each offer. */
     private volatile boolean pressing;
@@ -58,6 +61,7 @@ final class SubscriberPressure {
             return pressingSince != 0;
         }
         long now = System.nanoTime(); // only past the high-water mark: not on every message
+        lastDepth = messages;
         if (pressingSince == 0) {
             pressingSince = now;
             pressing(true);
@@ -107,6 +111,10 @@ final class SubscriberPressure {
     void afterDrained(int messages, long bytes, boolean connected) {
         if (pressingSince == 0 && !stalled) {
             return;
+        }
+        if (connected && pressing && messages < lastDepth) {
+            pressingSince = System.nanoTime(); // it reads: slow, not stuck
+            lastDepth = messages;
         }
         if (!connected || (messages <= highMessages / 2 && bytes <= highBytes / 2)) {
             if (stalled && connected) {
