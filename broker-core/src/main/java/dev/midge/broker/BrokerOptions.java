@@ -42,13 +42,14 @@ import java.util.Objects;
  * @param restoreClock        the wall clock against which restored sessions and messages expire at
  *                            start-up; always the system clock, except in tests (package-private setter),
  *                            which so prove "expired while the broker was down" without waiting
+ * @param delivery            flow control and mosquitto's queue/delivery options ({@link DeliveryOptions#defaults()})
  */
 public record BrokerOptions(List<ListenerOptions> listeners, Authenticator authenticator, Authorizer authorizer,
                             int messageSizeLimit, int maxInflightMessages, int maxQueuedMessages,
                             long maxQueuedBytes, int maxKeepalive, boolean retainAvailable, int maxTopicAlias,
                             int maxTopicLevels, Path persistenceLocation, boolean discardCorruptStore,
                             ClientIdTakeover clientIdTakeover, ClientIdBinding clientIdBinding,
-                            FileWatcher fileWatcher, Clock restoreClock) {
+                            FileWatcher fileWatcher, Clock restoreClock, DeliveryOptions delivery) {
 
     public BrokerOptions {
         listeners = List.copyOf(listeners);
@@ -60,6 +61,7 @@ public record BrokerOptions(List<ListenerOptions> listeners, Authenticator authe
         Objects.requireNonNull(clientIdTakeover, "clientIdTakeover");
         Objects.requireNonNull(clientIdBinding, "clientIdBinding");
         Objects.requireNonNull(restoreClock, "restoreClock");
+        Objects.requireNonNull(delivery, "delivery");
         if (maxTopicLevels < 0) {
             throw new IllegalArgumentException("maxTopicLevels must be 0 (no limit) or more, not " + maxTopicLevels);
         }
@@ -87,6 +89,7 @@ public record BrokerOptions(List<ListenerOptions> listeners, Authenticator authe
         private ClientIdBinding clientIdBinding = ClientIdBinding.NONE;
         private FileWatcher fileWatcher;
         private Clock restoreClock = Clock.systemUTC();
+        private DeliveryOptions delivery = DeliveryOptions.defaults();
 
         public Builder listener(ListenerOptions listener) { listeners.add(listener); return this; }
         public Builder authenticator(Authenticator a) { authenticator = a; return this; }
@@ -108,12 +111,14 @@ public record BrokerOptions(List<ListenerOptions> listeners, Authenticator authe
         public Builder fileWatcher(FileWatcher w) { fileWatcher = w; return this; }
         /** Tests only: a clock ahead of the system's stands for time the broker spent down. */
         Builder restoreClock(Clock c) { restoreClock = c; return this; }
+        /** Flow control and mosquitto's queue/delivery options. */
+        public Builder delivery(DeliveryOptions d) { delivery = d; return this; }
 
         public BrokerOptions build() {
             return new BrokerOptions(listeners, authenticator, authorizer, messageSizeLimit, maxInflightMessages,
                     maxQueuedMessages, maxQueuedBytes, maxKeepalive, retainAvailable, maxTopicAlias,
                     maxTopicLevels, persistenceLocation, discardCorruptStore, clientIdTakeover, clientIdBinding,
-                    fileWatcher, restoreClock);
+                    fileWatcher, restoreClock, delivery);
         }
     }
 }

@@ -46,6 +46,8 @@ import java.util.Set;
  *                            CA's OCSP responder; 0 = off (default)
  * @param ocspUrl             Midge option {@code midge_ocsp_url}: the responder URL certificates issued
  *                            by the built-in CA carry (the operator's public address), or null
+ * @param queue               mosquitto's queue/delivery options ({@code max_inflight_bytes},
+ *                            {@code queue_qos0_messages}, {@code upgrade_outgoing_qos}) and Midge's flow control
  */
 public record BrokerConfig(Path source, List<ListenerConfig> listeners, boolean localOnly,
                            boolean perListenerSettings, SecurityConfig security,
@@ -55,7 +57,7 @@ public record BrokerConfig(Path source, List<ListenerConfig> listeners, boolean 
                            Set<LogType> logTypes, Set<LogDestination> logDestinations, Path logFile,
                            String user, ConfigLocation userAt, Path pidFile, int enrollmentPort,
                            String enrollmentBind, ClientIdBinding clientIdBinding, ClientIdTakeover clientIdTakeover,
-                           int maxTopicLevels, int ocspPort, String ocspUrl) {
+                           int maxTopicLevels, int ocspPort, String ocspUrl, QueueOptions queue) {
 
     /** MQTT's largest payload: the most message_size_limit may be. */
     public static final int MQTT_MAX_PAYLOAD = 268_435_455;
@@ -74,7 +76,8 @@ public record BrokerConfig(Path source, List<ListenerConfig> listeners, boolean 
         return new BrokerConfig(source, listeners, localOnly, perListenerSettings, security, messageSizeLimit,
                 maxInflightMessages, maxQueuedMessages, maxQueuedBytes, maxKeepalive, retainAvailable, persistence,
                 persistenceLocation, autosaveInterval, logTypes, logDestinations, logFile, user, userAt, pidFile,
-                enrollmentPort, enrollmentBind, clientIdBinding, clientIdTakeover, maxTopicLevels, ocspPort, ocspUrl);
+                enrollmentPort, enrollmentBind, clientIdBinding, clientIdTakeover, maxTopicLevels, ocspPort, ocspUrl,
+                queue);
     }
 
     /** {@code log_type} values ("none" is the empty set, "all" every one). */

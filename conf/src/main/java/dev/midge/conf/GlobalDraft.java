@@ -15,7 +15,9 @@ final class GlobalDraft {
             "max_queued_messages", "max_queued_bytes", "max_keepalive", "retain_available", "persistence",
             "retained_persistence", "persistence_location", "autosave_interval", "log_type", "log_dest",
             "user", "pid_file", "midge_enrollment_port", "midge_enrollment_bind", "midge_clientid_binding",
-            "midge_clientid_takeover", "midge_max_topic_levels", "midge_ocsp_port", "midge_ocsp_url");
+            "midge_clientid_takeover", "midge_max_topic_levels", "midge_ocsp_port", "midge_ocsp_url",
+            "max_inflight_bytes", "queue_qos0_messages", "upgrade_outgoing_qos", "retry_interval",
+            "midge_max_publisher_pause_ms");
 
     private static final Set<LogType> DEFAULT_LOG_TYPES =
             EnumSet.of(LogType.ERROR, LogType.WARNING, LogType.NOTICE, LogType.INFORMATION);
@@ -44,6 +46,7 @@ final class GlobalDraft {
     private int maxTopicLevels = 200;
     private int ocspPort = 0;
     private final Setting<String> ocspUrl = new Setting<>();
+    private QueueOptions queue = QueueOptions.defaults();
 
     void apply(ConfLine line, List<ConfigWarning> warnings) {
         switch (line.option()) {
@@ -75,8 +78,29 @@ final class GlobalDraft {
             case "midge_max_topic_levels" -> maxTopicLevels = Values.integer(line, 0, 65535);
             case "midge_ocsp_port" -> ocspPort = Values.integer(line, 0, 65535);
             case "midge_ocsp_url" -> ocspUrl.set(line, ocspUrl(line));
+            case "max_inflight_bytes", "queue_qos0_messages", "upgrade_outgoing_qos",
+                 "midge_max_publisher_pause_ms" -> queue = queueOption(line, queue);
+            // mosquitto 2.0 warns and ignores it: MQTT 3.1.1 and 5 resend only when a client reconnects.
+            case "retry_interval" -> warnings.add(line.warning("retry_interval is obsolete and ignored, as in "
+                    + "mosquitto 2.0 (\"The retry_interval option is no longer available\"): unacknowledged messages "
+                    + "are resent when the client reconnects, as MQTT 3.1.1 and 5 require"));
             default -> throw new IllegalArgumentException(line.option());
         }
+    }
+
+    private static QueueOptions queueOption(ConfLine line, QueueOptions q) {
+        return switch (line.option()) {
+            // mosquitto: a negative value means 0 (no limit).
+            case "max_inflight_bytes" -> new QueueOptions(Math.max(0, Values.longInteger(line, Long.MIN_VALUE,
+                    Long.MAX_VALUE)), q.queueQos0Messages(), q.upgradeOutgoingQos(), q.maxPublisherPauseMs());
+            case "queue_qos0_messages" -> new QueueOptions(q.maxInflightBytes(), Values.bool(line),
+                    q.upgradeOutgoingQos(), q.maxPublisherPauseMs());
+            case "upgrade_outgoing_qos" -> new QueueOptions(q.maxInflightBytes(), q.queueQos0Messages(),
+                    Values.bool(line), q.maxPublisherPauseMs());
+            case "midge_max_publisher_pause_ms" -> new QueueOptions(q.maxInflightBytes(), q.queueQos0Messages(),
+                    q.upgradeOutgoingQos(), Values.integer(line, 0, 3_600_000));
+            default -> throw new IllegalArgumentException(line.option());
+        };
     }
 
     /** An absolute http or https URL: it is written into certificates, where a typo lives for years. */
@@ -163,6 +187,6 @@ final class GlobalDraft {
                 logDestinations(),
                 logDestinations != null && logDestinations.contains(LogDestination.FILE) ? logFile.get() : null,
                 user.get(), user.at(), pidFile.get(), enrollmentPort, enrollmentBind.get(), clientIdBinding,
-                clientIdTakeover, maxTopicLevels, ocspPort, ocspUrl.get());
+                clientIdTakeover, maxTopicLevels, ocspPort, ocspUrl.get(), queue);
     }
 }

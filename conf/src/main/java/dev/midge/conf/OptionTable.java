@@ -35,16 +35,12 @@ final class OptionTable {
             "log_facility", Scope.GLOBAL,
             "log_timestamp", Scope.GLOBAL,
             "log_timestamp_format", Scope.GLOBAL,
-            "max_inflight_bytes", Scope.GLOBAL,
             "max_packet_size", Scope.GLOBAL,
-            "memory_limit", Scope.GLOBAL,
+            "memory_limit", Scope.GLOBAL,              // a JVM's heap is bounded by -Xmx instead
             "persistence_file", Scope.GLOBAL,
             "persistent_client_expiration", Scope.GLOBAL,
-            "queue_qos0_messages", Scope.GLOBAL,
-            "retry_interval", Scope.GLOBAL,            // obsolete; mosquitto ignores it too
             "set_tcp_nodelay", Scope.GLOBAL,
             "sys_interval", Scope.GLOBAL,
-            "upgrade_outgoing_qos", Scope.GLOBAL,
             "websockets_headers_size", Scope.GLOBAL,
             "websockets_log_level", Scope.GLOBAL,
             // listener

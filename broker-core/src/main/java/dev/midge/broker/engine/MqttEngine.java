@@ -10,6 +10,7 @@ import dev.midge.broker.session.Delivery;
 import dev.midge.broker.session.Session;
 import dev.midge.broker.session.DeliverySink;
 import dev.midge.broker.session.Permissions;
+import dev.midge.broker.session.QueueLimits;
 import dev.midge.broker.session.SessionRegistry;
 import dev.midge.broker.session.WillScheduler;
 import dev.midge.broker.subscription.Subscription;
@@ -65,7 +66,8 @@ public final class MqttEngine {
         this.timer = timer;
         this.durable = durable;
         this.retained = durable == null ? new RetainedStore() : new RetainedStore(durable::retainedChanged);
-        this.router = new PublishRouter(trie, retained, sessions, options.retainAvailable());
+        this.router = new PublishRouter(trie, retained, sessions, options.retainAvailable(),
+                options.delivery().upgradeOutgoingQos());
         this.wills = new WillScheduler(timer);
         if (durable != null) {
             new StateRestorer(this, durable, trie).restore(durable.takeSnapshot());
@@ -99,8 +101,9 @@ public final class MqttEngine {
     }
 
     Session newSession(String clientId) {
-        return new Session(clientId, Limits.receiveMaximum(options), options.maxQueuedMessages(),
-                options.maxQueuedBytes());
+        return new Session(clientId, new QueueLimits(Limits.receiveMaximum(options), options.maxQueuedMessages(),
+                options.maxQueuedBytes(), options.delivery().maxInflightBytes(), options.delivery().queueQos0Messages(),
+                options.delivery().maxPublisherPause().toNanos()));
     }
 
     /** Starts the expiry of a session that is not connected, as at a disconnect. */
@@ -276,7 +279,8 @@ public final class MqttEngine {
                 ? List.of(subscription.subscriptionIdentifier()) : List.of();
         for (Message m : retained.match(subscription.filter().filter(), System.nanoTime())) {
             // The session checks the receiver's read rights, as for every delivery.
-            session.offer(new Delivery(m, Math.min(m.qos(), subscription.qos()), true, ids)).send();
+            int qos = PublishRouter.outgoingQos(m.qos(), subscription.qos(), options.delivery().upgradeOutgoingQos());
+            session.offer(new Delivery(m, qos, true, ids)).send();
         }
     }
 
@@ -289,14 +293,17 @@ public final class MqttEngine {
         return s != null && trie.unsubscribe(session.clientId(), s.filter());
     }
 
-    /** Routes a message from a client (already authorised) or from the application (null). */
-    public void publish(Message message, ClientIdentity publisher) {
-        router.route(message, publisher, null);
+    /**
+     * Routes a message from a client (already authorised) or from the application (null).
+     * Returns the subscribers that ask the publisher to stop being read until one catches up (flow control).
+     */
+    public List<Session> publish(Message message, ClientIdentity publisher) {
+        return router.route(message, publisher, null);
     }
 
     /** The same, its deliveries gathered in {@code batch} when it is not null (see {@link DeliveryBatch}). */
-    public void publish(Message message, ClientIdentity publisher, DeliveryBatch batch) {
-        router.route(message, publisher, batch);
+    public List<Session> publish(Message message, ClientIdentity publisher, DeliveryBatch batch) {
+        return router.route(message, publisher, batch);
     }
 
     /**

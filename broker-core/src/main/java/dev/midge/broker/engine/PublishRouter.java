@@ -21,30 +21,43 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
 
 /**
- * Routes an accepted message: stores it if retained, tells the observers, and offers it once
- * to each matching subscriber that may receive it. Overlapping subscriptions of one client
- * give one copy at the highest granted QoS carrying all their subscription identifiers;
- * each shared-group pick is a copy of its own.
+ * Routes an accepted message: stores it if retained, tells the observers, and offers it to each
+ * matching subscriber that may receive it. Overlapping subscriptions of an MQTT 5 client give
+ * one copy per subscription, each with that subscription's QoS, identifier, no_local and
+ * retain-as-published (as mosquitto and EMQX; §3.3.4 allows either); a 3.1.1 client gets one
+ * copy at the highest QoS of its matching subscriptions (§3.3.5, and mosquitto 2.0 sends it one
+ * copy too); each shared-group pick is a copy of its own.
  */
 public final class PublishRouter {
 
     private static final Logger LOG = LoggerFactory.getLogger(PublishRouter.class);
 
+    /** Subscribers behind hold a publisher back when they are at least one in this many of its message's recipients. */
+    private static final int FEW = 4;
+
     private final SubscriptionTrie trie;
     private final RetainedStore retained;
     private final SessionRegistry sessions;
     private final boolean retainAvailable;
+    /** mosquitto's upgrade_outgoing_qos: a copy goes at its subscription's QoS, not the publisher's. */
+    private final boolean upgradeOutgoingQos;
     private final List<MessageObserver> observers = new CopyOnWriteArrayList<>();
     /** Built once: a method reference is otherwise a new object per routed message. */
     private final Predicate<String> connected;
 
     public PublishRouter(SubscriptionTrie trie, RetainedStore retained, SessionRegistry sessions,
                          boolean retainAvailable) {
+        this(trie, retained, sessions, retainAvailable, false);
+    }
+
+    public PublishRouter(SubscriptionTrie trie, RetainedStore retained, SessionRegistry sessions,
+                         boolean retainAvailable, boolean upgradeOutgoingQos) {
         this.trie = trie;
         this.retained = retained;
         this.sessions = sessions;
         this.retainAvailable = retainAvailable;
         this.connected = sessions::isConnected;
+        this.upgradeOutgoingQos = upgradeOutgoingQos;
     }
 
     public void addObserver(MessageObserver observer) {
@@ -52,15 +65,18 @@ public final class PublishRouter {
     }
 
     /** Routes a message that has passed the publisher's authorisation check. */
-    public void route(Message message, ClientIdentity publisher) {
-        route(message, publisher, null);
+    public List<Session> route(Message message, ClientIdentity publisher) {
+        return route(message, publisher, null);
     }
 
     /**
      * The same, the deliveries gathered in {@code batch} (offered at the end of the publisher's
-     * read) instead of offered now, when it is not null.
+     * read) instead of offered now, when it is not null. Returns the connected subscribers that
+     * have fallen behind and ask the publisher to stop being read until one of them catches up
+     * ({@link Session#whenCaughtUp}); empty when none, or when they are too few of the message's
+     * recipients to hold it back.
      */
-    public void route(Message message, ClientIdentity publisher, DeliveryBatch batch) {
+    public List<Session> route(Message message, ClientIdentity publisher, DeliveryBatch batch) {
         if (message.retain() && retainAvailable) {
             retained.put(message);
         }
@@ -71,36 +87,56 @@ public final class PublishRouter {
         if (matches.size() == 1) {
             // The device workload's case (one backend on /#): no merging, so no maps.
             Subscription s = matches.get(0);
-            if (!(s.noLocal() && s.clientId().equals(message.publisherId()))) {
-                offer(s.clientId(), deliveryFor(message, s), batch);
+            if (s.noLocal() && s.clientId().equals(message.publisherId())) {
+                return List.of();
             }
-            return;
+            List<Session> behind = offer(s.clientId(), deliveryFor(message, s, upgradeOutgoingQos), batch, null);
+            return behind == null ? List.of() : behind;
         }
         if (matches.isEmpty()) {
-            return;
+            return List.of();
         }
         Map<String, Delivery> perClient = new LinkedHashMap<>();
-        List<Map.Entry<String, Delivery>> sharedPicks = new ArrayList<>();
+        List<Map.Entry<String, Delivery>> copies = new ArrayList<>();
         for (Subscription s : matches) {
             if (s.noLocal() && s.clientId().equals(message.publisherId())) {
-                continue;
+                continue; // this subscription's copy only: another of the client's may still match
             }
-            Delivery d = deliveryFor(message, s);
-            if (s.filter().isShared()) {
-                sharedPicks.add(Map.entry(s.clientId(), d));
+            Delivery d = deliveryFor(message, s, upgradeOutgoingQos);
+            if (s.filter().isShared() || copyPerSubscription(s.clientId())) {
+                copies.add(Map.entry(s.clientId(), d));
             } else {
                 perClient.merge(s.clientId(), d, PublishRouter::merge);
             }
         }
-        perClient.forEach((clientId, d) -> offer(clientId, d, batch));
-        sharedPicks.forEach(e -> offer(e.getKey(), e.getValue(), batch));
+        List<Session> behind = null;
+        for (Map.Entry<String, Delivery> e : perClient.entrySet()) {
+            behind = offer(e.getKey(), e.getValue(), batch, behind);
+        }
+        for (Map.Entry<String, Delivery> e : copies) {
+            behind = offer(e.getKey(), e.getValue(), batch, behind);
+        }
+        // Flow control only when the subscribers behind are one of few: one slow consumer among
+        // many recipients must not slow everyone else down (it meets its queue limit instead).
+        return behind != null && behind.size() * FEW >= perClient.size() + copies.size() ? behind : List.of();
     }
 
-    static Delivery deliveryFor(Message message, Subscription s) {
+    /** Whether the subscriber's client speaks MQTT 5 (as of its last connection): one copy per subscription. */
+    private boolean copyPerSubscription(String clientId) {
+        Session session = sessions.get(clientId);
+        return session != null && session.isV5();
+    }
+
+    static Delivery deliveryFor(Message message, Subscription s, boolean upgradeOutgoingQos) {
         List<Integer> ids = s.subscriptionIdentifier() > 0 ? List.of(s.subscriptionIdentifier()) : List.of();
         // §3.3.1.3: forwarded messages carry RETAIN 0 unless the subscriber asked "retain as published".
         boolean retain = s.retainAsPublished() && message.retain();
-        return new Delivery(message, Math.min(message.qos(), s.qos()), retain, ids);
+        return new Delivery(message, outgoingQos(message.qos(), s.qos(), upgradeOutgoingQos), retain, ids);
+    }
+
+    /** The QoS a subscriber gets: the lower of the two (MQTT), or its subscription's (upgrade_outgoing_qos). */
+    static int outgoingQos(int published, int subscribed, boolean upgradeOutgoingQos) {
+        return upgradeOutgoingQos ? subscribed : Math.min(published, subscribed);
     }
 
     private static Delivery merge(Delivery a, Delivery b) {
@@ -109,17 +145,26 @@ public final class PublishRouter {
         return new Delivery(a.message(), Math.max(a.qos(), b.qos()), a.retain() || b.retain(), ids);
     }
 
-    private void offer(String clientId, Delivery d, DeliveryBatch batch) {
+    /**
+     * Offers to one subscriber, now or at the end of the read ({@code batch}); adds it to
+     * {@code behind} (made when first needed) if it asks publishers to wait.
+     */
+    private List<Session> offer(String clientId, Delivery d, DeliveryBatch batch, List<Session> behind) {
         Session session = sessions.get(clientId);
-        if (session == null) {
-            return;
+        if (session != null) {
+            // Either way the session asks its owner's authoriser when it takes the message (Session#mayReceive).
+            if (batch != null) {
+                batch.add(session, d);
+            } else {
+                session.offer(d).send();
+            }
+            if (session.asksPublishersToWait()) {
+                List<Session> list = behind == null ? new ArrayList<>(2) : behind;
+                list.add(session);
+                return list;
+            }
         }
-        // Either way the session asks its owner's authoriser when it takes the message (Session#mayReceive).
-        if (batch != null) {
-            batch.add(session, d);
-        } else {
-            session.offer(d).send();
-        }
+        return behind;
     }
 
     private void notifyObservers(Message message, ClientIdentity publisher) {

@@ -35,6 +35,7 @@ final class PacketHandler extends ChannelInboundHandlerAdapter {
     private final ClientSession client;
     private final InboundPublish inbound;
     private final StoreBackpressure backpressure;
+    private final SubscriberBackpressure flowControl;
     private final AckSequencer acks;
     /** PUBACK packet ids received in the current read, not yet applied (event loop only). */
     private int[] pubAcks = new int[32];
@@ -51,7 +52,9 @@ final class PacketHandler extends ChannelInboundHandlerAdapter {
         this.connection = connection;
         this.client = connection.client();
         this.inbound = new InboundPublish(engine.options(), client.isV5(), client.clientId());
-        this.backpressure = new StoreBackpressure(engine);
+        ReadGate gate = new ReadGate(connection.channel());
+        this.backpressure = new StoreBackpressure(engine, gate);
+        this.flowControl = new SubscriberBackpressure(gate, engine.options().delivery().maxPublisherPause().toNanos());
         this.acks = new AckSequencer(engine, client);
         this.deliveries = engine.persistent() ? null : new DeliveryBatch();
     }
@@ -156,13 +159,18 @@ final class PacketHandler extends ChannelInboundHandlerAdapter {
                 ctx.close();
             }
             case QUOTA_EXCEEDED -> acks.acknowledge(ctx, MqttPackets.pubReply(publish, answer), null, false);
-            case NONE -> backpressure.afterPublish(ctx.channel());
+            case NONE -> afterPublish(ctx);
             default -> {
-                backpressure.afterPublish(ctx.channel());
+                afterPublish(ctx);
                 acks.acknowledgePublish(ctx, r.message().qos() == 1 ? MqttMessageType.PUBACK : MqttMessageType.PUBREC,
                         packetId, answer.reasonCode(), true);
             }
         }
+    }
+
+    private void afterPublish(ChannelHandlerContext ctx) {
+        backpressure.afterPublish(ctx.channel());
+        flowControl.afterPublish(ctx.channel(), client.takeSubscribersBehind(), client);
     }
 
     /** A PUBLISH not routed but answered (v5: its reason code; 3.1.1, which has none: a plain PUBACK/PUBREC). */

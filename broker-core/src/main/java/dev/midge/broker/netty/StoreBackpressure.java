@@ -14,10 +14,12 @@ import java.util.concurrent.RejectedExecutionException;
 final class StoreBackpressure {
 
     private final MqttEngine engine;
+    private final ReadGate gate;
     private boolean paused;
 
-    StoreBackpressure(MqttEngine engine) {
+    StoreBackpressure(MqttEngine engine, ReadGate gate) {
         this.engine = engine;
+        this.gate = gate;
     }
 
     /** After a PUBLISH was read: pauses reading if the store's writer is behind. */
@@ -27,7 +29,7 @@ final class StoreBackpressure {
         }
         if (engine.pauseWhileStoreBacklogged(() -> resumeLater(channel))) {
             paused = true;
-            channel.config().setAutoRead(false);
+            gate.close(ReadGate.STORE_BACKLOG);
         }
     }
 
@@ -36,7 +38,7 @@ final class StoreBackpressure {
         try {
             channel.eventLoop().execute(() -> {
                 paused = false;
-                channel.config().setAutoRead(true);
+                gate.open(ReadGate.STORE_BACKLOG);
             });
         } catch (RejectedExecutionException e) {
             // The broker is shutting down; nothing is left to read.

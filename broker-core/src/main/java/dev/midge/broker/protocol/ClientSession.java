@@ -53,6 +53,8 @@ public final class ClientSession {
     /** The will, until the connection ends; a normal DISCONNECT clears it. */
     private Message will;
     private DeliverySink sink;
+    /** Subscribers the last publish found behind, for the transport to pause reading for; event loop only. */
+    private List<Session> behind = List.of();
     /** Why the connection ended: the first cause wins, also against a takeover on another thread. */
     private final AtomicReference<Ending> ending = new AtomicReference<>();
 
@@ -151,9 +153,22 @@ public final class ClientSession {
             return answer;
         }
         if (allowed) {
-            engine.publish(message, identity(), deliveries);
+            List<Session> slow = engine.publish(message, identity(), deliveries);
+            // Not for itself: it could not drain while its own PUBACKs went unread.
+            behind = slow.contains(session) ? List.of() : slow;
         }
         return answer;
+    }
+
+    /**
+     * The connected subscribers the last routed publish found behind (flow control): the
+     * transport stops reading this client until one of them catches up
+     * ({@link Session#whenCaughtUp}). Empty if none; cleared by the call.
+     */
+    public List<Session> takeSubscribersBehind() {
+        List<Session> s = behind;
+        behind = List.of();
+        return s;
     }
 
     /**

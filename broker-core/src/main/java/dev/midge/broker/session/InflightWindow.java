@@ -30,17 +30,26 @@ final class InflightWindow {
     private final Map<Integer, Entry> entries = new LinkedHashMap<>();
     private int capacity;
     private int lastId;
+    /** mosquitto's max_inflight_bytes (0 = none) and the payload bytes in flight now. */
+    private final long maxBytes;
+    private long bytes;
 
     InflightWindow(int capacity) {
+        this(capacity, 0);
+    }
+
+    InflightWindow(int capacity, long maxBytes) {
         this.capacity = Math.max(1, capacity);
+        this.maxBytes = maxBytes;
     }
 
     void capacity(int capacity) {
         this.capacity = Math.max(1, capacity);
     }
 
+    /** Full by count, or by bytes: as in mosquitto, a message goes while fewer bytes than the limit are in flight, so one larger than it still goes, alone. */
     boolean isFull() {
-        return entries.size() >= capacity;
+        return entries.size() >= capacity || (maxBytes > 0 && bytes >= maxBytes);
     }
 
     int size() {
@@ -60,6 +69,7 @@ final class InflightWindow {
         lastId = id;
         Entry entry = new Entry(id, delivery, sequence);
         entries.put(id, entry);
+        bytes += delivery.message().payload().length;
         return entry;
     }
 
@@ -68,6 +78,7 @@ final class InflightWindow {
         Entry entry = new Entry(packetId, delivery, sequence);
         entry.released = released;
         entries.put(packetId, entry);
+        bytes += delivery.message().payload().length;
         lastId = packetId;
     }
 
@@ -76,7 +87,11 @@ final class InflightWindow {
     }
 
     Entry remove(int packetId) {
-        return entries.remove(packetId);
+        Entry e = entries.remove(packetId);
+        if (e != null) {
+            bytes -= e.delivery.message().payload().length;
+        }
+        return e;
     }
 
     List<Entry> inOrder() {

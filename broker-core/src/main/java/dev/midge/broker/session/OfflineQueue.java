@@ -67,4 +67,8 @@ final class OfflineQueue {
     int size() {
         return queue.size();
     }
+
+    long bytes() {
+        return bytes;
+    }
 }

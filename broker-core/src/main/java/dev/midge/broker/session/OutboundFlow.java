@@ -25,6 +25,9 @@ final class OutboundFlow {
     private final QueueOverflow overflow;
     private final OfflineQueue queue;
     private final Qos0Queue qos0Queue;
+    private final SubscriberPressure pressure;
+    /** mosquitto's queue_qos0_messages: QoS 0 waits in the (journaled) queue for a disconnected client too. */
+    private final boolean queueQos0Messages;
 
     private DeliverySink connection;
     /** Who owns the session now, and so decides what it receives; null until claimed. */
@@ -32,14 +35,21 @@ final class OutboundFlow {
     private boolean v5;
     private long maxPacketSize = Long.MAX_VALUE;
 
-    OutboundFlow(String clientId, int maxInflight, int maxQueuedMessages, long maxQueuedBytes, Ledger ledger) {
+    OutboundFlow(String clientId, QueueLimits limits, Ledger ledger) {
         this.clientId = clientId;
-        this.maxInflight = Math.max(1, maxInflight);
-        this.inflight = new InflightWindow(this.maxInflight);
+        this.maxInflight = Math.max(1, limits.maxInflight());
+        this.inflight = new InflightWindow(this.maxInflight, limits.maxInflightBytes());
         this.ledger = ledger;
-        this.overflow = new QueueOverflow(clientId, maxQueuedMessages, maxQueuedBytes);
+        this.overflow = new QueueOverflow(clientId, limits.maxQueuedMessages(), limits.maxQueuedBytes());
         this.queue = new OfflineQueue(ledger, overflow);
         this.qos0Queue = new Qos0Queue(overflow);
+        this.pressure = new SubscriberPressure(clientId, overflow, limits.maxQueuedMessages(), limits.maxQueuedBytes(),
+                limits.maxPublisherPauseNanos());
+        this.queueQos0Messages = limits.queueQos0Messages();
+    }
+
+    SubscriberPressure pressure() {
+        return pressure;
     }
 
     Permissions owner() {
@@ -102,6 +112,8 @@ final class OutboundFlow {
         connection = null;
         // QoS 0 waits only for a connected client (mosquitto's queue_qos0_messages false).
         qos0Queue.clear();
+        // An offline client's queue is mosquitto's: it never slows publishers.
+        pressure.afterDrained(0, 0, false);
         return true;
     }
 
@@ -125,23 +137,35 @@ final class OutboundFlow {
             return dispatch(connection, List.of(new Outbound.Publish(e.packetId, d, false)));
         }
         queue.add(d);
+        afterQueued();
         return Dispatch.NOTHING;
     }
 
+    /** A message waits for a connected client: past the high-water mark its publishers are slowed. */
+    private void afterQueued() {
+        if (connection != null) {
+            pressure.afterQueued(queue.size() + qos0Queue.size(), queue.bytes() + qos0Queue.bytes());
+        }
+    }
+
     /**
-     * QoS 0 is never queued for an offline client (mosquitto's queue_qos0_messages false). A
+     * QoS 0 is not queued for an offline client unless queue_qos0_messages (mosquitto's default: false). A
      * connected client that cannot take more right now gets it when it can, in order, with
      * at most the queue limits waiting; dropping it at once made a subscriber slower than
      * its publishers lose almost everything.
      */
     private Dispatch offerQos0(Delivery d) {
         if (connection == null) {
+            if (queueQos0Messages) {
+                queue.add(d); // with the QoS 1/2 messages, in order, within the same limits
+            }
             return Dispatch.NOTHING;
         }
         if (qos0Queue.isEmpty() && connection.isWritable()) {
             return dispatch(connection, List.of(new Outbound.Publish(0, d, false)));
         }
         qos0Queue.add(d);
+        afterQueued();
         // Writable again already (its writability event may have come and gone): send what fits.
         return connection.isWritable() ? refill() : Dispatch.NOTHING;
     }
@@ -165,6 +189,11 @@ final class OutboundFlow {
                 ledger.settled(q.sequence());
                 continue;
             }
+            if (d.qos() == 0) { // queued while offline (queue_qos0_messages): nothing to acknowledge
+                ledger.settled(q.sequence());
+                out.add(new Outbound.Publish(0, d, false));
+                continue;
+            }
             InflightWindow.Entry e = inflight.add(d, q.sequence());
             ledger.owed(e.sequence, e.packetId, false, d);
             out.add(new Outbound.Publish(e.packetId, d, false));
@@ -172,6 +201,7 @@ final class OutboundFlow {
         if (queue.isEmpty() && qos0Queue.isEmpty()) {
             overflow.drained();
         }
+        pressure.afterDrained(queue.size() + qos0Queue.size(), queue.bytes() + qos0Queue.bytes(), connection != null);
     }
 
     /** Sends waiting QoS 0 messages, as many as the connection can take now. */

@@ -46,4 +46,8 @@ final class Qos0Queue {
     int size() {
         return queue.size();
     }
+
+    long bytes() {
+        return bytes;
+    }
 }

@@ -18,6 +18,12 @@ final class QueueOverflow {
     private final int maxMessages;
     private final long maxBytes;
     private boolean logged;
+    /**
+     * Flow control holds the publishers feeding this client ({@link SubscriberPressure}): nothing
+     * is dropped meanwhile. What still arrives is what they had read already, at most one socket
+     * read each, so the queue passes its limit by that much at most.
+     */
+    private boolean publishersHeld;
 
     QueueOverflow(String clientId, int maxMessages, long maxBytes) {
         this.clientId = clientId;
@@ -27,7 +33,11 @@ final class QueueOverflow {
 
     /** Whether a non-empty queue of {@code size} messages and {@code bytes} must drop its oldest to take {@code incoming} bytes. */
     boolean mustDrop(int size, long bytes, int incoming) {
-        return size > 0 && ((maxMessages > 0 && size >= maxMessages) || (maxBytes > 0 && bytes + incoming > maxBytes));
+        return size > 0 && !publishersHeld && ((maxMessages > 0 && size >= maxMessages) || (maxBytes > 0 && bytes + incoming > maxBytes));
+    }
+
+    void publishersHeld(boolean held) {
+        publishersHeld = held;
     }
 
     void dropped() {

@@ -34,11 +34,17 @@ public final class Session {
     private final InboundQos2 inboundQos2;
     private int generation;
     private volatile long expiryInterval;
+    /** Whether its last connection spoke MQTT 5 (false until one attaches): read by the router without the lock. */
+    private volatile boolean v5;
 
     public Session(String clientId, int maxInflight, int maxQueuedMessages, long maxQueuedBytes) {
+        this(clientId, new QueueLimits(maxInflight, maxQueuedMessages, maxQueuedBytes, 0, false, 0));
+    }
+
+    public Session(String clientId, QueueLimits limits) {
         this.clientId = clientId;
         this.ledger = new Ledger(clientId);
-        this.outbound = new OutboundFlow(clientId, maxInflight, maxQueuedMessages, maxQueuedBytes, ledger);
+        this.outbound = new OutboundFlow(clientId, limits, ledger);
         this.inboundQos2 = new InboundQos2(ledger);
     }
 
@@ -67,6 +73,11 @@ public final class Session {
     /** Counts attachments, so a timer started at a disconnect can tell if the client came back since. */
     public synchronized int generation() {
         return generation;
+    }
+
+    /** Whether its client spoke MQTT 5 when it last connected (false for a session restored and not yet resumed). */
+    public boolean isV5() {
+        return v5;
     }
 
     public synchronized boolean isConnected() {
@@ -132,6 +143,7 @@ public final class Session {
     public synchronized Dispatch attach(DeliverySink c, Permissions who, boolean isV5,
                                         int clientReceiveMaximum, long clientMaxPacketSize) {
         generation++;
+        v5 = isV5;
         return outbound.attach(c, who, isV5, clientReceiveMaximum, clientMaxPacketSize);
     }
 
@@ -160,6 +172,19 @@ public final class Session {
             }
         }
         return packets == null ? Dispatch.NOTHING : new Dispatch(to, packets);
+    }
+
+    /**
+     * Whether this connected client has fallen behind and asks the publisher of what it was
+     * just offered to stop being read (see {@link SubscriberPressure}); no lock, one volatile read.
+     */
+    public boolean asksPublishersToWait() {
+        return outbound.pressure().pressing();
+    }
+
+    /** Runs {@code resume} (memory only, no blocking) once this client has caught up, or at once if it has. */
+    public synchronized void whenCaughtUp(Runnable resume) {
+        outbound.pressure().await(resume);
     }
 
     /** The connection can take more again: sends what waited for that. */

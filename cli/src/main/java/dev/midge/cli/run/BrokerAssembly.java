@@ -1,6 +1,7 @@
 package dev.midge.cli.run;
 
 import dev.midge.broker.BrokerOptions;
+import dev.midge.broker.DeliveryOptions;
 import dev.midge.broker.ListenerOptions;
 import dev.midge.broker.MidgeBroker;
 import dev.midge.broker.StoreException;
@@ -9,6 +10,7 @@ import dev.midge.broker.security.ClientIdBinding;
 import dev.midge.broker.security.ClientIdTakeover;
 import dev.midge.broker.listener.ListenerSecurity;
 import dev.midge.conf.BrokerConfig;
+import dev.midge.conf.QueueOptions;
 import dev.midge.conf.ConfigException;
 import dev.midge.conf.ConfigWarning;
 import dev.midge.conf.ListenerConfig;
@@ -26,6 +28,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -192,6 +195,7 @@ public final class BrokerAssembly {
                     .maxKeepalive(config.maxKeepalive())
                     .retainAvailable(config.retainAvailable())
                     .maxTopicLevels(config.maxTopicLevels())
+                    .delivery(delivery(config.queue()))
                     .authenticator(security.authenticator(config.security()))
                     .authorizer(security.authorizer(config.security()))
                     .discardCorruptStore(discardCorruptStore)
@@ -326,4 +330,14 @@ public final class BrokerAssembly {
             throw e instanceof RuntimeException r ? r : new IllegalStateException(e);
         }
     }
+
+    /** mosquitto's queue/delivery options and Midge's flow control, as the embedding API spells them. */
+    private static DeliveryOptions delivery(QueueOptions q) {
+        return DeliveryOptions.defaults()
+                .withMaxInflightBytes(q.maxInflightBytes())
+                .withQueueQos0Messages(q.queueQos0Messages())
+                .withUpgradeOutgoingQos(q.upgradeOutgoingQos())
+                .withMaxPublisherPause(Duration.ofMillis(q.maxPublisherPauseMs()));
+    }
+
 }
