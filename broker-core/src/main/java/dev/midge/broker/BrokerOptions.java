@@ -42,13 +42,14 @@ import java.util.Objects;
  * @param restoreClock        the wall clock against which restored sessions and messages expire at
  *                            start-up; always the system clock, except in tests (package-private setter),
  *                            which so prove "expired while the broker was down" without waiting
+ * @param sys                 {@code $SYS} topics ({@code sys_interval}) and the metrics endpoint
  */
 public record BrokerOptions(List<ListenerOptions> listeners, Authenticator authenticator, Authorizer authorizer,
                             int messageSizeLimit, int maxInflightMessages, int maxQueuedMessages,
                             long maxQueuedBytes, int maxKeepalive, boolean retainAvailable, int maxTopicAlias,
                             int maxTopicLevels, Path persistenceLocation, boolean discardCorruptStore,
                             ClientIdTakeover clientIdTakeover, ClientIdBinding clientIdBinding,
-                            FileWatcher fileWatcher, Clock restoreClock) {
+                            FileWatcher fileWatcher, Clock restoreClock, SysOptions sys) {
 
     public BrokerOptions {
         listeners = List.copyOf(listeners);
@@ -60,6 +61,9 @@ public record BrokerOptions(List<ListenerOptions> listeners, Authenticator authe
         Objects.requireNonNull(clientIdTakeover, "clientIdTakeover");
         Objects.requireNonNull(clientIdBinding, "clientIdBinding");
         Objects.requireNonNull(restoreClock, "restoreClock");
+        if (sys == null) {
+            sys = SysOptions.DEFAULT;
+        }
         if (maxTopicLevels < 0) {
             throw new IllegalArgumentException("maxTopicLevels must be 0 (no limit) or more, not " + maxTopicLevels);
         }
@@ -87,6 +91,7 @@ public record BrokerOptions(List<ListenerOptions> listeners, Authenticator authe
         private ClientIdBinding clientIdBinding = ClientIdBinding.NONE;
         private FileWatcher fileWatcher;
         private Clock restoreClock = Clock.systemUTC();
+        private SysOptions sys = SysOptions.DEFAULT;
 
         public Builder listener(ListenerOptions listener) { listeners.add(listener); return this; }
         public Builder authenticator(Authenticator a) { authenticator = a; return this; }
@@ -109,11 +114,20 @@ public record BrokerOptions(List<ListenerOptions> listeners, Authenticator authe
         /** Tests only: a clock ahead of the system's stands for time the broker spent down. */
         Builder restoreClock(Clock c) { restoreClock = c; return this; }
 
+        /** {@code $SYS} topics and the metrics endpoint, whole. */
+        public Builder sys(SysOptions s) { sys = s; return this; }
+        /** mosquitto's {@code sys_interval}: seconds between {@code $SYS} updates (default 10), 0 for none. */
+        public Builder sysInterval(int seconds) { sys = sys.withSysInterval(seconds); return this; }
+        /** Serves {@code /metrics} (Prometheus) and {@code /health} over HTTP on this address; off by default. */
+        public Builder metricsListener(java.net.InetSocketAddress address) { sys = sys.withMetricsListener(address); return this; }
+        /** Figures of another module, under {@code $SYS/broker/midge/} and in {@code /metrics}. */
+        public Builder figureSource(dev.midge.broker.metrics.FigureSource source) { sys = sys.withFigureSource(source); return this; }
+
         public BrokerOptions build() {
             return new BrokerOptions(listeners, authenticator, authorizer, messageSizeLimit, maxInflightMessages,
                     maxQueuedMessages, maxQueuedBytes, maxKeepalive, retainAvailable, maxTopicAlias,
                     maxTopicLevels, persistenceLocation, discardCorruptStore, clientIdTakeover, clientIdBinding,
-                    fileWatcher, restoreClock);
+                    fileWatcher, restoreClock, sys);
         }
     }
 }

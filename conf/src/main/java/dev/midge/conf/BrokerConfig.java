@@ -46,6 +46,7 @@ import java.util.Set;
  *                            CA's OCSP responder; 0 = off (default)
  * @param ocspUrl             Midge option {@code midge_ocsp_url}: the responder URL certificates issued
  *                            by the built-in CA carry (the operator's public address), or null
+ * @param sys                 {@code sys_interval} and Midge's {@code midge_metrics_listener}
  */
 public record BrokerConfig(Path source, List<ListenerConfig> listeners, boolean localOnly,
                            boolean perListenerSettings, SecurityConfig security,
@@ -55,15 +56,43 @@ public record BrokerConfig(Path source, List<ListenerConfig> listeners, boolean 
                            Set<LogType> logTypes, Set<LogDestination> logDestinations, Path logFile,
                            String user, ConfigLocation userAt, Path pidFile, int enrollmentPort,
                            String enrollmentBind, ClientIdBinding clientIdBinding, ClientIdTakeover clientIdTakeover,
-                           int maxTopicLevels, int ocspPort, String ocspUrl) {
+                           int maxTopicLevels, int ocspPort, String ocspUrl, SysConfig sys) {
 
     /** MQTT's largest payload: the most message_size_limit may be. */
     public static final int MQTT_MAX_PAYLOAD = 268_435_455;
 
     public BrokerConfig {
         listeners = List.copyOf(listeners);
+        if (sys == null) {
+            sys = SysConfig.DEFAULT;
+        }
         logTypes = Set.copyOf(logTypes);
         logDestinations = Set.copyOf(logDestinations);
+    }
+
+    /** Without {@code sys}: mosquitto's default {@code sys_interval}, no metrics endpoint. */
+    public BrokerConfig(Path source, List<ListenerConfig> listeners, boolean localOnly,
+                        boolean perListenerSettings, SecurityConfig security,
+                        int messageSizeLimit, int maxInflightMessages, int maxQueuedMessages,
+                        long maxQueuedBytes, int maxKeepalive, boolean retainAvailable,
+                        boolean persistence, Path persistenceLocation, int autosaveInterval,
+                        Set<LogType> logTypes, Set<LogDestination> logDestinations, Path logFile,
+                        String user, ConfigLocation userAt, Path pidFile, int enrollmentPort,
+                        String enrollmentBind, ClientIdBinding clientIdBinding, ClientIdTakeover clientIdTakeover,
+                        int maxTopicLevels, int ocspPort, String ocspUrl) {
+        this(source, listeners, localOnly, perListenerSettings, security, messageSizeLimit, maxInflightMessages,
+                maxQueuedMessages, maxQueuedBytes, maxKeepalive, retainAvailable, persistence, persistenceLocation,
+                autosaveInterval, logTypes, logDestinations, logFile, user, userAt, pidFile, enrollmentPort,
+                enrollmentBind, clientIdBinding, clientIdTakeover, maxTopicLevels, ocspPort, ocspUrl, null);
+    }
+
+    /** The same config with these {@code $SYS} and metrics options. */
+    public BrokerConfig withSys(SysConfig newSys) {
+        return new BrokerConfig(source, listeners, localOnly, perListenerSettings, security, messageSizeLimit,
+                maxInflightMessages, maxQueuedMessages, maxQueuedBytes, maxKeepalive, retainAvailable, persistence,
+                persistenceLocation, autosaveInterval, logTypes, logDestinations, logFile, user, userAt, pidFile,
+                enrollmentPort, enrollmentBind, clientIdBinding, clientIdTakeover, maxTopicLevels, ocspPort, ocspUrl,
+                newSys);
     }
 
     /**
@@ -74,7 +103,8 @@ public record BrokerConfig(Path source, List<ListenerConfig> listeners, boolean 
         return new BrokerConfig(source, listeners, localOnly, perListenerSettings, security, messageSizeLimit,
                 maxInflightMessages, maxQueuedMessages, maxQueuedBytes, maxKeepalive, retainAvailable, persistence,
                 persistenceLocation, autosaveInterval, logTypes, logDestinations, logFile, user, userAt, pidFile,
-                enrollmentPort, enrollmentBind, clientIdBinding, clientIdTakeover, maxTopicLevels, ocspPort, ocspUrl);
+                enrollmentPort, enrollmentBind, clientIdBinding, clientIdTakeover, maxTopicLevels, ocspPort, ocspUrl,
+                sys);
     }
 
     /** {@code log_type} values ("none" is the empty set, "all" every one). */

@@ -43,7 +43,6 @@ final class OptionTable {
             "queue_qos0_messages", Scope.GLOBAL,
             "retry_interval", Scope.GLOBAL,            // obsolete; mosquitto ignores it too
             "set_tcp_nodelay", Scope.GLOBAL,
-            "sys_interval", Scope.GLOBAL,
             "upgrade_outgoing_qos", Scope.GLOBAL,
             "websockets_headers_size", Scope.GLOBAL,
             "websockets_log_level", Scope.GLOBAL,
