@@ -20,42 +20,15 @@ final class SysDraft {
         }
     }
 
-    /**
-     * {@code PORT} (loopback: metrics tell a lot about the fleet, so the network is opted into),
-     * {@code ADDRESS:PORT}, or {@code [IPv6]:PORT}.
-     */
     private void metricsListener(ConfLine line) {
-        String value = Values.word(line);
-        String host;
-        String port;
-        int colon = value.lastIndexOf(':');
-        if (colon < 0) {
-            host = "127.0.0.1";
-            port = value;
-        } else {
-            host = value.substring(0, colon);
-            port = value.substring(colon + 1);
-            if (host.startsWith("[") && host.endsWith("]")) {
-                host = host.substring(1, host.length() - 1);
-            } else if (host.contains(":")) {
-                throw line.error("'" + value + "': write an IPv6 address in brackets, e.g. [::1]:9100");
-            }
-            if (host.isEmpty()) {
-                throw line.error("'" + value + "' names no address; give ADDRESS:PORT, or only PORT for 127.0.0.1");
-            }
-        }
-        int n;
+        SysConfig parsed;
         try {
-            n = Integer.parseInt(port);
-        } catch (NumberFormatException e) {
-            n = -1;
+            parsed = SysConfig.DEFAULT.withMetricsListener(Values.word(line));
+        } catch (IllegalArgumentException e) {
+            throw line.error(e.getMessage());
         }
-        if (n < 1 || n > 65535) {
-            throw line.error("'" + value + "' is not a valid midge_metrics_listener; use PORT (1-65535) for "
-                    + "127.0.0.1, or ADDRESS:PORT, e.g. 0.0.0.0:9100");
-        }
-        metricsHost.set(line, host);
-        metricsPort = n;
+        metricsHost.set(line, parsed.metricsHost());
+        metricsPort = parsed.metricsPort();
     }
 
     SysConfig build() {
