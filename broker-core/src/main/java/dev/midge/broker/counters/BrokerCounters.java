@@ -54,9 +54,9 @@ public final class BrokerCounters {
         clientsExpired.increment();
     }
 
-    /** An outgoing message was dropped because the client's queue was full. */
-    public void publishDropped() {
-        publishDropped.increment();
+    /** Incremented by a session whose full queue drops an outgoing message. */
+    public LongAdder publishDroppedCounter() {
+        return publishDropped;
     }
 
     /** The authoriser said no to a publish, subscribe or delivery. */

@@ -101,7 +101,7 @@ public final class MqttEngine {
 
     Session newSession(String clientId) {
         return new Session(clientId, Limits.receiveMaximum(options), options.maxQueuedMessages(),
-                options.maxQueuedBytes());
+                options.maxQueuedBytes(), counters.publishDroppedCounter());
     }
 
     /** Starts the expiry of a session that is not connected, as at a disconnect. */

@@ -32,12 +32,13 @@ final class OutboundFlow {
     private boolean v5;
     private long maxPacketSize = Long.MAX_VALUE;
 
-    OutboundFlow(String clientId, int maxInflight, int maxQueuedMessages, long maxQueuedBytes, Ledger ledger) {
+    OutboundFlow(String clientId, int maxInflight, int maxQueuedMessages, long maxQueuedBytes, Ledger ledger,
+                 java.util.concurrent.atomic.LongAdder droppedCount) {
         this.clientId = clientId;
         this.maxInflight = Math.max(1, maxInflight);
         this.inflight = new InflightWindow(this.maxInflight);
         this.ledger = ledger;
-        this.overflow = new QueueOverflow(clientId, maxQueuedMessages, maxQueuedBytes);
+        this.overflow = new QueueOverflow(clientId, maxQueuedMessages, maxQueuedBytes, droppedCount);
         this.queue = new OfflineQueue(ledger, overflow);
         this.qos0Queue = new Qos0Queue(overflow);
     }

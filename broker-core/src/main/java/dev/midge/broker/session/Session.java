@@ -36,9 +36,15 @@ public final class Session {
     private volatile long expiryInterval;
 
     public Session(String clientId, int maxInflight, int maxQueuedMessages, long maxQueuedBytes) {
+        this(clientId, maxInflight, maxQueuedMessages, maxQueuedBytes, new java.util.concurrent.atomic.LongAdder());
+    }
+
+    /** @param droppedCount counts the messages its full queues drop, for the broker's figures */
+    public Session(String clientId, int maxInflight, int maxQueuedMessages, long maxQueuedBytes,
+                   java.util.concurrent.atomic.LongAdder droppedCount) {
         this.clientId = clientId;
         this.ledger = new Ledger(clientId);
-        this.outbound = new OutboundFlow(clientId, maxInflight, maxQueuedMessages, maxQueuedBytes, ledger);
+        this.outbound = new OutboundFlow(clientId, maxInflight, maxQueuedMessages, maxQueuedBytes, ledger, droppedCount);
         this.inboundQos2 = new InboundQos2(ledger);
     }
 

@@ -63,6 +63,27 @@ class SysTopicsTest {
     }
 
     @Test
+    void messagesAFullQueueDropsAreCounted() throws Exception {
+        try (EmbeddedBroker broker = broker(b -> b.maxQueuedMessages(1));
+             RunningSubscriber sys = MosquittoClients.subscribe(MosquittoClients.options(broker.port()),
+                     "-t", "$SYS/broker/clients/disconnected", "-t", "$SYS/broker/publish/messages/dropped", "-v")) {
+            assertNotNull(sys.awaitSubscribed(DEADLINE), sys.stderr());
+            List<String> seen = new ArrayList<>();
+            try (RunningSubscriber sleeper = MosquittoClients.subscribe(MosquittoClients.options(broker.port())
+                    .clientId("sleeper"), "-c", "-q", "1", "-t", "queued/#")) {
+                assertNotNull(sleeper.awaitSubscribed(DEADLINE), sleeper.stderr());
+            }
+            awaitLine(sys, seen, l -> l.equals("$SYS/broker/clients/disconnected 1"), "the sleeper's session kept");
+            for (int i = 0; i < 3; i++) {
+                assertTrue(MosquittoClients.publish(MosquittoClients.options(broker.port()),
+                        "-t", "queued/" + i, "-m", "x", "-q", "1").succeeded());
+            }
+            // a queue of one: the two older messages were dropped
+            awaitLine(sys, seen, l -> l.equals("$SYS/broker/publish/messages/dropped 2"), "dropped 2");
+        }
+    }
+
+    @Test
     void clientsCannotPublishIntoSysAsInMosquitto() throws Exception {
         try (EmbeddedBroker broker = broker(b -> b.sysInterval(0));
              RunningSubscriber sub = MosquittoClients.subscribe(MosquittoClients.options(broker.port()),
