@@ -16,10 +16,15 @@ module midge.core {
     requires io.netty.codec.mqtt;
     requires io.netty.handler;
     requires com.h2database.mvstore;
+    requires io.prometheus.metrics.core;
+    requires io.prometheus.metrics.model;
+    requires io.prometheus.metrics.exporter.httpserver;
+    requires jdk.httpserver;
 
     exports dev.midge.broker;
     exports dev.midge.broker.security;
     exports dev.midge.broker.reload;
+    exports dev.midge.broker.metrics;
 
     exports dev.midge.broker.listener to midge.tls, midge.cli, midge.bench;
     exports dev.midge.broker.subscription to midge.bench;

@@ -43,13 +43,14 @@ import java.util.Objects;
  *                            start-up; always the system clock, except in tests (package-private setter),
  *                            which so prove "expired while the broker was down" without waiting
  * @param delivery            flow control and mosquitto's queue/delivery options ({@link DeliveryOptions#defaults()})
+ * @param sys                 {@code $SYS} topics ({@code sys_interval}) and the metrics endpoint
  */
 public record BrokerOptions(List<ListenerOptions> listeners, Authenticator authenticator, Authorizer authorizer,
                             int messageSizeLimit, int maxInflightMessages, int maxQueuedMessages,
                             long maxQueuedBytes, int maxKeepalive, boolean retainAvailable, int maxTopicAlias,
                             int maxTopicLevels, Path persistenceLocation, boolean discardCorruptStore,
                             ClientIdTakeover clientIdTakeover, ClientIdBinding clientIdBinding,
-                            FileWatcher fileWatcher, Clock restoreClock, DeliveryOptions delivery) {
+                            FileWatcher fileWatcher, Clock restoreClock, DeliveryOptions delivery, SysOptions sys) {
 
     public BrokerOptions {
         listeners = List.copyOf(listeners);
@@ -62,6 +63,9 @@ public record BrokerOptions(List<ListenerOptions> listeners, Authenticator authe
         Objects.requireNonNull(clientIdBinding, "clientIdBinding");
         Objects.requireNonNull(restoreClock, "restoreClock");
         Objects.requireNonNull(delivery, "delivery");
+        if (sys == null) {
+            sys = SysOptions.DEFAULT;
+        }
         if (maxTopicLevels < 0) {
             throw new IllegalArgumentException("maxTopicLevels must be 0 (no limit) or more, not " + maxTopicLevels);
         }
@@ -90,6 +94,7 @@ public record BrokerOptions(List<ListenerOptions> listeners, Authenticator authe
         private FileWatcher fileWatcher;
         private Clock restoreClock = Clock.systemUTC();
         private DeliveryOptions delivery = DeliveryOptions.defaults();
+        private SysOptions sys = SysOptions.DEFAULT;
 
         public Builder listener(ListenerOptions listener) { listeners.add(listener); return this; }
         public Builder authenticator(Authenticator a) { authenticator = a; return this; }
@@ -114,11 +119,20 @@ public record BrokerOptions(List<ListenerOptions> listeners, Authenticator authe
         /** Flow control and mosquitto's queue/delivery options. */
         public Builder delivery(DeliveryOptions d) { delivery = d; return this; }
 
+        /** {@code $SYS} topics and the metrics endpoint, whole. */
+        public Builder sys(SysOptions s) { sys = s; return this; }
+        /** mosquitto's {@code sys_interval}: seconds between {@code $SYS} updates (default 10), 0 for none. */
+        public Builder sysInterval(int seconds) { sys = sys.withSysInterval(seconds); return this; }
+        /** Serves {@code /metrics} (Prometheus) and {@code /health} over HTTP on this address; off by default. */
+        public Builder metricsListener(java.net.InetSocketAddress address) { sys = sys.withMetricsListener(address); return this; }
+        /** Figures of another module, under {@code $SYS/broker/midge/} and in {@code /metrics}. */
+        public Builder figureSource(dev.midge.broker.metrics.FigureSource source) { sys = sys.withFigureSource(source); return this; }
+
         public BrokerOptions build() {
             return new BrokerOptions(listeners, authenticator, authorizer, messageSizeLimit, maxInflightMessages,
                     maxQueuedMessages, maxQueuedBytes, maxKeepalive, retainAvailable, maxTopicAlias,
                     maxTopicLevels, persistenceLocation, discardCorruptStore, clientIdTakeover, clientIdBinding,
-                    fileWatcher, restoreClock, delivery);
+                    fileWatcher, restoreClock, delivery, sys);
         }
     }
 }

@@ -59,6 +59,11 @@ public final class MidgeBroker implements AutoCloseable {
         return server.boundAddresses();
     }
 
+    /** The port {@code /metrics} and {@code /health} are served on, or -1 without {@link SysOptions#metricsListener()}. */
+    public int metricsPort() {
+        return server.metricsPort();
+    }
+
     /** The bound port of the first listener: the one-liner tests want. */
     public int port() {
         return listenerAddresses().get(0).getPort();

@@ -136,6 +136,17 @@ final class RevocationList {
         return Optional.empty();
     }
 
+    /** The earliest nextUpdate among the CRLs that have one. */
+    Optional<Instant> earliestNextUpdate() {
+        return crls.stream().map(X509CRL::getNextUpdate).filter(java.util.Objects::nonNull)
+                .map(java.util.Date::toInstant).min(Instant::compareTo);
+    }
+
+    /** Entries in all the CRLs of the file. */
+    long revokedCount() {
+        return crls.stream().mapToLong(TlsStatistics::revokedIn).sum();
+    }
+
     /** The earliest nextUpdate among the CRLs that have one, if it is before {@code now}. */
     Optional<Instant> expiredAt(Instant now) {
         return crls.stream()

@@ -30,6 +30,11 @@ final class RevokedConnections {
 
     private final ChannelGroup channels = new DefaultChannelGroup("midge-tls-clients", GlobalEventExecutor.INSTANCE);
     private volatile Disconnector disconnector;
+    private final java.util.concurrent.atomic.LongAdder dropped;
+
+    RevokedConnections(java.util.concurrent.atomic.LongAdder dropped) {
+        this.dropped = dropped;
+    }
 
     void disconnectWith(Disconnector disconnector) {
         this.disconnector = disconnector;
@@ -48,6 +53,7 @@ final class RevokedConnections {
         channel.attr(PEER_CERTIFICATE).set(leaf);
         channels.add(channel);
         if (crlNow != null && revoked(leaf, crlNow, String.valueOf(channel.remoteAddress()))) {
+            dropped.increment();
             channel.close();
         }
     }
@@ -69,6 +75,7 @@ final class RevokedConnections {
                 boolean revoked = client.peerCertificate() != null
                         && revoked(client.peerCertificate(), crl, client.remoteAddress() + " (client " + client.clientId() + ")");
                 if (revoked) {
+                    dropped.increment();
                     disconnectedByBroker.add(client.remoteAddress());
                 }
                 return revoked;
@@ -78,6 +85,7 @@ final class RevokedConnections {
             X509Certificate leaf = channel.attr(PEER_CERTIFICATE).get();
             if (leaf != null && !disconnectedByBroker.contains(channel.remoteAddress())
                     && revoked(leaf, crl, String.valueOf(channel.remoteAddress()))) {
+                dropped.increment();
                 channel.close();
             }
         }

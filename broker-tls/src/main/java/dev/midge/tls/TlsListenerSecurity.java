@@ -53,7 +53,8 @@ public final class TlsListenerSecurity implements ListenerSecurity, AutoCloseabl
 
     private final TlsOptions options;
     private final Reloadable<TlsMaterial> material;
-    private final RevokedConnections connections = new RevokedConnections();
+    private final TlsStatistics.ListenerCounts counts = new TlsStatistics.ListenerCounts();
+    private final RevokedConnections connections = new RevokedConnections(counts.revokedDisconnects);
     private final EarlyCloses earlyCloses = new EarlyCloses();
     private final CrlExpiryAlarm crlExpiryAlarm;
     /** midge_ocsp_check, or null when off. */
@@ -162,6 +163,7 @@ public final class TlsListenerSecurity implements ListenerSecurity, AutoCloseabl
             } else if (HandshakeRefusal.isHangUp(done.cause())) {
                 LOG.debug("TLS handshake from {} abandoned: the client closed the connection.", remote);
             } else {
+                counts.refused(RefusalReason.of(done.cause()));
                 LOG.warn("TLS handshake from {} refused: {}", describe(remote),
                         PeerText.forLog(HandshakeRefusal.describe(done.cause())));
             }
@@ -188,6 +190,20 @@ public final class TlsListenerSecurity implements ListenerSecurity, AutoCloseabl
         } catch (SSLPeerUnverifiedException noCertificate) {
             return new X509Certificate[0];
         }
+    }
+
+    /** Counts this listener's refusals and revocations into {@code statistics} (with every other listener there). */
+    public void reportTo(TlsStatistics statistics) {
+        statistics.add(this);
+    }
+
+    TlsStatistics.ListenerCounts counts() {
+        return counts;
+    }
+
+    /** The CRL of crlfile in force now, or null without one. */
+    RevocationList crlInForce() {
+        return options.crlfile() == null ? null : material.get().crl();
     }
 
     /** mosquitto's precedence: use_identity_as_username wins over use_subject_as_username. */

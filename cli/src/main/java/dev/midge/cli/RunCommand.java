@@ -84,6 +84,11 @@ public final class RunCommand implements Callable<Integer> {
                     + " default: this broker's responder when it runs); the same as midge_ocsp_url in a conf")
     String ocspUrl;
 
+    @Option(names = "--metrics-listener", paramLabel = "[ADDRESS:]PORT",
+            description = "serve /metrics (Prometheus) and /health over HTTP here; a port alone is 127.0.0.1;"
+                    + " the same as midge_metrics_listener in a conf (default: off)")
+    String metricsListener;
+
     @Option(names = "--discard-corrupt-store",
             description = "with persistence on, move a store that cannot be read aside and start empty"
                     + " (without it, a corrupt store stops start-up)")
@@ -96,7 +101,7 @@ public final class RunCommand implements Callable<Integer> {
                 throw new StartupException(DAEMON_REFUSED, 1);
             }
             BrokerAssembly.run(new RunSettings(configFile, dataDir, ports, verbose, pidFileOption, bind, serverNames,
-                    enrollmentPort, enrollmentBind, discardCorruptStore, ocspPort, ocspUrl)).awaitClosed();
+                    enrollmentPort, enrollmentBind, discardCorruptStore, ocspPort, ocspUrl, metricsListener)).awaitClosed();
             return 0;
         } catch (StartupException e) {
             LOG.error(e.getMessage());

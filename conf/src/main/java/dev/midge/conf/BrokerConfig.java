@@ -48,6 +48,7 @@ import java.util.Set;
  *                            by the built-in CA carry (the operator's public address), or null
  * @param queue               mosquitto's queue/delivery options ({@code max_inflight_bytes},
  *                            {@code queue_qos0_messages}, {@code upgrade_outgoing_qos}) and Midge's flow control
+ * @param sys                 {@code sys_interval} and Midge's {@code midge_metrics_listener}
  */
 public record BrokerConfig(Path source, List<ListenerConfig> listeners, boolean localOnly,
                            boolean perListenerSettings, SecurityConfig security,
@@ -57,15 +58,43 @@ public record BrokerConfig(Path source, List<ListenerConfig> listeners, boolean 
                            Set<LogType> logTypes, Set<LogDestination> logDestinations, Path logFile,
                            String user, ConfigLocation userAt, Path pidFile, int enrollmentPort,
                            String enrollmentBind, ClientIdBinding clientIdBinding, ClientIdTakeover clientIdTakeover,
-                           int maxTopicLevels, int ocspPort, String ocspUrl, QueueOptions queue) {
+                           int maxTopicLevels, int ocspPort, String ocspUrl, QueueOptions queue, SysConfig sys) {
 
     /** MQTT's largest payload: the most message_size_limit may be. */
     public static final int MQTT_MAX_PAYLOAD = 268_435_455;
 
     public BrokerConfig {
         listeners = List.copyOf(listeners);
+        if (sys == null) {
+            sys = SysConfig.DEFAULT;
+        }
         logTypes = Set.copyOf(logTypes);
         logDestinations = Set.copyOf(logDestinations);
+    }
+
+    /** Without {@code sys}: mosquitto's default {@code sys_interval}, no metrics endpoint. */
+    public BrokerConfig(Path source, List<ListenerConfig> listeners, boolean localOnly,
+                        boolean perListenerSettings, SecurityConfig security,
+                        int messageSizeLimit, int maxInflightMessages, int maxQueuedMessages,
+                        long maxQueuedBytes, int maxKeepalive, boolean retainAvailable,
+                        boolean persistence, Path persistenceLocation, int autosaveInterval,
+                        Set<LogType> logTypes, Set<LogDestination> logDestinations, Path logFile,
+                        String user, ConfigLocation userAt, Path pidFile, int enrollmentPort,
+                        String enrollmentBind, ClientIdBinding clientIdBinding, ClientIdTakeover clientIdTakeover,
+                        int maxTopicLevels, int ocspPort, String ocspUrl) {
+        this(source, listeners, localOnly, perListenerSettings, security, messageSizeLimit, maxInflightMessages,
+                maxQueuedMessages, maxQueuedBytes, maxKeepalive, retainAvailable, persistence, persistenceLocation,
+                autosaveInterval, logTypes, logDestinations, logFile, user, userAt, pidFile, enrollmentPort,
+                enrollmentBind, clientIdBinding, clientIdTakeover, maxTopicLevels, ocspPort, ocspUrl, null);
+    }
+
+    /** The same config with these {@code $SYS} and metrics options. */
+    public BrokerConfig withSys(SysConfig newSys) {
+        return new BrokerConfig(source, listeners, localOnly, perListenerSettings, security, messageSizeLimit,
+                maxInflightMessages, maxQueuedMessages, maxQueuedBytes, maxKeepalive, retainAvailable, persistence,
+                persistenceLocation, autosaveInterval, logTypes, logDestinations, logFile, user, userAt, pidFile,
+                enrollmentPort, enrollmentBind, clientIdBinding, clientIdTakeover, maxTopicLevels, ocspPort, ocspUrl,
+                newSys);
     }
 
     /**
@@ -77,7 +106,7 @@ public record BrokerConfig(Path source, List<ListenerConfig> listeners, boolean 
                 maxInflightMessages, maxQueuedMessages, maxQueuedBytes, maxKeepalive, retainAvailable, persistence,
                 persistenceLocation, autosaveInterval, logTypes, logDestinations, logFile, user, userAt, pidFile,
                 enrollmentPort, enrollmentBind, clientIdBinding, clientIdTakeover, maxTopicLevels, ocspPort, ocspUrl,
-                queue);
+                queue, sys);
     }
 
     /** {@code log_type} values ("none" is the empty set, "all" every one). */

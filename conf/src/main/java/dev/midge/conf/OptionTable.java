@@ -40,7 +40,6 @@ final class OptionTable {
             "persistence_file", Scope.GLOBAL,
             "persistent_client_expiration", Scope.GLOBAL,
             "set_tcp_nodelay", Scope.GLOBAL,
-            "sys_interval", Scope.GLOBAL,
             "websockets_headers_size", Scope.GLOBAL,
             "websockets_log_level", Scope.GLOBAL,
             // listener

@@ -65,11 +65,11 @@ class IncludeDirTest {
     @Test
     void warningInsideAnIncludedFileNamesThatFileAndLine() throws IOException {
         Path confD = Files.createDirectory(dir.resolve("conf.d"));
-        Files.writeString(confD.resolve("extra.conf"), "# tuning\nsys_interval 30\n");
+        Files.writeString(confD.resolve("extra.conf"), "# tuning\nallow_duplicate_messages true\n");
         Path conf = Files.writeString(dir.resolve("mosquitto.conf"), "include_dir " + confD + "\n");
 
         assertEquals(List.of(new ConfigWarning(confD.resolve("extra.conf"), 2,
-                        "option 'sys_interval' is not supported by Midge and is ignored")),
+                        "option 'allow_duplicate_messages' is not supported by Midge and is ignored")),
                 MosquittoConf.parse(conf).warnings());
     }
 

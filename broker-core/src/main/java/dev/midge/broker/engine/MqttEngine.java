@@ -2,6 +2,8 @@ package dev.midge.broker.engine;
 
 import dev.midge.broker.BrokerOptions;
 import dev.midge.broker.message.Message;
+import dev.midge.broker.counters.BrokerCounters;
+import dev.midge.broker.counters.PacketCounter;
 import dev.midge.broker.persist.DurableState;
 import dev.midge.broker.retained.RetainedStore;
 import dev.midge.broker.security.ClientIdTakeover;
@@ -55,6 +57,8 @@ public final class MqttEngine {
     private final ScheduledExecutorService timer;
     /** The on-disk store, or null when persistence is off (then nothing below touches a disk). */
     private final DurableState durable;
+    private final BrokerCounters counters = new BrokerCounters();
+    private final PacketCounter packetCounter = new PacketCounter(counters);
 
     public MqttEngine(BrokerOptions options, ScheduledExecutorService timer) {
         this(options, timer, null);
@@ -65,7 +69,9 @@ public final class MqttEngine {
         this.options = options;
         this.timer = timer;
         this.durable = durable;
-        this.retained = durable == null ? new RetainedStore() : new RetainedStore(durable::retainedChanged);
+        // $SYS topics are rewritten every sys_interval and mean nothing after a restart: kept off the disk, as mosquitto does.
+        this.retained = durable == null ? new RetainedStore()
+                : new RetainedStore(m -> { if (!m.topic().startsWith("$SYS/")) durable.retainedChanged(m); });
         this.router = new PublishRouter(trie, retained, sessions, options.retainAvailable(),
                 options.delivery().upgradeOutgoingQos());
         this.wills = new WillScheduler(timer);
@@ -103,13 +109,28 @@ public final class MqttEngine {
     Session newSession(String clientId) {
         return new Session(clientId, new QueueLimits(Limits.receiveMaximum(options), options.maxQueuedMessages(),
                 options.maxQueuedBytes(), options.delivery().maxInflightBytes(), options.delivery().queueQos0Messages(),
-                options.delivery().maxPublisherPause().toNanos()));
+                options.delivery().maxPublisherPause().toNanos()), counters.publishDroppedCounter());
     }
 
     /** Starts the expiry of a session that is not connected, as at a disconnect. */
     void scheduleExpiry(Session session, long delaySeconds) {
         int generation = session.generation();
         timer.schedule(() -> expire(session, generation), delaySeconds, TimeUnit.SECONDS);
+    }
+
+    /** The store's file with persistence on, else null. */
+    public java.nio.file.Path storeFile() {
+        return durable == null ? null : durable.file();
+    }
+
+    /** The running totals for $SYS and /metrics. */
+    public BrokerCounters counters() {
+        return counters;
+    }
+
+    /** The pipeline's packet counter, shared by every connection. */
+    public PacketCounter packetCounter() {
+        return packetCounter;
     }
 
     public BrokerOptions options() {
@@ -178,6 +199,7 @@ public final class MqttEngine {
                 journal(session, expiryInterval);
             }
             result = new ConnectOutcome(session, present, old, foreign ? previous : null);
+            counters.clientConnected();
         }
         afterwards.forEach(Runnable::run);
         return result;
@@ -191,6 +213,7 @@ public final class MqttEngine {
     public void disconnected(Session session, DeliverySink connection, Runnable sendWill, long willDelaySeconds) {
         // Wills are routed after the lock is released: routing writes to channels.
         List<Runnable> afterwards = new ArrayList<>();
+        counters.clientDisconnected();
         synchronized (this) {
             boolean owner = session.detach(connection);
             if (sendWill != null && (willDelaySeconds <= 0 || !owner)) {
@@ -224,6 +247,7 @@ public final class MqttEngine {
         synchronized (this) {
             if (!session.isConnected() && session.generation() == generation
                     && sessions.get(session.clientId()) == session) {
+                counters.clientExpired();
                 end(session, afterwards);
             }
         }

@@ -3,6 +3,9 @@ package dev.midge.broker.netty;
 import dev.midge.broker.BrokerOptions;
 import dev.midge.broker.ListenerOptions;
 import dev.midge.broker.engine.MqttEngine;
+import dev.midge.broker.counters.TrafficCounter;
+import dev.midge.broker.sys.MetricsEndpoint;
+import dev.midge.broker.sys.SysTopicPublisher;
 import dev.midge.broker.persist.DurableState;
 import dev.midge.broker.protocol.Ending;
 import dev.midge.broker.protocol.ReasonCode;
@@ -54,6 +57,9 @@ public final class BrokerServer {
     private final ChannelGroup allChannels = new DefaultChannelGroup("midge", GlobalEventExecutor.INSTANCE);
     private final List<Channel> serverChannels = new ArrayList<>();
     private final DurableState durable;
+    private final List<MetricsEndpoint.ListenerTraffic> listenerTraffic = new ArrayList<>();
+    private SysTopicPublisher sysTopics;
+    private MetricsEndpoint metrics;
 
     private BrokerServer(BrokerOptions options, DurableState durable) {
         this.durable = durable;
@@ -88,6 +94,7 @@ public final class BrokerServer {
             for (ListenerOptions listener : options.listeners()) {
                 server.bind(listener);
             }
+            server.startReporting(options);
         } catch (InterruptedException | RuntimeException e) {
             server.close();
             throw e;
@@ -96,6 +103,7 @@ public final class BrokerServer {
     }
 
     private void bind(ListenerOptions listener) throws InterruptedException {
+        TrafficCounter traffic = new TrafficCounter(engine.counters());
         Class<? extends ServerChannel> channelType = workerGroup instanceof EpollEventLoopGroup
                 ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
         ServerBootstrap b = new ServerBootstrap()
@@ -111,7 +119,7 @@ public final class BrokerServer {
                 // fan-in row of the side-by-side bench (BENCHMARKS.md).
                 .childOption(ChannelOption.RCVBUF_ALLOCATOR,
                         new AdaptiveRecvByteBufAllocator(64, 2048, 4 * 1024).maxMessagesPerRead(1))
-                .childHandler(new MqttChannelInitializer(listener, engine, authExecutor, allChannels));
+                .childHandler(new MqttChannelInitializer(listener, engine, authExecutor, allChannels, traffic));
         if (channelType == EpollServerSocketChannel.class) {
             // Level-triggered at least reports what a capped read left (edge-triggered would not).
             b.childOption(EpollChannelOption.EPOLL_MODE, EpollMode.LEVEL_TRIGGERED);
@@ -128,10 +136,27 @@ public final class BrokerServer {
         }
         serverChannels.add(future.channel());
         InetSocketAddress bound = (InetSocketAddress) future.channel().localAddress();
+        listenerTraffic.add(new MetricsEndpoint.ListenerTraffic(
+                io.netty.util.NetUtil.toSocketAddressString(bound), traffic));
         LOG.info("Opening {} listen socket on {}:{}{}.", socketFamily(bound),
                 bound.getAddress().isAnyLocalAddress() ? "*" : io.netty.util.NetUtil.toAddressString(bound.getAddress()), bound.getPort(),
                 (listener.protocol() == ListenerOptions.Protocol.WEBSOCKETS ? " (websockets" : " (mqtt")
                         + (listener.security() != null ? ", TLS)" : ")"));
+    }
+
+    /** $SYS topics every sys_interval, and the metrics endpoint if asked for. */
+    private void startReporting(BrokerOptions options) {
+        var sys = options.sys();
+        sysTopics = SysTopicPublisher.start(engine, sys.figureSources(), timer, sys.sysIntervalSeconds());
+        if (sys.metricsListener() != null) {
+            metrics = MetricsEndpoint.start(sys.metricsListener(), engine, sys.figureSources(), listenerTraffic,
+                    () -> serverChannels.stream().allMatch(Channel::isActive));
+        }
+    }
+
+    /** The metrics endpoint's port, or -1 without one. */
+    public int metricsPort() {
+        return metrics == null ? -1 : metrics.port();
     }
 
     public MqttEngine engine() {
@@ -176,6 +201,12 @@ public final class BrokerServer {
     }
 
     public void close() {
+        if (metrics != null) {
+            metrics.close();
+        }
+        if (sysTopics != null) {
+            sysTopics.close();
+        }
         for (Channel c : serverChannels) {
             c.close().awaitUninterruptibly();
         }

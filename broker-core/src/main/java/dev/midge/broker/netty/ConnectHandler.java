@@ -141,7 +141,7 @@ final class ConnectHandler extends ChannelInboundHandlerAdapter {
                 (InetSocketAddress) ctx.channel().remoteAddress(), Describe.localPort(ctx.channel()),
                 chain == null ? null : chain[0]);
         Authorizer authorizer = listener.authorizer() != null ? listener.authorizer() : options.authorizer();
-        ConnectAnswer answer = ClientSession.connect(engine, new Permissions(identity, authorizer), packet.v5(),
+        ConnectAnswer answer = ClientSession.connect(engine, new Permissions(identity, engine.counters().counting(authorizer)), packet.v5(),
                 packet.cleanStart(), packet.sessionExpiry(), packet.will(), packet.willDelaySeconds());
         if (answer.refused()) {
             refuseLogged(ctx, packet, result.username(), ClientIdRules.identifierNotValid(packet.v5()), answer.refusal());

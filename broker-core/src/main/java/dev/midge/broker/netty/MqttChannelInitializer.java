@@ -2,6 +2,8 @@ package dev.midge.broker.netty;
 
 import dev.midge.broker.ListenerOptions;
 import dev.midge.broker.engine.MqttEngine;
+import dev.midge.broker.counters.HandshakeTimer;
+import dev.midge.broker.counters.TrafficCounter;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
@@ -32,9 +34,17 @@ public final class MqttChannelInitializer extends ChannelInitializer<Channel> {
     private final Executor authExecutor;
     private final ChannelGroup allChannels;
     private final ConnectionLimiter limiter;
+    private final TrafficCounter traffic;
 
     public MqttChannelInitializer(ListenerOptions listener, MqttEngine engine, Executor authExecutor,
                                   ChannelGroup allChannels) {
+        this(listener, engine, authExecutor, allChannels, new TrafficCounter(engine.counters()));
+    }
+
+    /** {@code traffic} counts this listener's bytes and connections ($SYS, /metrics). */
+    public MqttChannelInitializer(ListenerOptions listener, MqttEngine engine, Executor authExecutor,
+                                  ChannelGroup allChannels, TrafficCounter traffic) {
+        this.traffic = traffic;
         this.listener = listener;
         this.engine = engine;
         this.authExecutor = authExecutor;
@@ -46,11 +56,13 @@ public final class MqttChannelInitializer extends ChannelInitializer<Channel> {
     protected void initChannel(Channel ch) {
         allChannels.add(ch);
         ChannelPipeline p = ch.pipeline();
+        p.addLast("traffic", traffic);
         if (limiter != null) {
             p.addLast("limit", limiter);
         }
         if (listener.security() != null) {
             p.addLast("tls", listener.security().newTlsHandler(ch));
+            p.addLast("handshakeTimer", new HandshakeTimer(engine.counters()));
         }
         int maxPacket = ConnectPacket.brokerMaximumPacketSize(engine.options());
         int maxConnect = PacketSizeLimit.maxConnectSize(engine.options());
@@ -69,6 +81,7 @@ public final class MqttChannelInitializer extends ChannelInitializer<Channel> {
         p.addLast("packetSize", new PacketSizeLimit(maxConnect, maxPacket));
         p.addLast("mqttDecoder", new MqttDecoder(maxPacket, 65_535));
         p.addLast("mqttEncoder", MqttEncoder.INSTANCE);
+        p.addLast("packetCounter", engine.packetCounter());
         p.addLast("connect", new ConnectHandler(engine, listener, authExecutor));
     }
 }

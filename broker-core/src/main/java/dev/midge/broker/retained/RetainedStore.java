@@ -30,6 +30,8 @@ public final class RetainedStore {
     private final Node root = new Node();
     private final Consumer<Message> journal;
     private int size;
+    /** Payload bytes of the messages held, for {@code $SYS/broker/store/messages/bytes}. */
+    private long payloadBytes;
 
     public RetainedStore() {
         this(null);
@@ -64,7 +66,10 @@ public final class RetainedStore {
         }
         if (node.message == null) {
             size++;
+        } else {
+            payloadBytes -= node.message.payload().length;
         }
+        payloadBytes += message.payload().length;
         node.message = message.withRetain(true);
     }
 
@@ -82,6 +87,7 @@ public final class RetainedStore {
             }
         }
         if (path[levels.length].message != null) {
+            payloadBytes -= path[levels.length].message.payload().length;
             path[levels.length].message = null;
             size--;
         }
@@ -158,9 +164,14 @@ public final class RetainedStore {
         return size;
     }
 
+    public synchronized long payloadBytes() {
+        return payloadBytes;
+    }
+
     public synchronized void clear() {
         root.children.clear();
         root.message = null;
         size = 0;
+        payloadBytes = 0;
     }
 }

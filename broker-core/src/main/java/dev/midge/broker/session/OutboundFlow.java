@@ -35,12 +35,12 @@ final class OutboundFlow {
     private boolean v5;
     private long maxPacketSize = Long.MAX_VALUE;
 
-    OutboundFlow(String clientId, QueueLimits limits, Ledger ledger) {
+    OutboundFlow(String clientId, QueueLimits limits, Ledger ledger, java.util.concurrent.atomic.LongAdder droppedCount) {
         this.clientId = clientId;
         this.maxInflight = Math.max(1, limits.maxInflight());
         this.inflight = new InflightWindow(this.maxInflight, limits.maxInflightBytes());
         this.ledger = ledger;
-        this.overflow = new QueueOverflow(clientId, limits.maxQueuedMessages(), limits.maxQueuedBytes());
+        this.overflow = new QueueOverflow(clientId, limits.maxQueuedMessages(), limits.maxQueuedBytes(), droppedCount);
         this.queue = new OfflineQueue(ledger, overflow);
         this.qos0Queue = new Qos0Queue(overflow);
         this.pressure = new SubscriberPressure(clientId, overflow, limits.maxQueuedMessages(), limits.maxQueuedBytes(),

@@ -43,7 +43,7 @@ public final class Permissions {
 
     /** A PUBLISH from this client; a denied topic is logged once (at most {@link #DENIED_TOPICS_LOGGED}). */
     public boolean mayPublish(String topic) {
-        boolean allowed = authorizer.canPublish(identity, topic);
+        boolean allowed = clientMayWrite(topic) && authorizer.canPublish(identity, topic);
         if (!allowed) {
             logDeniedPublish(topic);
         }
@@ -52,7 +52,21 @@ public final class Permissions {
 
     /** The will is checked like any publish by its client, at the time it is sent; no line (the client is gone). */
     public boolean mayPublishWill(String topic) {
-        return identity != null && authorizer.canPublish(identity, topic);
+        return identity != null && clientMayWrite(topic) && authorizer.canPublish(identity, topic);
+    }
+
+    /**
+     * {@code $SYS} is the broker's own: as in mosquitto (security.c, acl__check_dollar) a client may
+     * write there only a bridge's {@code $SYS/broker/connection/NAME/state}, and then only if its
+     * ACL allows it. A refused publish is answered as any ACL denial (3.1.1: PUBACK, dropped; v5: 0x87).
+     */
+    static boolean clientMayWrite(String topic) {
+        if (!topic.startsWith("$SYS")) {
+            return true;
+        }
+        String[] levels = topic.split("/", -1);
+        return levels.length == 5 && levels[0].equals("$SYS") && levels[1].equals("broker")
+                && levels[2].equals("connection") && levels[4].equals("state");
     }
 
     /** A SUBSCRIBE filter; each denial is logged (a client sends few). */

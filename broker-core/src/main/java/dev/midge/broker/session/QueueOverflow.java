@@ -24,8 +24,15 @@ final class QueueOverflow {
      * read each, so the queue passes its limit by that much at most.
      */
     private boolean publishersHeld;
+    /** The broker's count of dropped messages ($SYS/broker/publish/messages/dropped). */
+    private final java.util.concurrent.atomic.LongAdder droppedCount;
 
     QueueOverflow(String clientId, int maxMessages, long maxBytes) {
+        this(clientId, maxMessages, maxBytes, new java.util.concurrent.atomic.LongAdder());
+    }
+
+    QueueOverflow(String clientId, int maxMessages, long maxBytes, java.util.concurrent.atomic.LongAdder droppedCount) {
+        this.droppedCount = droppedCount;
         this.clientId = clientId;
         this.maxMessages = maxMessages;
         this.maxBytes = maxBytes;
@@ -41,6 +48,7 @@ final class QueueOverflow {
     }
 
     void dropped() {
+        droppedCount.increment();
         if (!logged) {
             logged = true;
             LOG.warn("Outgoing messages are being dropped for client {}: its queue is full, the oldest go first.",

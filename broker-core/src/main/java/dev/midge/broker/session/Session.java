@@ -42,9 +42,14 @@ public final class Session {
     }
 
     public Session(String clientId, QueueLimits limits) {
+        this(clientId, limits, new java.util.concurrent.atomic.LongAdder());
+    }
+
+    /** @param droppedCount counts the messages its full queues drop, for the broker's figures */
+    public Session(String clientId, QueueLimits limits, java.util.concurrent.atomic.LongAdder droppedCount) {
         this.clientId = clientId;
         this.ledger = new Ledger(clientId);
-        this.outbound = new OutboundFlow(clientId, limits, ledger);
+        this.outbound = new OutboundFlow(clientId, limits, ledger, droppedCount);
         this.inboundQos2 = new InboundQos2(ledger);
     }
 

@@ -2,6 +2,10 @@ package dev.midge.cli.run;
 
 import dev.midge.broker.BrokerOptions;
 import dev.midge.broker.DeliveryOptions;
+import dev.midge.broker.SysOptions;
+import dev.midge.broker.metrics.FigureSource;
+import dev.midge.conf.SysConfig;
+import dev.midge.tls.TlsStatistics;
 import dev.midge.broker.ListenerOptions;
 import dev.midge.broker.MidgeBroker;
 import dev.midge.broker.StoreException;
@@ -26,6 +30,7 @@ import dev.midge.tls.TlsListenerSecurity;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.net.InetSocketAddress;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -71,6 +76,13 @@ public final class BrokerAssembly {
         ParsedConf parsed = MosquittoConf.parse(conf);
         BrokerConfig config = CommandLineOverrides.apply(parsed.config(), settings.verbose(), settings.pidFile(),
                 settings.bind());
+        if (settings.metricsListener() != null) {
+            try {
+                config = config.withSys(config.sys().withMetricsListener(settings.metricsListener()));
+            } catch (IllegalArgumentException e) {
+                throw new StartupException("--metrics-listener " + e.getMessage(), 3);
+            }
+        }
         LogSetup.apply(config.logTypes(), config.logDestinations().contains(BrokerConfig.LogDestination.STDOUT),
                 config.logDestinations().contains(BrokerConfig.LogDestination.STDERR), config.logFile());
         LOG.info("Midge {} starting", version());
@@ -79,7 +91,9 @@ public final class BrokerAssembly {
             LOG.warn("Warning: {}", warning);
         }
         checkUser(config);
-        RunningBroker running = start(config, settings.discardCorruptStore(), localOnlyPorts(settings, config));
+        EnrollmentFigures enrollmentFigures = new EnrollmentFigures();
+        RunningBroker running = start(config, settings.discardCorruptStore(), localOnlyPorts(settings, config),
+                List.of(enrollmentFigures));
         try {
             PidFile pidFile = writePidFile(config);
             if (pidFile != null) {
@@ -95,6 +109,7 @@ public final class BrokerAssembly {
                 enrollmentServer = EnrollmentStartup.start(enrollment, bind, secureDefault, settings.dataDir(),
                         config.security().aclFile());
                 running.closeWithBroker(enrollmentServer);
+                enrollmentFigures.reportOn(enrollmentServer);
             }
             OcspStartup.start(settings, config, secureDefault, enrollmentServer, running);
         } catch (StartupException e) {
@@ -180,6 +195,12 @@ public final class BrokerAssembly {
      */
     public static RunningBroker start(BrokerConfig config, boolean discardCorruptStore, List<Integer> localOnlyPorts)
             throws StartupException, InterruptedException {
+        return start(config, discardCorruptStore, localOnlyPorts, List.of());
+    }
+
+    /** @param figures figures of what starts after the broker (enrolment), for $SYS and /metrics */
+    static RunningBroker start(BrokerConfig config, boolean discardCorruptStore, List<Integer> localOnlyPorts,
+                               List<FigureSource> figures) throws StartupException, InterruptedException {
         Deque<AutoCloseable> resources = new ArrayDeque<>();
         FileWatcher watcher = FileWatcher.start();
         resources.push(watcher);
@@ -250,6 +271,11 @@ public final class BrokerAssembly {
             if (!config.listeners().isEmpty()) {
                 options.maxTopicAlias(maxTopicAlias);
             }
+            TlsStatistics tlsStatistics = new TlsStatistics();
+            tlsListeners.forEach(tls -> tls.reportTo(tlsStatistics));
+            SysOptions sys = new SysOptions(config.sys().sysInterval(), metricsAddress(config.sys()), figures)
+                    .withFigureSource(tlsStatistics);
+            options.sys(sys);
             MidgeBroker broker = startBroker(options.build());
             resources.push(broker);
             for (TlsListenerSecurity tls : tlsListeners) {
@@ -260,6 +286,18 @@ public final class BrokerAssembly {
             new RunningBroker(null, watcher, resources).close();
             throw e;
         }
+    }
+
+    /** midge_metrics_listener's address, resolved now (a name that does not resolve stops start-up). */
+    private static InetSocketAddress metricsAddress(SysConfig sys) throws StartupException {
+        if (sys.metricsHost() == null) {
+            return null;
+        }
+        InetSocketAddress address = new InetSocketAddress(sys.metricsHost(), sys.metricsPort());
+        if (address.isUnresolved()) {
+            throw new StartupException("Error: midge_metrics_listener: cannot resolve " + sys.metricsHost(), 3);
+        }
+        return address;
     }
 
     private static TlsListenerSecurity tls(ListenerConfig listener, FileWatcher watcher) throws StartupException {

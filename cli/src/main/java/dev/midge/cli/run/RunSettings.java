@@ -19,10 +19,11 @@ import java.util.List;
  * @param discardCorruptStore {@code --discard-corrupt-store}
  * @param ocspPort            {@code --ocsp-port}, or null for the conf's midge_ocsp_port
  * @param ocspUrl             {@code --ocsp-url}, or null for the conf's midge_ocsp_url
+ * @param metricsListener     {@code --metrics-listener [ADDRESS:]PORT}, or null for the conf's midge_metrics_listener
  */
 public record RunSettings(Path configFile, Path dataDir, List<Integer> ports, boolean verbose, Path pidFile,
                           String bind, List<String> serverNames, Integer enrollmentPort, String enrollmentBind,
-                          boolean discardCorruptStore, Integer ocspPort, String ocspUrl) {
+                          boolean discardCorruptStore, Integer ocspPort, String ocspUrl, String metricsListener) {
 
     public RunSettings {
         ports = List.copyOf(ports);

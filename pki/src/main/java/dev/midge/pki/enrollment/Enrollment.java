@@ -34,6 +34,9 @@ final class Enrollment {
 
     private final DataDirectory data;
     private final EnrollmentLockout lockout;
+    /** Certificates issued and attempts refused, for the broker's figures ($SYS, /metrics). */
+    private final java.util.concurrent.atomic.LongAdder issued = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder refused = new java.util.concurrent.atomic.LongAdder();
 
     Enrollment(DataDirectory data, EnrollmentLockout lockout) {
         this.data = data;
@@ -73,18 +76,29 @@ final class Enrollment {
             } else {
                 LOG.info("Enrolled {} from {}: certificate {}", LogEscape.of(id), client, issued.entry().serialHex());
             }
+            this.issued.increment();
             return new Outcome(issued, null, null, null);
         } catch (PkiException e) {
             if (e.getMessage().startsWith("the enrollment secret") || e.getMessage().startsWith("wrong enrollment")
                     || e.getMessage().startsWith("no enrollment")) {
                 return refusedSecret(id, client, e.getMessage());
             }
+            refused.increment();
             LOG.warn("Refused enrollment of {} from {}: {}", LogEscape.of(id), client, LogEscape.of(e.getMessage()));
             return new Outcome(null, null, "certificate request refused: " + e.getMessage(), null);
         }
     }
 
+    long issuedCount() {
+        return issued.sum();
+    }
+
+    long refusedCount() {
+        return refused.sum();
+    }
+
     private Outcome refusedSecret(String id, InetSocketAddress client, String why) {
+        refused.increment();
         if (lockout.failed(client.getAddress(), id)) {
             LOG.warn("Refused enrollment of {} from {}: {} (further refusals from this address are counted, not logged,"
                     + " until its lockout)", LogEscape.of(id), client, LogEscape.of(why));

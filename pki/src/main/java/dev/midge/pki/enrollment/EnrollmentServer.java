@@ -58,9 +58,21 @@ public final class EnrollmentServer implements AutoCloseable {
     }
 
     private final HttpsListener listener;
+    private final Enrollment enrollment;
 
-    private EnrollmentServer(HttpsListener listener) {
+    private EnrollmentServer(HttpsListener listener, Enrollment enrollment) {
         this.listener = listener;
+        this.enrollment = enrollment;
+    }
+
+    /** Certificates issued through EST or /sign since start. */
+    public long enrolled() {
+        return enrollment.issuedCount();
+    }
+
+    /** Enrolments refused since start (wrong or used secrets, lockouts excluded, refused requests). */
+    public long refused() {
+        return enrollment.refusedCount();
     }
 
     /**
@@ -88,7 +100,7 @@ public final class EnrollmentServer implements AutoCloseable {
                 settings.limits(), request -> route(request, est, sign, ejbca, ocsp), "midge-enrollment");
         LOG.info("Enrollment (EST, /sign/<cname>/pkcs10 and EJBCA-REST /auth, /ca, /user) and OCSP (/ocsp) listening on {};"
                 + " EJBCA-REST admin token in {}", listener.address(), admin.file());
-        return new EnrollmentServer(listener);
+        return new EnrollmentServer(listener, enrollment);
     }
 
     private static HttpResponse route(HttpRequest request, EstHandler est, EjbcaSignHandler sign, EjbcaRestApi ejbca,
