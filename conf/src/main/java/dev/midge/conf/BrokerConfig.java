@@ -65,6 +65,9 @@ public record BrokerConfig(Path source, List<ListenerConfig> listeners, boolean 
 
     public BrokerConfig {
         listeners = List.copyOf(listeners);
+        if (queue == null) {
+            queue = QueueOptions.defaults();
+        }
         if (sys == null) {
             sys = SysConfig.DEFAULT;
         }
@@ -85,7 +88,7 @@ public record BrokerConfig(Path source, List<ListenerConfig> listeners, boolean 
         this(source, listeners, localOnly, perListenerSettings, security, messageSizeLimit, maxInflightMessages,
                 maxQueuedMessages, maxQueuedBytes, maxKeepalive, retainAvailable, persistence, persistenceLocation,
                 autosaveInterval, logTypes, logDestinations, logFile, user, userAt, pidFile, enrollmentPort,
-                enrollmentBind, clientIdBinding, clientIdTakeover, maxTopicLevels, ocspPort, ocspUrl, null);
+                enrollmentBind, clientIdBinding, clientIdTakeover, maxTopicLevels, ocspPort, ocspUrl, null, null);
     }
 
     /** The same config with these {@code $SYS} and metrics options. */
@@ -94,7 +97,7 @@ public record BrokerConfig(Path source, List<ListenerConfig> listeners, boolean 
                 maxInflightMessages, maxQueuedMessages, maxQueuedBytes, maxKeepalive, retainAvailable, persistence,
                 persistenceLocation, autosaveInterval, logTypes, logDestinations, logFile, user, userAt, pidFile,
                 enrollmentPort, enrollmentBind, clientIdBinding, clientIdTakeover, maxTopicLevels, ocspPort, ocspUrl,
-                newSys);
+                queue, newSys);
     }
 
     /**

@@ -187,6 +187,6 @@ final class GlobalDraft {
                 logDestinations(),
                 logDestinations != null && logDestinations.contains(LogDestination.FILE) ? logFile.get() : null,
                 user.get(), user.at(), pidFile.get(), enrollmentPort, enrollmentBind.get(), clientIdBinding,
-                clientIdTakeover, maxTopicLevels, ocspPort, ocspUrl.get(), queue);
+                clientIdTakeover, maxTopicLevels, ocspPort, ocspUrl.get(), queue, null);
     }
 }
