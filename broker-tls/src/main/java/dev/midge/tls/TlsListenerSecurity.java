@@ -151,6 +151,9 @@ public final class TlsListenerSecurity implements ListenerSecurity, AutoCloseabl
         handler.handshakeFuture().addListener(done -> {
             if (done.isSuccess()) {
                 X509Certificate[] chain = peerChain(handler);
+                if (chain.length > 0 && refusedOnRecheck(channel, remote, chain[0])) {
+                    return;
+                }
                 if (chain.length > 0) {
                     connections.add(channel, chain[0], material.get().crl());
                     if (ocsp != null && channel.isOpen()) {
@@ -167,6 +170,23 @@ public final class TlsListenerSecurity implements ListenerSecurity, AutoCloseabl
             }
         });
         return handler;
+    }
+
+    /**
+     * A resumed session is not judged by the trust manager: its certificate is judged here, before
+     * the connection's first bytes reach MQTT (this listener runs as the handshake completes, on the
+     * event loop, ahead of the data that follows it), and refused with the same line as a full handshake.
+     */
+    private boolean refusedOnRecheck(Channel channel, SocketAddress remote, X509Certificate leaf) {
+        var refusal = SessionRecheck.refusal(leaf, material.get().crl(), options.crlExpiredWarnOnly(),
+                java.time.Instant.now());
+        if (refusal.isEmpty()) {
+            return false;
+        }
+        LOG.warn("TLS handshake from {} refused: {}", describe(remote),
+                PeerText.forLog(HandshakeRefusal.describe(new CertificateRefusal(leaf, refusal.get()))));
+        channel.close();
+        return true;
     }
 
     private static String describe(SocketAddress remote) {

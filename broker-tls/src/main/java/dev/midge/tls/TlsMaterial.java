@@ -70,11 +70,14 @@ record TlsMaterial(SslContext sslContext, RevocationList crl, List<X509Certifica
         RevocationList crl = options.crlfile() == null ? null
                 : RevocationList.load(options.crlfile(), trusted, knownIssuers);
 
-        builder.sslProvider(SslProvider.JDK)
+        SslProvider provider = NativeTls.provider(options.provider());
+        builder.sslProvider(provider)
                 .protocols(protocols(options.tlsVersion()));
-        List<String> ciphers = CipherSuites.select(options.ciphers(), options.ciphersTls13(),
-                Set.of(jdk().getSupportedSSLParameters().getCipherSuites()),
-                List.of(jdk().getDefaultSSLParameters().getCipherSuites()));
+        List<String> ciphers = provider == SslProvider.OPENSSL
+                ? BoringSslSuites.select(options.ciphers(), options.ciphersTls13())
+                : CipherSuites.select(options.ciphers(), options.ciphersTls13(),
+                        Set.of(jdk().getSupportedSSLParameters().getCipherSuites()),
+                        List.of(jdk().getDefaultSSLParameters().getCipherSuites()));
         if (ciphers != null) {
             builder.ciphers(ciphers);
         }
