@@ -84,6 +84,7 @@ public final class TlsListenerSecurity implements ListenerSecurity, AutoCloseabl
      */
     public static TlsListenerSecurity create(TlsOptions options, FileWatcher watcher) throws TlsFileException {
         BouncyCastleEcdsa.install();
+        BouncyCastleX25519.install();
         if (options.tlsKeylog() != null) {
             LOG.warn("tls_keylog {} is ignored: the JDK's TLS cannot write key material.", options.tlsKeylog());
         }
@@ -100,6 +101,10 @@ public final class TlsListenerSecurity implements ListenerSecurity, AutoCloseabl
             throw e;
         } catch (Exception e) {
             throw new TlsFileException(options.certfile(), "cannot build a TLS context: " + e.getMessage());
+        }
+        if (options.provider() == TlsOptions.Provider.OPENSSL) {
+            LOG.info("TLS handshakes for {} run by {} (midge_tls_provider openssl).", options.certfile(),
+                    io.netty.handler.ssl.OpenSsl.versionString());
         }
         TlsListenerSecurity security = new TlsListenerSecurity(options, material, knownIssuers);
         if (watcher != null) {
