@@ -34,6 +34,7 @@ final class ClientCertificateVerifier extends X509ExtendedTrustManager {
     private final boolean crlExpiredWarnOnly;
     private final boolean needsCommonName;
     private final KnownIssuers knownIssuers;
+    private final ValidatedChains validated = new ValidatedChains();
 
     /**
      * @param crl             null without a crlfile
@@ -77,10 +78,13 @@ final class ClientCertificateVerifier extends X509ExtendedTrustManager {
         } catch (CertificateNotYetValidException e) {
             throw new CertificateRefusal(leaf, "certificate not yet valid (not before " + leaf.getNotBefore().toInstant() + ")");
         }
-        try {
-            pkixCheck.run();
-        } catch (CertificateException e) {
-            throw new CertificateRefusal(leaf, describePkixFailure(leaf, e));
+        if (!validated.contains(chain, Instant.now())) {
+            try {
+                pkixCheck.run();
+            } catch (CertificateException e) {
+                throw new CertificateRefusal(leaf, describePkixFailure(leaf, e));
+            }
+            validated.add(chain);
         }
         knownIssuers.learnFrom(chain);
         if (crl != null) {

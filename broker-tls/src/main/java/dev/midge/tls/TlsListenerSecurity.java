@@ -85,6 +85,7 @@ public final class TlsListenerSecurity implements ListenerSecurity, AutoCloseabl
      */
     public static TlsListenerSecurity create(TlsOptions options, FileWatcher watcher) throws TlsFileException {
         BouncyCastleEcdsa.install();
+        BouncyCastleX25519.install();
         if (options.tlsKeylog() != null) {
             LOG.warn("tls_keylog {} is ignored: the JDK's TLS cannot write key material.", options.tlsKeylog());
         }
@@ -101,6 +102,10 @@ public final class TlsListenerSecurity implements ListenerSecurity, AutoCloseabl
             throw e;
         } catch (Exception e) {
             throw new TlsFileException(options.certfile(), "cannot build a TLS context: " + e.getMessage());
+        }
+        if (options.provider() == TlsOptions.Provider.OPENSSL) {
+            LOG.info("TLS handshakes for {} run by {} (midge_tls_provider openssl).", options.certfile(),
+                    io.netty.handler.ssl.OpenSsl.versionString());
         }
         TlsListenerSecurity security = new TlsListenerSecurity(options, material, knownIssuers);
         if (watcher != null) {
@@ -152,6 +157,9 @@ public final class TlsListenerSecurity implements ListenerSecurity, AutoCloseabl
         handler.handshakeFuture().addListener(done -> {
             if (done.isSuccess()) {
                 X509Certificate[] chain = peerChain(handler);
+                if (chain.length > 0 && refusedOnRecheck(channel, remote, chain[0])) {
+                    return;
+                }
                 if (chain.length > 0) {
                     connections.add(channel, chain[0], material.get().crl());
                     if (ocsp != null && channel.isOpen()) {
@@ -169,6 +177,23 @@ public final class TlsListenerSecurity implements ListenerSecurity, AutoCloseabl
             }
         });
         return handler;
+    }
+
+    /**
+     * A resumed session is not judged by the trust manager: its certificate is judged here, before
+     * the connection's first bytes reach MQTT (this listener runs as the handshake completes, on the
+     * event loop, ahead of the data that follows it), and refused with the same line as a full handshake.
+     */
+    private boolean refusedOnRecheck(Channel channel, SocketAddress remote, X509Certificate leaf) {
+        var refusal = SessionRecheck.refusal(leaf, material.get().crl(), options.crlExpiredWarnOnly(),
+                java.time.Instant.now());
+        if (refusal.isEmpty()) {
+            return false;
+        }
+        LOG.warn("TLS handshake from {} refused: {}", describe(remote),
+                PeerText.forLog(HandshakeRefusal.describe(new CertificateRefusal(leaf, refusal.get()))));
+        channel.close();
+        return true;
     }
 
     private static String describe(SocketAddress remote) {

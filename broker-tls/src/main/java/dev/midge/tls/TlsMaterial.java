@@ -36,6 +36,20 @@ import java.util.Set;
 record TlsMaterial(SslContext sslContext, RevocationList crl, List<X509Certificate> trusted) {
 
     /**
+     * Sessions a listener remembers for resumption (TLS 1.2 session ids; TLS 1.3 tickets are kept by
+     * the client). The JDK's default, 20,480 sessions each holding its peer's parsed chain, would be
+     * tens of MB for a broker that should idle in a few; a reconnect storm of more devices than this
+     * costs full handshakes for the rest, which is what it would cost without resumption.
+     */
+    static final int SESSION_CACHE_SIZE = 4096;
+    /**
+     * How long a session (and a TLS 1.3 ticket) may be resumed: an hour, not the JDK's day, since a
+     * resumed session is one whose certificate was checked once and is only re-checked against the
+     * CRL and its expiry ({@link SessionRecheck}).
+     */
+    static final int SESSION_TIMEOUT_SECONDS = 3600;
+
+    /**
      * @param knownIssuers intermediates learnt from earlier handshakes, kept across reloads
      */
     static TlsMaterial load(TlsOptions options, KnownIssuers knownIssuers) throws TlsFileException, SSLException {
@@ -70,11 +84,16 @@ record TlsMaterial(SslContext sslContext, RevocationList crl, List<X509Certifica
         RevocationList crl = options.crlfile() == null ? null
                 : RevocationList.load(options.crlfile(), trusted, knownIssuers);
 
-        builder.sslProvider(SslProvider.JDK)
-                .protocols(protocols(options.tlsVersion()));
-        List<String> ciphers = CipherSuites.select(options.ciphers(), options.ciphersTls13(),
-                Set.of(jdk().getSupportedSSLParameters().getCipherSuites()),
-                List.of(jdk().getDefaultSSLParameters().getCipherSuites()));
+        SslProvider provider = NativeTls.provider(options.provider());
+        builder.sslProvider(provider)
+                .protocols(protocols(options.tlsVersion()))
+                .sessionCacheSize(SESSION_CACHE_SIZE)
+                .sessionTimeout(SESSION_TIMEOUT_SECONDS);
+        List<String> ciphers = provider == SslProvider.OPENSSL
+                ? BoringSslSuites.select(options.ciphers(), options.ciphersTls13())
+                : CipherSuites.select(options.ciphers(), options.ciphersTls13(),
+                        Set.of(jdk().getSupportedSSLParameters().getCipherSuites()),
+                        List.of(jdk().getDefaultSSLParameters().getCipherSuites()));
         if (ciphers != null) {
             builder.ciphers(ciphers);
         }

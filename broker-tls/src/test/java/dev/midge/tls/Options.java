@@ -22,6 +22,7 @@ final class Options {
     private Path crlfile;
     private boolean crlExpiredWarnOnly;
     private TlsOptions.OcspCheck ocspCheck;
+    private TlsOptions.Provider provider = TlsProviderUnderTest.get();
 
     /** require_certificate + use_identity_as_username with the PKI's CA and RSA server certificate. */
     static Options mutualTls(TestPki pki) {
@@ -45,10 +46,11 @@ final class Options {
     Options crlfile(Path p) { crlfile = p; return this; }
     Options crlExpiredWarnOnly(boolean b) { crlExpiredWarnOnly = b; return this; }
     Options ocspCheck(TlsOptions.OcspCheck c) { ocspCheck = c; return this; }
+    Options provider(TlsOptions.Provider p) { provider = p; return this; }
 
     TlsOptions build() {
         return new TlsOptions(cafile, capath, certfile, keyfile, tlsVersion, ciphers, ciphersTls13, requireCertificate,
                 useIdentityAsUsername, useSubjectAsUsername, crlfile, null, null, null, null, null, crlExpiredWarnOnly,
-                null, null, ocspCheck);
+                null, null, ocspCheck, provider);
     }
 }

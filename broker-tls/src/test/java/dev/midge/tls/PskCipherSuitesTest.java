@@ -39,7 +39,7 @@ class PskCipherSuitesTest {
     private void start(String tlsVersion, String ciphers) throws Exception {
         Path psk = Files.writeString(dir.resolve("psk"), "dev1:" + KEY + "\n");
         TlsOptions options = new TlsOptions(null, null, null, null, tlsVersion, ciphers, null, false, true, false, null,
-                "midge", psk, null, null, null, false, null, null, null);
+                "midge", psk, null, null, null, false, null, null, null, null);
         PskListenerSecurity security = PskListenerSecurity.create(options, watcher);
         broker = EmbeddedBroker.start(listener -> listener.withSecurity(security), o -> { });
     }

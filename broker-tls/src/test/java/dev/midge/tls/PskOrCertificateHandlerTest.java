@@ -43,7 +43,7 @@ class PskOrCertificateHandlerTest {
         IssuedCertificate server = pki.server();
         Path psk = Files.writeString(dir.resolve("psk"), "dev1:" + KEY + "\n");
         TlsOptions options = new TlsOptions(pki.caFile(), null, server.chainFile(), server.keyFile(), null, null, null,
-                false, true, false, null, "midge", psk, null, null, null, false, null, null, null);
+                false, true, false, null, "midge", psk, null, null, null, false, null, null, null, TlsProviderUnderTest.get());
         PskAndCertificateListenerSecurity security = PskAndCertificateListenerSecurity.create(options, watcher);
         broker = EmbeddedBroker.start(listener -> listener.withSecurity(security), o -> { });
     }

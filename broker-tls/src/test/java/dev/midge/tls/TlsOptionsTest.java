@@ -122,6 +122,8 @@ class TlsOptionsTest {
 
     @Test
     void tls13CipherSuitesAreRestrictedByCiphersTls13() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(TlsProviderUnderTest.get() == dev.midge.conf.TlsOptions.Provider.JDK,
+                "BoringSSL cannot restrict TLS 1.3 suites: see ciphersTls13ThatOpenSslCannotHonourStopsStartUp");
         int port = start(Options.mutualTls(pki).ciphersTls13("TLS_AES_256_GCM_SHA384"));
         IssuedCertificate device = pki.device("dev1");
         String[] client = {"-ign_eof", "-tls1_3", "-CAfile", pki.caFile().toString(),
@@ -132,6 +134,22 @@ class TlsOptionsTest {
         assertFalse(OpenSsl.sClient(port, concat(client, "-ciphersuites", "TLS_AES_128_GCM_SHA256"))
                 .output().contains("OK user="));
         log.awaitOneLine("refused", "no shared cipher");
+    }
+
+    @Test
+    void ciphersTls13ThatOpenSslCannotHonourStopsStartUp() throws Exception {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> start(Options.mutualTls(pki)
+                .provider(dev.midge.conf.TlsOptions.Provider.OPENSSL).ciphersTls13("TLS_AES_256_GCM_SHA384")));
+        assertTrue(e.getMessage().startsWith("ciphers_tls1.3 'TLS_AES_256_GCM_SHA384' cannot be honoured with "
+                + "midge_tls_provider openssl: BoringSSL always enables"), e.getMessage());
+
+        // All three, as BoringSSL serves them, is honoured.
+        int port = start(Options.mutualTls(pki).provider(dev.midge.conf.TlsOptions.Provider.OPENSSL)
+                .ciphersTls13("TLS_CHACHA20_POLY1305_SHA256:TLS_AES_256_GCM_SHA384:TLS_AES_128_GCM_SHA256"));
+        IssuedCertificate device = pki.device("dev1");
+        assertTrue(OpenSsl.sClient(port, "-ign_eof", "-tls1_3", "-CAfile", pki.caFile().toString(),
+                "-cert", device.certFile().toString(), "-key", device.keyFile().toString(),
+                "-ciphersuites", "TLS_AES_128_GCM_SHA256").output().contains("OK user=dev1"));
     }
 
     @Test

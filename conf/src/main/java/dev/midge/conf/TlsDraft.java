@@ -14,7 +14,7 @@ final class TlsDraft {
     static final Set<String> NAMES = Set.of("cafile", "capath", "certfile", "keyfile", "tls_version",
             "ciphers", "ciphers_tls1.3", "require_certificate", "use_identity_as_username",
             "use_subject_as_username", "crlfile", "psk_hint", "tls_engine", "tls_keyform", "keyform",
-            "tls_keylog", "midge_crl_expired_warn_only", "tls_engine_kpass_sha1", "midge_ocsp_check");
+            "tls_keylog", "midge_crl_expired_warn_only", "tls_engine_kpass_sha1", "midge_ocsp_check", "midge_tls_provider");
 
     private final Setting<Path> cafile = new Setting<>();
     private final Setting<Path> capath = new Setting<>();
@@ -38,6 +38,7 @@ final class TlsDraft {
     private boolean useSubjectAsUsername;
     private boolean crlExpiredWarnOnly;
     private final Setting<TlsOptions.OcspCheck> ocspCheck = new Setting<>();
+    private final Setting<TlsOptions.Provider> provider = new Setting<>();
     /** The first line of each option that asks for TLS, to name it if there is no certfile. */
     private final Map<String, ConfigLocation> tlsAskedFor = new LinkedHashMap<>();
 
@@ -61,6 +62,12 @@ final class TlsDraft {
             case "midge_ocsp_check" -> {
                 ocspCheck.set(line, ocspCheck(line));
                 if (ocspCheck.get() == TlsOptions.OcspCheck.OFF) {
+                    tlsAskedFor.remove(line.option());
+                }
+            }
+            case "midge_tls_provider" -> {
+                provider.set(line, provider(line));
+                if (provider.get() == TlsOptions.Provider.JDK) {
                     tlsAskedFor.remove(line.option());
                 }
             }
@@ -110,6 +117,16 @@ final class TlsDraft {
         throw line.error("'" + word + "' is not a valid value for midge_ocsp_check; use off, fail-open or fail-closed");
     }
 
+    private static TlsOptions.Provider provider(ConfLine line) {
+        String word = Values.word(line);
+        for (TlsOptions.Provider p : TlsOptions.Provider.values()) {
+            if (p.keyword().equals(word)) {
+                return p;
+            }
+        }
+        throw line.error("'" + word + "' is not a valid value for midge_tls_provider; use jdk or openssl");
+    }
+
     private static String tlsVersion(ConfLine line) {
         String version = Values.word(line);
         return switch (version) {
@@ -156,6 +173,11 @@ final class TlsDraft {
             }
             if ("engine".equals(keyform.get())) {
                 tokenKey();
+                if (provider.get() == TlsOptions.Provider.OPENSSL) {
+                    throw new ConfigException(provider.at(), "midge_tls_provider openssl cannot be honoured with "
+                            + "keyform engine: OpenSSL in Midge cannot sign with a key that stays in a PKCS#11 token; "
+                            + "use midge_tls_provider jdk (the default) for this listener");
+                }
             }
             if (ocspCheck.isSet() && ocspCheck.get() != TlsOptions.OcspCheck.OFF && !cafile.isSet() && !capath.isSet()) {
                 throw new ConfigException(ocspCheck.at(), "midge_ocsp_check cannot be honoured without cafile or "
@@ -164,6 +186,10 @@ final class TlsDraft {
             return;
         }
         if (pskHint.isSet()) {
+            if (provider.get() == TlsOptions.Provider.OPENSSL) {
+                throw new ConfigException(provider.at(), "midge_tls_provider openssl cannot be honoured on a TLS-PSK "
+                        + "listener (psk_hint without certfile): TLS-PSK is served by BouncyCastle; remove it here");
+            }
             refuseOnPskListener(pskFile, warnings);
             return;
         }
@@ -252,7 +278,7 @@ final class TlsDraft {
                 ciphers.get(), ciphersTls13.get(), requireCertificate, useIdentityAsUsername,
                 useSubjectAsUsername, crlfile.get(), pskHint.get(), pskFile, tlsEngine.get(), keyform.get(),
                 tlsKeylog.get(), crlExpiredWarnOnly, inToken ? tokenKey() : null,
-                inToken ? kpassSha1.get() : null, ocspCheck.get());
+                inToken ? kpassSha1.get() : null, ocspCheck.get(), provider.get());
     }
 
     /**

@@ -30,19 +30,40 @@ import java.nio.file.Path;
  * @param tokenPinSha1          tls_engine_kpass_sha1 with keyform engine: the token PIN must hash to it, else null
  * @param ocspCheck             Midge option {@code midge_ocsp_check}: ask the OCSP responder named in a
  *                              client certificate's AIA after the handshake (default off)
+ * @param provider              Midge option {@code midge_tls_provider}: who runs certificate handshakes,
+ *                              the JDK's TLS (default) or OpenSSL (BoringSSL through netty-tcnative)
  */
 public record TlsOptions(Path cafile, Path capath, Path certfile, Path keyfile, String tlsVersion,
                          String ciphers, String ciphersTls13, boolean requireCertificate,
                          boolean useIdentityAsUsername, boolean useSubjectAsUsername, Path crlfile,
                          String pskHint, Path pskFile, String tlsEngine, String keyform, Path tlsKeylog,
                          boolean crlExpiredWarnOnly, Pkcs11Uri tokenKey, String tokenPinSha1,
-                         OcspCheck ocspCheck) {
+                         OcspCheck ocspCheck, Provider provider) {
 
     public static final TlsOptions NONE = new TlsOptions(null, null, null, null, null, null, null,
-            false, false, false, null, null, null, null, null, null, false, null, null, OcspCheck.OFF);
+            false, false, false, null, null, null, null, null, null, false, null, null, OcspCheck.OFF, Provider.JDK);
 
     public TlsOptions {
         ocspCheck = ocspCheck == null ? OcspCheck.OFF : ocspCheck;
+        provider = provider == null ? Provider.JDK : provider;
+    }
+
+    /**
+     * {@code midge_tls_provider}: the JDK's TLS (pure Java, works everywhere) or OpenSSL's
+     * (BoringSSL from netty-tcnative, faster handshakes; needs its native library).
+     */
+    public enum Provider {
+        JDK("jdk"), OPENSSL("openssl");
+
+        private final String keyword;
+
+        Provider(String keyword) {
+            this.keyword = keyword;
+        }
+
+        public String keyword() {
+            return keyword;
+        }
     }
 
     /**
@@ -103,6 +124,7 @@ public record TlsOptions(Path cafile, Path capath, Path certfile, Path keyfile, 
         private Pkcs11Uri tokenKey;
         private String tokenPinSha1;
         private OcspCheck ocspCheck = OcspCheck.OFF;
+        private Provider provider = Provider.JDK;
 
         private Builder() {
         }
@@ -128,6 +150,8 @@ public record TlsOptions(Path cafile, Path capath, Path certfile, Path keyfile, 
         public Builder tokenKey(Pkcs11Uri uri) { tokenKey = uri; keyform = "engine"; tlsEngine = "pkcs11"; return this; }
         public Builder tokenPinSha1(String sha1) { tokenPinSha1 = sha1; return this; }
         public Builder ocspCheck(OcspCheck check) { ocspCheck = check; return this; }
+        /** Provider.OPENSSL needs netty-tcnative-boringssl-static (and -classes) on the class path. */
+        public Builder provider(Provider p) { provider = p; return this; }
 
         /** @throws IllegalStateException without certfile, or without keyfile or tokenKey: the listener would not be TLS */
         public TlsOptions build() {
@@ -136,7 +160,7 @@ public record TlsOptions(Path cafile, Path capath, Path certfile, Path keyfile, 
             }
             return new TlsOptions(cafile, capath, certfile, keyfile, tlsVersion, ciphers, ciphersTls13,
                     requireCertificate, useIdentityAsUsername, useSubjectAsUsername, crlfile, pskHint, pskFile,
-                    tlsEngine, keyform, tlsKeylog, crlExpiredWarnOnly, tokenKey, tokenPinSha1, ocspCheck);
+                    tlsEngine, keyform, tlsKeylog, crlExpiredWarnOnly, tokenKey, tokenPinSha1, ocspCheck, provider);
         }
     }
 

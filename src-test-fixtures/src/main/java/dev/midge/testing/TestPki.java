@@ -216,6 +216,13 @@ public final class TestPki {
                 new Instant[]{now.plus(Duration.ofDays(1)), now.plus(ONE_YEAR)}, cn);
     }
 
+    /** A device certificate that expires {@code validFor} from now (to see a session outlive it). */
+    public IssuedCertificate shortLivedDevice(String cn, Duration validFor) {
+        Instant now = Instant.now();
+        return issue(root, "CN=" + cn + ",O=Midge Test", ecKeys(), KeyEncoding.PKCS8, Kind.CLIENT,
+                new Instant[]{now.minus(Duration.ofMinutes(1)), now.plus(validFor)}, cn);
+    }
+
     /** A device certificate issued by the foreign CA. */
     public IssuedCertificate foreignDevice(String cn) {
         return issue(foreign, "CN=" + cn + ",O=Elsewhere", ecKeys(), KeyEncoding.PKCS8, Kind.CLIENT, validNow(), cn);

@@ -47,6 +47,8 @@ final class Brokers {
     private final String mosquitto;
     private final String midgeJava;
     private final List<String> midgeJvmOptions;
+    /** --midge-tls-provider: Midge's midge_tls_provider on TLS listeners (mosquitto has no such option), or null. */
+    private String midgeTlsProvider;
     private int started;
 
     /**
@@ -61,6 +63,11 @@ final class Brokers {
         this.midgeJvmOptions = List.copyOf(midgeJvmOptions);
     }
 
+    Brokers midgeTlsProvider(String provider) {
+        this.midgeTlsProvider = provider;
+        return this;
+    }
+
     String midgeLaunch() {
         String jvm = midgeJvmOptions.isEmpty() ? "" : String.join(" ", midgeJvmOptions) + " ";
         return midgeJar != null ? midgeJava + " " + jvm + "-jar " + midgeJar + " -c CONF"
@@ -71,7 +78,11 @@ final class Brokers {
         int port = BrokerProcess.freePort();
         String name = kind.label + "-" + (++started);
         Path conf = workDir.resolve(name + ".conf");
-        Files.writeString(conf, conf(port, listener));
+        String text = conf(port, listener);
+        if (kind == Kind.MIDGE && listener.tls() && midgeTlsProvider != null) {
+            text += "midge_tls_provider " + midgeTlsProvider + "\n";
+        }
+        Files.writeString(conf, text);
         Path log = workDir.resolve(name + ".log");
         List<String> command = new ArrayList<>();
         if (kind == Kind.MOSQUITTO) {

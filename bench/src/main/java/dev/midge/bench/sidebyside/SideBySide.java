@@ -20,7 +20,7 @@ import java.util.Map;
  * java -cp bench/target/benchmarks.jar dev.midge.bench.sidebyside.SideBySide \
  *     handshakes|fanin|fanout|latency|idle|all [--seconds N] [--warmup N] [--tls-warmup N] [--threads N]
  *     [--rate N] [--idle 1000,5000] [--tls true] [--qos 0,1] [--size 64,4096] [--midge-jar cli/target/broker.jar] [--midge-java PATH] [--midge-jvm '-Xmx256m']
- *     [--mosquitto /usr/sbin/mosquitto] [--only midge|mosquitto]
+ *     [--mosquitto /usr/sbin/mosquitto] [--only midge|mosquitto] [--midge-tls-provider jdk|openssl]
  * </pre>
  */
 public final class SideBySide {
@@ -60,7 +60,8 @@ public final class SideBySide {
         String jar = options.get("midge-jar");
         this.brokers = new Brokers(workDir, jar == null ? null : Path.of(jar).toAbsolutePath(),
                 options.getOrDefault("mosquitto", "/usr/sbin/mosquitto"), options.get("midge-java"),
-                options.containsKey("midge-jvm") ? List.of(options.get("midge-jvm").trim().split("\\s+")) : List.of());
+                options.containsKey("midge-jvm") ? List.of(options.get("midge-jvm").trim().split("\\s+")) : List.of())
+                .midgeTlsProvider(options.get("midge-tls-provider"));
         this.pki = new BenchPki(workDir.resolve("pki"));
         this.tls = pki.clientContext().getSocketFactory();
         this.only = options.containsKey("only") ? Kind.valueOf(options.get("only").toUpperCase(java.util.Locale.ROOT)) : null;

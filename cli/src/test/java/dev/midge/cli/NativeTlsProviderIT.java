@@ -1,0 +1,94 @@
+package dev.midge.cli;
+
+import dev.midge.testing.BrokerProcess;
+import dev.midge.testing.IssuedCertificate;
+import dev.midge.testing.MosquittoClients;
+import dev.midge.testing.Ports;
+import dev.midge.testing.ProcessResult;
+import dev.midge.testing.RunningSubscriber;
+import dev.midge.testing.TestPki;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** midge_tls_provider openssl in broker.jar: BoringSSL ships in the jar, and what cannot load stops start-up. */
+class NativeTlsProviderIT {
+
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    @TempDir
+    Path work;
+
+    @Test
+    void brokerJarServesMutualTlsOnOpenSslWithTheCrl() throws Exception {
+        TestPki pki = TestPki.create(work.resolve("pki"));
+        IssuedCertificate dev1 = pki.device("dev1");
+        IssuedCertificate stolen = pki.device("stolen");
+        pki.revoke(stolen);
+        pki.writeCrl();
+        int port = Ports.freePort();
+        Path conf = Files.writeString(work.resolve("mosquitto.conf"), conf(port, pki));
+
+        try (BrokerProcess broker = BrokerProcess.start(work, "-c", conf.toString())) {
+            broker.awaitLine("Midge .* running", WAIT);
+            assertNotNull(broker.awaitLine("TLS handshakes for .* run by BoringSSL \\(midge_tls_provider openssl\\)",
+                    WAIT), broker::output);
+            try (RunningSubscriber reader = MosquittoClients.subscribe(tls(port, pki, dev1), "-t", "sensors/#", "-v")) {
+                assertNotNull(reader.awaitSubscribed(WAIT), reader::stderr);
+                broker.awaitLine("New client connected .* u'dev1'", WAIT);
+
+                ProcessResult refused = MosquittoClients.publish(tls(port, pki, stolen), "-t", "sensors/stolen", "-m", "x");
+                assertNotEquals(0, refused.exitCode(), refused::toString);
+                assertNotNull(broker.awaitLine("TLS handshake from 127\\.0\\.0\\.1:\\d+ refused: certificate "
+                        + "CN=stolen,O=Midge Test serial 0x[0-9a-f]+: certificate revoked \\(keyCompromise", WAIT),
+                        broker::output);
+
+                ProcessResult ok = MosquittoClients.publish(tls(port, pki, dev1), "-t", "sensors/dev1", "-m", "21.5");
+                assertEquals(0, ok.exitCode(), ok::toString);
+                assertEquals("sensors/dev1 21.5", reader.awaitLine(WAIT));
+            }
+        }
+    }
+
+    @Test
+    void opensslThatCannotLoadStopsStartUpNamingTheCause() throws Exception {
+        TestPki pki = TestPki.create(work.resolve("pki"));
+        pki.writeCrl();
+        Path conf = Files.writeString(work.resolve("mosquitto.conf"), conf(Ports.freePort(), pki));
+
+        // Netty's own switch makes OpenSSL unavailable, as a missing or unloadable native library would.
+        BrokerProcess.Result result = BrokerProcess.run(work,
+                Map.of("JAVA_TOOL_OPTIONS", "-Dio.netty.handler.ssl.noOpenSsl=true"), "-c", conf.toString());
+
+        assertEquals(3, result.exitCode(), result.output());
+        assertTrue(result.output().contains("midge_tls_provider openssl cannot be honoured: OpenSSL "
+                + "(netty-tcnative-boringssl-static) did not load: "), result.output());
+        assertTrue(result.output().contains("noOpenSsl"), result.output());
+    }
+
+    private static String conf(int port, TestPki pki) {
+        return """
+                listener %d 127.0.0.1
+                cafile %s
+                certfile %s
+                keyfile %s
+                crlfile %s
+                require_certificate true
+                use_identity_as_username true
+                midge_tls_provider openssl
+                """.formatted(port, pki.caFile(), pki.server().chainFile(), pki.server().keyFile(), pki.crlFile());
+    }
+
+    private static MosquittoClients.Options tls(int port, TestPki pki, IssuedCertificate device) {
+        return MosquittoClients.options(port).cafile(pki.caFile()).cert(device.certFile(), device.keyFile());
+    }
+}
