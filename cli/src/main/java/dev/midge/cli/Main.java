@@ -1,7 +1,11 @@
 package dev.midge.cli;
 
+import dev.midge.cli.launch.LauncherWatch;
+import dev.midge.cli.launch.Relaunch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+
+import java.util.OptionalInt;
 
 /**
  * {@code java -jar broker.jar}: with no command it runs the broker ({@link RunCommand}); the
@@ -25,6 +29,12 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        // Before anything else loads: the parent of a re-launched broker should stay small.
+        OptionalInt child = Relaunch.runInChild(args);
+        if (child.isPresent()) {
+            System.exit(child.getAsInt());
+        }
+        LauncherWatch.haltWithLauncher();
         avoidUnsafeWarnings();
         System.exit(execute(args));
     }

@@ -1,6 +1,8 @@
 package dev.midge.cli;
 
+import dev.midge.cli.launch.Relaunch;
 import dev.midge.cli.run.BrokerAssembly;
+import dev.midge.cli.run.TerminationSignals;
 import dev.midge.cli.run.RunSettings;
 import dev.midge.cli.run.StartupException;
 import dev.midge.conf.ConfigException;
@@ -100,6 +102,8 @@ public final class RunCommand implements Callable<Integer> {
             if (daemon) {
                 throw new StartupException(DAEMON_REFUSED, 1);
             }
+            TerminationSignals.exitCleanly();
+            LOG.info(Relaunch.describeThisJvm());
             BrokerAssembly.run(new RunSettings(configFile, dataDir, ports, verbose, pidFileOption, bind, serverNames,
                     enrollmentPort, enrollmentBind, discardCorruptStore, ocspPort, ocspUrl, metricsListener)).awaitClosed();
             return 0;

@@ -62,6 +62,16 @@ public final class BrokerProcess implements AutoCloseable {
         return new BrokerProcess(builder.start());
     }
 
+    /** Starts {@code java JVM_OPTIONS... -jar broker.jar args...} in dir with more environment variables. */
+    public static BrokerProcess startWithJvmOptions(Path dir, Map<String, String> environment, List<String> jvmOptions,
+                                                    String... args) throws IOException {
+        List<String> command = command(args);
+        command.addAll(1, jvmOptions);
+        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
+        builder.environment().putAll(environment);
+        return new BrokerProcess(builder.start());
+    }
+
     /** Starts {@code PREFIX... java -jar broker.jar args...} (e.g. under nohup) in dir, stdout and stderr merged. */
     public static BrokerProcess startUnder(List<String> prefix, Path dir, String... args) throws IOException {
         List<String> command = new ArrayList<>(prefix);
@@ -157,10 +167,27 @@ public final class BrokerProcess implements AutoCloseable {
         return process.pid();
     }
 
-    /** SIGKILL: no shutdown hook runs, as in a crash. */
+    /**
+     * SIGKILL: no shutdown hook runs, as in a crash. broker.jar re-launches itself in a child JVM,
+     * which is killed first, so the test need not wait for it to notice its launcher is gone.
+     */
     public void crash() throws InterruptedException {
+        List<ProcessHandle> descendants = process.descendants().toList();
+        descendants.forEach(ProcessHandle::destroyForcibly);
         process.destroyForcibly();
         process.waitFor(20, TimeUnit.SECONDS);
+        for (ProcessHandle child : descendants) {
+            try {
+                child.onExit().get(20, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                throw new IllegalStateException("broker child " + child.pid() + " did not die", e);
+            }
+        }
+    }
+
+    /** The JVMs this process started: the re-launched broker of {@code java -jar broker.jar}. */
+    public List<ProcessHandle> children() {
+        return process.children().toList();
     }
 
     public int awaitExit(Duration timeout) throws InterruptedException {
@@ -172,8 +199,10 @@ public final class BrokerProcess implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
-        process.destroy(); // SIGTERM: the shutdown hook closes the broker
+        List<ProcessHandle> descendants = process.descendants().toList();
+        process.destroy(); // SIGTERM (passed on to a re-launched broker): the shutdown hook closes the broker
         if (!process.waitFor(20, TimeUnit.SECONDS)) {
+            descendants.forEach(ProcessHandle::destroyForcibly);
             process.destroyForcibly();
         }
     }

@@ -112,6 +112,7 @@ public final class BrokerServer {
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.ALLOCATOR, BufferAllocator.forBroker())
                 // One read of at most 4 KiB per connection per turn of the event loop, taking
                 // turns with every other connection on it (what is left is read next turn): a
                 // flood of publishers must not starve the subscriber sharing their loop, whose
