@@ -1,6 +1,7 @@
 package dev.midge.broker;
 
 import dev.midge.broker.reload.FileWatcher;
+import dev.midge.broker.security.AuthPlugin;
 import dev.midge.broker.security.Authenticator;
 import dev.midge.broker.security.Authorizer;
 import dev.midge.broker.security.ClientIdBinding;
@@ -42,13 +43,14 @@ import java.util.Objects;
  * @param restoreClock        the wall clock against which restored sessions and messages expire at
  *                            start-up; always the system clock, except in tests (package-private setter),
  *                            which so prove "expired while the broker was down" without waiting
+ * @param access              plugins and client id prefixes ({@link AccessPolicy}); default none
  */
 public record BrokerOptions(List<ListenerOptions> listeners, Authenticator authenticator, Authorizer authorizer,
                             int messageSizeLimit, int maxInflightMessages, int maxQueuedMessages,
                             long maxQueuedBytes, int maxKeepalive, boolean retainAvailable, int maxTopicAlias,
                             int maxTopicLevels, Path persistenceLocation, boolean discardCorruptStore,
                             ClientIdTakeover clientIdTakeover, ClientIdBinding clientIdBinding,
-                            FileWatcher fileWatcher, Clock restoreClock) {
+                            FileWatcher fileWatcher, Clock restoreClock, AccessPolicy access) {
 
     public BrokerOptions {
         listeners = List.copyOf(listeners);
@@ -60,6 +62,7 @@ public record BrokerOptions(List<ListenerOptions> listeners, Authenticator authe
         Objects.requireNonNull(clientIdTakeover, "clientIdTakeover");
         Objects.requireNonNull(clientIdBinding, "clientIdBinding");
         Objects.requireNonNull(restoreClock, "restoreClock");
+        Objects.requireNonNull(access, "access");
         if (maxTopicLevels < 0) {
             throw new IllegalArgumentException("maxTopicLevels must be 0 (no limit) or more, not " + maxTopicLevels);
         }
@@ -87,6 +90,7 @@ public record BrokerOptions(List<ListenerOptions> listeners, Authenticator authe
         private ClientIdBinding clientIdBinding = ClientIdBinding.NONE;
         private FileWatcher fileWatcher;
         private Clock restoreClock = Clock.systemUTC();
+        private AccessPolicy access = AccessPolicy.NONE;
 
         public Builder listener(ListenerOptions listener) { listeners.add(listener); return this; }
         public Builder authenticator(Authenticator a) { authenticator = a; return this; }
@@ -106,6 +110,10 @@ public record BrokerOptions(List<ListenerOptions> listeners, Authenticator authe
         public Builder clientIdBinding(ClientIdBinding b) { clientIdBinding = b; return this; }
         /** The watcher the authenticator, authoriser and TLS listeners reload through; closed with the broker. */
         public Builder fileWatcher(FileWatcher w) { fileWatcher = w; return this; }
+        /** Asked after the authenticator and authoriser; all must allow. The caller closes it. */
+        public Builder plugin(AuthPlugin p) { access = access.withPlugin(Objects.requireNonNull(p)); return this; }
+        /** mosquitto's {@code clientid_prefixes}: only client ids starting with this may connect. */
+        public Builder clientIdPrefixes(String prefix) { access = access.withClientIdPrefixes(prefix); return this; }
         /** Tests only: a clock ahead of the system's stands for time the broker spent down. */
         Builder restoreClock(Clock c) { restoreClock = c; return this; }
 
@@ -113,7 +121,7 @@ public record BrokerOptions(List<ListenerOptions> listeners, Authenticator authe
             return new BrokerOptions(listeners, authenticator, authorizer, messageSizeLimit, maxInflightMessages,
                     maxQueuedMessages, maxQueuedBytes, maxKeepalive, retainAvailable, maxTopicAlias,
                     maxTopicLevels, persistenceLocation, discardCorruptStore, clientIdTakeover, clientIdBinding,
-                    fileWatcher, restoreClock);
+                    fileWatcher, restoreClock, access);
         }
     }
 }

@@ -4,6 +4,7 @@ import dev.midge.broker.message.Message;
 import dev.midge.broker.persist.DurableState;
 import dev.midge.broker.security.ClientIdentity;
 import dev.midge.broker.session.Permissions;
+import dev.midge.broker.session.PluginAuthorizer;
 import dev.midge.broker.session.Session;
 import dev.midge.broker.subscription.Subscription;
 import dev.midge.broker.subscription.SubscriptionTrie;
@@ -58,7 +59,7 @@ final class StateRestorer {
             session.expiryInterval(s.expiryInterval());
             // Offline, delivery is decided as for a client of the broker-wide authoriser.
             session.claim(new Permissions(new ClientIdentity(s.clientId(), s.username(), null, 0, null),
-                    engine.options().authorizer()));
+                    PluginAuthorizer.of(engine.options().authorizer(), engine.options().access().plugins())));
             for (Subscription sub : s.subscriptions()) {
                 if (tooDeep("the subscription of client " + s.clientId(), sub.filter().filter())) {
                     continue;
