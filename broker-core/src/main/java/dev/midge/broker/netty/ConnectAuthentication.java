@@ -60,10 +60,10 @@ final class ConnectAuthentication {
                 for (int i = 0; i < plugins.size() && verdict.accepted(); i++) {
                     AuthPlugin plugin = plugins.get(i);
                     String username = verdict.username();
-                    AuthenticationResult pluginVerdict = ask("plugin " + plugin.getClass().getName(), packet,
+                    AuthenticationResult pluginVerdict = ask("plugin " + plugin.name(), packet,
                             () -> plugin.checkConnect(request, username));
                     if (!pluginVerdict.accepted()) {
-                        verdict = AuthenticationResult.refuse("plugin " + plugin.getClass().getName() + ": "
+                        verdict = AuthenticationResult.refuse("plugin " + plugin.name() + ": "
                                 + pluginVerdict.reason());
                     }
                 }

@@ -57,6 +57,11 @@ public interface AuthPlugin extends AutoCloseable {
         return true;
     }
 
+    /** How log lines name this plugin. */
+    default String name() {
+        return getClass().getName();
+    }
+
     @Override
     default void close() throws Exception {
     }

@@ -14,6 +14,7 @@ import dev.midge.conf.ConfigWarning;
 import dev.midge.conf.ListenerConfig;
 import dev.midge.conf.MosquittoConf;
 import dev.midge.conf.ParsedConf;
+import dev.midge.conf.PluginConfig;
 import dev.midge.conf.SecurityConfig;
 import dev.midge.pki.SecureDefault;
 import dev.midge.pki.enrollment.EnrollmentServer;
@@ -199,6 +200,7 @@ public final class BrokerAssembly {
                     .clientIdBinding(ClientIdBinding.valueOf(config.clientIdBinding().name()))
                     .clientIdTakeover(config.clientIdTakeover() == BrokerConfig.ClientIdTakeover.ANY
                             ? ClientIdTakeover.ANY_USERNAME : ClientIdTakeover.SAME_USERNAME);
+            access(config, options, resources);
             if (config.persistence()) {
                 // mosquitto's default persistence_location is the working directory.
                 Path location = config.persistenceLocation() != null ? config.persistenceLocation() : Path.of(".");
@@ -256,6 +258,17 @@ public final class BrokerAssembly {
             new RunningBroker(null, watcher, resources).close();
             throw e;
         }
+    }
+
+    /** Java plugins (closed after the broker) and clientid_prefixes. */
+    private static void access(BrokerConfig config, BrokerOptions.Builder options, Deque<AutoCloseable> resources)
+            throws StartupException {
+        for (PluginConfig plugin : config.access().plugins()) {
+            PluginLoader.LoadedPlugin loaded = PluginLoader.load(plugin);
+            resources.push(loaded);
+            options.plugin(loaded.plugin());
+        }
+        options.clientIdPrefixes(config.access().clientIdPrefixes());
     }
 
     private static TlsListenerSecurity tls(ListenerConfig listener, FileWatcher watcher) throws StartupException {
