@@ -49,8 +49,6 @@ final class OptionTable {
             "websockets_log_level", Scope.GLOBAL,
             // listener
             "http_dir", Scope.LISTENER,
-            "max_qos", Scope.LISTENER,
-            "maximum_qos", Scope.LISTENER,
             // mosquitto 2.1
             "enable_control_api", Scope.GLOBAL,
             "global_max_clients", Scope.GLOBAL,

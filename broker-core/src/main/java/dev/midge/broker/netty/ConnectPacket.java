@@ -107,6 +107,16 @@ record ConnectPacket(boolean v5, int protocolLogLevel, String clientId, boolean 
                 willDelay = unsigned(wp, MqttProperties.MqttPropertyType.WILL_DELAY_INTERVAL, 0);
             }
         }
+        if (will != null && will.qos() > listener.limits().maxQos()) {
+            // As mosquitto: v5 is told 0x9B QoS not supported; 3.1.1 has no such code and is closed.
+            String text = "will QoS " + will.qos() + " over this listener's max_qos " + listener.limits().maxQos();
+            if (v5) {
+                refusal = MqttConnectReturnCode.CONNECTION_REFUSED_QOS_NOT_SUPPORTED;
+                refusalText = text;
+            } else {
+                violation = text;
+            }
+        }
         return new ConnectPacket(v5, logLevel, clientId, assigned, clean, keepAlive, serverKeepAlive, expiry,
                 h.hasUserName() ? p.userName() : null, h.hasPassword() ? p.passwordInBytes() : null,
                 receiveMaximum, maxPacketSize, topicAliasMaximum, will, willDelay, refusal, refusalText, violation,

@@ -1,5 +1,6 @@
 package dev.midge.broker.netty;
 
+import dev.midge.broker.ListenerLimits;
 import dev.midge.broker.engine.MqttEngine;
 import io.netty.channel.ChannelHandlerContext;
 
@@ -17,7 +18,7 @@ final class ConnectedPipeline {
 
     /** Replaces {@code connectCtx}'s handler; returns the new handler's context. */
     static ChannelHandlerContext install(ChannelHandlerContext connectCtx, MqttEngine engine, ConnectPacket packet,
-                                         ChannelOutbox connection) {
+                                         ChannelOutbox connection, ListenerLimits limits) {
         if (packet.keepAlive() > 0) {
             connectCtx.pipeline().addBefore(connectCtx.name(), "keepalive", new KeepAliveHandler(packet.keepAlive(), connection));
         }
@@ -25,7 +26,7 @@ final class ConnectedPipeline {
             connectCtx.pipeline().addBefore(connectCtx.name(), "topicAliases",
                     new OutboundTopicAliases(packet.topicAliasMaximum()));
         }
-        PacketHandler handler = new PacketHandler(engine, connection);
+        PacketHandler handler = new PacketHandler(engine, connection, limits);
         connectCtx.pipeline().replace(connectCtx.handler(), "session", handler);
         return connectCtx.pipeline().context(handler);
     }

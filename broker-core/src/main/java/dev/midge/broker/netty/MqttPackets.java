@@ -59,11 +59,12 @@ final class MqttPackets {
                 new MqttUnsubAckPayload(codes));
     }
 
-    static List<ClientSession.TopicSubscription> subscriptions(MqttSubscribeMessage m) {
+    /** The requested subscriptions, at most {@code maxQos} each (the listener's max_qos, as mosquitto grants). */
+    static List<ClientSession.TopicSubscription> subscriptions(MqttSubscribeMessage m, int maxQos) {
         List<ClientSession.TopicSubscription> requests = new ArrayList<>();
         for (MqttTopicSubscription t : m.payload().topicSubscriptions()) {
             var o = t.option();
-            requests.add(new ClientSession.TopicSubscription(t.topicFilter(), o.qos().value(), o.isNoLocal(),
+            requests.add(new ClientSession.TopicSubscription(t.topicFilter(), Math.min(o.qos().value(), maxQos), o.isNoLocal(),
                     o.isRetainAsPublished(), o.retainHandling().value()));
         }
         return requests;

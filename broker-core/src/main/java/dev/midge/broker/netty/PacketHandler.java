@@ -1,5 +1,6 @@
 package dev.midge.broker.netty;
 
+import dev.midge.broker.ListenerLimits;
 import dev.midge.broker.engine.MqttEngine;
 import dev.midge.broker.logging.LogSafe;
 import dev.midge.broker.protocol.ClientSession;
@@ -41,10 +42,14 @@ final class PacketHandler extends ChannelInboundHandlerAdapter {
     /** Whether this connection already logged a dropped PUBLISH at WARN (message_size_limit): one line per connection, not one per message. */
     private boolean droppedLogged;
 
-    PacketHandler(MqttEngine engine, ChannelOutbox connection) {
+    /** The listener's max_qos: subscriptions are granted at most this. */
+    private final int maxQos;
+
+    PacketHandler(MqttEngine engine, ChannelOutbox connection, ListenerLimits limits) {
         this.connection = connection;
         this.client = connection.client();
-        this.inbound = new InboundPublish(engine.options(), client.isV5(), client.clientId());
+        this.inbound = new InboundPublish(engine.options(), client.isV5(), client.clientId(), limits);
+        this.maxQos = limits.maxQos();
         this.backpressure = new StoreBackpressure(engine);
         this.acks = new AckSequencer(engine, client);
     }
@@ -164,7 +169,7 @@ final class PacketHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void onSubscribe(ChannelHandlerContext ctx, MqttSubscribeMessage m) {
-        List<ClientSession.TopicSubscription> requests = MqttPackets.subscriptions(m);
+        List<ClientSession.TopicSubscription> requests = MqttPackets.subscriptions(m, maxQos);
         if (requests.isEmpty()) {
             // MQTT-3.8.3-3 (3.1.1) / MQTT-3.8.3-2 (5.0): a SUBSCRIBE with no filter is a protocol violation.
             violation(ctx, ReasonCode.PROTOCOL_ERROR, "SUBSCRIBE without a topic filter");

@@ -1,6 +1,7 @@
 package dev.midge.cli.run;
 
 import dev.midge.broker.BrokerOptions;
+import dev.midge.broker.ListenerLimits;
 import dev.midge.broker.ListenerOptions;
 import dev.midge.broker.MidgeBroker;
 import dev.midge.broker.StoreException;
@@ -221,7 +222,6 @@ public final class BrokerAssembly {
                     }
                 }
             }
-            int maxTopicAlias = 0;
             for (ListenerConfig listener : config.listeners()) {
                 ListenerSecurity tls = null;
                 if (listener.isTls() && listener.tls().pskHint() != null) {
@@ -237,16 +237,13 @@ public final class BrokerAssembly {
                 } else if (listener.tls().pskListener()) {
                     tls = psk(listener, watcher);
                 }
-                maxTopicAlias = Math.max(maxTopicAlias, listener.maxTopicAlias());
                 options.listener(clientIds(new ListenerOptions(listener.port(), bindAddress(listener),
                         listener.protocol() == ListenerConfig.Protocol.WEBSOCKETS
                                 ? ListenerOptions.Protocol.WEBSOCKETS : ListenerOptions.Protocol.MQTT,
                         tls, listener.maxConnections(),
                         security.authenticator(listener.security()), security.authorizer(listener.security()),
-                        listener.useUsernameAsClientId()), listener.security()));
-            }
-            if (!config.listeners().isEmpty()) {
-                options.maxTopicAlias(maxTopicAlias);
+                        listener.useUsernameAsClientId()), listener.security())
+                        .withLimits(new ListenerLimits(listener.extras().maxQos(), listener.maxTopicAlias())));
             }
             MidgeBroker broker = startBroker(options.build());
             resources.push(broker);
