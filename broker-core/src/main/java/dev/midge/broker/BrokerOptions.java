@@ -6,6 +6,7 @@ import dev.midge.broker.security.Authenticator;
 import dev.midge.broker.security.Authorizer;
 import dev.midge.broker.security.ClientIdBinding;
 import dev.midge.broker.security.ClientIdTakeover;
+import dev.midge.broker.session.Session;
 
 import java.nio.file.Path;
 import java.time.Clock;
@@ -44,13 +45,18 @@ import java.util.Objects;
  *                            start-up; always the system clock, except in tests (package-private setter),
  *                            which so prove "expired while the broker was down" without waiting
  * @param access              plugins and client id prefixes ({@link AccessPolicy}); default none
+ * @param persistentClientExpiration mosquitto's {@code persistent_client_expiration} in seconds: a session
+ *                            that would never expire (3.1.1 clean session 0, v5 Session Expiry 0xFFFFFFFF)
+ *                            ends this long after its client disconnected, also one restored from the
+ *                            store; 0 (default) keeps such sessions until the client comes back
  */
 public record BrokerOptions(List<ListenerOptions> listeners, Authenticator authenticator, Authorizer authorizer,
                             int messageSizeLimit, int maxInflightMessages, int maxQueuedMessages,
                             long maxQueuedBytes, int maxKeepalive, boolean retainAvailable, int maxTopicAlias,
                             int maxTopicLevels, Path persistenceLocation, boolean discardCorruptStore,
                             ClientIdTakeover clientIdTakeover, ClientIdBinding clientIdBinding,
-                            FileWatcher fileWatcher, Clock restoreClock, AccessPolicy access) {
+                            FileWatcher fileWatcher, Clock restoreClock, AccessPolicy access,
+                            long persistentClientExpiration) {
 
     public BrokerOptions {
         listeners = List.copyOf(listeners);
@@ -63,9 +69,19 @@ public record BrokerOptions(List<ListenerOptions> listeners, Authenticator authe
         Objects.requireNonNull(clientIdBinding, "clientIdBinding");
         Objects.requireNonNull(restoreClock, "restoreClock");
         Objects.requireNonNull(access, "access");
+        if (persistentClientExpiration < 0 || persistentClientExpiration >= Session.NEVER_EXPIRES) {
+            throw new IllegalArgumentException("persistentClientExpiration must be 0 (never) or 1 to 4294967294 "
+                    + "seconds, not " + persistentClientExpiration);
+        }
         if (maxTopicLevels < 0) {
             throw new IllegalArgumentException("maxTopicLevels must be 0 (no limit) or more, not " + maxTopicLevels);
         }
+    }
+
+    /** A session's expiry interval once {@code persistent_client_expiration} is applied to it. */
+    public long sessionExpiry(long requested) {
+        return requested == Session.NEVER_EXPIRES && persistentClientExpiration > 0 ? persistentClientExpiration
+                : requested;
     }
 
     public static Builder builder() {
@@ -91,6 +107,7 @@ public record BrokerOptions(List<ListenerOptions> listeners, Authenticator authe
         private FileWatcher fileWatcher;
         private Clock restoreClock = Clock.systemUTC();
         private AccessPolicy access = AccessPolicy.NONE;
+        private long persistentClientExpiration;
 
         public Builder listener(ListenerOptions listener) { listeners.add(listener); return this; }
         public Builder authenticator(Authenticator a) { authenticator = a; return this; }
@@ -114,6 +131,8 @@ public record BrokerOptions(List<ListenerOptions> listeners, Authenticator authe
         public Builder plugin(AuthPlugin p) { access = access.withPlugin(Objects.requireNonNull(p)); return this; }
         /** mosquitto's {@code clientid_prefixes}: only client ids starting with this may connect. */
         public Builder clientIdPrefixes(String prefix) { access = access.withClientIdPrefixes(prefix); return this; }
+        /** mosquitto's {@code persistent_client_expiration}: sessions that would never expire end this long after a disconnect. */
+        public Builder persistentClientExpiration(long seconds) { persistentClientExpiration = seconds; return this; }
         /** Tests only: a clock ahead of the system's stands for time the broker spent down. */
         Builder restoreClock(Clock c) { restoreClock = c; return this; }
 
@@ -121,7 +140,7 @@ public record BrokerOptions(List<ListenerOptions> listeners, Authenticator authe
             return new BrokerOptions(listeners, authenticator, authorizer, messageSizeLimit, maxInflightMessages,
                     maxQueuedMessages, maxQueuedBytes, maxKeepalive, retainAvailable, maxTopicAlias,
                     maxTopicLevels, persistenceLocation, discardCorruptStore, clientIdTakeover, clientIdBinding,
-                    fileWatcher, restoreClock, access);
+                    fileWatcher, restoreClock, access, persistentClientExpiration);
         }
     }
 }

@@ -47,6 +47,7 @@ import java.util.Set;
  * @param ocspUrl             Midge option {@code midge_ocsp_url}: the responder URL certificates issued
  *                            by the built-in CA carry (the operator's public address), or null
  * @param access              Java plugins and {@code clientid_prefixes} ({@link AccessOptions})
+ * @param persistentClientExpiration {@code persistent_client_expiration} in seconds; 0 = never (default)
  */
 public record BrokerConfig(Path source, List<ListenerConfig> listeners, boolean localOnly,
                            boolean perListenerSettings, SecurityConfig security,
@@ -56,7 +57,8 @@ public record BrokerConfig(Path source, List<ListenerConfig> listeners, boolean 
                            Set<LogType> logTypes, Set<LogDestination> logDestinations, Path logFile,
                            String user, ConfigLocation userAt, Path pidFile, int enrollmentPort,
                            String enrollmentBind, ClientIdBinding clientIdBinding, ClientIdTakeover clientIdTakeover,
-                           int maxTopicLevels, int ocspPort, String ocspUrl, AccessOptions access) {
+                           int maxTopicLevels, int ocspPort, String ocspUrl, AccessOptions access,
+                           long persistentClientExpiration) {
 
     /** MQTT's largest payload: the most message_size_limit may be. */
     public static final int MQTT_MAX_PAYLOAD = 268_435_455;
@@ -76,7 +78,7 @@ public record BrokerConfig(Path source, List<ListenerConfig> listeners, boolean 
                 maxInflightMessages, maxQueuedMessages, maxQueuedBytes, maxKeepalive, retainAvailable, persistence,
                 persistenceLocation, autosaveInterval, logTypes, logDestinations, logFile, user, userAt, pidFile,
                 enrollmentPort, enrollmentBind, clientIdBinding, clientIdTakeover, maxTopicLevels, ocspPort, ocspUrl,
-                access);
+                access, persistentClientExpiration);
     }
 
     /** {@code log_type} values ("none" is the empty set, "all" every one). */

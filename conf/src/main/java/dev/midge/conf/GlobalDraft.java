@@ -15,7 +15,8 @@ final class GlobalDraft {
             "max_queued_messages", "max_queued_bytes", "max_keepalive", "retain_available", "persistence",
             "retained_persistence", "persistence_location", "autosave_interval", "log_type", "log_dest",
             "user", "pid_file", "midge_enrollment_port", "midge_enrollment_bind", "midge_clientid_binding",
-            "midge_clientid_takeover", "midge_max_topic_levels", "midge_ocsp_port", "midge_ocsp_url");
+            "midge_clientid_takeover", "midge_max_topic_levels", "midge_ocsp_port", "midge_ocsp_url",
+            "persistent_client_expiration", "set_tcp_nodelay");
 
     private static final Set<LogType> DEFAULT_LOG_TYPES =
             EnumSet.of(LogType.ERROR, LogType.WARNING, LogType.NOTICE, LogType.INFORMATION);
@@ -44,6 +45,7 @@ final class GlobalDraft {
     private int maxTopicLevels = 200;
     private int ocspPort = 0;
     private final Setting<String> ocspUrl = new Setting<>();
+    private final Setting<Long> persistentClientExpiration = new Setting<>();
 
     void apply(ConfLine line, List<ConfigWarning> warnings) {
         switch (line.option()) {
@@ -61,8 +63,18 @@ final class GlobalDraft {
             case "retain_available" -> retainAvailable = Values.bool(line);
             case "persistence", "retained_persistence" -> persistence = Values.bool(line);
             case "persistence_location" -> persistenceLocation.set(line, Values.path(line));
-            case "autosave_interval" -> autosaveInterval =
-                    Math.max(0, Values.integer(line, Integer.MIN_VALUE, Integer.MAX_VALUE));
+            case "autosave_interval" -> {
+                autosaveInterval = Math.max(0, Values.integer(line, Integer.MIN_VALUE, Integer.MAX_VALUE));
+                warnings.add(line.warning("autosave_interval has no effect: with persistence Midge commits every "
+                        + "message before acknowledging it, so nothing waits for a periodic save"));
+            }
+            // Midge always disables Nagle (small MQTT packets would wait up to 40 ms otherwise).
+            case "set_tcp_nodelay" -> {
+                if (!Values.bool(line)) {
+                    warnings.add(line.warning("set_tcp_nodelay false is ignored: Midge always sets TCP_NODELAY "
+                            + "(as mosquitto's set_tcp_nodelay true)"));
+                }
+            }
             case "log_type" -> logType(line);
             case "log_dest" -> logDest(line, warnings);
             case "user" -> user.set(line, Values.text(line));
@@ -75,8 +87,34 @@ final class GlobalDraft {
             case "midge_max_topic_levels" -> maxTopicLevels = Values.integer(line, 0, 65535);
             case "midge_ocsp_port" -> ocspPort = Values.integer(line, 0, 65535);
             case "midge_ocsp_url" -> ocspUrl.set(line, ocspUrl(line));
+            case "persistent_client_expiration" -> persistentClientExpiration.set(line, expiration(line));
             default -> throw new IllegalArgumentException(line.option());
         }
+    }
+
+    /**
+     * mosquitto's duration: a positive number with a unit, h(ours), d(ays), w(eeks), m(onths of 30
+     * days) or y(ears of 365 days); mosquitto has no seconds here either.
+     */
+    private static long expiration(ConfLine line) {
+        String value = Values.word(line);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("([0-9]{1,9})([hdwmy])").matcher(value);
+        long seconds = 0;
+        if (m.matches()) {
+            long unit = switch (m.group(2)) {
+                case "h" -> 3600;
+                case "d" -> 86_400;
+                case "w" -> 7 * 86_400;
+                case "m" -> 30 * 86_400;
+                default -> 365 * 86_400;
+            };
+            seconds = Long.parseLong(m.group(1)) * unit;
+        }
+        if (seconds <= 0 || seconds >= 0xFFFFFFFFL) {
+            throw line.error("'" + value + "' is not a valid persistent_client_expiration; use a number and a unit "
+                    + "h, d, w, m or y (e.g. 14d), of at most 136y");
+        }
+        return seconds;
     }
 
     /** An absolute http or https URL: it is written into certificates, where a typo lives for years. */
@@ -163,6 +201,7 @@ final class GlobalDraft {
                 logDestinations(),
                 logDestinations != null && logDestinations.contains(LogDestination.FILE) ? logFile.get() : null,
                 user.get(), user.at(), pidFile.get(), enrollmentPort, enrollmentBind.get(), clientIdBinding,
-                clientIdTakeover, maxTopicLevels, ocspPort, ocspUrl.get(), access);
+                clientIdTakeover, maxTopicLevels, ocspPort, ocspUrl.get(), access,
+                persistentClientExpiration.isSet() ? persistentClientExpiration.get() : 0);
     }
 }

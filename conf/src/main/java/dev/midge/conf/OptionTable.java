@@ -39,10 +39,8 @@ final class OptionTable {
             "max_packet_size", Scope.GLOBAL,
             "memory_limit", Scope.GLOBAL,
             "persistence_file", Scope.GLOBAL,
-            "persistent_client_expiration", Scope.GLOBAL,
             "queue_qos0_messages", Scope.GLOBAL,
             "retry_interval", Scope.GLOBAL,            // obsolete; mosquitto ignores it too
-            "set_tcp_nodelay", Scope.GLOBAL,
             "sys_interval", Scope.GLOBAL,
             "upgrade_outgoing_qos", Scope.GLOBAL,
             "websockets_headers_size", Scope.GLOBAL,

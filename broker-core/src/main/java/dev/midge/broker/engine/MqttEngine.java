@@ -1,6 +1,7 @@
 package dev.midge.broker.engine;
 
 import dev.midge.broker.BrokerOptions;
+import dev.midge.broker.logging.LogSafe;
 import dev.midge.broker.message.Message;
 import dev.midge.broker.persist.DurableState;
 import dev.midge.broker.retained.RetainedStore;
@@ -14,6 +15,9 @@ import dev.midge.broker.session.SessionRegistry;
 import dev.midge.broker.session.WillScheduler;
 import dev.midge.broker.subscription.Subscription;
 import dev.midge.broker.subscription.SubscriptionTrie;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -31,6 +35,8 @@ import java.util.concurrent.TimeUnit;
  * nothing is written to a channel while it is held.
  */
 public final class MqttEngine {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MqttEngine.class);
 
     /**
      * The outcome of a CONNECT: the session, whether it existed, and a connection to take over.
@@ -216,6 +222,8 @@ public final class MqttEngine {
         synchronized (this) {
             if (!session.isConnected() && session.generation() == generation
                     && sessions.get(session.clientId()) == session) {
+                // As mosquitto's line: an operator sees why a device's queue went away.
+                LOG.info("Expiring client {} due to timeout.", LogSafe.text(session.clientId()));
                 end(session, afterwards);
             }
         }

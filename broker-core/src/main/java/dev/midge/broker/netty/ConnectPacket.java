@@ -80,8 +80,8 @@ record ConnectPacket(boolean v5, int protocolLogLevel, String clientId, boolean 
             refusalText = "enhanced authentication is not supported";
         }
 
-        long expiry = v5 ? unsigned(props, MqttProperties.MqttPropertyType.SESSION_EXPIRY_INTERVAL, 0)
-                : clean ? 0 : Session.NEVER_EXPIRES;
+        long expiry = options.sessionExpiry(v5 ? unsigned(props, MqttProperties.MqttPropertyType.SESSION_EXPIRY_INTERVAL, 0)
+                : clean ? 0 : Session.NEVER_EXPIRES);
         int receiveMaximum = (int) unsigned(props, MqttProperties.MqttPropertyType.RECEIVE_MAXIMUM, 65535);
         long maxPacketSize = unsigned(props, MqttProperties.MqttPropertyType.MAXIMUM_PACKET_SIZE, Long.MAX_VALUE);
         int topicAliasMaximum = (int) unsigned(props, MqttProperties.MqttPropertyType.TOPIC_ALIAS_MAXIMUM, 0);

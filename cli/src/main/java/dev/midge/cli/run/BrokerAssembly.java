@@ -194,6 +194,7 @@ public final class BrokerAssembly {
                     .maxKeepalive(config.maxKeepalive())
                     .retainAvailable(config.retainAvailable())
                     .maxTopicLevels(config.maxTopicLevels())
+                    .persistentClientExpiration(config.persistentClientExpiration())
                     .authenticator(security.authenticator(config.security()))
                     .authorizer(security.authorizer(config.security()))
                     .discardCorruptStore(discardCorruptStore)
