@@ -49,6 +49,9 @@ import java.util.Objects;
  *                            that would never expire (3.1.1 clean session 0, v5 Session Expiry 0xFFFFFFFF)
  *                            ends this long after its client disconnected, also one restored from the
  *                            store; 0 (default) keeps such sessions until the client comes back
+ * @param maxPacketSize       mosquitto's {@code max_packet_size}: the largest packet, in bytes, any client
+ *                            may send (v5 clients are told it as Maximum Packet Size; a larger packet ends the
+ *                            connection, v5 with DISCONNECT 0x95); 0 (default) for the MQTT maximum
  */
 public record BrokerOptions(List<ListenerOptions> listeners, Authenticator authenticator, Authorizer authorizer,
                             int messageSizeLimit, int maxInflightMessages, int maxQueuedMessages,
@@ -56,7 +59,7 @@ public record BrokerOptions(List<ListenerOptions> listeners, Authenticator authe
                             int maxTopicLevels, Path persistenceLocation, boolean discardCorruptStore,
                             ClientIdTakeover clientIdTakeover, ClientIdBinding clientIdBinding,
                             FileWatcher fileWatcher, Clock restoreClock, AccessPolicy access,
-                            long persistentClientExpiration) {
+                            long persistentClientExpiration, int maxPacketSize) {
 
     public BrokerOptions {
         listeners = List.copyOf(listeners);
@@ -69,6 +72,9 @@ public record BrokerOptions(List<ListenerOptions> listeners, Authenticator authe
         Objects.requireNonNull(clientIdBinding, "clientIdBinding");
         Objects.requireNonNull(restoreClock, "restoreClock");
         Objects.requireNonNull(access, "access");
+        if (maxPacketSize != 0 && (maxPacketSize < 20 || maxPacketSize > 268_435_455)) {
+            throw new IllegalArgumentException("maxPacketSize must be 0 (no limit) or 20 to 268435455, not " + maxPacketSize);
+        }
         if (persistentClientExpiration < 0 || persistentClientExpiration >= Session.NEVER_EXPIRES) {
             throw new IllegalArgumentException("persistentClientExpiration must be 0 (never) or 1 to 4294967294 "
                     + "seconds, not " + persistentClientExpiration);
@@ -108,6 +114,7 @@ public record BrokerOptions(List<ListenerOptions> listeners, Authenticator authe
         private Clock restoreClock = Clock.systemUTC();
         private AccessPolicy access = AccessPolicy.NONE;
         private long persistentClientExpiration;
+        private int maxPacketSize;
 
         public Builder listener(ListenerOptions listener) { listeners.add(listener); return this; }
         public Builder authenticator(Authenticator a) { authenticator = a; return this; }
@@ -133,6 +140,8 @@ public record BrokerOptions(List<ListenerOptions> listeners, Authenticator authe
         public Builder clientIdPrefixes(String prefix) { access = access.withClientIdPrefixes(prefix); return this; }
         /** mosquitto's {@code persistent_client_expiration}: sessions that would never expire end this long after a disconnect. */
         public Builder persistentClientExpiration(long seconds) { persistentClientExpiration = seconds; return this; }
+        /** mosquitto's {@code max_packet_size}: the largest packet a client may send; 0 for no limit. */
+        public Builder maxPacketSize(int bytes) { maxPacketSize = bytes; return this; }
         /** Tests only: a clock ahead of the system's stands for time the broker spent down. */
         Builder restoreClock(Clock c) { restoreClock = c; return this; }
 
@@ -140,7 +149,7 @@ public record BrokerOptions(List<ListenerOptions> listeners, Authenticator authe
             return new BrokerOptions(listeners, authenticator, authorizer, messageSizeLimit, maxInflightMessages,
                     maxQueuedMessages, maxQueuedBytes, maxKeepalive, retainAvailable, maxTopicAlias,
                     maxTopicLevels, persistenceLocation, discardCorruptStore, clientIdTakeover, clientIdBinding,
-                    fileWatcher, restoreClock, access, persistentClientExpiration);
+                    fileWatcher, restoreClock, access, persistentClientExpiration, maxPacketSize);
         }
     }
 }

@@ -48,6 +48,7 @@ import java.util.Set;
  *                            by the built-in CA carry (the operator's public address), or null
  * @param access              Java plugins and {@code clientid_prefixes} ({@link AccessOptions})
  * @param persistentClientExpiration {@code persistent_client_expiration} in seconds; 0 = never (default)
+ * @param maxPacketSize       {@code max_packet_size}: the largest packet a client may send; 0 = no limit (default)
  */
 public record BrokerConfig(Path source, List<ListenerConfig> listeners, boolean localOnly,
                            boolean perListenerSettings, SecurityConfig security,
@@ -58,7 +59,7 @@ public record BrokerConfig(Path source, List<ListenerConfig> listeners, boolean 
                            String user, ConfigLocation userAt, Path pidFile, int enrollmentPort,
                            String enrollmentBind, ClientIdBinding clientIdBinding, ClientIdTakeover clientIdTakeover,
                            int maxTopicLevels, int ocspPort, String ocspUrl, AccessOptions access,
-                           long persistentClientExpiration) {
+                           long persistentClientExpiration, int maxPacketSize) {
 
     /** MQTT's largest payload: the most message_size_limit may be. */
     public static final int MQTT_MAX_PAYLOAD = 268_435_455;
@@ -78,7 +79,7 @@ public record BrokerConfig(Path source, List<ListenerConfig> listeners, boolean 
                 maxInflightMessages, maxQueuedMessages, maxQueuedBytes, maxKeepalive, retainAvailable, persistence,
                 persistenceLocation, autosaveInterval, logTypes, logDestinations, logFile, user, userAt, pidFile,
                 enrollmentPort, enrollmentBind, clientIdBinding, clientIdTakeover, maxTopicLevels, ocspPort, ocspUrl,
-                access, persistentClientExpiration);
+                access, persistentClientExpiration, maxPacketSize);
     }
 
     /** {@code log_type} values ("none" is the empty set, "all" every one). */

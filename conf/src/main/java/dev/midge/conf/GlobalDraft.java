@@ -16,7 +16,7 @@ final class GlobalDraft {
             "retained_persistence", "persistence_location", "autosave_interval", "log_type", "log_dest",
             "user", "pid_file", "midge_enrollment_port", "midge_enrollment_bind", "midge_clientid_binding",
             "midge_clientid_takeover", "midge_max_topic_levels", "midge_ocsp_port", "midge_ocsp_url",
-            "persistent_client_expiration", "set_tcp_nodelay");
+            "persistent_client_expiration", "set_tcp_nodelay", "max_packet_size");
 
     private static final Set<LogType> DEFAULT_LOG_TYPES =
             EnumSet.of(LogType.ERROR, LogType.WARNING, LogType.NOTICE, LogType.INFORMATION);
@@ -46,6 +46,7 @@ final class GlobalDraft {
     private int ocspPort = 0;
     private final Setting<String> ocspUrl = new Setting<>();
     private final Setting<Long> persistentClientExpiration = new Setting<>();
+    private int maxPacketSize;
 
     void apply(ConfLine line, List<ConfigWarning> warnings) {
         switch (line.option()) {
@@ -87,6 +88,8 @@ final class GlobalDraft {
             case "midge_max_topic_levels" -> maxTopicLevels = Values.integer(line, 0, 65535);
             case "midge_ocsp_port" -> ocspPort = Values.integer(line, 0, 65535);
             case "midge_ocsp_url" -> ocspUrl.set(line, ocspUrl(line));
+            // mosquitto refuses less than 20 bytes (no CONNECT would fit).
+            case "max_packet_size" -> maxPacketSize = Values.integer(line, 20, BrokerConfig.MQTT_MAX_PAYLOAD);
             case "persistent_client_expiration" -> persistentClientExpiration.set(line, expiration(line));
             default -> throw new IllegalArgumentException(line.option());
         }
@@ -202,6 +205,6 @@ final class GlobalDraft {
                 logDestinations != null && logDestinations.contains(LogDestination.FILE) ? logFile.get() : null,
                 user.get(), user.at(), pidFile.get(), enrollmentPort, enrollmentBind.get(), clientIdBinding,
                 clientIdTakeover, maxTopicLevels, ocspPort, ocspUrl.get(), access,
-                persistentClientExpiration.isSet() ? persistentClientExpiration.get() : 0);
+                persistentClientExpiration.isSet() ? persistentClientExpiration.get() : 0, maxPacketSize);
     }
 }

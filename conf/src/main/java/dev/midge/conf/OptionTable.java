@@ -36,7 +36,6 @@ final class OptionTable {
             "log_timestamp", Scope.GLOBAL,
             "log_timestamp_format", Scope.GLOBAL,
             "max_inflight_bytes", Scope.GLOBAL,
-            "max_packet_size", Scope.GLOBAL,
             "memory_limit", Scope.GLOBAL,
             "persistence_file", Scope.GLOBAL,
             "queue_qos0_messages", Scope.GLOBAL,
@@ -64,8 +63,6 @@ final class OptionTable {
     static final Map<String, String> REFUSED = Map.of(
             "bind_interface", "Midge cannot bind to an interface by name, and ignoring it would listen on every "
                     + "interface; give the interface's address instead (listener PORT ADDRESS)",
-            "mount_point", "Midge has no mount points, so this listener's clients would share the whole topic "
-                    + "tree instead of their own branch",
             "dhparamfile", "the JDK cannot use custom DH parameters (it uses its own RFC 7919 groups), so the group "
                     + "you chose would not be used; remove dhparamfile, or restrict ciphers to ECDHE suites",
             "websockets_origin", "Midge cannot check the Origin of WebSocket connections, so web pages from "

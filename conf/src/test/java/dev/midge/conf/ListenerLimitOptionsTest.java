@@ -37,6 +37,22 @@ class ListenerLimitOptionsTest {
     }
 
     @Test
+    void mountPointBelongsToItsListenerAndMayNotHoldWildcards() throws IOException {
+        Path conf = Files.writeString(dir.resolve("mosquitto.conf"), """
+                listener 1883
+                mount_point tenant1/
+                listener 1884
+                """);
+        List<ListenerConfig> listeners = MosquittoConf.parse(conf).config().listeners();
+        assertEquals("tenant1/", listeners.get(0).extras().mountPoint());
+        assertEquals(null, listeners.get(1).extras().mountPoint());
+
+        Path bad = Files.writeString(dir.resolve("bad.conf"), "listener 1883\nmount_point tenant/+/\n");
+        ConfigException e = assertThrows(ConfigException.class, () -> MosquittoConf.parse(bad));
+        assertEquals(2, e.line());
+    }
+
+    @Test
     void maxQosOutsideZeroToTwoStopsStartUpAtItsLine() throws IOException {
         Path conf = Files.writeString(dir.resolve("mosquitto.conf"), "listener 1883\nmax_qos 3\n");
 

@@ -32,6 +32,14 @@ class NoEffectOptionsTest {
         assertEquals(true, warnings.get(0).toString().contains("autosave_interval has no effect"));
     }
 
+    @Test
+    void maxPacketSizeIsReadAndBelowTwentyStopsStartUp() throws IOException {
+        assertEquals(1000, parse("listener 1883\nmax_packet_size 1000\n").config().maxPacketSize());
+        assertEquals(0, parse("listener 1883\n").config().maxPacketSize());
+        assertEquals(2, org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class,
+                () -> parse("listener 1883\nmax_packet_size 19\n")).line());
+    }
+
     private ParsedConf parse(String text) throws IOException {
         return MosquittoConf.parse(Files.writeString(dir.resolve("mosquitto.conf"), text));
     }

@@ -22,7 +22,7 @@ final class ConnAckPacket {
         if (packet.v5()) {
             MqttMessageBuilders.ConnAckPropertiesBuilder b = new MqttMessageBuilders.ConnAckPropertiesBuilder()
                     .receiveMaximum(Limits.receiveMaximum(options))
-                    .topicAliasMaximum(listener.limits().topicAliasMaximum(options))
+                    .topicAliasMaximum(listener.rules().topicAliasMaximum(options))
                     .retainAvailable(options.retainAvailable())
                     .wildcardSubscriptionAvailable(true)
                     .subscriptionIdentifiersAvailable(true)
@@ -33,14 +33,14 @@ final class ConnAckPacket {
             if (packet.serverKeepAlive()) {
                 b.serverKeepAlive(packet.keepAlive());
             }
-            if (options.messageSizeLimit() > 0) {
+            if (options.messageSizeLimit() > 0 || options.maxPacketSize() > 0) {
                 b.maximumPacketSize(ConnectPacket.brokerMaximumPacketSize(options));
             }
             props = b.build();
-            if (listener.limits().maxQos() < 2) {
+            if (listener.rules().maxQos() < 2) {
                 // Not the builder's maximumQos: Netty 4.1's build() writes Receive Maximum's value under it.
                 props.add(new MqttProperties.IntegerProperty(MqttProperties.MqttPropertyType.MAXIMUM_QOS.value(),
-                        listener.limits().maxQos()));
+                        listener.rules().maxQos()));
             }
         }
         return MqttMessageBuilders.connAck().returnCode(MqttConnectReturnCode.CONNECTION_ACCEPTED)

@@ -160,7 +160,7 @@ final class ConnectHandler extends ChannelInboundHandlerAdapter {
         // PUBLISH another thread writes now is queued behind this task, after the CONNACK.
         Dispatch redelivery = client.attach(connection, packet.receiveMaximum(), packet.maximumPacketSize());
         ctx.writeAndFlush(ConnAckPacket.accepted(packet, options, listener, answer.sessionPresent()));
-        ChannelHandlerContext sessionCtx = ConnectedPipeline.install(ctx, engine, packet, connection, listener.limits());
+        ChannelHandlerContext sessionCtx = ConnectedPipeline.install(ctx, engine, packet, connection, listener.rules());
         String username = client.identity().username();
         LOG.info("New client connected from {} as {} (p{}, c{}, k{}{}).", Describe.address(ctx.channel()),
                 LogSafe.text(packet.clientId()), packet.protocolLogLevel(), packet.cleanStart() ? 1 : 0, packet.keepAlive(),

@@ -1,7 +1,7 @@
 package dev.midge.broker.netty;
 
 import dev.midge.broker.BrokerOptions;
-import dev.midge.broker.ListenerLimits;
+import dev.midge.broker.ListenerRules;
 import dev.midge.broker.engine.Limits;
 import dev.midge.broker.message.Message;
 import dev.midge.broker.protocol.ReasonCode;
@@ -48,13 +48,15 @@ final class InboundPublish {
     private final boolean v5;
     private final int maxQos;
     private final int maxTopicAlias;
+    private final String mountPoint;
     private final String clientId;
     private final Map<Integer, String> topicAliases = new HashMap<>();
 
-    InboundPublish(BrokerOptions options, boolean v5, String clientId, ListenerLimits limits) {
+    InboundPublish(BrokerOptions options, boolean v5, String clientId, ListenerRules rules) {
         this.options = options;
-        this.maxQos = limits.maxQos();
-        this.maxTopicAlias = limits.topicAliasMaximum(options);
+        this.maxQos = rules.maxQos();
+        this.maxTopicAlias = rules.topicAliasMaximum(options);
+        this.mountPoint = rules.mountPoint();
         this.v5 = v5;
         this.clientId = clientId;
     }
@@ -89,6 +91,8 @@ final class InboundPublish {
         if (!TopicFilter.isValidTopicName(topic)) {
             return Result.violation(ReasonCode.TOPIC_NAME_INVALID, "invalid topic name '" + topic + "'");
         }
+        // The alias maps the topic as the client sent it; what is routed and authorised is mounted.
+        topic = MountPoint.topic(mountPoint, topic);
         if (Limits.tooManyTopicLevels(options, topic)) {
             // The topic itself is not logged: it may be 64 KiB of slashes.
             return Result.violation(ReasonCode.TOPIC_NAME_INVALID, "topic name of "

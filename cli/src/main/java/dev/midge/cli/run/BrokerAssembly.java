@@ -1,7 +1,7 @@
 package dev.midge.cli.run;
 
 import dev.midge.broker.BrokerOptions;
-import dev.midge.broker.ListenerLimits;
+import dev.midge.broker.ListenerRules;
 import dev.midge.broker.ListenerOptions;
 import dev.midge.broker.MidgeBroker;
 import dev.midge.broker.StoreException;
@@ -195,6 +195,7 @@ public final class BrokerAssembly {
                     .retainAvailable(config.retainAvailable())
                     .maxTopicLevels(config.maxTopicLevels())
                     .persistentClientExpiration(config.persistentClientExpiration())
+                    .maxPacketSize(config.maxPacketSize())
                     .authenticator(security.authenticator(config.security()))
                     .authorizer(security.authorizer(config.security()))
                     .discardCorruptStore(discardCorruptStore)
@@ -244,7 +245,8 @@ public final class BrokerAssembly {
                         tls, listener.maxConnections(),
                         security.authenticator(listener.security()), security.authorizer(listener.security()),
                         listener.useUsernameAsClientId()), listener.security())
-                        .withLimits(new ListenerLimits(listener.extras().maxQos(), listener.maxTopicAlias())));
+                        .withRules(new ListenerRules(listener.extras().maxQos(), listener.maxTopicAlias(),
+                                listener.extras().mountPoint())));
             }
             MidgeBroker broker = startBroker(options.build());
             resources.push(broker);

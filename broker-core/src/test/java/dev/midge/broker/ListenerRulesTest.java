@@ -21,14 +21,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * mosquitto's per-listener {@code max_qos} and {@code max_topic_alias}: each listener tells and
  * enforces its own, next to a listener with the defaults.
  */
-class ListenerLimitsTest extends BrokerTest {
+class ListenerRulesTest extends BrokerTest {
 
     private int limited;
     private int open;
 
-    private void startTwoListeners(ListenerLimits limits) throws InterruptedException {
+    private void startTwoListeners(ListenerRules rules) throws InterruptedException {
         broker = MidgeBroker.start(BrokerOptions.builder().maxTopicAlias(10)
-                .listener(ListenerOptions.plain(0).withBindAddress("127.0.0.1").withLimits(limits))
+                .listener(ListenerOptions.plain(0).withBindAddress("127.0.0.1").withRules(rules))
                 .listener(ListenerOptions.plain(0).withBindAddress("127.0.0.1"))
                 .build());
         List<InetSocketAddress> addresses = broker.listenerAddresses();
@@ -43,7 +43,7 @@ class ListenerLimitsTest extends BrokerTest {
 
     @Test
     void connackTellsEachListenersMaximumQosAndTopicAliasMaximum() throws Exception {
-        startTwoListeners(new ListenerLimits(1, 3));
+        startTwoListeners(new ListenerRules(1, 3));
         Mqtt5BlockingClient a = client("a", limited);
         Mqtt5ConnAck ack = a.connect();
         assertEquals(MqttQos.AT_LEAST_ONCE, ack.getRestrictions().getMaximumQos());
@@ -58,7 +58,7 @@ class ListenerLimitsTest extends BrokerTest {
 
     @Test
     void aSubscriptionIsGrantedAtMostTheListenersMaxQos() throws Exception {
-        startTwoListeners(new ListenerLimits(1, -1));
+        startTwoListeners(new ListenerRules(1, -1));
         Mqtt5BlockingClient a = client("a", limited);
         a.connect();
         assertEquals(Mqtt5SubAckReasonCode.GRANTED_QOS_1,
@@ -68,7 +68,7 @@ class ListenerLimitsTest extends BrokerTest {
 
     @Test
     void aV5PublishOverMaxQosEndsTheConnectionWith0x9B() throws Exception {
-        startTwoListeners(new ListenerLimits(0, -1));
+        startTwoListeners(new ListenerRules(0, -1));
         try (RawClient raw = new RawClient(limited)) {
             raw.send(RawClient.packet(0x10, RawClient.concat(RawClient.string("MQTT"), new byte[]{5, 2, 0, 60, 0},
                     RawClient.string("raw5"))));
@@ -84,7 +84,7 @@ class ListenerLimitsTest extends BrokerTest {
 
     @Test
     void a311PublishOverMaxQosIsClosedAsMosquittoDoes() throws Exception {
-        startTwoListeners(new ListenerLimits(1, -1));
+        startTwoListeners(new ListenerRules(1, -1));
         try (RawClient raw = new RawClient(limited)) {
             raw.send(RawClient.connect("raw3", true));
             assertEquals(2, raw.read().type());
@@ -102,7 +102,7 @@ class ListenerLimitsTest extends BrokerTest {
 
     @Test
     void aWillOverMaxQosIsRefused() throws Exception {
-        startTwoListeners(new ListenerLimits(0, -1));
+        startTwoListeners(new ListenerRules(0, -1));
         Mqtt5ConnAckException e = assertThrows(Mqtt5ConnAckException.class, () -> client("w", limited).connectWith()
                 .willPublish().topic("will").qos(MqttQos.AT_LEAST_ONCE).applyWillPublish().send());
         assertEquals(Mqtt5ConnAckReasonCode.QOS_NOT_SUPPORTED, e.getMqttMessage().getReasonCode());
