@@ -49,6 +49,7 @@ import java.util.Set;
  * @param access              Java plugins and {@code clientid_prefixes} ({@link AccessOptions})
  * @param persistentClientExpiration {@code persistent_client_expiration} in seconds; 0 = never (default)
  * @param maxPacketSize       {@code max_packet_size}: the largest packet a client may send; 0 = no limit (default)
+ * @param log                 {@code log_timestamp} and {@code log_timestamp_format} ({@link LogOptions})
  */
 public record BrokerConfig(Path source, List<ListenerConfig> listeners, boolean localOnly,
                            boolean perListenerSettings, SecurityConfig security,
@@ -59,7 +60,7 @@ public record BrokerConfig(Path source, List<ListenerConfig> listeners, boolean 
                            String user, ConfigLocation userAt, Path pidFile, int enrollmentPort,
                            String enrollmentBind, ClientIdBinding clientIdBinding, ClientIdTakeover clientIdTakeover,
                            int maxTopicLevels, int ocspPort, String ocspUrl, AccessOptions access,
-                           long persistentClientExpiration, int maxPacketSize) {
+                           long persistentClientExpiration, int maxPacketSize, LogOptions log) {
 
     /** MQTT's largest payload: the most message_size_limit may be. */
     public static final int MQTT_MAX_PAYLOAD = 268_435_455;
@@ -79,7 +80,7 @@ public record BrokerConfig(Path source, List<ListenerConfig> listeners, boolean 
                 maxInflightMessages, maxQueuedMessages, maxQueuedBytes, maxKeepalive, retainAvailable, persistence,
                 persistenceLocation, autosaveInterval, logTypes, logDestinations, logFile, user, userAt, pidFile,
                 enrollmentPort, enrollmentBind, clientIdBinding, clientIdTakeover, maxTopicLevels, ocspPort, ocspUrl,
-                access, persistentClientExpiration, maxPacketSize);
+                access, persistentClientExpiration, maxPacketSize, log);
     }
 
     /** {@code log_type} values ("none" is the empty set, "all" every one). */

@@ -16,7 +16,8 @@ final class GlobalDraft {
             "retained_persistence", "persistence_location", "autosave_interval", "log_type", "log_dest",
             "user", "pid_file", "midge_enrollment_port", "midge_enrollment_bind", "midge_clientid_binding",
             "midge_clientid_takeover", "midge_max_topic_levels", "midge_ocsp_port", "midge_ocsp_url",
-            "persistent_client_expiration", "set_tcp_nodelay", "max_packet_size");
+            "persistent_client_expiration", "set_tcp_nodelay", "max_packet_size", "log_timestamp",
+            "log_timestamp_format");
 
     private static final Set<LogType> DEFAULT_LOG_TYPES =
             EnumSet.of(LogType.ERROR, LogType.WARNING, LogType.NOTICE, LogType.INFORMATION);
@@ -47,6 +48,8 @@ final class GlobalDraft {
     private final Setting<String> ocspUrl = new Setting<>();
     private final Setting<Long> persistentClientExpiration = new Setting<>();
     private int maxPacketSize;
+    private boolean logTimestamp = true;
+    private final Setting<String> logTimestampFormat = new Setting<>();
 
     void apply(ConfLine line, List<ConfigWarning> warnings) {
         switch (line.option()) {
@@ -89,6 +92,8 @@ final class GlobalDraft {
             case "midge_ocsp_port" -> ocspPort = Values.integer(line, 0, 65535);
             case "midge_ocsp_url" -> ocspUrl.set(line, ocspUrl(line));
             // mosquitto refuses less than 20 bytes (no CONNECT would fit).
+            case "log_timestamp" -> logTimestamp = Values.bool(line);
+            case "log_timestamp_format" -> logTimestampFormat.set(line, strftime(line));
             case "max_packet_size" -> maxPacketSize = Values.integer(line, 20, BrokerConfig.MQTT_MAX_PAYLOAD);
             case "persistent_client_expiration" -> persistentClientExpiration.set(line, expiration(line));
             default -> throw new IllegalArgumentException(line.option());
@@ -118,6 +123,21 @@ final class GlobalDraft {
                     + "h, d, w, m or y (e.g. 14d), of at most 136y");
         }
         return seconds;
+    }
+
+    /** A strftime format using only the directives Midge can show (the rest of the line, blanks included). */
+    private static String strftime(ConfLine line) {
+        String format = Values.text(line);
+        for (int i = 0; i < format.length(); i++) {
+            if (format.charAt(i) == '%' && i + 1 < format.length()) {
+                char d = format.charAt(++i);
+                if (d != '%' && !LogOptions.STRFTIME.containsKey(d)) {
+                    throw line.error("log_timestamp_format: %" + d + " is not supported by Midge; use "
+                            + "%Y %y %m %d %e %H %I %M %S %p %b %B %a %A %j %F %T %R %z %Z or %%");
+                }
+            }
+        }
+        return format;
     }
 
     /** An absolute http or https URL: it is written into certificates, where a typo lives for years. */
@@ -205,6 +225,7 @@ final class GlobalDraft {
                 logDestinations != null && logDestinations.contains(LogDestination.FILE) ? logFile.get() : null,
                 user.get(), user.at(), pidFile.get(), enrollmentPort, enrollmentBind.get(), clientIdBinding,
                 clientIdTakeover, maxTopicLevels, ocspPort, ocspUrl.get(), access,
-                persistentClientExpiration.isSet() ? persistentClientExpiration.get() : 0, maxPacketSize);
+                persistentClientExpiration.isSet() ? persistentClientExpiration.get() : 0, maxPacketSize,
+                new LogOptions(logTimestamp, logTimestampFormat.get()));
     }
 }

@@ -33,8 +33,6 @@ final class OptionTable {
             "autosave_on_changes", Scope.GLOBAL,
             "connection_messages", Scope.GLOBAL,
             "log_facility", Scope.GLOBAL,
-            "log_timestamp", Scope.GLOBAL,
-            "log_timestamp_format", Scope.GLOBAL,
             "max_inflight_bytes", Scope.GLOBAL,
             "memory_limit", Scope.GLOBAL,
             "persistence_file", Scope.GLOBAL,

@@ -71,7 +71,7 @@ public final class BrokerAssembly {
         BrokerConfig config = CommandLineOverrides.apply(parsed.config(), settings.verbose(), settings.pidFile(),
                 settings.bind());
         LogSetup.apply(config.logTypes(), config.logDestinations().contains(BrokerConfig.LogDestination.STDOUT),
-                config.logDestinations().contains(BrokerConfig.LogDestination.STDERR), config.logFile());
+                config.logDestinations().contains(BrokerConfig.LogDestination.STDERR), config.logFile(), config.log());
         LOG.info("Midge {} starting", version());
         LOG.info("Config loaded from {}.", conf);
         for (ConfigWarning warning : parsed.warnings()) {
