@@ -1,10 +1,12 @@
 package dev.midge.broker;
 
 import dev.midge.broker.reload.FileWatcher;
+import dev.midge.broker.security.AuthPlugin;
 import dev.midge.broker.security.Authenticator;
 import dev.midge.broker.security.Authorizer;
 import dev.midge.broker.security.ClientIdBinding;
 import dev.midge.broker.security.ClientIdTakeover;
+import dev.midge.broker.session.Session;
 
 import java.nio.file.Path;
 import java.time.Clock;
@@ -44,13 +46,22 @@ import java.util.Objects;
  *                            which so prove "expired while the broker was down" without waiting
  * @param delivery            flow control and mosquitto's queue/delivery options ({@link DeliveryOptions#defaults()})
  * @param sys                 {@code $SYS} topics ({@code sys_interval}) and the metrics endpoint
+ * @param access              plugins and client id prefixes ({@link AccessPolicy}); default none
+ * @param persistentClientExpiration mosquitto's {@code persistent_client_expiration} in seconds: a session
+ *                            that would never expire (3.1.1 clean session 0, v5 Session Expiry 0xFFFFFFFF)
+ *                            ends this long after its client disconnected, also one restored from the
+ *                            store; 0 (default) keeps such sessions until the client comes back
+ * @param maxPacketSize       mosquitto's {@code max_packet_size}: the largest packet, in bytes, any client
+ *                            may send (v5 clients are told it as Maximum Packet Size; a larger packet ends the
+ *                            connection, v5 with DISCONNECT 0x95); 0 (default) for the MQTT maximum
  */
 public record BrokerOptions(List<ListenerOptions> listeners, Authenticator authenticator, Authorizer authorizer,
                             int messageSizeLimit, int maxInflightMessages, int maxQueuedMessages,
                             long maxQueuedBytes, int maxKeepalive, boolean retainAvailable, int maxTopicAlias,
                             int maxTopicLevels, Path persistenceLocation, boolean discardCorruptStore,
                             ClientIdTakeover clientIdTakeover, ClientIdBinding clientIdBinding,
-                            FileWatcher fileWatcher, Clock restoreClock, DeliveryOptions delivery, SysOptions sys) {
+                            FileWatcher fileWatcher, Clock restoreClock, DeliveryOptions delivery, SysOptions sys,
+                            AccessPolicy access, long persistentClientExpiration, int maxPacketSize) {
 
     public BrokerOptions {
         listeners = List.copyOf(listeners);
@@ -66,9 +77,23 @@ public record BrokerOptions(List<ListenerOptions> listeners, Authenticator authe
         if (sys == null) {
             sys = SysOptions.DEFAULT;
         }
+        Objects.requireNonNull(access, "access");
+        if (maxPacketSize != 0 && (maxPacketSize < 20 || maxPacketSize > 268_435_455)) {
+            throw new IllegalArgumentException("maxPacketSize must be 0 (no limit) or 20 to 268435455, not " + maxPacketSize);
+        }
+        if (persistentClientExpiration < 0 || persistentClientExpiration >= Session.NEVER_EXPIRES) {
+            throw new IllegalArgumentException("persistentClientExpiration must be 0 (never) or 1 to 4294967294 "
+                    + "seconds, not " + persistentClientExpiration);
+        }
         if (maxTopicLevels < 0) {
             throw new IllegalArgumentException("maxTopicLevels must be 0 (no limit) or more, not " + maxTopicLevels);
         }
+    }
+
+    /** A session's expiry interval once {@code persistent_client_expiration} is applied to it. */
+    public long sessionExpiry(long requested) {
+        return requested == Session.NEVER_EXPIRES && persistentClientExpiration > 0 ? persistentClientExpiration
+                : requested;
     }
 
     public static Builder builder() {
@@ -95,6 +120,9 @@ public record BrokerOptions(List<ListenerOptions> listeners, Authenticator authe
         private Clock restoreClock = Clock.systemUTC();
         private DeliveryOptions delivery = DeliveryOptions.defaults();
         private SysOptions sys = SysOptions.DEFAULT;
+        private AccessPolicy access = AccessPolicy.NONE;
+        private long persistentClientExpiration;
+        private int maxPacketSize;
 
         public Builder listener(ListenerOptions listener) { listeners.add(listener); return this; }
         public Builder authenticator(Authenticator a) { authenticator = a; return this; }
@@ -114,6 +142,14 @@ public record BrokerOptions(List<ListenerOptions> listeners, Authenticator authe
         public Builder clientIdBinding(ClientIdBinding b) { clientIdBinding = b; return this; }
         /** The watcher the authenticator, authoriser and TLS listeners reload through; closed with the broker. */
         public Builder fileWatcher(FileWatcher w) { fileWatcher = w; return this; }
+        /** Asked after the authenticator and authoriser; all must allow. The caller closes it. */
+        public Builder plugin(AuthPlugin p) { access = access.withPlugin(Objects.requireNonNull(p)); return this; }
+        /** mosquitto's {@code clientid_prefixes}: only client ids starting with this may connect. */
+        public Builder clientIdPrefixes(String prefix) { access = access.withClientIdPrefixes(prefix); return this; }
+        /** mosquitto's {@code persistent_client_expiration}: sessions that would never expire end this long after a disconnect. */
+        public Builder persistentClientExpiration(long seconds) { persistentClientExpiration = seconds; return this; }
+        /** mosquitto's {@code max_packet_size}: the largest packet a client may send; 0 for no limit. */
+        public Builder maxPacketSize(int bytes) { maxPacketSize = bytes; return this; }
         /** Tests only: a clock ahead of the system's stands for time the broker spent down. */
         Builder restoreClock(Clock c) { restoreClock = c; return this; }
         /** Flow control and mosquitto's queue/delivery options. */
@@ -132,7 +168,7 @@ public record BrokerOptions(List<ListenerOptions> listeners, Authenticator authe
             return new BrokerOptions(listeners, authenticator, authorizer, messageSizeLimit, maxInflightMessages,
                     maxQueuedMessages, maxQueuedBytes, maxKeepalive, retainAvailable, maxTopicAlias,
                     maxTopicLevels, persistenceLocation, discardCorruptStore, clientIdTakeover, clientIdBinding,
-                    fileWatcher, restoreClock, delivery, sys);
+                    fileWatcher, restoreClock, delivery, sys, access, persistentClientExpiration, maxPacketSize);
         }
     }
 }

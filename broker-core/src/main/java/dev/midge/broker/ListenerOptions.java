@@ -24,10 +24,12 @@ import dev.midge.broker.listener.ListenerSecurity;
  *                           of assigning one
  * @param autoIdPrefix       mosquitto's {@code auto_id_prefix}: how an assigned client id starts
  *                           (default {@value #DEFAULT_AUTO_ID_PREFIX}); a random UUID follows
+ * @param rules             mosquitto's per-listener {@code max_qos} and {@code max_topic_alias} ({@link ListenerRules})
  */
 public record ListenerOptions(int port, String bindAddress, Protocol protocol, ListenerSecurity security,
                               int maxConnections, Authenticator authenticator, Authorizer authorizer,
-                              boolean usernameAsClientId, boolean allowZeroLengthClientId, String autoIdPrefix) {
+                              boolean usernameAsClientId, boolean allowZeroLengthClientId, String autoIdPrefix,
+                              ListenerRules rules) {
 
     public enum Protocol { MQTT, WEBSOCKETS }
 
@@ -37,6 +39,9 @@ public record ListenerOptions(int port, String bindAddress, Protocol protocol, L
     public ListenerOptions {
         if (autoIdPrefix == null) {
             autoIdPrefix = DEFAULT_AUTO_ID_PREFIX;
+        }
+        if (rules == null) {
+            rules = ListenerRules.DEFAULT;
         }
         for (int i = 0; i < autoIdPrefix.length(); i++) {
             // Client ids with control characters are refused (see ClientIdRules); so are prefixes.
@@ -55,7 +60,7 @@ public record ListenerOptions(int port, String bindAddress, Protocol protocol, L
                            int maxConnections, Authenticator authenticator, Authorizer authorizer,
                            boolean usernameAsClientId) {
         this(port, bindAddress, protocol, security, maxConnections, authenticator, authorizer, usernameAsClientId,
-                true, DEFAULT_AUTO_ID_PREFIX);
+                true, DEFAULT_AUTO_ID_PREFIX, ListenerRules.DEFAULT);
     }
 
     public static ListenerOptions plain(int port) {
@@ -64,12 +69,12 @@ public record ListenerOptions(int port, String bindAddress, Protocol protocol, L
 
     public ListenerOptions withBindAddress(String address) {
         return new ListenerOptions(port, address, protocol, security, maxConnections, authenticator, authorizer,
-                usernameAsClientId, allowZeroLengthClientId, autoIdPrefix);
+                usernameAsClientId, allowZeroLengthClientId, autoIdPrefix, rules);
     }
 
     public ListenerOptions withProtocol(Protocol p) {
         return new ListenerOptions(port, bindAddress, p, security, maxConnections, authenticator, authorizer,
-                usernameAsClientId, allowZeroLengthClientId, autoIdPrefix);
+                usernameAsClientId, allowZeroLengthClientId, autoIdPrefix, rules);
     }
 
     /** TLS on this listener, from a JSSE SSLContext: {@code withTls(TlsSecurity.of(context, true))}. */
@@ -80,32 +85,38 @@ public record ListenerOptions(int port, String bindAddress, Protocol protocol, L
     /** For Midge's own modules (broker-tls): the Netty-facing seam. Closed with the broker. */
     public ListenerOptions withSecurity(ListenerSecurity s) {
         return new ListenerOptions(port, bindAddress, protocol, s, maxConnections, authenticator, authorizer,
-                usernameAsClientId, allowZeroLengthClientId, autoIdPrefix);
+                usernameAsClientId, allowZeroLengthClientId, autoIdPrefix, rules);
     }
 
     public ListenerOptions withMaxConnections(int max) {
         return new ListenerOptions(port, bindAddress, protocol, security, max, authenticator, authorizer,
-                usernameAsClientId, allowZeroLengthClientId, autoIdPrefix);
+                usernameAsClientId, allowZeroLengthClientId, autoIdPrefix, rules);
     }
 
     public ListenerOptions withAuthenticator(Authenticator a) {
         return new ListenerOptions(port, bindAddress, protocol, security, maxConnections, a, authorizer,
-                usernameAsClientId, allowZeroLengthClientId, autoIdPrefix);
+                usernameAsClientId, allowZeroLengthClientId, autoIdPrefix, rules);
     }
 
     public ListenerOptions withAuthorizer(Authorizer a) {
         return new ListenerOptions(port, bindAddress, protocol, security, maxConnections, authenticator, a,
-                usernameAsClientId, allowZeroLengthClientId, autoIdPrefix);
+                usernameAsClientId, allowZeroLengthClientId, autoIdPrefix, rules);
     }
 
     public ListenerOptions withUsernameAsClientId(boolean b) {
         return new ListenerOptions(port, bindAddress, protocol, security, maxConnections, authenticator, authorizer, b,
-                allowZeroLengthClientId, autoIdPrefix);
+                allowZeroLengthClientId, autoIdPrefix, rules);
     }
 
     /** mosquitto's {@code allow_zero_length_clientid} and {@code auto_id_prefix} for this listener. */
     public ListenerOptions withZeroLengthClientIds(boolean allowed, String prefix) {
         return new ListenerOptions(port, bindAddress, protocol, security, maxConnections, authenticator, authorizer,
-                usernameAsClientId, allowed, prefix);
+                usernameAsClientId, allowed, prefix, rules);
+    }
+
+    /** mosquitto's {@code max_qos} and {@code max_topic_alias} for this listener. */
+    public ListenerOptions withRules(ListenerRules l) {
+        return new ListenerOptions(port, bindAddress, protocol, security, maxConnections, authenticator, authorizer,
+                usernameAsClientId, allowZeroLengthClientId, autoIdPrefix, l);
     }
 }

@@ -49,6 +49,10 @@ import java.util.Set;
  * @param queue               mosquitto's queue/delivery options ({@code max_inflight_bytes},
  *                            {@code queue_qos0_messages}, {@code upgrade_outgoing_qos}) and Midge's flow control
  * @param sys                 {@code sys_interval} and Midge's {@code midge_metrics_listener}
+ * @param access              Java plugins and {@code clientid_prefixes} ({@link AccessOptions})
+ * @param persistentClientExpiration {@code persistent_client_expiration} in seconds; 0 = never (default)
+ * @param maxPacketSize       {@code max_packet_size}: the largest packet a client may send; 0 = no limit (default)
+ * @param log                 {@code log_timestamp} and {@code log_timestamp_format} ({@link LogOptions})
  */
 public record BrokerConfig(Path source, List<ListenerConfig> listeners, boolean localOnly,
                            boolean perListenerSettings, SecurityConfig security,
@@ -58,7 +62,8 @@ public record BrokerConfig(Path source, List<ListenerConfig> listeners, boolean 
                            Set<LogType> logTypes, Set<LogDestination> logDestinations, Path logFile,
                            String user, ConfigLocation userAt, Path pidFile, int enrollmentPort,
                            String enrollmentBind, ClientIdBinding clientIdBinding, ClientIdTakeover clientIdTakeover,
-                           int maxTopicLevels, int ocspPort, String ocspUrl, QueueOptions queue, SysConfig sys) {
+                           int maxTopicLevels, int ocspPort, String ocspUrl, QueueOptions queue, SysConfig sys,
+                           AccessOptions access, long persistentClientExpiration, int maxPacketSize, LogOptions log) {
 
     /** MQTT's largest payload: the most message_size_limit may be. */
     public static final int MQTT_MAX_PAYLOAD = 268_435_455;
@@ -71,11 +76,17 @@ public record BrokerConfig(Path source, List<ListenerConfig> listeners, boolean 
         if (sys == null) {
             sys = SysConfig.DEFAULT;
         }
+        if (access == null) {
+            access = AccessOptions.NONE;
+        }
+        if (log == null) {
+            log = LogOptions.DEFAULT;
+        }
         logTypes = Set.copyOf(logTypes);
         logDestinations = Set.copyOf(logDestinations);
     }
 
-    /** Without {@code sys}: mosquitto's default {@code sys_interval}, no metrics endpoint. */
+    /** With mosquitto's defaults for the options added since (queues, {@code $SYS}, plugins, expiry, packet size, log timestamps). */
     public BrokerConfig(Path source, List<ListenerConfig> listeners, boolean localOnly,
                         boolean perListenerSettings, SecurityConfig security,
                         int messageSizeLimit, int maxInflightMessages, int maxQueuedMessages,
@@ -88,7 +99,8 @@ public record BrokerConfig(Path source, List<ListenerConfig> listeners, boolean 
         this(source, listeners, localOnly, perListenerSettings, security, messageSizeLimit, maxInflightMessages,
                 maxQueuedMessages, maxQueuedBytes, maxKeepalive, retainAvailable, persistence, persistenceLocation,
                 autosaveInterval, logTypes, logDestinations, logFile, user, userAt, pidFile, enrollmentPort,
-                enrollmentBind, clientIdBinding, clientIdTakeover, maxTopicLevels, ocspPort, ocspUrl, null, null);
+                enrollmentBind, clientIdBinding, clientIdTakeover, maxTopicLevels, ocspPort, ocspUrl, null, null, null, 0, 0,
+                null);
     }
 
     /** The same config with these {@code $SYS} and metrics options. */
@@ -97,7 +109,7 @@ public record BrokerConfig(Path source, List<ListenerConfig> listeners, boolean 
                 maxInflightMessages, maxQueuedMessages, maxQueuedBytes, maxKeepalive, retainAvailable, persistence,
                 persistenceLocation, autosaveInterval, logTypes, logDestinations, logFile, user, userAt, pidFile,
                 enrollmentPort, enrollmentBind, clientIdBinding, clientIdTakeover, maxTopicLevels, ocspPort, ocspUrl,
-                queue, newSys);
+                queue, newSys, access, persistentClientExpiration, maxPacketSize, log);
     }
 
     /**
@@ -109,7 +121,7 @@ public record BrokerConfig(Path source, List<ListenerConfig> listeners, boolean 
                 maxInflightMessages, maxQueuedMessages, maxQueuedBytes, maxKeepalive, retainAvailable, persistence,
                 persistenceLocation, autosaveInterval, logTypes, logDestinations, logFile, user, userAt, pidFile,
                 enrollmentPort, enrollmentBind, clientIdBinding, clientIdTakeover, maxTopicLevels, ocspPort, ocspUrl,
-                queue, sys);
+                queue, sys, access, persistentClientExpiration, maxPacketSize, log);
     }
 
     /** {@code log_type} values ("none" is the empty set, "all" every one). */

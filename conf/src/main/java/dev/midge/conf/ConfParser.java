@@ -19,6 +19,7 @@ final class ConfParser {
     private final List<ConfigWarning> warnings = new ArrayList<>();
     private final GlobalDraft global = new GlobalDraft();
     private final SysDraft sys = new SysDraft();
+    private final AccessDraft access = new AccessDraft();
     private final SecurityDraft globalSecurity = new SecurityDraft();
     private final ListenerDraft defaultListener = ListenerDraft.defaultListener();
     private final List<ListenerDraft> listeners = new ArrayList<>();
@@ -103,6 +104,7 @@ final class ConfParser {
             if (!inPlugin) {
                 throw line.error("option '" + option + "' needs a 'plugin' line before it");
             }
+            access.pluginOption(line);
             return;
         }
         switch (option) {
@@ -110,6 +112,14 @@ final class ConfParser {
             case "port" -> port(line);
             case "bind_address" -> bindAddress(line);
             case "per_listener_settings" -> perListenerSettings(line);
+            case "plugin", "auth_plugin", "global_plugin" -> {
+                if (!line.option().equals("global_plugin")) {
+                    noteSecurityOption(line);
+                }
+                access.plugin(line, perListenerSettings && !line.option().equals("global_plugin"));
+                inPlugin = true;
+            }
+            case "clientid_prefixes" -> access.clientIdPrefixes(line);
             case "connection" -> {
                 warnings.add(line.warning(OptionTable.notSupported("connection")
                         + ", with the rest of bridge '" + Values.words(line)[0] + "'"));
@@ -159,9 +169,6 @@ final class ConfParser {
         }
         if (scope == Scope.LISTENER || (scope == Scope.SECURITY && perListenerSettings)) {
             current.touch(line);
-        }
-        if (OptionTable.PLUGIN_OPENERS.contains(line.option())) {
-            inPlugin = true;
         }
         warnings.add(line.warning(OptionTable.notSupported(line.option())));
     }
@@ -272,8 +279,8 @@ final class ConfParser {
             warnings.add(new ConfigWarning(globalSecurity.pskFileAt(), "psk_file is used only by a listener with "
                     + "psk_hint, and there is none; it is ignored"));
         }
-        return global.build(source, built, firstListenerLine == null, perListenerSettings, globalSecurity.build())
-                .withSys(sys.build());
+        return global.build(source, built, firstListenerLine == null, perListenerSettings, globalSecurity.build(),
+                access.build()).withSys(sys.build());
     }
 
     private ListenerConfig build(ListenerDraft draft, ConfigLocation createdAt) {

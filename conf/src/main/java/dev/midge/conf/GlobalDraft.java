@@ -17,7 +17,9 @@ final class GlobalDraft {
             "user", "pid_file", "midge_enrollment_port", "midge_enrollment_bind", "midge_clientid_binding",
             "midge_clientid_takeover", "midge_max_topic_levels", "midge_ocsp_port", "midge_ocsp_url",
             "max_inflight_bytes", "queue_qos0_messages", "upgrade_outgoing_qos", "retry_interval",
-            "midge_max_publisher_pause_ms");
+            "midge_max_publisher_pause_ms",
+            "persistent_client_expiration", "set_tcp_nodelay", "max_packet_size", "log_timestamp",
+            "log_timestamp_format");
 
     private static final Set<LogType> DEFAULT_LOG_TYPES =
             EnumSet.of(LogType.ERROR, LogType.WARNING, LogType.NOTICE, LogType.INFORMATION);
@@ -47,6 +49,10 @@ final class GlobalDraft {
     private int ocspPort = 0;
     private final Setting<String> ocspUrl = new Setting<>();
     private QueueOptions queue = QueueOptions.defaults();
+    private final Setting<Long> persistentClientExpiration = new Setting<>();
+    private int maxPacketSize;
+    private boolean logTimestamp = true;
+    private final Setting<String> logTimestampFormat = new Setting<>();
 
     void apply(ConfLine line, List<ConfigWarning> warnings) {
         switch (line.option()) {
@@ -64,8 +70,18 @@ final class GlobalDraft {
             case "retain_available" -> retainAvailable = Values.bool(line);
             case "persistence", "retained_persistence" -> persistence = Values.bool(line);
             case "persistence_location" -> persistenceLocation.set(line, Values.path(line));
-            case "autosave_interval" -> autosaveInterval =
-                    Math.max(0, Values.integer(line, Integer.MIN_VALUE, Integer.MAX_VALUE));
+            case "autosave_interval" -> {
+                autosaveInterval = Math.max(0, Values.integer(line, Integer.MIN_VALUE, Integer.MAX_VALUE));
+                warnings.add(line.warning("autosave_interval has no effect: with persistence Midge commits every "
+                        + "message before acknowledging it, so nothing waits for a periodic save"));
+            }
+            // Midge always disables Nagle (small MQTT packets would wait up to 40 ms otherwise).
+            case "set_tcp_nodelay" -> {
+                if (!Values.bool(line)) {
+                    warnings.add(line.warning("set_tcp_nodelay false is ignored: Midge always sets TCP_NODELAY "
+                            + "(as mosquitto's set_tcp_nodelay true)"));
+                }
+            }
             case "log_type" -> logType(line);
             case "log_dest" -> logDest(line, warnings);
             case "user" -> user.set(line, Values.text(line));
@@ -84,6 +100,11 @@ final class GlobalDraft {
             case "retry_interval" -> warnings.add(line.warning("retry_interval is obsolete and ignored, as in "
                     + "mosquitto 2.0 (\"The retry_interval option is no longer available\"): unacknowledged messages "
                     + "are resent when the client reconnects, as MQTT 3.1.1 and 5 require"));
+            // mosquitto refuses less than 20 bytes (no CONNECT would fit).
+            case "log_timestamp" -> logTimestamp = Values.bool(line);
+            case "log_timestamp_format" -> logTimestampFormat.set(line, strftime(line));
+            case "max_packet_size" -> maxPacketSize = Values.integer(line, 20, BrokerConfig.MQTT_MAX_PAYLOAD);
+            case "persistent_client_expiration" -> persistentClientExpiration.set(line, expiration(line));
             default -> throw new IllegalArgumentException(line.option());
         }
     }
@@ -101,6 +122,46 @@ final class GlobalDraft {
                     q.upgradeOutgoingQos(), Values.integer(line, 0, 3_600_000));
             default -> throw new IllegalArgumentException(line.option());
         };
+    }
+
+    /**
+     * mosquitto's duration: a positive number with a unit, h(ours), d(ays), w(eeks), m(onths of 30
+     * days) or y(ears of 365 days); mosquitto has no seconds here either.
+     */
+    private static long expiration(ConfLine line) {
+        String value = Values.word(line);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("([0-9]{1,9})([hdwmy])").matcher(value);
+        long seconds = 0;
+        if (m.matches()) {
+            long unit = switch (m.group(2)) {
+                case "h" -> 3600;
+                case "d" -> 86_400;
+                case "w" -> 7 * 86_400;
+                case "m" -> 30 * 86_400;
+                default -> 365 * 86_400;
+            };
+            seconds = Long.parseLong(m.group(1)) * unit;
+        }
+        if (seconds <= 0 || seconds >= 0xFFFFFFFFL) {
+            throw line.error("'" + value + "' is not a valid persistent_client_expiration; use a number and a unit "
+                    + "h, d, w, m or y (e.g. 14d), of at most 136y");
+        }
+        return seconds;
+    }
+
+    /** A strftime format using only the directives Midge can show (the rest of the line, blanks included). */
+    private static String strftime(ConfLine line) {
+        String format = Values.text(line);
+        for (int i = 0; i < format.length(); i++) {
+            if (format.charAt(i) == '%' && i + 1 < format.length()) {
+                char d = format.charAt(++i);
+                if (d != '%' && !LogOptions.STRFTIME.containsKey(d)) {
+                    throw line.error("log_timestamp_format: %" + d + " is not supported by Midge; use "
+                            + "%Y %y %m %d %e %H %I %M %S %p %b %B %a %A %j %F %T %R %z %Z or %%");
+                }
+            }
+        }
+        return format;
     }
 
     /** An absolute http or https URL: it is written into certificates, where a typo lives for years. */
@@ -179,7 +240,7 @@ final class GlobalDraft {
     }
 
     BrokerConfig build(Path source, List<ListenerConfig> listeners, boolean localOnly,
-                       boolean perListenerSettings, SecurityConfig security) {
+                       boolean perListenerSettings, SecurityConfig security, AccessOptions access) {
         return new BrokerConfig(source, listeners, localOnly, perListenerSettings, security, messageSizeLimit,
                 maxInflightMessages, maxQueuedMessages, maxQueuedBytes, maxKeepalive, retainAvailable,
                 persistence, persistenceLocation.get(), autosaveInterval,
@@ -187,6 +248,8 @@ final class GlobalDraft {
                 logDestinations(),
                 logDestinations != null && logDestinations.contains(LogDestination.FILE) ? logFile.get() : null,
                 user.get(), user.at(), pidFile.get(), enrollmentPort, enrollmentBind.get(), clientIdBinding,
-                clientIdTakeover, maxTopicLevels, ocspPort, ocspUrl.get(), queue, null);
+                clientIdTakeover, maxTopicLevels, ocspPort, ocspUrl.get(), queue, null, access,
+                persistentClientExpiration.isSet() ? persistentClientExpiration.get() : 0, maxPacketSize,
+                new LogOptions(logTimestamp, logTimestampFormat.get()));
     }
 }

@@ -17,11 +17,12 @@ package dev.midge.conf;
  *                       {@code per_listener_settings true}, the global ones otherwise
  * @param declaredAt     the {@code listener} line, or for the default listener the line that
  *                       created it ({@code port}, {@code bind_address} or its first option)
+ * @param extras         {@code max_qos} and later listener options ({@link ListenerExtras})
  */
 public record ListenerConfig(int port, String bindAddress, Protocol protocol, SocketDomain socketDomain,
                              int maxConnections, int maxTopicAlias, boolean useUsernameAsClientId, TlsOptions tls,
                              SecurityConfig security,
-                             ConfigLocation declaredAt) {
+                             ConfigLocation declaredAt, ListenerExtras extras) {
 
     public enum Protocol { MQTT, WEBSOCKETS }
 
@@ -35,6 +36,6 @@ public record ListenerConfig(int port, String bindAddress, Protocol protocol, So
     /** The same listener bound to another address (the command line's {@code --bind}). */
     public ListenerConfig withBindAddress(String address) {
         return new ListenerConfig(port, address, protocol, null, maxConnections, maxTopicAlias, useUsernameAsClientId,
-                tls, security, declaredAt);
+                tls, security, declaredAt, extras);
     }
 }

@@ -16,7 +16,7 @@ final class ListenerDraft {
     static final int DEFAULT_PORT = 1883;
 
     static final Set<String> NAMES = Set.of("protocol", "socket_domain", "max_connections", "max_topic_alias",
-            "use_username_as_clientid");
+            "use_username_as_clientid", "max_qos", "maximum_qos", "mount_point");
 
     private final ConfigLocation declaredAt;
     private final String unixSocketPath;
@@ -27,6 +27,8 @@ final class ListenerDraft {
     private int maxConnections = -1;
     private int maxTopicAlias = 10;
     private boolean useUsernameAsClientId;
+    private int maxQos = 2;
+    private final Setting<String> mountPoint = new Setting<>();
     private final TlsDraft tls = new TlsDraft();
     private final SecurityDraft security = new SecurityDraft();
     /** For the default listener: the first line that configured it. */
@@ -73,9 +75,20 @@ final class ListenerDraft {
                         Values.integer(line, Integer.MIN_VALUE, Integer.MAX_VALUE));
                 case "max_topic_alias" -> maxTopicAlias = Values.integer(line, 0, 65535);
                 case "use_username_as_clientid" -> useUsernameAsClientId = Values.bool(line);
+                case "max_qos", "maximum_qos" -> maxQos = Values.integer(line, 0, 2);
+                case "mount_point" -> mountPoint.set(line, mountPoint(line));
                 default -> throw new IllegalArgumentException(option);
             }
         }
+    }
+
+    /** A topic prefix: wildcards in it would make every client topic a filter. */
+    private static String mountPoint(ConfLine line) {
+        String prefix = Values.text(line);
+        if (prefix.indexOf('+') >= 0 || prefix.indexOf('#') >= 0 || prefix.chars().anyMatch(Character::isISOControl)) {
+            throw line.error("mount_point '" + prefix + "' may not contain '+', '#' or control characters");
+        }
+        return prefix;
     }
 
     /** Records that an option (even an ignored one) was given for this listener. */
@@ -118,6 +131,6 @@ final class ListenerDraft {
         tls.refuseWhatCannotBeHonoured(pskFile, ownPskFileAt, warnings);
         return new ListenerConfig(port == 0 ? DEFAULT_PORT : port, bindAddress, protocol, socketDomain,
                 maxConnections, maxTopicAlias, useUsernameAsClientId, tls.build(pskFile), effectiveSecurity,
-                declaredAt != null ? declaredAt : createdAt);
+                declaredAt != null ? declaredAt : createdAt, new ListenerExtras(maxQos, mountPoint.get()));
     }
 }

@@ -33,19 +33,12 @@ final class OptionTable {
             "autosave_on_changes", Scope.GLOBAL,
             "connection_messages", Scope.GLOBAL,
             "log_facility", Scope.GLOBAL,
-            "log_timestamp", Scope.GLOBAL,
-            "log_timestamp_format", Scope.GLOBAL,
-            "max_packet_size", Scope.GLOBAL,
             "memory_limit", Scope.GLOBAL,              // a JVM's heap is bounded by -Xmx instead
             "persistence_file", Scope.GLOBAL,
-            "persistent_client_expiration", Scope.GLOBAL,
-            "set_tcp_nodelay", Scope.GLOBAL,
             "websockets_headers_size", Scope.GLOBAL,
             "websockets_log_level", Scope.GLOBAL,
             // listener
             "http_dir", Scope.LISTENER,
-            "max_qos", Scope.LISTENER,
-            "maximum_qos", Scope.LISTENER,
             // mosquitto 2.1
             "enable_control_api", Scope.GLOBAL,
             "global_max_clients", Scope.GLOBAL,
@@ -63,16 +56,6 @@ final class OptionTable {
     static final Map<String, String> REFUSED = Map.of(
             "bind_interface", "Midge cannot bind to an interface by name, and ignoring it would listen on every "
                     + "interface; give the interface's address instead (listener PORT ADDRESS)",
-            "auth_plugin", "Midge cannot load mosquitto plugins, so the authentication and access control the "
-                    + "plugin provides would be missing",
-            "plugin", "Midge cannot load mosquitto plugins, so the authentication and access control the plugin "
-                    + "provides would be missing",
-            "global_plugin", "Midge cannot load mosquitto plugins, so the authentication and access control the "
-                    + "plugin provides would be missing",
-            "mount_point", "Midge has no mount points, so this listener's clients would share the whole topic "
-                    + "tree instead of their own branch",
-            "clientid_prefixes", "Midge cannot restrict client ids by prefix, so clients with any id would be "
-                    + "let in",
             "dhparamfile", "the JDK cannot use custom DH parameters (it uses its own RFC 7919 groups), so the group "
                     + "you chose would not be used; remove dhparamfile, or restrict ciphers to ECDHE suites",
             "websockets_origin", "Midge cannot check the Origin of WebSocket connections, so web pages from "
@@ -85,8 +68,7 @@ final class OptionTable {
 
     static Scope refusedScope(String option) {
         return switch (option) {
-            case "auth_plugin", "plugin", "check_retain_source" -> Scope.SECURITY;
-            case "global_plugin", "clientid_prefixes" -> Scope.GLOBAL;
+            case "check_retain_source" -> Scope.SECURITY;
             default -> Scope.LISTENER;
         };
     }
@@ -101,9 +83,6 @@ final class OptionTable {
             "disable_client_cert_date_checks", "max_topic_alias_broker", "websockets_origin", "bridge_ciphers",
             "bridge_ciphers_tls1.3", "bridge_max_topic_alias", "bridge_receive_maximum", "bridge_reload_type",
             "bridge_session_expiry_interval", "bridge_tcp_keepalive", "bridge_tcp_user_timeout");
-
-    /** Lines that open a plugin block: one warning here, the block's options quietly skipped. */
-    static final Set<String> PLUGIN_OPENERS = Set.of("auth_plugin", "plugin", "global_plugin");
 
     /** Options of a plugin block; an error without a plugin line before them (as in mosquitto). */
     static final Set<String> PLUGIN_OPTION_PREFIXES = Set.of("auth_opt_", "plugin_opt_");

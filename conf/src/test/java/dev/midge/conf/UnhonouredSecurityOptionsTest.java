@@ -258,11 +258,9 @@ class UnhonouredSecurityOptionsTest {
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
             "bind_interface eth0|bind_interface cannot be honoured: Midge cannot bind to an interface by name",
-            "plugin /usr/lib/mosquitto_dynamic_security.so|plugin cannot be honoured: Midge cannot load mosquitto plugins",
-            "auth_plugin /usr/lib/auth-plug.so|auth_plugin cannot be honoured: Midge cannot load mosquitto plugins",
-            "global_plugin /usr/lib/x.so|global_plugin cannot be honoured: Midge cannot load mosquitto plugins",
-            "mount_point tenant1/|mount_point cannot be honoured: Midge has no mount points",
-            "clientid_prefixes sensor-|clientid_prefixes cannot be honoured",
+            "plugin /usr/lib/mosquitto_dynamic_security.so|plugin cannot be honoured: '/usr/lib/mosquitto_dynamic_security.so' is not a jar: Midge cannot load mosquitto's C plugins",
+            "auth_plugin /usr/lib/auth-plug.so|auth_plugin cannot be honoured: '/usr/lib/auth-plug.so' is not a jar",
+            "global_plugin /usr/lib/x.so|global_plugin cannot be honoured: '/usr/lib/x.so' is not a jar",
             "dhparamfile /etc/dh4096.pem|dhparamfile cannot be honoured",
             "websockets_origin https://example.com|websockets_origin cannot be honoured",
             "check_retain_source true|check_retain_source cannot be honoured"})

@@ -192,8 +192,10 @@ class ValueValidationTest {
                 log_dest file /var/log/midge broker.log
                 """, CONF);
         BrokerConfig config = parsed.config();
-        assertEquals(java.util.List.of(new ConfigWarning(CONF, 28,
-                "option 'log_dest syslog' is not supported by Midge and is ignored")), parsed.warnings());
+        assertEquals(java.util.List.of(new ConfigWarning(CONF, 24, "autosave_interval has no effect: with persistence "
+                        + "Midge commits every message before acknowledging it, so nothing waits for a periodic save"),
+                new ConfigWarning(CONF, 28, "option 'log_dest syslog' is not supported by Midge and is ignored")),
+                parsed.warnings());
 
         ListenerConfig listener = config.listeners().get(0);
         assertEquals("0.0.0.0", listener.bindAddress());

@@ -1,6 +1,7 @@
 package dev.midge.broker.engine;
 
 import dev.midge.broker.BrokerOptions;
+import dev.midge.broker.logging.LogSafe;
 import dev.midge.broker.message.Message;
 import dev.midge.broker.counters.BrokerCounters;
 import dev.midge.broker.counters.PacketCounter;
@@ -18,6 +19,9 @@ import dev.midge.broker.session.WillScheduler;
 import dev.midge.broker.subscription.Subscription;
 import dev.midge.broker.subscription.SubscriptionTrie;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -34,6 +38,8 @@ import java.util.concurrent.TimeUnit;
  * nothing is written to a channel while it is held.
  */
 public final class MqttEngine {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MqttEngine.class);
 
     /**
      * The outcome of a CONNECT: the session, whether it existed, and a connection to take over.
@@ -248,6 +254,8 @@ public final class MqttEngine {
             if (!session.isConnected() && session.generation() == generation
                     && sessions.get(session.clientId()) == session) {
                 counters.clientExpired();
+                // As mosquitto's line: an operator sees why a device's queue went away.
+                LOG.info("Expiring client {} due to timeout.", LogSafe.text(session.clientId()));
                 end(session, afterwards);
             }
         }

@@ -4,6 +4,7 @@ import dev.midge.broker.message.Message;
 import dev.midge.broker.persist.DurableState;
 import dev.midge.broker.security.ClientIdentity;
 import dev.midge.broker.session.Permissions;
+import dev.midge.broker.session.PluginAuthorizer;
 import dev.midge.broker.session.Session;
 import dev.midge.broker.subscription.Subscription;
 import dev.midge.broker.subscription.SubscriptionTrie;
@@ -49,16 +50,18 @@ final class StateRestorer {
         for (DurableState.RestoredSession s : snapshot.sessions()) {
             // A session that was connected at the crash starts its expiry now.
             long since = s.disconnectedAtMillis() == 0 ? nowMillis : s.disconnectedAtMillis();
-            long leftSeconds = s.expiryInterval() - Math.max(0, (nowMillis - since) / 1000);
-            if (s.expiryInterval() != Session.NEVER_EXPIRES && leftSeconds <= 0) {
+            // persistent_client_expiration also ends sessions stored before it was set.
+            long expiryInterval = engine.options().sessionExpiry(s.expiryInterval());
+            long leftSeconds = expiryInterval - Math.max(0, (nowMillis - since) / 1000);
+            if (expiryInterval != Session.NEVER_EXPIRES && leftSeconds <= 0) {
                 durable.sessionEnded(s.clientId());
                 continue;
             }
             Session session = engine.newSession(s.clientId());
-            session.expiryInterval(s.expiryInterval());
+            session.expiryInterval(expiryInterval);
             // Offline, delivery is decided as for a client of the broker-wide authoriser.
             session.claim(new Permissions(new ClientIdentity(s.clientId(), s.username(), null, 0, null),
-                    engine.options().authorizer()));
+                    PluginAuthorizer.of(engine.options().authorizer(), engine.options().access().plugins())));
             for (Subscription sub : s.subscriptions()) {
                 if (tooDeep("the subscription of client " + s.clientId(), sub.filter().filter())) {
                     continue;
@@ -80,7 +83,7 @@ final class StateRestorer {
                 durable.sessionChanged(session, since);
             }
             engine.sessions().put(session);
-            if (s.expiryInterval() != Session.NEVER_EXPIRES) {
+            if (expiryInterval != Session.NEVER_EXPIRES) {
                 engine.scheduleExpiry(session, leftSeconds);
             }
             restored++;

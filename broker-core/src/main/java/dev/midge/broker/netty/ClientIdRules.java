@@ -6,8 +6,8 @@ import dev.midge.broker.logging.LogSafe;
 import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
 
 /**
- * The client id rules that need the authenticated username: the listener's
- * use_username_as_clientid (the id becomes the username) and the broker's client id binding.
+ * The client id rules that need the authenticated username: mosquitto's clientid_prefixes, the
+ * listener's use_username_as_clientid (the id becomes the username) and the broker's client id binding.
  * Plain logic; the caller logs the refusal and sends the CONNACK.
  */
 final class ClientIdRules {
@@ -20,6 +20,12 @@ final class ClientIdRules {
     }
 
     static Outcome apply(ConnectPacket packet, String username, ListenerOptions listener, BrokerOptions options) {
+        String prefix = options.access().clientIdPrefixes();
+        if (prefix != null && !packet.clientId().startsWith(prefix)) {
+            // As mosquitto, the id as sent (or assigned) is checked; Midge answers 0x85/0x02 as for its other id rules.
+            return new Outcome(null, identifierNotValid(packet.v5()), "client id does not start with clientid_prefixes '"
+                    + LogSafe.text(prefix) + "'");
+        }
         if (listener.usernameAsClientId()) {
             if (username == null) {
                 // As mosquitto: without a username there is no id to give, and the client is not authorised.

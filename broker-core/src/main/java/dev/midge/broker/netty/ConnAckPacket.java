@@ -1,6 +1,7 @@
 package dev.midge.broker.netty;
 
 import dev.midge.broker.BrokerOptions;
+import dev.midge.broker.ListenerOptions;
 import dev.midge.broker.engine.Limits;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -15,12 +16,13 @@ final class ConnAckPacket {
     private ConnAckPacket() {
     }
 
-    static MqttConnAckMessage accepted(ConnectPacket packet, BrokerOptions options, boolean sessionPresent) {
+    static MqttConnAckMessage accepted(ConnectPacket packet, BrokerOptions options, ListenerOptions listener,
+                                       boolean sessionPresent) {
         MqttProperties props = MqttProperties.NO_PROPERTIES;
         if (packet.v5()) {
             MqttMessageBuilders.ConnAckPropertiesBuilder b = new MqttMessageBuilders.ConnAckPropertiesBuilder()
                     .receiveMaximum(Limits.receiveMaximum(options))
-                    .topicAliasMaximum(options.maxTopicAlias())
+                    .topicAliasMaximum(listener.rules().topicAliasMaximum(options))
                     .retainAvailable(options.retainAvailable())
                     .wildcardSubscriptionAvailable(true)
                     .subscriptionIdentifiersAvailable(true)
@@ -31,10 +33,15 @@ final class ConnAckPacket {
             if (packet.serverKeepAlive()) {
                 b.serverKeepAlive(packet.keepAlive());
             }
-            if (options.messageSizeLimit() > 0) {
+            if (options.messageSizeLimit() > 0 || options.maxPacketSize() > 0) {
                 b.maximumPacketSize(ConnectPacket.brokerMaximumPacketSize(options));
             }
             props = b.build();
+            if (listener.rules().maxQos() < 2) {
+                // Not the builder's maximumQos: Netty 4.1's build() writes Receive Maximum's value under it.
+                props.add(new MqttProperties.IntegerProperty(MqttProperties.MqttPropertyType.MAXIMUM_QOS.value(),
+                        listener.rules().maxQos()));
+            }
         }
         return MqttMessageBuilders.connAck().returnCode(MqttConnectReturnCode.CONNECTION_ACCEPTED)
                 .sessionPresent(sessionPresent).properties(props).build();

@@ -11,6 +11,7 @@ import dev.midge.broker.protocol.ClientSession;
 import dev.midge.broker.protocol.ConnectAnswer;
 import dev.midge.broker.session.Dispatch;
 import dev.midge.broker.session.Permissions;
+import dev.midge.broker.session.PluginAuthorizer;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.mqtt.MqttConnectMessage;
@@ -140,7 +141,8 @@ final class ConnectHandler extends ChannelInboundHandlerAdapter {
         ClientIdentity identity = new ClientIdentity(packet.clientId(), result.username(),
                 (InetSocketAddress) ctx.channel().remoteAddress(), Describe.localPort(ctx.channel()),
                 chain == null ? null : chain[0]);
-        Authorizer authorizer = listener.authorizer() != null ? listener.authorizer() : options.authorizer();
+        Authorizer authorizer = PluginAuthorizer.of(
+                listener.authorizer() != null ? listener.authorizer() : options.authorizer(), options.access().plugins());
         ConnectAnswer answer = ClientSession.connect(engine, new Permissions(identity, engine.counters().counting(authorizer)), packet.v5(),
                 packet.cleanStart(), packet.sessionExpiry(), packet.will(), packet.willDelaySeconds());
         if (answer.refused()) {
@@ -157,8 +159,8 @@ final class ConnectHandler extends ChannelInboundHandlerAdapter {
         // Attaching before CONNACK is written is safe: we are on the channel's event loop, so a
         // PUBLISH another thread writes now is queued behind this task, after the CONNACK.
         Dispatch redelivery = client.attach(connection, packet.receiveMaximum(), packet.maximumPacketSize());
-        ctx.writeAndFlush(ConnAckPacket.accepted(packet, options, answer.sessionPresent()));
-        ChannelHandlerContext sessionCtx = ConnectedPipeline.install(ctx, engine, packet, connection);
+        ctx.writeAndFlush(ConnAckPacket.accepted(packet, options, listener, answer.sessionPresent()));
+        ChannelHandlerContext sessionCtx = ConnectedPipeline.install(ctx, engine, packet, connection, listener.rules());
         String username = client.identity().username();
         LOG.info("New client connected from {} as {} (p{}, c{}, k{}{}).", Describe.address(ctx.channel()),
                 LogSafe.text(packet.clientId()), packet.protocolLogLevel(), packet.cleanStart() ? 1 : 0, packet.keepAlive(),

@@ -80,8 +80,8 @@ record ConnectPacket(boolean v5, int protocolLogLevel, String clientId, boolean 
             refusalText = "enhanced authentication is not supported";
         }
 
-        long expiry = v5 ? unsigned(props, MqttProperties.MqttPropertyType.SESSION_EXPIRY_INTERVAL, 0)
-                : clean ? 0 : Session.NEVER_EXPIRES;
+        long expiry = options.sessionExpiry(v5 ? unsigned(props, MqttProperties.MqttPropertyType.SESSION_EXPIRY_INTERVAL, 0)
+                : clean ? 0 : Session.NEVER_EXPIRES);
         int receiveMaximum = (int) unsigned(props, MqttProperties.MqttPropertyType.RECEIVE_MAXIMUM, 65535);
         long maxPacketSize = unsigned(props, MqttProperties.MqttPropertyType.MAXIMUM_PACKET_SIZE, Long.MAX_VALUE);
         int topicAliasMaximum = (int) unsigned(props, MqttProperties.MqttPropertyType.TOPIC_ALIAS_MAXIMUM, 0);
@@ -102,9 +102,19 @@ record ConnectPacket(boolean v5, int protocolLogLevel, String clientId, boolean 
             } else {
                 MqttProperties wp = p.willProperties();
                 byte[] payload = p.willMessageInBytes() == null ? new byte[0] : p.willMessageInBytes();
-                will = new Message(topic, payload, h.willQos(), h.isWillRetain(), InboundPublish.forwarded(wp),
+                will = new Message(MountPoint.topic(listener.rules().mountPoint(), topic), payload, h.willQos(), h.isWillRetain(), InboundPublish.forwarded(wp),
                         InboundPublish.expiry(wp), clientId);
                 willDelay = unsigned(wp, MqttProperties.MqttPropertyType.WILL_DELAY_INTERVAL, 0);
+            }
+        }
+        if (will != null && will.qos() > listener.rules().maxQos()) {
+            // As mosquitto: v5 is told 0x9B QoS not supported; 3.1.1 has no such code and is closed.
+            String text = "will QoS " + will.qos() + " over this listener's max_qos " + listener.rules().maxQos();
+            if (v5) {
+                refusal = MqttConnectReturnCode.CONNECTION_REFUSED_QOS_NOT_SUPPORTED;
+                refusalText = text;
+            } else {
+                violation = text;
             }
         }
         return new ConnectPacket(v5, logLevel, clientId, assigned, clean, keepAlive, serverKeepAlive, expiry,
@@ -132,9 +142,9 @@ record ConnectPacket(boolean v5, int protocolLogLevel, String clientId, boolean 
      * topic and properties, so message_size_limit stays a limit on payload as in mosquitto.
      */
     static int brokerMaximumPacketSize(BrokerOptions options) {
-        if (options.messageSizeLimit() <= 0) {
-            return 268_435_455;
-        }
-        return (int) Math.min(268_435_455L, options.messageSizeLimit() + 65_536L + 4_096L);
+        int fromPayloadLimit = options.messageSizeLimit() <= 0 ? 268_435_455
+                : (int) Math.min(268_435_455L, options.messageSizeLimit() + 65_536L + 4_096L);
+        // max_packet_size limits the whole packet, as mosquitto's does.
+        return options.maxPacketSize() > 0 ? Math.min(fromPayloadLimit, options.maxPacketSize()) : fromPayloadLimit;
     }
 }

@@ -1,5 +1,6 @@
 package dev.midge.broker.netty;
 
+import dev.midge.broker.ListenerRules;
 import dev.midge.broker.engine.MqttEngine;
 import io.netty.channel.ChannelHandlerContext;
 
@@ -17,7 +18,7 @@ final class ConnectedPipeline {
 
     /** Replaces {@code connectCtx}'s handler; returns the new handler's context. */
     static ChannelHandlerContext install(ChannelHandlerContext connectCtx, MqttEngine engine, ConnectPacket packet,
-                                         ChannelOutbox connection) {
+                                         ChannelOutbox connection, ListenerRules rules) {
         if (packet.keepAlive() > 0) {
             connectCtx.pipeline().addBefore(connectCtx.name(), "keepalive", new KeepAliveHandler(packet.keepAlive(), connection));
         }
@@ -25,7 +26,11 @@ final class ConnectedPipeline {
             connectCtx.pipeline().addBefore(connectCtx.name(), "topicAliases",
                     new OutboundTopicAliases(packet.topicAliasMaximum()));
         }
-        PacketHandler handler = new PacketHandler(engine, connection);
+        if (rules.mountPoint() != null) {
+            // Added after the aliases, so nearer the session: it strips before topics are aliased.
+            connectCtx.pipeline().addBefore(connectCtx.name(), "mountPoint", new MountPointStrip(rules.mountPoint()));
+        }
+        PacketHandler handler = new PacketHandler(engine, connection, rules);
         connectCtx.pipeline().replace(connectCtx.handler(), "session", handler);
         return connectCtx.pipeline().context(handler);
     }

@@ -1,6 +1,7 @@
 package dev.midge.broker.netty;
 
 import dev.midge.broker.BrokerOptions;
+import dev.midge.broker.ListenerRules;
 import dev.midge.broker.engine.Limits;
 import dev.midge.broker.message.Message;
 import dev.midge.broker.protocol.ReasonCode;
@@ -45,11 +46,17 @@ final class InboundPublish {
 
     private final BrokerOptions options;
     private final boolean v5;
+    private final int maxQos;
+    private final int maxTopicAlias;
+    private final String mountPoint;
     private final String clientId;
     private final Map<Integer, String> topicAliases = new HashMap<>();
 
-    InboundPublish(BrokerOptions options, boolean v5, String clientId) {
+    InboundPublish(BrokerOptions options, boolean v5, String clientId, ListenerRules rules) {
         this.options = options;
+        this.maxQos = rules.maxQos();
+        this.maxTopicAlias = rules.topicAliasMaximum(options);
+        this.mountPoint = rules.mountPoint();
         this.v5 = v5;
         this.clientId = clientId;
     }
@@ -58,12 +65,18 @@ final class InboundPublish {
         if (qos0WithDup(publish.fixedHeader())) {
             return Result.violation(ReasonCode.PROTOCOL_ERROR, QOS0_DUP);
         }
+        int qos = publish.fixedHeader().qosLevel().value();
+        if (qos > maxQos) {
+            // As mosquitto, for 3.1.1 clients too (which were not told): the connection ends.
+            return Result.violation(ReasonCode.QOS_NOT_SUPPORTED, "QoS " + qos + " PUBLISH over this listener's max_qos "
+                    + maxQos);
+        }
         String topic = publish.variableHeader().topicName();
         MqttProperties props = publish.variableHeader().properties();
         MqttProperties.MqttProperty<?> alias = props.getProperty(MqttProperties.MqttPropertyType.TOPIC_ALIAS.value());
         if (alias != null) {
             int a = (Integer) alias.value();
-            if (!v5 || a == 0 || a > options.maxTopicAlias()) {
+            if (!v5 || a == 0 || a > maxTopicAlias) {
                 return Result.violation(ReasonCode.TOPIC_ALIAS_INVALID, "topic alias " + a + " out of range");
             }
             if (topic == null || topic.isEmpty()) {
@@ -78,6 +91,8 @@ final class InboundPublish {
         if (!TopicFilter.isValidTopicName(topic)) {
             return Result.violation(ReasonCode.TOPIC_NAME_INVALID, "invalid topic name '" + topic + "'");
         }
+        // The alias maps the topic as the client sent it; what is routed and authorised is mounted.
+        topic = MountPoint.topic(mountPoint, topic);
         if (Limits.tooManyTopicLevels(options, topic)) {
             // The topic itself is not logged: it may be 64 KiB of slashes.
             return Result.violation(ReasonCode.TOPIC_NAME_INVALID, "topic name of "

@@ -59,11 +59,15 @@ final class MqttPackets {
                 new MqttUnsubAckPayload(codes));
     }
 
-    static List<ClientSession.TopicSubscription> subscriptions(MqttSubscribeMessage m) {
+    /**
+     * The requested subscriptions, at most {@code maxQos} each (the listener's max_qos, as mosquitto grants),
+     * under the listener's mount point (null for none).
+     */
+    static List<ClientSession.TopicSubscription> subscriptions(MqttSubscribeMessage m, int maxQos, String mountPoint) {
         List<ClientSession.TopicSubscription> requests = new ArrayList<>();
         for (MqttTopicSubscription t : m.payload().topicSubscriptions()) {
             var o = t.option();
-            requests.add(new ClientSession.TopicSubscription(t.topicFilter(), o.qos().value(), o.isNoLocal(),
+            requests.add(new ClientSession.TopicSubscription(MountPoint.filter(mountPoint, t.topicFilter()), Math.min(o.qos().value(), maxQos), o.isNoLocal(),
                     o.isRetainAsPublished(), o.retainHandling().value()));
         }
         return requests;

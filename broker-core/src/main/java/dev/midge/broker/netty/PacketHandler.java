@@ -1,6 +1,7 @@
 package dev.midge.broker.netty;
 
 import dev.midge.broker.engine.DeliveryBatch;
+import dev.midge.broker.ListenerRules;
 import dev.midge.broker.engine.MqttEngine;
 import dev.midge.broker.logging.LogSafe;
 import dev.midge.broker.protocol.ClientSession;
@@ -48,10 +49,17 @@ final class PacketHandler extends ChannelInboundHandlerAdapter {
     /** Whether this connection already logged a dropped PUBLISH at WARN (message_size_limit): one line per connection, not one per message. */
     private boolean droppedLogged;
 
-    PacketHandler(MqttEngine engine, ChannelOutbox connection) {
+    /** The listener's max_qos: subscriptions are granted at most this. */
+    private final int maxQos;
+    /** The listener's mount_point, or null: prefixed to the filters of SUBSCRIBE and UNSUBSCRIBE. */
+    private final String mountPoint;
+
+    PacketHandler(MqttEngine engine, ChannelOutbox connection, ListenerRules rules) {
         this.connection = connection;
         this.client = connection.client();
-        this.inbound = new InboundPublish(engine.options(), client.isV5(), client.clientId());
+        this.inbound = new InboundPublish(engine.options(), client.isV5(), client.clientId(), rules);
+        this.maxQos = rules.maxQos();
+        this.mountPoint = rules.mountPoint();
         ReadGate gate = new ReadGate(connection.channel());
         this.backpressure = new StoreBackpressure(engine, gate);
         this.flowControl = new SubscriberBackpressure(gate, engine.options().delivery().maxPublisherPause().toNanos());
@@ -191,7 +199,7 @@ final class PacketHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void onSubscribe(ChannelHandlerContext ctx, MqttSubscribeMessage m) {
-        List<ClientSession.TopicSubscription> requests = MqttPackets.subscriptions(m);
+        List<ClientSession.TopicSubscription> requests = MqttPackets.subscriptions(m, maxQos, mountPoint);
         if (requests.isEmpty()) {
             // MQTT-3.8.3-3 (3.1.1) / MQTT-3.8.3-2 (5.0): a SUBSCRIBE with no filter is a protocol violation.
             violation(ctx, ReasonCode.PROTOCOL_ERROR, "SUBSCRIBE without a topic filter");
@@ -219,8 +227,10 @@ final class PacketHandler extends ChannelInboundHandlerAdapter {
             violation(ctx, ReasonCode.TOPIC_FILTER_INVALID, tooDeep);
             return;
         }
+        List<String> filters = mountPoint == null ? m.payload().topics()
+                : m.payload().topics().stream().map(f -> MountPoint.filter(mountPoint, f)).toList();
         acks.acknowledge(ctx, MqttPackets.unsubAck(m.variableHeader().messageId(),
-                client.unsubscribe(m.payload().topics())), null, true);
+                client.unsubscribe(filters)), null, true);
     }
 
     private void onDisconnect(ChannelHandlerContext ctx, MqttMessage m) {

@@ -24,7 +24,8 @@ public enum ReasonCode {
     PACKET_TOO_LARGE(0x95),
     QUOTA_EXCEEDED(0x97),
     ADMINISTRATIVE_ACTION(0x98),
-    RETAIN_NOT_SUPPORTED(0x9A);
+    RETAIN_NOT_SUPPORTED(0x9A),
+    QOS_NOT_SUPPORTED(0x9B);
 
     private final int value;
 

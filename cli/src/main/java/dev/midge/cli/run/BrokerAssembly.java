@@ -6,6 +6,7 @@ import dev.midge.broker.SysOptions;
 import dev.midge.broker.metrics.FigureSource;
 import dev.midge.conf.SysConfig;
 import dev.midge.tls.TlsStatistics;
+import dev.midge.broker.ListenerRules;
 import dev.midge.broker.ListenerOptions;
 import dev.midge.broker.MidgeBroker;
 import dev.midge.broker.StoreException;
@@ -20,6 +21,7 @@ import dev.midge.conf.ConfigWarning;
 import dev.midge.conf.ListenerConfig;
 import dev.midge.conf.MosquittoConf;
 import dev.midge.conf.ParsedConf;
+import dev.midge.conf.PluginConfig;
 import dev.midge.conf.SecurityConfig;
 import dev.midge.pki.SecureDefault;
 import dev.midge.pki.enrollment.EnrollmentServer;
@@ -84,7 +86,7 @@ public final class BrokerAssembly {
             }
         }
         LogSetup.apply(config.logTypes(), config.logDestinations().contains(BrokerConfig.LogDestination.STDOUT),
-                config.logDestinations().contains(BrokerConfig.LogDestination.STDERR), config.logFile());
+                config.logDestinations().contains(BrokerConfig.LogDestination.STDERR), config.logFile(), config.log());
         LOG.info("Midge {} starting", version());
         LOG.info("Config loaded from {}.", conf);
         for (ConfigWarning warning : parsed.warnings()) {
@@ -217,6 +219,8 @@ public final class BrokerAssembly {
                     .retainAvailable(config.retainAvailable())
                     .maxTopicLevels(config.maxTopicLevels())
                     .delivery(delivery(config.queue()))
+                    .persistentClientExpiration(config.persistentClientExpiration())
+                    .maxPacketSize(config.maxPacketSize())
                     .authenticator(security.authenticator(config.security()))
                     .authorizer(security.authorizer(config.security()))
                     .discardCorruptStore(discardCorruptStore)
@@ -224,6 +228,7 @@ public final class BrokerAssembly {
                     .clientIdBinding(ClientIdBinding.valueOf(config.clientIdBinding().name()))
                     .clientIdTakeover(config.clientIdTakeover() == BrokerConfig.ClientIdTakeover.ANY
                             ? ClientIdTakeover.ANY_USERNAME : ClientIdTakeover.SAME_USERNAME);
+            access(config, options, resources);
             if (config.persistence()) {
                 // mosquitto's default persistence_location is the working directory.
                 Path location = config.persistenceLocation() != null ? config.persistenceLocation() : Path.of(".");
@@ -244,7 +249,6 @@ public final class BrokerAssembly {
                     }
                 }
             }
-            int maxTopicAlias = 0;
             for (ListenerConfig listener : config.listeners()) {
                 ListenerSecurity tls = null;
                 if (listener.isTls() && listener.tls().pskHint() != null) {
@@ -260,16 +264,14 @@ public final class BrokerAssembly {
                 } else if (listener.tls().pskListener()) {
                     tls = psk(listener, watcher);
                 }
-                maxTopicAlias = Math.max(maxTopicAlias, listener.maxTopicAlias());
                 options.listener(clientIds(new ListenerOptions(listener.port(), bindAddress(listener),
                         listener.protocol() == ListenerConfig.Protocol.WEBSOCKETS
                                 ? ListenerOptions.Protocol.WEBSOCKETS : ListenerOptions.Protocol.MQTT,
                         tls, listener.maxConnections(),
                         security.authenticator(listener.security()), security.authorizer(listener.security()),
-                        listener.useUsernameAsClientId()), listener.security()));
-            }
-            if (!config.listeners().isEmpty()) {
-                options.maxTopicAlias(maxTopicAlias);
+                        listener.useUsernameAsClientId()), listener.security())
+                        .withRules(new ListenerRules(listener.extras().maxQos(), listener.maxTopicAlias(),
+                                listener.extras().mountPoint())));
             }
             TlsStatistics tlsStatistics = new TlsStatistics();
             tlsListeners.forEach(tls -> tls.reportTo(tlsStatistics));
@@ -298,6 +300,17 @@ public final class BrokerAssembly {
             throw new StartupException("Error: midge_metrics_listener: cannot resolve " + sys.metricsHost(), 3);
         }
         return address;
+    }
+
+    /** Java plugins (closed after the broker) and clientid_prefixes. */
+    private static void access(BrokerConfig config, BrokerOptions.Builder options, Deque<AutoCloseable> resources)
+            throws StartupException {
+        for (PluginConfig plugin : config.access().plugins()) {
+            PluginLoader.LoadedPlugin loaded = PluginLoader.load(plugin);
+            resources.push(loaded);
+            options.plugin(loaded.plugin());
+        }
+        options.clientIdPrefixes(config.access().clientIdPrefixes());
     }
 
     private static TlsListenerSecurity tls(ListenerConfig listener, FileWatcher watcher) throws StartupException {

@@ -9,6 +9,7 @@ import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.FileAppender;
 import ch.qos.logback.core.OutputStreamAppender;
 import dev.midge.conf.BrokerConfig.LogType;
+import dev.midge.conf.LogOptions;
 import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
@@ -22,7 +23,7 @@ import java.util.Set;
  */
 public final class LogSetup {
 
-    private static final String PATTERN = "%d{yyyy-MM-dd'T'HH:mm:ss.SSS} %-5level %msg%n";
+    private static final String LINE = "%-5level %msg%n";
 
     private LogSetup() {
     }
@@ -35,6 +36,12 @@ public final class LogSetup {
      * @param file     log to this file too, or null
      */
     public static void apply(Set<LogType> logTypes, boolean stdout, boolean stderr, Path file) {
+        apply(logTypes, stdout, stderr, file, LogOptions.DEFAULT);
+    }
+
+    /** @param log {@code log_timestamp} and {@code log_timestamp_format} */
+    public static void apply(Set<LogType> logTypes, boolean stdout, boolean stderr, Path file, LogOptions log) {
+        String pattern = LogTimestamp.prefix(log) + LINE;
         if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
             return; // another slf4j backend: leave it to its own configuration
         }
@@ -42,16 +49,16 @@ public final class LogSetup {
         root.setLevel(threshold(logTypes));
         root.detachAndStopAllAppenders();
         if (stdout) {
-            root.addAppender(console(context, "System.out"));
+            root.addAppender(console(context, "System.out", pattern));
         }
         if (stderr) {
-            root.addAppender(console(context, "System.err"));
+            root.addAppender(console(context, "System.err", pattern));
         }
         if (file != null) {
             FileAppender<ILoggingEvent> appender = new FileAppender<>();
             appender.setFile(file.toString());
             appender.setAppend(true);
-            root.addAppender(start(context, appender, "file"));
+            root.addAppender(start(context, appender, "file", pattern));
         }
     }
 
@@ -74,16 +81,17 @@ public final class LogSetup {
         return Level.OFF; // "none"
     }
 
-    private static ConsoleAppender<ILoggingEvent> console(LoggerContext context, String target) {
+    private static ConsoleAppender<ILoggingEvent> console(LoggerContext context, String target, String pattern) {
         ConsoleAppender<ILoggingEvent> appender = new ConsoleAppender<>();
         appender.setTarget(target);
-        return start(context, appender, target);
+        return start(context, appender, target, pattern);
     }
 
-    private static <A extends OutputStreamAppender<ILoggingEvent>> A start(LoggerContext context, A appender, String name) {
+    private static <A extends OutputStreamAppender<ILoggingEvent>> A start(LoggerContext context, A appender, String name,
+                                                                          String pattern) {
         PatternLayoutEncoder encoder = new PatternLayoutEncoder();
         encoder.setContext(context);
-        encoder.setPattern(PATTERN);
+        encoder.setPattern(pattern);
         encoder.start();
         appender.setContext(context);
         appender.setName(name);

@@ -1,0 +1,18 @@
+package dev.midge.conf;
+
+import java.util.List;
+
+/**
+ * Broker-wide options that narrow who gets in and what they may do, beyond password file and ACL.
+ *
+ * @param plugins          {@code plugin}/{@code auth_plugin} lines (Java plugin jars), in file order
+ * @param clientIdPrefixes {@code clientid_prefixes}: only client ids starting with this may connect; null for any
+ */
+public record AccessOptions(List<PluginConfig> plugins, String clientIdPrefixes) {
+
+    public static final AccessOptions NONE = new AccessOptions(List.of(), null);
+
+    public AccessOptions {
+        plugins = List.copyOf(plugins);
+    }
+}

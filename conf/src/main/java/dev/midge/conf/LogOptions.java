@@ -1,0 +1,25 @@
+package dev.midge.conf;
+
+import java.util.Map;
+
+/**
+ * How log lines look, beyond where they go and which types: mosquitto's {@code log_timestamp} and
+ * {@code log_timestamp_format}.
+ *
+ * @param timestamp       {@code log_timestamp} (default true)
+ * @param timestampFormat {@code log_timestamp_format}, a strftime format using only {@link #STRFTIME}'s
+ *                        directives, or null for Midge's ISO-8601 default
+ */
+public record LogOptions(boolean timestamp, String timestampFormat) {
+
+    public static final LogOptions DEFAULT = new LogOptions(true, null);
+
+    /** The strftime directives Midge can show, as java.time pattern letters ({@code %%} is a percent sign). */
+    public static final Map<Character, String> STRFTIME = Map.ofEntries(
+            Map.entry('Y', "yyyy"), Map.entry('y', "yy"), Map.entry('m', "MM"), Map.entry('d', "dd"),
+            Map.entry('e', "ppd"), Map.entry('H', "HH"), Map.entry('I', "hh"), Map.entry('M', "mm"),
+            Map.entry('S', "ss"), Map.entry('p', "a"), Map.entry('b', "MMM"), Map.entry('h', "MMM"),
+            Map.entry('B', "MMMM"), Map.entry('a', "EEE"), Map.entry('A', "EEEE"), Map.entry('j', "DDD"),
+            Map.entry('F', "yyyy-MM-dd"), Map.entry('T', "HH:mm:ss"), Map.entry('R', "HH:mm"),
+            Map.entry('z', "xx"), Map.entry('Z', "zzz"));
+}

@@ -1,0 +1,39 @@
+package dev.midge.conf;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** log_timestamp and log_timestamp_format are read, not warned; a directive Midge cannot show stops start-up. */
+class LogOptionsTest {
+
+    @TempDir
+    Path dir;
+
+    private ParsedConf parse(String text) throws IOException {
+        return MosquittoConf.parse(Files.writeString(dir.resolve("mosquitto.conf"), text));
+    }
+
+    @Test
+    void timestampOptionsAreRead() throws IOException {
+        ParsedConf parsed = parse("listener 1883\nlog_timestamp false\nlog_timestamp_format %Y-%m-%dT%H:%M:%S %%\n");
+        assertEquals(new LogOptions(false, "%Y-%m-%dT%H:%M:%S %%"), parsed.config().log());
+        assertEquals(List.of(), parsed.warnings());
+        assertEquals(LogOptions.DEFAULT, parse("listener 1883\n").config().log());
+    }
+
+    @Test
+    void anUnsupportedDirectiveStopsStartUpAtItsLine() throws IOException {
+        ConfigException e = assertThrows(ConfigException.class, () -> parse("listener 1883\nlog_timestamp_format %s\n"));
+        assertEquals(2, e.line());
+        assertTrue(e.reason().contains("%s is not supported"), e.reason());
+    }
+}
