@@ -170,7 +170,7 @@ class FlowControlTest extends BrokerTest {
             await().atMost(DEADLINE).pollInterval(Deadlines.POLL).until(() -> fast.size() == total);
             await().atMost(DEADLINE).pollInterval(Deadlines.POLL).until(() -> acks.get() == total);
             assertEquals(total, fastCount.get(), "each message once to the fast subscriber");
-            log.awaitOneLine("WARN Client stuck has not read its messages for 300 ms");
+            log.awaitOneLine("WARN Client stuck from 127.0.0.1:", "has not read its messages for 300 ms");
             log.awaitOneLine("WARN Outgoing messages are being dropped for client stuck");
         }
     }

@@ -29,6 +29,8 @@ final class SubscriberBackpressure {
     /** Counts pauses, so that a late resume of an earlier one does nothing. */
     private int episode;
     private ScheduledFuture<?> timeout;
+    /** Who is paused, for the log line when it is read again. */
+    private ClientSession paused;
 
     SubscriberBackpressure(ReadGate gate, long maxPauseNanos) {
         this.gate = gate;
@@ -44,6 +46,7 @@ final class SubscriberBackpressure {
             return;
         }
         gate.close(ReadGate.SUBSCRIBER_BEHIND);
+        paused = publisher;
         int current = ++episode;
         if (LOG.isDebugEnabled()) {
             LOG.debug("Client {} is not read until subscriber {} catches up (flow control).", publisher.describe(),
@@ -69,6 +72,8 @@ final class SubscriberBackpressure {
         }
         timeout.cancel(false);
         gate.open(ReadGate.SUBSCRIBER_BEHIND);
-        LOG.debug("Client read again (flow control).");
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("Client {} is read again (flow control).", paused.describe());
+        }
     }
 }

@@ -144,7 +144,7 @@ final class OutboundFlow {
     /** A message waits for a connected client: past the high-water mark its publishers are slowed. */
     private void afterQueued() {
         if (connection != null) {
-            pressure.afterQueued(queue.size() + qos0Queue.size(), queue.bytes() + qos0Queue.bytes());
+            pressure.afterQueued(queue.size() + qos0Queue.size(), queue.bytes() + qos0Queue.bytes(), owner);
         }
     }
 

@@ -53,7 +53,7 @@ final class SubscriberPressure {
      * After a message was queued for the connected client: whether its publisher should stop
      * being read now ({@link #await} then tells it when to read again).
      */
-    boolean afterQueued(int messages, long bytes) {
+    boolean afterQueued(int messages, long bytes, Permissions owner) {
         if (maxPauseNanos <= 0 || stalled) {
             return false;
         }
@@ -71,7 +71,8 @@ final class SubscriberPressure {
             stalled = true;
             pressing(false);
             LOG.warn("Client {} has not read its messages for {} ms: publishers are no longer slowed for it, "
-                    + "and its queue drops once full.", LogSafe.text(clientId), maxPauseNanos / 1_000_000);
+                    + "and its queue drops once full.", owner == null ? LogSafe.text(clientId) : owner.describe(),
+                    maxPauseNanos / 1_000_000);
             release();
             return false;
         }
