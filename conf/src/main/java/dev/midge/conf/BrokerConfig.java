@@ -46,6 +46,7 @@ import java.util.Set;
  *                            CA's OCSP responder; 0 = off (default)
  * @param ocspUrl             Midge option {@code midge_ocsp_url}: the responder URL certificates issued
  *                            by the built-in CA carry (the operator's public address), or null
+ * @param bridges             the bridges ({@code connection} blocks), in file order
  */
 public record BrokerConfig(Path source, List<ListenerConfig> listeners, boolean localOnly,
                            boolean perListenerSettings, SecurityConfig security,
@@ -55,7 +56,7 @@ public record BrokerConfig(Path source, List<ListenerConfig> listeners, boolean 
                            Set<LogType> logTypes, Set<LogDestination> logDestinations, Path logFile,
                            String user, ConfigLocation userAt, Path pidFile, int enrollmentPort,
                            String enrollmentBind, ClientIdBinding clientIdBinding, ClientIdTakeover clientIdTakeover,
-                           int maxTopicLevels, int ocspPort, String ocspUrl) {
+                           int maxTopicLevels, int ocspPort, String ocspUrl, List<BridgeConfig> bridges) {
 
     /** MQTT's largest payload: the most message_size_limit may be. */
     public static final int MQTT_MAX_PAYLOAD = 268_435_455;
@@ -64,6 +65,7 @@ public record BrokerConfig(Path source, List<ListenerConfig> listeners, boolean 
         listeners = List.copyOf(listeners);
         logTypes = Set.copyOf(logTypes);
         logDestinations = Set.copyOf(logDestinations);
+        bridges = bridges == null ? List.of() : List.copyOf(bridges);
     }
 
     /**
@@ -74,7 +76,8 @@ public record BrokerConfig(Path source, List<ListenerConfig> listeners, boolean 
         return new BrokerConfig(source, listeners, localOnly, perListenerSettings, security, messageSizeLimit,
                 maxInflightMessages, maxQueuedMessages, maxQueuedBytes, maxKeepalive, retainAvailable, persistence,
                 persistenceLocation, autosaveInterval, logTypes, logDestinations, logFile, user, userAt, pidFile,
-                enrollmentPort, enrollmentBind, clientIdBinding, clientIdTakeover, maxTopicLevels, ocspPort, ocspUrl);
+                enrollmentPort, enrollmentBind, clientIdBinding, clientIdTakeover, maxTopicLevels, ocspPort, ocspUrl,
+                bridges);
     }
 
     /** {@code log_type} values ("none" is the empty set, "all" every one). */

@@ -155,7 +155,7 @@ final class GlobalDraft {
     }
 
     BrokerConfig build(Path source, List<ListenerConfig> listeners, boolean localOnly,
-                       boolean perListenerSettings, SecurityConfig security) {
+                       boolean perListenerSettings, SecurityConfig security, List<BridgeConfig> bridges) {
         return new BrokerConfig(source, listeners, localOnly, perListenerSettings, security, messageSizeLimit,
                 maxInflightMessages, maxQueuedMessages, maxQueuedBytes, maxKeepalive, retainAvailable,
                 persistence, persistenceLocation.get(), autosaveInterval,
@@ -163,6 +163,6 @@ final class GlobalDraft {
                 logDestinations(),
                 logDestinations != null && logDestinations.contains(LogDestination.FILE) ? logFile.get() : null,
                 user.get(), user.at(), pidFile.get(), enrollmentPort, enrollmentBind.get(), clientIdBinding,
-                clientIdTakeover, maxTopicLevels, ocspPort, ocspUrl.get());
+                clientIdTakeover, maxTopicLevels, ocspPort, ocspUrl.get(), bridges);
     }
 }
