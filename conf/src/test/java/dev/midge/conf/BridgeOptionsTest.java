@@ -164,9 +164,9 @@ class BridgeOptionsTest {
                 + "so it would connect without TLS", error("address h\nbridge_certfile /c\nbridge_keyfile /k\ntopic #\n").getMessage());
         assertEquals(CONF + ":6: bridge 'mybridge' cannot use both certificates and bridge_psk (as in mosquitto)",
                 error("address h\ntopic #\nbridge_cafile /ca\nbridge_psk 0011\nbridge_identity i\n").getMessage());
-        assertEquals(CONF + ":4: bridge 'mybridge' needs both bridge_identity and bridge_psk",
+        assertEquals(CONF + ":5: bridge 'mybridge' needs both bridge_identity and bridge_psk",
                 error("address h\ntopic #\nbridge_psk 0011\n").getMessage());
-        assertEquals(CONF + ":5: bridge 'mybridge' needs both bridge_certfile and bridge_keyfile",
+        assertEquals(CONF + ":6: bridge 'mybridge' needs both bridge_certfile and bridge_keyfile",
                 error("address h\ntopic #\nbridge_cafile /ca\nbridge_certfile /c\n").getMessage());
         assertTrue(error("address h\ntopic #\nlocal_username site\n").getMessage()
                 .startsWith(CONF + ":5: local_username cannot be honoured"));
