@@ -20,6 +20,7 @@ module midge.core {
     exports dev.midge.broker;
     exports dev.midge.broker.security;
     exports dev.midge.broker.reload;
+    exports dev.midge.broker.bridge;
 
     exports dev.midge.broker.listener to midge.tls, midge.cli, midge.bench;
     exports dev.midge.broker.subscription to midge.bench;

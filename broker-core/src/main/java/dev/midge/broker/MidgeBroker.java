@@ -1,5 +1,7 @@
 package dev.midge.broker;
 
+import dev.midge.broker.bridge.Bridge;
+import dev.midge.broker.bridge.BridgeOptions;
 import dev.midge.broker.engine.Limits;
 import dev.midge.broker.message.Message;
 import dev.midge.broker.engine.MqttEngine;
@@ -77,6 +79,20 @@ public final class MidgeBroker implements AutoCloseable {
             throw new IllegalArgumentException("QoS must be 0, 1 or 2, not " + qos);
         }
         engine().publish(Message.of(topic, payload.clone(), qos, retain), null);
+    }
+
+    /**
+     * Starts a bridge to a remote broker (mosquitto's {@code connection}): its local session and
+     * subscriptions exist when this returns, so outgoing QoS 1/2 messages queue from now on; it
+     * connects as its start type says and is closed with the broker.
+     */
+    public Bridge startBridge(BridgeOptions bridge) {
+        return server.startBridge(bridge);
+    }
+
+    /** The bridges started on this broker, to read their {@link Bridge#status()}. */
+    public List<Bridge> bridges() {
+        return server.bridges();
     }
 
     /** Observes every message accepted for delivery (after authorisation). */

@@ -147,6 +147,9 @@ final class ConnectHandler extends ChannelInboundHandlerAdapter {
             refuseLogged(ctx, packet, result.username(), ClientIdRules.identifierNotValid(packet.v5()), answer.refusal());
             return;
         }
+        if (Boolean.TRUE.equals(ctx.channel().attr(BridgeProtocolMark.BRIDGE).get())) {
+            answer.client().markBridge();
+        }
         handOver(ctx, packet, answer);
     }
 
@@ -160,7 +163,8 @@ final class ConnectHandler extends ChannelInboundHandlerAdapter {
         ctx.writeAndFlush(ConnAckPacket.accepted(packet, options, answer.sessionPresent()));
         ChannelHandlerContext sessionCtx = ConnectedPipeline.install(ctx, engine, packet, connection);
         String username = client.identity().username();
-        LOG.info("New client connected from {} as {} (p{}, c{}, k{}{}).", Describe.address(ctx.channel()),
+        LOG.info("New {} connected from {} as {} (p{}, c{}, k{}{}).", client.isBridge() ? "bridge" : "client",
+                Describe.address(ctx.channel()),
                 LogSafe.text(packet.clientId()), packet.protocolLogLevel(), packet.cleanStart() ? 1 : 0, packet.keepAlive(),
                 username == null ? "" : ", u'" + LogSafe.text(username) + "'");
         redelivery.send();

@@ -246,8 +246,10 @@ public final class BrokerAssembly {
             if (!config.listeners().isEmpty()) {
                 options.maxTopicAlias(maxTopicAlias);
             }
+            List<dev.midge.broker.bridge.BridgeOptions> bridges = BridgeStartup.options(config.bridges());
             MidgeBroker broker = startBroker(options.build());
             resources.push(broker);
+            BridgeStartup.start(broker, bridges);
             for (TlsListenerSecurity tls : tlsListeners) {
                 tls.disconnectRevokedWith(broker::disconnectClients);
             }
