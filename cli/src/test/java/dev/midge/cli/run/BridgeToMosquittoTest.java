@@ -188,6 +188,37 @@ class BridgeToMosquittoTest {
     }
 
     @Test
+    void withPersistenceTheQueueOutlivesARestartOfMidge() throws Exception {
+        MosquittoBroker remote = mosquitto("allow_anonymous true", "persistence true",
+                "persistence_location " + dir.resolve("remote0") + "/");
+        // The remote's persistent subscriber exists before anything is bridged, then goes offline with the remote.
+        subscribe(remote.port(), "-q", "1", "-c", "-i", "counter", "-t", "data/#").kill();
+        remote.stop();
+        String[] conf = {"persistence true", "persistence_location " + Files.createDirectories(dir.resolve("store")),
+                "connection cloud", "address 127.0.0.1:" + remote.port(), "remote_clientid site1",
+                "restart_timeout 1", "topic data/# out 1"};
+        midge(conf);
+        int total = 50;
+        for (int i = 1; i <= total; i++) {
+            publish(midgePort, "-q", "1", "-t", "data/n", "-m", Integer.toString(i));
+        }
+        assertEquals(total, status().queued());
+
+        midge.close();
+        midge(conf);
+        assertEquals(total, status().queued(), "the bridge's queue was restored from the store: " + status());
+        remote.restart();
+        await().atMost(WAIT).until(() -> status().connected() && status().queued() == 0);
+
+        RunningSubscriber counter = subscribe(remote.port(), "-q", "1", "-c", "-i", "counter", "-t", "data/#");
+        for (int i = 1; i <= total; i++) {
+            assertEquals(Integer.toString(i), counter.awaitLine(WAIT), "message " + i + " in order");
+        }
+        publish(remote.port(), "-q", "1", "-t", "data/marker", "-m", "end");
+        assertEquals("end", counter.awaitLine(WAIT), "no message arrived twice");
+    }
+
+    @Test
     void failsOverToTheSecondAddressAndBackToThePrimary() throws Exception {
         int primaryPort = Ports.freePort();
         MosquittoBroker primary = MosquittoBroker.create(dir, "primary", primaryPort, "allow_anonymous true");
