@@ -5,6 +5,7 @@ import dev.midge.broker.bridge.BridgeOptions;
 import dev.midge.broker.bridge.BridgeTransport;
 import dev.midge.conf.BridgeConfig;
 import dev.midge.conf.BridgeTopic;
+import dev.midge.tls.BridgePskTransport;
 import dev.midge.tls.BridgeTlsTransport;
 import dev.midge.tls.TlsFileException;
 
@@ -68,9 +69,12 @@ final class BridgeStartup {
         if (!tls.enabled()) {
             return null;
         }
+        if (tls.isPsk() && "tlsv1.3".equals(tls.tlsVersion())) {
+            throw new StartupException(b.declaredAt() + ": bridge '" + b.name() + "': bridge_tls_version tlsv1.3 with "
+                    + "bridge_psk cannot be honoured: Midge's PSK bridges speak TLS 1.2 (as mosquitto's do)", 3);
+        }
         if (tls.isPsk()) {
-            throw new StartupException(b.declaredAt() + ": bridge_psk cannot be honoured yet: Midge's bridges have no "
-                    + "TLS-PSK client, and the bridge would otherwise connect without TLS", 3);
+            return BridgePskTransport.create(tls.pskIdentity(), tls.psk());
         }
         try {
             return BridgeTlsTransport.create(tls.cafile(), tls.capath(), tls.certfile(), tls.keyfile(), tls.insecure(),

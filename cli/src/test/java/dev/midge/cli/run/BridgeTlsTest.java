@@ -27,9 +27,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Bridges over mutual TLS with certificates from one CA (the test PKI standing in for Midge's
- * own): Midge → mosquitto and mosquitto → Midge, each side checking the other's certificate and
- * the remote taking the bridge's CN as its username; a remote whose certificate another CA
- * issued is refused with one line saying why.
+ * own) and over TLS-PSK: Midge → mosquitto and mosquitto → Midge, each side checking the other
+ * and the remote taking the bridge's CN (or PSK identity) as its username; a remote whose
+ * certificate another CA issued is refused with one line saying why.
  */
 class BridgeTlsTest {
 
@@ -111,6 +111,54 @@ class BridgeTlsTest {
                     "connection to-midge", "address localhost:" + tlsPort, "remote_clientid site9",
                     "bridge_cafile " + pki.caFile(), "bridge_certfile " + site.chainFile(),
                     "bridge_keyfile " + site.keyFile(), "topic # out 1");
+            open.add(mosquitto);
+            assertNotNull(log.awaitOneLine("New bridge connected from", "as site9", "u'site9'"));
+
+            RunningSubscriber onMidge = subscribe(MosquittoClients.options(plain), "sensors/#");
+            assertEquals(0, MosquittoClients.publish(MosquittoClients.options(mosquitto.port()), "-q", "1",
+                    "-t", "sensors/t", "-m", "22").exitCode());
+            assertEquals("sensors/t 22", onMidge.awaitLine(WAIT));
+        }
+    }
+
+    private static final String SITE_KEY = "00112233445566778899aabbccddeeff";
+
+    @Test
+    void midgeBridgesToMosquittoOverTlsPsk() throws Exception {
+        Path psk = Files.writeString(dir.resolve("psk"), "site1:" + SITE_KEY + "\n");
+        MosquittoBroker remote = MosquittoBroker.start(dir, "remote", "psk_hint cloud", "psk_file " + psk,
+                "use_identity_as_username true");
+        open.add(remote);
+        int plain = Ports.freePort();
+        RunningBroker midge = midge("listener " + plain + " 127.0.0.1", "allow_anonymous true",
+                "connection cloud", "address 127.0.0.1:" + remote.port(), "remote_clientid site1",
+                "bridge_identity site1", "bridge_psk " + SITE_KEY, "topic up/# out 1", "topic down/# in 1");
+        remote.awaitLine("New bridge connected from .* as site1 \\(p2, c0, k60, u'site1'\\)", WAIT);
+        await().atMost(WAIT).until(() -> midge.broker().bridges().get(0).status().connected());
+        remote.awaitLine("Sending SUBACK to site1", WAIT);
+
+        MosquittoClients.Options onRemote = MosquittoClients.options(remote.port()).psk("site1", SITE_KEY);
+        RunningSubscriber remoteSub = subscribe(onRemote, "up/#");
+        RunningSubscriber localSub = subscribe(MosquittoClients.options(plain), "down/#");
+        assertEquals(0, MosquittoClients.publish(MosquittoClients.options(plain), "-q", "1", "-t", "up/t", "-m", "out")
+                .exitCode());
+        assertEquals(0, MosquittoClients.publish(onRemote, "-q", "1", "-t", "down/c", "-m", "in").exitCode());
+
+        assertEquals("up/t out", remoteSub.awaitLine(WAIT));
+        assertEquals("down/c in", localSub.awaitLine(WAIT));
+    }
+
+    @Test
+    void mosquittoBridgesToMidgeOverTlsPsk() throws Exception {
+        Path psk = Files.writeString(dir.resolve("psk"), "site9:" + SITE_KEY + "\n");
+        int pskPort = Ports.freePort();
+        int plain = Ports.freePort();
+        try (LogCapture log = LogCapture.of("dev.midge")) {
+            midge("psk_file " + psk, "listener " + plain + " 127.0.0.1", "allow_anonymous true",
+                    "listener " + pskPort + " 127.0.0.1", "psk_hint midge", "use_identity_as_username true");
+            MosquittoBroker mosquitto = MosquittoBroker.start(dir, "site", "allow_anonymous true",
+                    "connection to-midge", "address 127.0.0.1:" + pskPort, "remote_clientid site9",
+                    "bridge_identity site9", "bridge_psk " + SITE_KEY, "topic # out 1");
             open.add(mosquitto);
             assertNotNull(log.awaitOneLine("New bridge connected from", "as site9", "u'site9'"));
 
