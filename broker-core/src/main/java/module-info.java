@@ -20,8 +20,8 @@ module midge.core {
     exports dev.midge.broker;
     exports dev.midge.broker.security;
     exports dev.midge.broker.reload;
-    exports dev.midge.broker.bridge;
 
     exports dev.midge.broker.listener to midge.tls, midge.cli, midge.bench;
+    exports dev.midge.broker.bridge to midge.tls, midge.cli;
     exports dev.midge.broker.subscription to midge.bench;
 }
