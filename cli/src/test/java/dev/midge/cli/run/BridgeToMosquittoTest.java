@@ -219,6 +219,39 @@ class BridgeToMosquittoTest {
     }
 
     @Test
+    void aLazyBridgeConnectsAtItsThresholdAndLeavesWhenIdle() throws Exception {
+        MosquittoBroker remote = mosquitto("allow_anonymous true");
+        RunningSubscriber sub = subscribe(remote.port(), "-q", "1", "-t", "data/#");
+        try (LogCapture log = LogCapture.of("dev.midge")) {
+            midge("connection cloud", "address 127.0.0.1:" + remote.port(), "remote_clientid site1",
+                    "start_type lazy", "threshold 3", "idle_timeout 2", "notifications false", "topic data/# out 1");
+            publish(midgePort, "-q", "1", "-t", "data/n", "-m", "1");
+            publish(midgePort, "-q", "1", "-t", "data/n", "-m", "2");
+            assertEquals(2, status().queued());
+            assertEquals(false, status().connected(), "below the threshold a lazy bridge waits");
+            publish(midgePort, "-q", "1", "-t", "data/n", "-m", "3");
+
+            for (int i = 1; i <= 3; i++) {
+                assertEquals(Integer.toString(i), sub.awaitLine(WAIT));
+            }
+            assertNotNull(log.awaitOneLine("Bridge cloud lost its connection to", "idle for 2 s (start_type lazy)"));
+            assertEquals(false, status().connected());
+        }
+    }
+
+    @Test
+    void aBridgeStartedOnceStaysDownWhenItsConnectionEnds() throws Exception {
+        MosquittoBroker remote = mosquitto("allow_anonymous true");
+        try (LogCapture log = LogCapture.of("dev.midge")) {
+            midge("connection cloud", "address 127.0.0.1:" + remote.port(), "remote_clientid site1",
+                    "start_type once", "restart_timeout 1", "topic data/# out 1");
+            awaitConnected();
+            remote.stop();
+            assertNotNull(log.awaitOneLine("Bridge cloud (start_type once) stays down."));
+        }
+    }
+
+    @Test
     void failsOverToTheSecondAddressAndBackToThePrimary() throws Exception {
         int primaryPort = Ports.freePort();
         MosquittoBroker primary = MosquittoBroker.create(dir, "primary", primaryPort, "allow_anonymous true");
