@@ -25,7 +25,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -182,8 +181,9 @@ public final class Bridge implements AutoCloseable {
 
     /** The TCP (or TLS) connection could not be opened. */
     void attemptFailed(Address address, String why) {
+        channel = null;
         lastError = why;
-        LOG.warn("Bridge {} cannot connect to {}: {}; {} queued.", LogSafe.text(options.name()), address, why,
+        LOG.warn("Bridge {} could not connect to {}: {}; {} queued.", LogSafe.text(options.name()), address, why,
                 status().queued());
         nextAddress();
         scheduleReconnect();
@@ -448,9 +448,5 @@ public final class Bridge implements AutoCloseable {
         } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
             // the loop is gone, and with it the connection
         }
-    }
-
-    static byte[] utf8(String s) {
-        return s == null ? null : s.getBytes(StandardCharsets.UTF_8);
     }
 }
