@@ -18,10 +18,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 /**
- * The reference TLS bridge block of a mosquitto.conf, unchanged but for the remote's address,
- * through {@code java -jar broker.jar -c}: the bridge presents a certificate Midge's own CA
- * issued with {@code device add}, to a real mosquitto that trusts that CA, and topic # both 1
- * carries messages both ways.
+ * Bridges through {@code java -jar broker.jar -c}: the reference TLS bridge block of a
+ * mosquitto.conf, unchanged but for the remote's address (the bridge presents a certificate
+ * Midge's own CA issued with {@code device add}, to a real mosquitto that trusts that CA, and
+ * topic # both 1 carries messages both ways); and with persistence, what Midge acknowledged
+ * while the remote was down is bridged after a kill -9, in order and once.
  */
 class BridgeIT {
 
@@ -76,6 +77,58 @@ class BridgeIT {
 
                     assertEquals("site/t up", remoteSub.awaitLine(WAIT));
                     assertEquals("cloud/c down", localSub.awaitLine(WAIT));
+                }
+            }
+        }
+    }
+
+    @Test
+    void whatWasAcknowledgedToAPublisherIsBridgedAfterAKill9WithPersistence() throws Exception {
+        try (MosquittoBroker remote = MosquittoBroker.start(work, "remote", "allow_anonymous true", "persistence true",
+                "persistence_location " + work.resolve("remote") + "/")) {
+            // The remote's persistent subscriber exists before anything is bridged; then the remote goes down.
+            MosquittoClients.Options onRemote = MosquittoClients.options(remote.port());
+            try (RunningSubscriber counter = MosquittoClients.subscribe(onRemote, "-q", "1", "-c", "-i", "counter",
+                    "-t", "data/#")) {
+                assertNotNull(counter.awaitSubscribed(WAIT), counter.stderr());
+            }
+            remote.stop();
+            int local = Ports.freePort();
+            Path conf = Files.writeString(work.resolve("persistent.conf"), """
+                    listener %d 127.0.0.1
+                    allow_anonymous true
+                    persistence true
+                    persistence_location %s
+                    connection cloud
+                    address 127.0.0.1:%d
+                    remote_clientid site1
+                    restart_timeout 1
+                    topic data/# out 1
+                    """.formatted(local, Files.createDirectories(work.resolve("store")), remote.port()));
+            int total = 20;
+            try (BrokerProcess midge = BrokerProcess.start(work, "-c", conf.toString())) {
+                midge.awaitLine("Bridge cloud could not connect to 127.0.0.1:" + remote.port(), WAIT);
+                for (int i = 1; i <= total; i++) {
+                    // -q 1: mosquitto_pub exits 0 only once Midge sent PUBACK.
+                    assertEquals(0, MosquittoClients.publish(MosquittoClients.options(local), "-q", "1", "-t", "data/n",
+                            "-m", Integer.toString(i)).exitCode());
+                }
+                midge.crash();
+            }
+            try (BrokerProcess midge = BrokerProcess.start(work, "-c", conf.toString())) {
+                remote.restart();
+                midge.awaitLine("Bridge cloud connected to 127.0.0.1:" + remote.port(), WAIT);
+                // Everything is with the remote (queued for the offline subscriber) before it reconnects.
+                org.awaitility.Awaitility.await().atMost(WAIT).until(() -> remote.output().lines()
+                        .filter(l -> l.contains("Received PUBLISH from site1") && l.contains("'data/n'")).count() >= total);
+                try (RunningSubscriber counter = MosquittoClients.subscribe(onRemote, "-q", "1", "-c", "-i", "counter",
+                        "-t", "data/#")) {
+                    for (int i = 1; i <= total; i++) {
+                        assertEquals(Integer.toString(i), counter.awaitLine(WAIT), "message " + i + " in order");
+                    }
+                    assertEquals(0, MosquittoClients.publish(onRemote, "-q", "1", "-t", "data/marker", "-m", "end")
+                            .exitCode());
+                    assertEquals("end", counter.awaitLine(WAIT), "no message arrived twice");
                 }
             }
         }
