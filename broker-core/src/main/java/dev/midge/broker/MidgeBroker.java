@@ -35,6 +35,10 @@ public final class MidgeBroker implements AutoCloseable {
 
     private final BrokerServer server;
     private final BrokerOptions options;
+    /** Bridges started on this broker's event loops; closed before it. */
+    private final List<Bridge> bridges = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** Host names of bridge addresses are resolved here, never on an event loop; made with the first bridge. */
+    private java.util.concurrent.ExecutorService bridgeResolver;
 
     private MidgeBroker(BrokerServer server, BrokerOptions options) {
         this.server = server;
@@ -86,13 +90,19 @@ public final class MidgeBroker implements AutoCloseable {
      * subscriptions exist when this returns, so outgoing QoS 1/2 messages queue from now on; it
      * connects as its start type says and is closed with the broker.
      */
-    public Bridge startBridge(BridgeOptions bridge) {
-        return server.startBridge(bridge);
+    public synchronized Bridge startBridge(BridgeOptions bridge) {
+        if (bridgeResolver == null) {
+            bridgeResolver = java.util.concurrent.Executors.newCachedThreadPool(
+                    new io.netty.util.concurrent.DefaultThreadFactory("midge-bridge-dns", true));
+        }
+        Bridge started = Bridge.start(bridge, engine(), server.nextEventLoop(), bridgeResolver);
+        bridges.add(started);
+        return started;
     }
 
     /** The bridges started on this broker, to read their {@link Bridge#status()}. */
     public List<Bridge> bridges() {
-        return server.bridges();
+        return List.copyOf(bridges);
     }
 
     /** Observes every message accepted for delivery (after authorisation). */
@@ -121,6 +131,12 @@ public final class MidgeBroker implements AutoCloseable {
     /** Closes the connections and the broker's threads first, then what it was handed. */
     @Override
     public void close() {
+        bridges.forEach(Bridge::close);
+        synchronized (this) {
+            if (bridgeResolver != null) {
+                bridgeResolver.shutdownNow();
+            }
+        }
         server.close();
         closeOwned(options);
     }

@@ -6,6 +6,7 @@ import dev.midge.broker.bridge.BridgeOptions.StartType;
 import dev.midge.broker.engine.MqttEngine;
 import dev.midge.broker.logging.LogSafe;
 import dev.midge.broker.message.Message;
+import dev.midge.broker.netty.InboundPublish;
 import dev.midge.broker.protocol.ClientSession;
 import dev.midge.broker.protocol.ConnectAnswer;
 import dev.midge.broker.protocol.PublishAnswer;
@@ -20,6 +21,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.mqtt.MqttConnAckMessage;
 import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
+import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttPublishMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -166,9 +168,17 @@ public final class Bridge implements AutoCloseable {
                         attemptFailed(address, "cannot resolve " + address.host() + ": "
                                 + RemoteConnectionHandler.describe(error));
                     } else if (!closed) {
-                        connector.connect(address, resolved, tryPrivateAccepted && options.tryPrivate());
+                        connector.connect(address, resolved, marksAsBridge());
                     }
                 }));
+    }
+
+    /**
+     * try_private over MQTT 3.1/3.1.1 only: mosquitto 2.0 cannot read a v5 CONNECT with the mark
+     * (it closes for a protocol error), and over v5 the remote subscriptions ask for no-local anyway.
+     */
+    private boolean marksAsBridge() {
+        return tryPrivateAccepted && options.tryPrivate() && !v5;
     }
 
     private static InetSocketAddress resolve(Address address) {
@@ -229,15 +239,15 @@ public final class Bridge implements AutoCloseable {
         }
         notifyLocally('1');
         RemoteSubscriptions.send(ch, options, v5);
-        sink = new RemoteSink(ch, remap);
+        sink = new RemoteSink(ch, remap, v5);
         int receiveMaximum = RemoteSubscriptions.receiveMaximum(connAck, v5);
         local.attach(sink, receiveMaximum, Long.MAX_VALUE).send();
         for (Subscription s : session.subscriptions()) {
             engine.sendRetained(session, s, true);
         }
         LOG.info("Bridge {} connected to {} as {}{}; {} queued.", LogSafe.text(options.name()), remoteAddress,
-                LogSafe.text(options.remoteClientId()), tryPrivateAccepted && options.tryPrivate() && !v5
-                        ? " (bridge protocol mark)" : "", status().queued());
+                LogSafe.text(options.remoteClientId()), marksAsBridge() ? " (bridge protocol mark)" : "",
+                status().queued());
         if (!options.roundRobin() && addressIndex != 0) {
             pending = loop.schedule(this::probePrimary, PRIMARY_PROBE_SECONDS, TimeUnit.SECONDS);
         }
@@ -380,8 +390,10 @@ public final class Bridge implements AutoCloseable {
         int qos = m.fixedHeader().qosLevel().value();
         int packetId = m.variableHeader().packetId();
         String topic = remap.in(m.variableHeader().topicName());
+        MqttProperties props = m.variableHeader().properties();
         Message message = new Message(topic, ByteBufUtil.getBytes(m.content()), qos, m.fixedHeader().isRetain(),
-                Message.ForwardedProperties.NONE, Message.NEVER, options.localClientId());
+                v5 ? InboundPublish.forwarded(props) : Message.ForwardedProperties.NONE,
+                v5 ? InboundPublish.expiry(props) : Message.NEVER, options.localClientId());
         PublishAnswer answer = local.publish(message, packetId);
         if (answer == PublishAnswer.NONE) {
             return;

@@ -1,6 +1,7 @@
 package dev.midge.broker.bridge;
 
 import dev.midge.broker.message.Message;
+import dev.midge.broker.netty.OutboundPackets;
 import dev.midge.broker.session.Delivery;
 import dev.midge.broker.session.DeliverySink;
 import dev.midge.broker.session.Outbound;
@@ -34,12 +35,14 @@ final class RemoteSink implements DeliverySink {
 
     private final Channel channel;
     private final TopicRemap remap;
+    private final boolean v5;
     private final Queue<Outbound> outbox = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean scheduled = new AtomicBoolean();
 
-    RemoteSink(Channel channel, TopicRemap remap) {
+    RemoteSink(Channel channel, TopicRemap remap, boolean v5) {
         this.channel = channel;
         this.remap = remap;
+        this.v5 = v5;
     }
 
     Channel channel() {
@@ -90,8 +93,10 @@ final class RemoteSink implements DeliverySink {
         String topic = m.publisherId() == NOTIFICATION ? m.topic() : remap.out(m.topic());
         MqttFixedHeader fixed = new MqttFixedHeader(MqttMessageType.PUBLISH, publish.dup(), MqttQoS.valueOf(d.qos()),
                 d.retain(), 0);
-        return new MqttPublishMessage(fixed, new MqttPublishVariableHeader(topic, publish.packetId(),
-                MqttProperties.NO_PROPERTIES), Unpooled.wrappedBuffer(m.payload()));
+        // MQTT 5: the publisher's properties and the time left to live travel on, as to any subscriber.
+        MqttProperties properties = v5 ? OutboundPackets.properties(d, System.nanoTime()) : MqttProperties.NO_PROPERTIES;
+        return new MqttPublishMessage(fixed, new MqttPublishVariableHeader(topic, publish.packetId(), properties),
+                Unpooled.wrappedBuffer(m.payload()));
     }
 
     @Override

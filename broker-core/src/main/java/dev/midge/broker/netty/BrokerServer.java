@@ -1,7 +1,6 @@
 package dev.midge.broker.netty;
 
-import dev.midge.broker.bridge.Bridge;
-import dev.midge.broker.bridge.BridgeOptions;
+
 import dev.midge.broker.BrokerOptions;
 import dev.midge.broker.ListenerOptions;
 import dev.midge.broker.engine.MqttEngine;
@@ -56,11 +55,6 @@ public final class BrokerServer {
     private final ChannelGroup allChannels = new DefaultChannelGroup("midge", GlobalEventExecutor.INSTANCE);
     private final List<Channel> serverChannels = new ArrayList<>();
     private final DurableState durable;
-    /** Bridges started on this broker's event loops; closed before them. */
-    private final List<Bridge> bridges = new java.util.concurrent.CopyOnWriteArrayList<>();
-    /** Host names of bridge addresses are resolved here, never on an event loop. */
-    private final ExecutorService bridgeResolver =
-            Executors.newCachedThreadPool(new DefaultThreadFactory("midge-bridge-dns", true));
 
     private BrokerServer(BrokerOptions options, DurableState durable) {
         this.durable = durable;
@@ -182,20 +176,12 @@ public final class BrokerServer {
         return count;
     }
 
-    /** Starts a bridge on one of the broker's event loops (its local session exists when this returns). */
-    public Bridge startBridge(BridgeOptions options) {
-        Bridge bridge = Bridge.start(options, engine, workerGroup.next(), bridgeResolver);
-        bridges.add(bridge);
-        return bridge;
-    }
-
-    public List<Bridge> bridges() {
-        return List.copyOf(bridges);
+    /** One of the connections' event loops, for a client connection the broker makes itself (a bridge). */
+    public io.netty.channel.EventLoop nextEventLoop() {
+        return workerGroup.next();
     }
 
     public void close() {
-        bridges.forEach(Bridge::close);
-        bridgeResolver.shutdownNow();
         for (Channel c : serverChannels) {
             c.close().awaitUninterruptibly();
         }

@@ -120,6 +120,25 @@ class BridgeToMosquittoTest {
     }
 
     @Test
+    void anMqtt5BridgeCarriesThePublishersPropertiesBothWays() throws Exception {
+        MosquittoBroker remote = mosquitto("allow_anonymous true");
+        midge("connection cloud", "address 127.0.0.1:" + remote.port(), "remote_clientid site1",
+                "bridge_protocol_version mqttv50", "topic up/# out 1", "topic down/# in 1");
+        RunningSubscriber onRemote = subscribe(remote.port(), "-V", "mqttv5", "-F", "%t %P %C", "-t", "up/#");
+        RunningSubscriber onMidge = subscribe(midgePort, "-V", "mqttv5", "-F", "%t %P %C", "-t", "down/#");
+        awaitConnected();
+        remote.awaitLine("Sending SUBACK to site1", WAIT);
+
+        publish(midgePort, "-V", "mqttv5", "-q", "1", "-t", "up/a", "-m", "x", "-D", "publish", "user-property",
+                "unit", "C", "-D", "publish", "content-type", "text/plain");
+        publish(remote.port(), "-V", "mqttv5", "-q", "1", "-t", "down/b", "-m", "y", "-D", "publish",
+                "user-property", "cmd", "reboot", "-D", "publish", "content-type", "application/json");
+
+        assertEquals("up/a unit:C text/plain", onRemote.awaitLine(WAIT));
+        assertEquals("down/b cmd:reboot application/json", onMidge.awaitLine(WAIT));
+    }
+
+    @Test
     void retainedMessagesStayRetainedOnTheRemote() throws Exception {
         MosquittoBroker remote = mosquitto("allow_anonymous true");
         midge("connection cloud", "address 127.0.0.1:" + remote.port(), "remote_clientid site1",
