@@ -27,5 +27,6 @@ module midge.core {
     exports dev.midge.broker.metrics;
 
     exports dev.midge.broker.listener to midge.tls, midge.cli, midge.bench;
+    exports dev.midge.broker.bridge to midge.tls, midge.cli;
     exports dev.midge.broker.subscription to midge.bench;
 }

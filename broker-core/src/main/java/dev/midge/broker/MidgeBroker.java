@@ -1,5 +1,7 @@
 package dev.midge.broker;
 
+import dev.midge.broker.bridge.Bridge;
+import dev.midge.broker.bridge.BridgeOptions;
 import dev.midge.broker.engine.Limits;
 import dev.midge.broker.message.Message;
 import dev.midge.broker.engine.MqttEngine;
@@ -33,6 +35,10 @@ public final class MidgeBroker implements AutoCloseable {
 
     private final BrokerServer server;
     private final BrokerOptions options;
+    /** Bridges started on this broker's event loops; closed before it. */
+    private final List<Bridge> bridges = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** Host names of bridge addresses are resolved here, never on an event loop; made with the first bridge. */
+    private java.util.concurrent.ExecutorService bridgeResolver;
 
     private MidgeBroker(BrokerServer server, BrokerOptions options) {
         this.server = server;
@@ -84,6 +90,26 @@ public final class MidgeBroker implements AutoCloseable {
         engine().publish(Message.of(topic, payload.clone(), qos, retain), null);
     }
 
+    /**
+     * Starts a bridge to a remote broker (mosquitto's {@code connection}): its local session and
+     * subscriptions exist when this returns, so outgoing QoS 1/2 messages queue from now on; it
+     * connects as its start type says and is closed with the broker.
+     */
+    public synchronized Bridge startBridge(BridgeOptions bridge) {
+        if (bridgeResolver == null) {
+            bridgeResolver = java.util.concurrent.Executors.newCachedThreadPool(
+                    new io.netty.util.concurrent.DefaultThreadFactory("midge-bridge-dns", true));
+        }
+        Bridge started = Bridge.start(bridge, engine(), server.nextEventLoop(), bridgeResolver);
+        bridges.add(started);
+        return started;
+    }
+
+    /** The bridges started on this broker, to read their {@link Bridge#status()}. */
+    public List<Bridge> bridges() {
+        return List.copyOf(bridges);
+    }
+
     /** Observes every message accepted for delivery (after authorisation). */
     public void addMessageObserver(MessageObserver observer) {
         engine().router().addObserver(observer);
@@ -110,6 +136,12 @@ public final class MidgeBroker implements AutoCloseable {
     /** Closes the connections and the broker's threads first, then what it was handed. */
     @Override
     public void close() {
+        bridges.forEach(Bridge::close);
+        synchronized (this) {
+            if (bridgeResolver != null) {
+                bridgeResolver.shutdownNow();
+            }
+        }
         server.close();
         closeOwned(options);
     }

@@ -30,9 +30,13 @@ class EmbeddingApiTest {
     private static final Set<String> EMBEDDING_API = Set.of("dev.midge.broker", "dev.midge.broker.security",
             "dev.midge.broker.reload", "dev.midge.broker.metrics");
 
-    /** The one deliberate exception: Midge's own modules hand a listener the Netty-facing seam. */
+    /**
+     * The deliberate exceptions: Midge's own modules hand a listener the Netty-facing seam, and
+     * start bridges, whose options carry their Netty-facing transport (TLS, TLS-PSK).
+     */
     private static final Set<String> FOR_MIDGE_MODULES = Set.of(
-            "ListenerOptions.<init>", "ListenerOptions.security", "ListenerOptions.withSecurity");
+            "ListenerOptions.<init>", "ListenerOptions.security", "ListenerOptions.withSecurity",
+            "MidgeBroker.startBridge", "MidgeBroker.bridges");
 
     @Test
     void moduleExportsTheEmbeddingApiToEveryoneAndInternalsOnlyToMidgeModules() throws Exception {
@@ -47,6 +51,7 @@ class EmbeddingApiTest {
                 "dev.midge.broker.reload", Set.of(),
                 "dev.midge.broker.metrics", Set.of(),
                 "dev.midge.broker.listener", Set.of("midge.bench", "midge.cli", "midge.tls"),
+                "dev.midge.broker.bridge", Set.of("midge.cli", "midge.tls"),
                 "dev.midge.broker.subscription", Set.of("midge.bench")), exports);
     }
 

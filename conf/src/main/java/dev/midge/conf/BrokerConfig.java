@@ -53,6 +53,7 @@ import java.util.Set;
  * @param persistentClientExpiration {@code persistent_client_expiration} in seconds; 0 = never (default)
  * @param maxPacketSize       {@code max_packet_size}: the largest packet a client may send; 0 = no limit (default)
  * @param log                 {@code log_timestamp} and {@code log_timestamp_format} ({@link LogOptions})
+ * @param bridges             the bridges ({@code connection} blocks), in file order
  */
 public record BrokerConfig(Path source, List<ListenerConfig> listeners, boolean localOnly,
                            boolean perListenerSettings, SecurityConfig security,
@@ -63,7 +64,8 @@ public record BrokerConfig(Path source, List<ListenerConfig> listeners, boolean 
                            String user, ConfigLocation userAt, Path pidFile, int enrollmentPort,
                            String enrollmentBind, ClientIdBinding clientIdBinding, ClientIdTakeover clientIdTakeover,
                            int maxTopicLevels, int ocspPort, String ocspUrl, QueueOptions queue, SysConfig sys,
-                           AccessOptions access, long persistentClientExpiration, int maxPacketSize, LogOptions log) {
+                           AccessOptions access, long persistentClientExpiration, int maxPacketSize, LogOptions log,
+                           List<BridgeConfig> bridges) {
 
     /** MQTT's largest payload: the most message_size_limit may be. */
     public static final int MQTT_MAX_PAYLOAD = 268_435_455;
@@ -84,6 +86,7 @@ public record BrokerConfig(Path source, List<ListenerConfig> listeners, boolean 
         }
         logTypes = Set.copyOf(logTypes);
         logDestinations = Set.copyOf(logDestinations);
+        bridges = bridges == null ? List.of() : List.copyOf(bridges);
     }
 
     /** With mosquitto's defaults for the options added since (queues, {@code $SYS}, plugins, expiry, packet size, log timestamps). */
@@ -100,7 +103,7 @@ public record BrokerConfig(Path source, List<ListenerConfig> listeners, boolean 
                 maxQueuedMessages, maxQueuedBytes, maxKeepalive, retainAvailable, persistence, persistenceLocation,
                 autosaveInterval, logTypes, logDestinations, logFile, user, userAt, pidFile, enrollmentPort,
                 enrollmentBind, clientIdBinding, clientIdTakeover, maxTopicLevels, ocspPort, ocspUrl, null, null, null, 0, 0,
-                null);
+                null, null);
     }
 
     /** The same config with these {@code $SYS} and metrics options. */
@@ -109,7 +112,7 @@ public record BrokerConfig(Path source, List<ListenerConfig> listeners, boolean 
                 maxInflightMessages, maxQueuedMessages, maxQueuedBytes, maxKeepalive, retainAvailable, persistence,
                 persistenceLocation, autosaveInterval, logTypes, logDestinations, logFile, user, userAt, pidFile,
                 enrollmentPort, enrollmentBind, clientIdBinding, clientIdTakeover, maxTopicLevels, ocspPort, ocspUrl,
-                queue, newSys, access, persistentClientExpiration, maxPacketSize, log);
+                queue, newSys, access, persistentClientExpiration, maxPacketSize, log, bridges);
     }
 
     /**
@@ -121,7 +124,7 @@ public record BrokerConfig(Path source, List<ListenerConfig> listeners, boolean 
                 maxInflightMessages, maxQueuedMessages, maxQueuedBytes, maxKeepalive, retainAvailable, persistence,
                 persistenceLocation, autosaveInterval, logTypes, logDestinations, logFile, user, userAt, pidFile,
                 enrollmentPort, enrollmentBind, clientIdBinding, clientIdTakeover, maxTopicLevels, ocspPort, ocspUrl,
-                queue, sys, access, persistentClientExpiration, maxPacketSize, log);
+                queue, sys, access, persistentClientExpiration, maxPacketSize, log, bridges);
     }
 
     /** {@code log_type} values ("none" is the empty set, "all" every one). */

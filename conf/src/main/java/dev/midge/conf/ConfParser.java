@@ -36,6 +36,9 @@ final class ConfParser {
     // plugin block; after an include_dir the including file carries on where it was.
     private ListenerDraft current;
     private boolean inBridge;
+    /** The bridge block being read (the last {@code connection} line), or null. */
+    private BridgeDraft bridge;
+    private final List<BridgeDraft> bridges = new ArrayList<>();
     private boolean inPlugin;
 
     ConfParser(Path source) {
@@ -98,6 +101,7 @@ final class ConfParser {
             if (!inBridge) {
                 throw line.error("option '" + option + "' belongs to a bridge and needs a 'connection' line before it");
             }
+            bridge.apply(line, warnings);
             return;
         }
         if (OptionTable.isPluginOption(option)) {
@@ -120,11 +124,7 @@ final class ConfParser {
                 inPlugin = true;
             }
             case "clientid_prefixes" -> access.clientIdPrefixes(line);
-            case "connection" -> {
-                warnings.add(line.warning(OptionTable.notSupported("connection")
-                        + ", with the rest of bridge '" + Values.words(line)[0] + "'"));
-                inBridge = true;
-            }
+            case "connection" -> connection(line);
             default -> {
                 if (GlobalDraft.NAMES.contains(option)) {
                     global.apply(line, warnings);
@@ -145,6 +145,34 @@ final class ConfParser {
                 }
             }
         }
+    }
+
+    /** A bridge block: the lines up to the next connection (or the file's end) are its options. */
+    private void connection(ConfLine line) {
+        BridgeDraft draft = new BridgeDraft(line);
+        for (BridgeDraft other : bridges) {
+            if (other.name().equals(draft.name())) {
+                throw line.error("duplicate bridge name '" + draft.name() + "'");
+            }
+        }
+        bridges.add(draft);
+        bridge = draft;
+        inBridge = true;
+    }
+
+    private List<BridgeConfig> buildBridges() {
+        List<BridgeConfig> built = new ArrayList<>();
+        for (BridgeDraft draft : bridges) {
+            BridgeConfig config = draft.build();
+            for (BridgeConfig other : built) {
+                if (other.localClientId().equals(config.localClientId())) {
+                    throw new ConfigException(config.declaredAt(), "bridge local_clientid '" + config.localClientId()
+                            + "' is also that of bridge '" + other.name() + "'; give one of them another local_clientid");
+                }
+            }
+            built.add(config);
+        }
+        return built;
     }
 
     private void security(ConfLine line) {
@@ -280,7 +308,7 @@ final class ConfParser {
                     + "psk_hint, and there is none; it is ignored"));
         }
         return global.build(source, built, firstListenerLine == null, perListenerSettings, globalSecurity.build(),
-                access.build()).withSys(sys.build());
+                access.build(), buildBridges()).withSys(sys.build());
     }
 
     private ListenerConfig build(ListenerDraft draft, ConfigLocation createdAt) {

@@ -240,7 +240,8 @@ final class GlobalDraft {
     }
 
     BrokerConfig build(Path source, List<ListenerConfig> listeners, boolean localOnly,
-                       boolean perListenerSettings, SecurityConfig security, AccessOptions access) {
+                       boolean perListenerSettings, SecurityConfig security, AccessOptions access,
+                       List<BridgeConfig> bridges) {
         return new BrokerConfig(source, listeners, localOnly, perListenerSettings, security, messageSizeLimit,
                 maxInflightMessages, maxQueuedMessages, maxQueuedBytes, maxKeepalive, retainAvailable,
                 persistence, persistenceLocation.get(), autosaveInterval,
@@ -250,6 +251,6 @@ final class GlobalDraft {
                 user.get(), user.at(), pidFile.get(), enrollmentPort, enrollmentBind.get(), clientIdBinding,
                 clientIdTakeover, maxTopicLevels, ocspPort, ocspUrl.get(), queue, null, access,
                 persistentClientExpiration.isSet() ? persistentClientExpiration.get() : 0, maxPacketSize,
-                new LogOptions(logTimestamp, logTimestampFormat.get()));
+                new LogOptions(logTimestamp, logTimestampFormat.get()), bridges);
     }
 }

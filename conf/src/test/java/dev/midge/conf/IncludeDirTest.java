@@ -107,7 +107,7 @@ class IncludeDirTest {
         Path confD = Files.createDirectory(dir.resolve("conf.d"));
         // As in mosquitto: options before a file's first listener are the default listener's,
         // not the previous file's last listener; a bridge block ends with its file.
-        Files.writeString(confD.resolve("a.conf"), "listener 8883\ncertfile /srv.crt\nconnection up\n");
+        Files.writeString(confD.resolve("a.conf"), "listener 8883\ncertfile /srv.crt\nconnection up\naddress up.example\ntopic a\n");
         Files.writeString(confD.resolve("b.conf"), "keyfile /srv.key\n");
         Path conf = Files.writeString(dir.resolve("mosquitto.conf"),
                 "listener 1883\ninclude_dir " + confD + "\nmax_connections 3\n");
@@ -122,7 +122,8 @@ class IncludeDirTest {
         assertEquals(null, listeners.get(1).tls().keyfile());
         assertEquals(new ConfigWarning(confD.resolve("b.conf"), 1, "options before the first 'listener' configure "
                 + "the default listener, which is not started without 'port'; they are ignored"),
-                parsed.warnings().get(1));
+                parsed.warnings().get(0));
+        assertEquals(1, parsed.config().bridges().size());
     }
 
     @Test

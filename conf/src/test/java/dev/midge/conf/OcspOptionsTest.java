@@ -5,6 +5,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -93,14 +94,23 @@ class OcspOptionsTest {
     }
 
     @Test
-    void bridgeRequireOcspIsAKnownBridgeOption() {
-        ParsedConf parsed = MosquittoConf.parse("""
+    void bridgeRequireOcspTrueCannotBeHonouredAndFalseIsAccepted() {
+        ConfigException refused = assertThrows(ConfigException.class, () -> MosquittoConf.parse("""
                 listener 1883
                 connection upstream
                 address broker.example.com:8883
                 bridge_require_ocsp true
+                """, CONF));
+        assertEquals(4, refused.line());
+        assertTrue(refused.reason().startsWith("bridge_require_ocsp cannot be honoured"), refused.getMessage());
+        ParsedConf parsed = MosquittoConf.parse("""
+                listener 1883
+                connection upstream
+                address broker.example.com:8883
+                topic # out
+                bridge_require_ocsp false
                 """, CONF);
-        assertEquals(1, parsed.warnings().size(), "only the one warning for the whole bridge: " + parsed.warnings());
+        assertEquals(List.of(), parsed.warnings());
 
         ConfigException outside = assertThrows(ConfigException.class,
                 () -> MosquittoConf.parse("listener 1883\nbridge_require_ocsp true\n", CONF));

@@ -45,22 +45,24 @@ class UnsupportedOptionsTest {
     }
 
     @Test
-    void bridgeBlockGivesOneWarningAtConnectionAndLaterOptionsStillApply() throws IOException {
-        String bridgeOptions = OptionTable.BRIDGE_OPTIONS.stream().sorted()
-                .map(name -> name + " value-of-" + name)
-                .collect(Collectors.joining("\n"));
+    void bridgeOptionsMidgeLacksAreWarnedEachAndLaterOptionsStillApply() throws IOException {
         Path conf = write("""
                 listener 1883
                 connection to-cloud
-                %s
+                address cloud.example
+                topic # out 1
+                bridge_bind_address 10.0.0.1
+                bridge_receive_maximum 10
                 max_queued_messages 5
-                """.formatted(bridgeOptions));
+                """);
 
         ParsedConf parsed = MosquittoConf.parse(conf);
 
-        assertEquals(List.of(new ConfigWarning(conf, 2, "option 'connection' is not supported by Midge and is "
-                + "ignored, with the rest of bridge 'to-cloud'")), parsed.warnings());
+        assertEquals(List.of(new ConfigWarning(conf, 5, "option 'bridge_bind_address' is not supported by Midge and is "
+                + "ignored"), new ConfigWarning(conf, 6, "option 'bridge_receive_maximum' is not supported by Midge "
+                + "and is ignored")), parsed.warnings());
         assertEquals(5, parsed.config().maxQueuedMessages());
+        assertEquals("to-cloud", parsed.config().bridges().get(0).name());
     }
 
     @ParameterizedTest

@@ -50,6 +50,14 @@ public final class BrokerProcess implements AutoCloseable {
         return command;
     }
 
+    /**
+     * Starts any broker program in dir (e.g. the real {@code /usr/sbin/mosquitto -c CONF}, as the
+     * remote of a bridge), stdout and stderr merged.
+     */
+    public static BrokerProcess startProgram(Path dir, String... command) throws IOException {
+        return new BrokerProcess(new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start());
+    }
+
     /** Starts {@code java -jar broker.jar args...} in dir, stdout and stderr merged. */
     public static BrokerProcess start(Path dir, String... args) throws IOException {
         return start(dir, Map.of(), args);

@@ -1,5 +1,6 @@
 package dev.midge.broker.netty;
 
+
 import dev.midge.broker.BrokerOptions;
 import dev.midge.broker.ListenerOptions;
 import dev.midge.broker.engine.MqttEngine;
@@ -199,6 +200,11 @@ public final class BrokerServer {
             }
         }
         return count;
+    }
+
+    /** One of the connections' event loops, for a client connection the broker makes itself (a bridge). */
+    public io.netty.channel.EventLoop nextEventLoop() {
+        return workerGroup.next();
     }
 
     public void close() {

@@ -149,6 +149,9 @@ final class ConnectHandler extends ChannelInboundHandlerAdapter {
             refuseLogged(ctx, packet, result.username(), ClientIdRules.identifierNotValid(packet.v5()), answer.refusal());
             return;
         }
+        if (Boolean.TRUE.equals(ctx.channel().attr(BridgeProtocolMark.BRIDGE).get())) {
+            answer.client().markBridge();
+        }
         handOver(ctx, packet, answer);
     }
 
@@ -162,7 +165,8 @@ final class ConnectHandler extends ChannelInboundHandlerAdapter {
         ctx.writeAndFlush(ConnAckPacket.accepted(packet, options, listener, answer.sessionPresent()));
         ChannelHandlerContext sessionCtx = ConnectedPipeline.install(ctx, engine, packet, connection, listener.rules());
         String username = client.identity().username();
-        LOG.info("New client connected from {} as {} (p{}, c{}, k{}{}).", Describe.address(ctx.channel()),
+        LOG.info("New {} connected from {} as {} (p{}, c{}, k{}{}).", client.isBridge() ? "bridge" : "client",
+                Describe.address(ctx.channel()),
                 LogSafe.text(packet.clientId()), packet.protocolLogLevel(), packet.cleanStart() ? 1 : 0, packet.keepAlive(),
                 username == null ? "" : ", u'" + LogSafe.text(username) + "'");
         redelivery.send();

@@ -24,7 +24,7 @@ import java.util.Map;
  * topic rules and message_size_limit, copies the payload once (the copy every subscriber
  * then shares) and keeps the forwarded properties. One per connection, event loop only.
  */
-final class InboundPublish {
+public final class InboundPublish {
 
     /**
      * A message; or the protocol violation that must close the connection; or a message the
@@ -129,7 +129,7 @@ final class InboundPublish {
                 && header.qosLevel() == MqttQoS.AT_MOST_ONCE && header.isDup();
     }
 
-    static Message.ForwardedProperties forwarded(MqttProperties props) {
+    public static Message.ForwardedProperties forwarded(MqttProperties props) {
         // Netty's isEmpty() does not count user properties, which it keeps in a list of their own:
         // a PUBLISH or will whose only properties are user properties must still forward them.
         if (props.isEmpty() && props.getProperties(MqttProperties.MqttPropertyType.USER_PROPERTY.value()).isEmpty()) {
@@ -153,7 +153,7 @@ final class InboundPublish {
                 user);
     }
 
-    static long expiry(MqttProperties props) {
+    public static long expiry(MqttProperties props) {
         Object seconds = value(props, MqttProperties.MqttPropertyType.PUBLICATION_EXPIRY_INTERVAL);
         if (seconds == null) {
             return Message.NEVER;

@@ -79,6 +79,7 @@ public final class MqttChannelInitializer extends ChannelInitializer<Channel> {
             p.addLast("websocketFrames", new WebSocketFrameCodec());
         }
         p.addLast("packetSize", new PacketSizeLimit(maxConnect, maxPacket));
+        p.addLast("bridgeMark", new BridgeProtocolMark());
         p.addLast("mqttDecoder", new MqttDecoder(maxPacket, 65_535));
         p.addLast("mqttEncoder", MqttEncoder.INSTANCE);
         p.addLast("packetCounter", engine.packetCounter());

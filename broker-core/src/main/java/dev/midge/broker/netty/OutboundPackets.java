@@ -16,7 +16,7 @@ import io.netty.handler.codec.mqtt.MqttQoS;
 import java.util.Map;
 
 /** A session's {@link Outbound} packet as Netty's MQTT message, with the v5 properties it forwards. */
-final class OutboundPackets {
+public final class OutboundPackets {
 
     private OutboundPackets() {
     }
@@ -38,7 +38,8 @@ final class OutboundPackets {
                 Unpooled.wrappedBuffer(m.payload()));
     }
 
-    private static MqttProperties properties(Delivery d, long now) {
+    /** The v5 properties a delivery forwards (also a bridge's, to its remote). */
+    public static MqttProperties properties(Delivery d, long now) {
         Message m = d.message();
         Message.ForwardedProperties f = m.properties();
         MqttProperties props = new MqttProperties();

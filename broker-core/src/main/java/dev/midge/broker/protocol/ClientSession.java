@@ -55,6 +55,8 @@ public final class ClientSession {
     private DeliverySink sink;
     /** Subscribers the last publish found behind, for the transport to pause reading for; event loop only. */
     private List<Session> behind = List.of();
+    /** A bridge marked its CONNECT (mosquitto's try_private): its 3.1.1 subscriptions are no-local. */
+    private boolean bridge;
     /** Why the connection ended: the first cause wins, also against a takeover on another thread. */
     private final AtomicReference<Ending> ending = new AtomicReference<>();
 
@@ -92,6 +94,19 @@ public final class ClientSession {
         }
         ClientSession client = new ClientSession(engine, outcome.session(), permissions, v5, will, willDelaySeconds);
         return new ConnectAnswer(client, outcome.sessionPresent(), null);
+    }
+
+    /**
+     * The client is a bridge (its CONNECT carried mosquitto's bridge mark). As in mosquitto, its
+     * 3.1/3.1.1 subscriptions become no-local and retain-as-published, so what it publishes here is
+     * never sent back to it: two brokers bridged both ways do not ping-pong a message.
+     */
+    public void markBridge() {
+        bridge = true;
+    }
+
+    public boolean isBridge() {
+        return bridge;
     }
 
     public ClientIdentity identity() {
@@ -241,8 +256,9 @@ public final class ClientSession {
             } else if (!permissions.maySubscribe(t.filter())) {
                 codes.add((v5 ? ReasonCode.NOT_AUTHORIZED : ReasonCode.UNSPECIFIED_ERROR).value());
             } else {
-                Subscription s = new Subscription(clientId(), filter, t.qos(), t.noLocal(), t.retainAsPublished(),
-                        t.retainHandling(), subscriptionId);
+                boolean bridgeOptions = bridge && !v5; // v5 bridges ask for no-local themselves
+                Subscription s = new Subscription(clientId(), filter, t.qos(), t.noLocal() || bridgeOptions,
+                        t.retainAsPublished() || bridgeOptions, t.retainHandling(), subscriptionId);
                 granted.put(s, engine.subscribe(session, s));
                 codes.add(t.qos()); // the granted QoS is the code
             }

@@ -278,8 +278,10 @@ public final class BrokerAssembly {
             SysOptions sys = new SysOptions(config.sys().sysInterval(), metricsAddress(config.sys()), figures)
                     .withFigureSource(tlsStatistics);
             options.sys(sys);
+            List<dev.midge.broker.bridge.BridgeOptions> bridges = BridgeStartup.options(config.bridges());
             MidgeBroker broker = startBroker(options.build());
             resources.push(broker);
+            BridgeStartup.start(broker, bridges);
             for (TlsListenerSecurity tls : tlsListeners) {
                 tls.disconnectRevokedWith(broker::disconnectClients);
             }
