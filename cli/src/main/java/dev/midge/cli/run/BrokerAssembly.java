@@ -204,6 +204,7 @@ public final class BrokerAssembly {
         try {
             ListenerSecurityFactory security = new ListenerSecurityFactory(watcher, config.localOnly());
             List<TlsListenerSecurity> tlsListeners = new ArrayList<>();
+            TlsStatistics tlsStatistics = new TlsStatistics();
             BrokerOptions.Builder options = BrokerOptions.builder()
                     .messageSizeLimit(config.messageSizeLimit())
                     // mosquitto's 0 means "no limit"; MQTT 5's Receive Maximum tops out at 65535.
@@ -247,14 +248,18 @@ public final class BrokerAssembly {
                     PskAndCertificateListenerSecurity created = pskAndCertificates(listener, watcher);
                     resources.push(created);
                     tlsListeners.add(created.certificates());
+                    created.reportTo(tlsStatistics);
                     tls = created;
                 } else if (listener.isTls()) {
                     TlsListenerSecurity created = tls(listener, watcher);
                     resources.push(created);
                     tlsListeners.add(created);
+                    created.reportTo(tlsStatistics);
                     tls = created;
                 } else if (listener.tls().pskListener()) {
-                    tls = psk(listener, watcher);
+                    PskListenerSecurity created = psk(listener, watcher);
+                    created.reportTo(tlsStatistics);
+                    tls = created;
                 }
                 maxTopicAlias = Math.max(maxTopicAlias, listener.maxTopicAlias());
                 options.listener(clientIds(new ListenerOptions(listener.port(), bindAddress(listener),
@@ -267,8 +272,6 @@ public final class BrokerAssembly {
             if (!config.listeners().isEmpty()) {
                 options.maxTopicAlias(maxTopicAlias);
             }
-            TlsStatistics tlsStatistics = new TlsStatistics();
-            tlsListeners.forEach(tls -> tls.reportTo(tlsStatistics));
             SysOptions sys = new SysOptions(config.sys().sysInterval(), metricsAddress(config.sys()), figures)
                     .withFigureSource(tlsStatistics);
             options.sys(sys);
