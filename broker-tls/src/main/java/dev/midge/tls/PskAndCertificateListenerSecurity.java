@@ -42,6 +42,12 @@ public final class PskAndCertificateListenerSecurity implements ListenerSecurity
     }
 
     /** The certificate side, for CRL disconnects and reloads. */
+    /** Counts both sides' refused handshakes (and the certificates' revocations) into {@code statistics}. */
+    public void reportTo(TlsStatistics statistics) {
+        certificates.reportTo(statistics);
+        psk.reportTo(statistics);
+    }
+
     public TlsListenerSecurity certificates() {
         return certificates;
     }

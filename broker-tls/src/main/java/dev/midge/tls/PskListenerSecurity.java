@@ -39,6 +39,7 @@ public final class PskListenerSecurity implements ListenerSecurity {
             });
 
     private final TlsOptions options;
+    private final TlsStatistics.ListenerCounts counts = new TlsStatistics.ListenerCounts();
     private final Reloadable<PskFile> keys;
     /** The TLS 1.2 suites offered, restricted by {@code ciphers} (conf refused a list selecting none). */
     private final int[] tls12Suites;
@@ -106,9 +107,16 @@ public final class PskListenerSecurity implements ListenerSecurity {
                     LOG.debug("TLS-PSK handshake from {} abandoned: the client closed the connection.", describe(remote));
                     return;
                 }
-                LOG.warn("TLS-PSK handshake from {} refused: {}", describe(remote), PskRefusal.describe(done, cause));
+                String why = PskRefusal.describe(done, cause);
+                counts.refused(RefusalReason.ofPsk(why));
+                LOG.warn("TLS-PSK handshake from {} refused: {}", describe(remote), why);
             }
         });
+    }
+
+    /** Counts this listener's refused handshakes into {@code statistics}. */
+    public void reportTo(TlsStatistics statistics) {
+        statistics.add(counts, () -> null);
     }
 
     private static String describe(SocketAddress remote) {

@@ -139,6 +139,8 @@ final class PskTlsHandler extends ChannelDuplexHandler {
         }
         handshaking = false;
         outcome.succeeded(server);
+        // as Netty's SslHandler does: the core's handshake timer (and anyone else) learns of it the usual way
+        ctx.fireUserEventTriggered(io.netty.handler.ssl.SslHandshakeCompletionEvent.SUCCESS);
         for (Object[] write : pendingWrites) {
             write(ctx, write[0], (ChannelPromise) write[1]);
         }
@@ -163,6 +165,7 @@ final class PskTlsHandler extends ChannelDuplexHandler {
         writeOutput(ctx); // the alert BouncyCastle queued, so the client learns why
         if (handshaking) {
             outcome.failed(server, cause);
+            ctx.fireUserEventTriggered(new io.netty.handler.ssl.SslHandshakeCompletionEvent(cause));
         }
         releasePendingWrites(cause);
         ctx.close();
@@ -239,6 +242,8 @@ final class PskTlsHandler extends ChannelDuplexHandler {
         if (handshaking && !failed) {
             failed = true;
             outcome.failed(server, null);
+            ctx.fireUserEventTriggered(new io.netty.handler.ssl.SslHandshakeCompletionEvent(
+                    new java.nio.channels.ClosedChannelException()));
         }
         ctx.fireChannelInactive();
     }

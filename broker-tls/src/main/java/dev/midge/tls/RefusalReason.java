@@ -13,9 +13,26 @@ final class RefusalReason {
     /** Every reason, so a scrape shows zeros before the first refusal. */
     static final List<String> ALL = List.of("revoked", "expired", "not_yet_valid", "unknown_ca", "crl_unusable",
             "no_certificate", "bad_common_name", "untrusted", "protocol_version", "no_shared_cipher", "not_tls",
-            "timeout", "client_refused_server_certificate", "other");
+            "timeout", "client_refused_server_certificate", "bad_psk", "unknown_psk_identity", "other");
 
     private RefusalReason() {
+    }
+
+    /** A TLS-PSK refusal, from the words {@link PskRefusal} logs. */
+    static String ofPsk(String described) {
+        if (described.startsWith("bad PSK")) {
+            return "bad_psk";
+        }
+        if (described.startsWith("unknown PSK identity")) {
+            return "unknown_psk_identity";
+        }
+        if (described.startsWith("no TLS-PSK cipher suite")) {
+            return "no_shared_cipher";
+        }
+        if (described.startsWith("protocol version")) {
+            return "protocol_version";
+        }
+        return "other";
     }
 
     static String of(Throwable failure) {

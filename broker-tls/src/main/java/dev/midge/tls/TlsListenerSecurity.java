@@ -219,16 +219,7 @@ public final class TlsListenerSecurity implements ListenerSecurity, AutoCloseabl
 
     /** Counts this listener's refusals and revocations into {@code statistics} (with every other listener there). */
     public void reportTo(TlsStatistics statistics) {
-        statistics.add(this);
-    }
-
-    TlsStatistics.ListenerCounts counts() {
-        return counts;
-    }
-
-    /** The CRL of crlfile in force now, or null without one. */
-    RevocationList crlInForce() {
-        return options.crlfile() == null ? null : material.get().crl();
+        statistics.add(counts, () -> options.crlfile() == null ? null : material.get().crl());
     }
 
     /** mosquitto's precedence: use_identity_as_username wins over use_subject_as_username. */

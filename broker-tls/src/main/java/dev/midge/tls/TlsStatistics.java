@@ -31,10 +31,14 @@ public final class TlsStatistics implements FigureSource {
         }
     }
 
-    private final List<TlsListenerSecurity> listeners = new CopyOnWriteArrayList<>();
+    /** A listener's counts and the CRL it has in force now (null without one). */
+    private record Listener(ListenerCounts counts, java.util.function.Supplier<RevocationList> crl) {
+    }
 
-    public void add(TlsListenerSecurity listener) {
-        listeners.add(listener);
+    private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+
+    void add(ListenerCounts counts, java.util.function.Supplier<RevocationList> crlInForce) {
+        listeners.add(new Listener(counts, crlInForce));
     }
 
     @Override
@@ -45,11 +49,11 @@ public final class TlsStatistics implements FigureSource {
         Instant nextUpdate = null;
         long revoked = 0;
         boolean anyCrl = false;
-        for (TlsListenerSecurity l : listeners) {
+        for (Listener l : listeners) {
             ListenerCounts c = l.counts();
             c.refusals.forEach((reason, n) -> refusals.merge(reason, n.sum(), Long::sum));
             dropped += c.revokedDisconnects.sum();
-            RevocationList crl = l.crlInForce();
+            RevocationList crl = l.crl().get();
             if (crl != null) {
                 anyCrl = true;
                 revoked += crl.revokedCount();

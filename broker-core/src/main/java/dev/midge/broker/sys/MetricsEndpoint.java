@@ -41,6 +41,8 @@ public final class MetricsEndpoint implements AutoCloseable {
     public record ListenerTraffic(String name, TrafficCounter counter) {
     }
 
+    private static final String NO_TOPIC = "";
+
     private final HTTPServer server;
     private final ExecutorService executor;
 
@@ -102,13 +104,14 @@ public final class MetricsEndpoint implements AutoCloseable {
         for (FigureSource source : sources) {
             source.collect(figures::add);
         }
+        // Prometheus only (no $SYS topic, hence NO_TOPIC): mosquitto publishes neither.
         for (ListenerTraffic l : listeners) {
-            figures.add(new Figure("-", "midge_listener_connections", "Connections open on a listener",
+            figures.add(new Figure(NO_TOPIC, "midge_listener_connections", "Connections open on a listener",
                     Figure.Kind.GAUGE, "listener", l.name(), l.counter().openConnections()));
         }
         Path store = engine.storeFile();
         if (store != null) {
-            figures.add(new Figure("-", "midge_store_file_bytes", "Size of the persistent store file",
+            figures.add(new Figure(NO_TOPIC, "midge_store_file_bytes", "Size of the persistent store file",
                     Figure.Kind.GAUGE, null, null, fileSize(store)));
         }
         return snapshots(figures);

@@ -209,6 +209,7 @@ public final class BrokerAssembly {
         try {
             ListenerSecurityFactory security = new ListenerSecurityFactory(watcher, config.localOnly());
             List<TlsListenerSecurity> tlsListeners = new ArrayList<>();
+            TlsStatistics tlsStatistics = new TlsStatistics();
             BrokerOptions.Builder options = BrokerOptions.builder()
                     .messageSizeLimit(config.messageSizeLimit())
                     // mosquitto's 0 means "no limit"; MQTT 5's Receive Maximum tops out at 65535.
@@ -255,14 +256,18 @@ public final class BrokerAssembly {
                     PskAndCertificateListenerSecurity created = pskAndCertificates(listener, watcher);
                     resources.push(created);
                     tlsListeners.add(created.certificates());
+                    created.reportTo(tlsStatistics);
                     tls = created;
                 } else if (listener.isTls()) {
                     TlsListenerSecurity created = tls(listener, watcher);
                     resources.push(created);
                     tlsListeners.add(created);
+                    created.reportTo(tlsStatistics);
                     tls = created;
                 } else if (listener.tls().pskListener()) {
-                    tls = psk(listener, watcher);
+                    PskListenerSecurity created = psk(listener, watcher);
+                    created.reportTo(tlsStatistics);
+                    tls = created;
                 }
                 options.listener(clientIds(new ListenerOptions(listener.port(), bindAddress(listener),
                         listener.protocol() == ListenerConfig.Protocol.WEBSOCKETS
@@ -273,8 +278,6 @@ public final class BrokerAssembly {
                         .withRules(new ListenerRules(listener.extras().maxQos(), listener.maxTopicAlias(),
                                 listener.extras().mountPoint())));
             }
-            TlsStatistics tlsStatistics = new TlsStatistics();
-            tlsListeners.forEach(tls -> tls.reportTo(tlsStatistics));
             SysOptions sys = new SysOptions(config.sys().sysInterval(), metricsAddress(config.sys()), figures)
                     .withFigureSource(tlsStatistics);
             options.sys(sys);
