@@ -42,7 +42,7 @@ class PskStatisticsTest {
     void badKeyAndUnknownIdentityAreCountedApart() throws Exception {
         Path psk = Files.writeString(dir.resolve("psk"), "dev1:" + KEY + "\n");
         TlsOptions options = new TlsOptions(null, null, null, null, null, null, null, false, true, false, null,
-                "midge", psk, null, null, null, false, null, null, null);
+                "midge", psk, null, null, null, false, null, null, null, null);
         PskListenerSecurity security = PskListenerSecurity.create(options, watcher);
         TlsStatistics statistics = new TlsStatistics();
         security.reportTo(statistics);
