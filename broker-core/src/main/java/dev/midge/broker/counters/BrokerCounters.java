@@ -49,6 +49,18 @@ public final class BrokerCounters {
         connected.decrementAndGet();
     }
 
+    /**
+     * Packets written as bytes rather than as Netty MQTT messages (a read's coalesced PUBACKs, an
+     * outbox run's PUBLISHes), which {@link PacketCounter} does not see: counted here, once per buffer.
+     */
+    public void sentAsBytes(int packets, int publishes, long publishPayloadBytes) {
+        packetsSent.add(packets);
+        if (publishes > 0) {
+            publishSent.add(publishes);
+            publishBytesSent.add(publishPayloadBytes);
+        }
+    }
+
     /** A disconnected session expired (mosquitto's {@code clients/expired}). */
     public void clientExpired() {
         clientsExpired.increment();

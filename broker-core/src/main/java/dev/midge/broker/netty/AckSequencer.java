@@ -29,6 +29,8 @@ final class AckSequencer {
     private boolean unflushed;
     /** This read's PUBACK/PUBREC bytes, in order, not yet written; null when there are none. */
     private ByteBuf coalesced;
+    /** How many acknowledgements {@link #coalesced} holds, for the broker's figures. */
+    private int coalescedCount;
 
     AckSequencer(MqttEngine engine, ClientSession client) {
         this.engine = engine;
@@ -89,6 +91,7 @@ final class AckSequencer {
             coalesced = ctx.alloc().ioBuffer(256);
         }
         coalesced.writeByte(type.value() << 4).writeByte(2).writeShort(packetId);
+        coalescedCount++;
         unflushed = true;
     }
 
@@ -98,6 +101,8 @@ final class AckSequencer {
             ByteBuf out = coalesced;
             coalesced = null;
             ctx.write(out, ctx.voidPromise());
+            engine.counters().sentAsBytes(coalescedCount, 0, 0);
+            coalescedCount = 0;
         }
     }
 
@@ -115,6 +120,7 @@ final class AckSequencer {
         if (coalesced != null) {
             coalesced.release();
             coalesced = null;
+            coalescedCount = 0;
         }
     }
 }

@@ -5,6 +5,7 @@ import dev.midge.broker.protocol.Ending;
 import dev.midge.broker.protocol.ReasonCode;
 import dev.midge.broker.session.DeliverySink;
 import dev.midge.broker.session.Outbound;
+import dev.midge.broker.counters.BrokerCounters;
 import io.netty.channel.Channel;
 import io.netty.util.internal.PlatformDependent;
 
@@ -27,9 +28,12 @@ public final class ChannelOutbox implements DeliverySink {
     private final AtomicLong outboxBytes = new AtomicLong();
     private final AtomicBoolean outboxScheduled = new AtomicBoolean();
 
-    ChannelOutbox(Channel channel, ClientSession client) {
+    private final BrokerCounters counters;
+
+    ChannelOutbox(Channel channel, ClientSession client, BrokerCounters counters) {
         this.channel = channel;
         this.client = client;
+        this.counters = counters;
     }
 
     public Channel channel() {
@@ -94,6 +98,9 @@ public final class ChannelOutbox implements DeliverySink {
             }
         }
         batch.write();
+        if (batch.packets() > 0) {
+            counters.sentAsBytes(batch.packets(), batch.publishes(), batch.publishPayloadBytes());
+        }
         if (written > 0) {
             outboxBytes.addAndGet(-written);
             channel.flush();

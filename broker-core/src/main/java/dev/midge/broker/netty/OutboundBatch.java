@@ -24,6 +24,10 @@ final class OutboundBatch {
     private final boolean v5;
     private final boolean aliases;
     private ByteBuf buffer;
+    /** What went into buffers, for the broker's figures (Netty's encoder, and so PacketCounter, never sees them). */
+    private int packets;
+    private int publishes;
+    private long publishPayloadBytes;
 
     /** @param aliases whether the pipeline assigns v5 topic aliases (then PUBLISHes go through it) */
     OutboundBatch(Channel channel, boolean v5, boolean aliases) {
@@ -37,6 +41,7 @@ final class OutboundBatch {
         if (packet instanceof Outbound.PubRel rel) {
             // v5: reason code Success and no properties may be left out (§3.6.2.1).
             reserve(4).writeByte(0x62).writeByte(2).writeShort(rel.packetId());
+            packets++;
             return true;
         }
         Outbound.Publish publish = (Outbound.Publish) packet;
@@ -66,6 +71,9 @@ final class OutboundBatch {
             out.writeByte(0); // no properties
         }
         out.writeBytes(m.payload());
+        packets++;
+        publishes++;
+        publishPayloadBytes += m.payload().length;
         return true;
     }
 
@@ -86,6 +94,18 @@ final class OutboundBatch {
             buffer = null;
             channel.write(out, channel.voidPromise());
         }
+    }
+
+    int packets() {
+        return packets;
+    }
+
+    int publishes() {
+        return publishes;
+    }
+
+    long publishPayloadBytes() {
+        return publishPayloadBytes;
     }
 
     private static int varIntLength(int value) {

@@ -3,6 +3,7 @@ package dev.midge.broker.sys;
 import dev.midge.broker.testing.EmbeddedBroker;
 import dev.midge.testing.LogCapture;
 import dev.midge.testing.MosquittoClients;
+import dev.midge.testing.RunningSubscriber;
 import dev.midge.testing.ProcessResult;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -59,6 +60,13 @@ class MetricsEndpointTest {
                     "-t", "data/" + i, "-m", "hello", "-q", "1", "-r");
             assertTrue(pub.succeeded(), pub.toString());
         }
+        // The three retained messages go out as bytes of an outbox run, the PUBACKs as one read's
+        // coalesced bytes: neither passes Netty's encoder, and both must still be counted.
+        try (RunningSubscriber sub = MosquittoClients.subscribe(MosquittoClients.options(broker.port()),
+                "-t", "data/#", "-q", "1", "-C", "3")) {
+            ProcessResult got = sub.awaitExit(Duration.ofSeconds(30));
+            assertTrue(got.succeeded(), got.toString());
+        }
 
         Response health = get("/health");
         assertEquals(200, health.status());
@@ -68,8 +76,12 @@ class MetricsEndpointTest {
         String body = metrics.body();
         assertEquals(3, value(body, "midge_publish_received_total"), body);
         assertEquals(15, value(body, "midge_publish_bytes_received_total"), body);
+        assertEquals(3, value(body, "midge_publish_sent_total"), body);
+        assertEquals(15, value(body, "midge_publish_bytes_sent_total"), body);
+        // CONNACK + PUBACK for each publisher; CONNACK, SUBACK and three PUBLISHes for the subscriber
+        assertEquals(11, value(body, "midge_messages_sent_total"), body);
         assertEquals(3, value(body, "midge_retained_messages"), body);
-        assertEquals(3, value(body, "midge_connections_total"), body);
+        assertEquals(4, value(body, "midge_connections_total"), body);
         assertTrue(value(body, "midge_bytes_received_total") > 15, body);
         assertEquals(0, value(body, "midge_clients_connected"), body);
         assertEquals(0, value(body, "midge_listener_connections{listener=\"127.0.0.1:" + broker.port() + "\"}"), body);
