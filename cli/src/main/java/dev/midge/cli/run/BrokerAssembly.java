@@ -239,14 +239,17 @@ public final class BrokerAssembly {
                 } else if (listener.tls().pskListener()) {
                     tls = psk(listener, watcher);
                 }
-                options.listener(clientIds(new ListenerOptions(listener.port(), bindAddress(listener),
-                        listener.protocol() == ListenerConfig.Protocol.WEBSOCKETS
-                                ? ListenerOptions.Protocol.WEBSOCKETS : ListenerOptions.Protocol.MQTT,
-                        tls, listener.maxConnections(),
-                        security.authenticator(listener.security()), security.authorizer(listener.security()),
-                        listener.useUsernameAsClientId()), listener.security())
-                        .withRules(new ListenerRules(listener.extras().maxQos(), listener.maxTopicAlias(),
-                                listener.extras().mountPoint())));
+                // bind_interface: one socket per address of the interface.
+                for (String address : BindInterface.addresses(listener, bindAddress(listener))) {
+                    options.listener(clientIds(new ListenerOptions(listener.port(), address,
+                            listener.protocol() == ListenerConfig.Protocol.WEBSOCKETS
+                                    ? ListenerOptions.Protocol.WEBSOCKETS : ListenerOptions.Protocol.MQTT,
+                            tls, listener.maxConnections(),
+                            security.authenticator(listener.security()), security.authorizer(listener.security()),
+                            listener.useUsernameAsClientId()), listener.security())
+                            .withRules(new ListenerRules(listener.extras().maxQos(), listener.maxTopicAlias(),
+                                    listener.extras().mountPoint())));
+                }
             }
             MidgeBroker broker = startBroker(options.build());
             resources.push(broker);
