@@ -16,7 +16,7 @@ final class ListenerDraft {
     static final int DEFAULT_PORT = 1883;
 
     static final Set<String> NAMES = Set.of("protocol", "socket_domain", "max_connections", "max_topic_alias",
-            "use_username_as_clientid", "max_qos", "maximum_qos", "mount_point");
+            "use_username_as_clientid", "max_qos", "maximum_qos", "mount_point", "bind_interface");
 
     private final ConfigLocation declaredAt;
     private final String unixSocketPath;
@@ -29,6 +29,7 @@ final class ListenerDraft {
     private boolean useUsernameAsClientId;
     private int maxQos = 2;
     private final Setting<String> mountPoint = new Setting<>();
+    private final Setting<String> bindInterface = new Setting<>();
     private final TlsDraft tls = new TlsDraft();
     private final SecurityDraft security = new SecurityDraft();
     /** For the default listener: the first line that configured it. */
@@ -77,6 +78,7 @@ final class ListenerDraft {
                 case "use_username_as_clientid" -> useUsernameAsClientId = Values.bool(line);
                 case "max_qos", "maximum_qos" -> maxQos = Values.integer(line, 0, 2);
                 case "mount_point" -> mountPoint.set(line, mountPoint(line));
+                case "bind_interface" -> bindInterface.set(line, Values.word(line));
                 default -> throw new IllegalArgumentException(option);
             }
         }
@@ -131,6 +133,7 @@ final class ListenerDraft {
         tls.refuseWhatCannotBeHonoured(pskFile, ownPskFileAt, warnings);
         return new ListenerConfig(port == 0 ? DEFAULT_PORT : port, bindAddress, protocol, socketDomain,
                 maxConnections, maxTopicAlias, useUsernameAsClientId, tls.build(pskFile), effectiveSecurity,
-                declaredAt != null ? declaredAt : createdAt, new ListenerExtras(maxQos, mountPoint.get()));
+                declaredAt != null ? declaredAt : createdAt, new ListenerExtras(maxQos, mountPoint.get(), bindInterface.get(),
+                bindInterface.at()));
     }
 }

@@ -7,8 +7,11 @@ package dev.midge.conf;
  * @param maxQos {@code max_qos} (also spelled {@code maximum_qos}): the highest QoS this listener's
  *               clients may use, 0-2 (default 2)
  * @param mountPoint {@code mount_point}: the prefix of this listener's clients' topics, or null
+ * @param bindInterface {@code bind_interface}: the network interface whose addresses the listener binds
+ *               (the CLI resolves it at start-up), or null
+ * @param bindInterfaceAt where {@code bind_interface} was set, or null
  */
-public record ListenerExtras(int maxQos, String mountPoint) {
+public record ListenerExtras(int maxQos, String mountPoint, String bindInterface, ConfigLocation bindInterfaceAt) {
 
-    public static final ListenerExtras DEFAULT = new ListenerExtras(2, null);
+    public static final ListenerExtras DEFAULT = new ListenerExtras(2, null, null, null);
 }

@@ -54,8 +54,6 @@ final class OptionTable {
      * without the protection the operator asked for.
      */
     static final Map<String, String> REFUSED = Map.of(
-            "bind_interface", "Midge cannot bind to an interface by name, and ignoring it would listen on every "
-                    + "interface; give the interface's address instead (listener PORT ADDRESS)",
             "dhparamfile", "the JDK cannot use custom DH parameters (it uses its own RFC 7919 groups), so the group "
                     + "you chose would not be used; remove dhparamfile, or restrict ciphers to ECDHE suites",
             "websockets_origin", "Midge cannot check the Origin of WebSocket connections, so web pages from "

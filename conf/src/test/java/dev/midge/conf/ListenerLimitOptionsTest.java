@@ -45,11 +45,20 @@ class ListenerLimitOptionsTest {
                 """);
         List<ListenerConfig> listeners = MosquittoConf.parse(conf).config().listeners();
         assertEquals("tenant1/", listeners.get(0).extras().mountPoint());
+        assertEquals(null, listeners.get(0).extras().bindInterface());
         assertEquals(null, listeners.get(1).extras().mountPoint());
 
         Path bad = Files.writeString(dir.resolve("bad.conf"), "listener 1883\nmount_point tenant/+/\n");
         ConfigException e = assertThrows(ConfigException.class, () -> MosquittoConf.parse(bad));
         assertEquals(2, e.line());
+    }
+
+    @Test
+    void bindInterfaceIsKeptWithItsLineForTheCliToResolve() throws IOException {
+        Path conf = Files.writeString(dir.resolve("mosquitto.conf"), "listener 1883\nbind_interface eth0\n");
+        ListenerExtras extras = MosquittoConf.parse(conf).config().listeners().get(0).extras();
+        assertEquals("eth0", extras.bindInterface());
+        assertEquals(new ConfigLocation(conf, 2), extras.bindInterfaceAt());
     }
 
     @Test

@@ -257,7 +257,6 @@ class UnhonouredSecurityOptionsTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-            "bind_interface eth0|bind_interface cannot be honoured: Midge cannot bind to an interface by name",
             "plugin /usr/lib/mosquitto_dynamic_security.so|plugin cannot be honoured: '/usr/lib/mosquitto_dynamic_security.so' is not a jar: Midge cannot load mosquitto's C plugins",
             "auth_plugin /usr/lib/auth-plug.so|auth_plugin cannot be honoured: '/usr/lib/auth-plug.so' is not a jar",
             "global_plugin /usr/lib/x.so|global_plugin cannot be honoured: '/usr/lib/x.so' is not a jar",

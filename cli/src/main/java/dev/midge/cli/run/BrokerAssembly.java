@@ -269,14 +269,17 @@ public final class BrokerAssembly {
                     created.reportTo(tlsStatistics);
                     tls = created;
                 }
-                options.listener(clientIds(new ListenerOptions(listener.port(), bindAddress(listener),
-                        listener.protocol() == ListenerConfig.Protocol.WEBSOCKETS
-                                ? ListenerOptions.Protocol.WEBSOCKETS : ListenerOptions.Protocol.MQTT,
-                        tls, listener.maxConnections(),
-                        security.authenticator(listener.security()), security.authorizer(listener.security()),
-                        listener.useUsernameAsClientId()), listener.security())
-                        .withRules(new ListenerRules(listener.extras().maxQos(), listener.maxTopicAlias(),
-                                listener.extras().mountPoint())));
+                // bind_interface: one socket per address of the interface.
+                for (String address : BindInterface.addresses(listener, bindAddress(listener))) {
+                    options.listener(clientIds(new ListenerOptions(listener.port(), address,
+                            listener.protocol() == ListenerConfig.Protocol.WEBSOCKETS
+                                    ? ListenerOptions.Protocol.WEBSOCKETS : ListenerOptions.Protocol.MQTT,
+                            tls, listener.maxConnections(),
+                            security.authenticator(listener.security()), security.authorizer(listener.security()),
+                            listener.useUsernameAsClientId()), listener.security())
+                            .withRules(new ListenerRules(listener.extras().maxQos(), listener.maxTopicAlias(),
+                                    listener.extras().mountPoint())));
+                }
             }
             SysOptions sys = new SysOptions(config.sys().sysInterval(), metricsAddress(config.sys()), figures)
                     .withFigureSource(tlsStatistics);
