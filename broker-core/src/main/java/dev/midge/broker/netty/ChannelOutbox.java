@@ -88,7 +88,8 @@ public final class ChannelOutbox implements DeliverySink {
         long now = System.nanoTime();
         long written = 0;
         boolean v5 = client.isV5();
-        OutboundBatch batch = new OutboundBatch(channel, v5, v5 && channel.pipeline().get(OutboundTopicAliases.class) != null);
+        OutboundBatch batch = new OutboundBatch(channel, v5, v5 && channel.pipeline().get(OutboundTopicAliases.class) != null,
+                channel.pipeline().get(MountPointStrip.class) != null);
         Outbound p;
         while ((p = outbox.poll()) != null) {
             written += estimatedSize(p);

@@ -23,17 +23,23 @@ final class OutboundBatch {
     private final Channel channel;
     private final boolean v5;
     private final boolean aliases;
+    /** A mounted listener's pipeline takes the mount point off each PUBLISH's topic ({@link MountPointStrip}). */
+    private final boolean mounted;
     private ByteBuf buffer;
     /** What went into buffers, for the broker's figures (Netty's encoder, and so PacketCounter, never sees them). */
     private int packets;
     private int publishes;
     private long publishPayloadBytes;
 
-    /** @param aliases whether the pipeline assigns v5 topic aliases (then PUBLISHes go through it) */
-    OutboundBatch(Channel channel, boolean v5, boolean aliases) {
+    /**
+     * @param aliases whether the pipeline assigns v5 topic aliases (then PUBLISHes go through it)
+     * @param mounted whether it strips a listener's mount point (the same)
+     */
+    OutboundBatch(Channel channel, boolean v5, boolean aliases, boolean mounted) {
         this.channel = channel;
         this.v5 = v5;
         this.aliases = aliases;
+        this.mounted = mounted;
     }
 
     /** Encodes the packet into the batch; false (nothing done) if it must go as a Netty message. */
@@ -47,7 +53,7 @@ final class OutboundBatch {
         Outbound.Publish publish = (Outbound.Publish) packet;
         Delivery d = publish.delivery();
         Message m = d.message();
-        if (v5 && (aliases || m.properties() != Message.ForwardedProperties.NONE
+        if (mounted || v5 && (aliases || m.properties() != Message.ForwardedProperties.NONE
                 || m.expiresAtNanos() != Message.NEVER || !d.subscriptionIdentifiers().isEmpty())) {
             return false;
         }
