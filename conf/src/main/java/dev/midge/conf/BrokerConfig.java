@@ -46,6 +46,8 @@ import java.util.Set;
  *                            CA's OCSP responder; 0 = off (default)
  * @param ocspUrl             Midge option {@code midge_ocsp_url}: the responder URL certificates issued
  *                            by the built-in CA carry (the operator's public address), or null
+ * @param cluster             Midge options {@code midge_cluster_*}: this broker is a node of a cluster; null
+ *                            (default) for a broker on its own
  */
 public record BrokerConfig(Path source, List<ListenerConfig> listeners, boolean localOnly,
                            boolean perListenerSettings, SecurityConfig security,
@@ -55,7 +57,7 @@ public record BrokerConfig(Path source, List<ListenerConfig> listeners, boolean 
                            Set<LogType> logTypes, Set<LogDestination> logDestinations, Path logFile,
                            String user, ConfigLocation userAt, Path pidFile, int enrollmentPort,
                            String enrollmentBind, ClientIdBinding clientIdBinding, ClientIdTakeover clientIdTakeover,
-                           int maxTopicLevels, int ocspPort, String ocspUrl) {
+                           int maxTopicLevels, int ocspPort, String ocspUrl, ClusterOptions cluster) {
 
     /** MQTT's largest payload: the most message_size_limit may be. */
     public static final int MQTT_MAX_PAYLOAD = 268_435_455;
@@ -74,7 +76,17 @@ public record BrokerConfig(Path source, List<ListenerConfig> listeners, boolean 
         return new BrokerConfig(source, listeners, localOnly, perListenerSettings, security, messageSizeLimit,
                 maxInflightMessages, maxQueuedMessages, maxQueuedBytes, maxKeepalive, retainAvailable, persistence,
                 persistenceLocation, autosaveInterval, logTypes, logDestinations, logFile, user, userAt, pidFile,
-                enrollmentPort, enrollmentBind, clientIdBinding, clientIdTakeover, maxTopicLevels, ocspPort, ocspUrl);
+                enrollmentPort, enrollmentBind, clientIdBinding, clientIdTakeover, maxTopicLevels, ocspPort, ocspUrl,
+                cluster);
+    }
+
+    /** The same config as a node of this cluster (null: on its own). */
+    public BrokerConfig withCluster(ClusterOptions clusterOptions) {
+        return new BrokerConfig(source, listeners, localOnly, perListenerSettings, security, messageSizeLimit,
+                maxInflightMessages, maxQueuedMessages, maxQueuedBytes, maxKeepalive, retainAvailable, persistence,
+                persistenceLocation, autosaveInterval, logTypes, logDestinations, logFile, user, userAt, pidFile,
+                enrollmentPort, enrollmentBind, clientIdBinding, clientIdTakeover, maxTopicLevels, ocspPort, ocspUrl,
+                clusterOptions);
     }
 
     /** {@code log_type} values ("none" is the empty set, "all" every one). */

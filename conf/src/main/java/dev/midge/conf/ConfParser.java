@@ -18,6 +18,7 @@ final class ConfParser {
     private final Path source;
     private final List<ConfigWarning> warnings = new ArrayList<>();
     private final GlobalDraft global = new GlobalDraft();
+    private final ClusterDraft cluster = new ClusterDraft();
     private final SecurityDraft globalSecurity = new SecurityDraft();
     private final ListenerDraft defaultListener = ListenerDraft.defaultListener();
     private final List<ListenerDraft> listeners = new ArrayList<>();
@@ -117,6 +118,8 @@ final class ConfParser {
             default -> {
                 if (GlobalDraft.NAMES.contains(option)) {
                     global.apply(line, warnings);
+                } else if (ClusterDraft.NAMES.contains(option)) {
+                    cluster.apply(line);
                 } else if (SecurityDraft.NAMES.contains(option)) {
                     security(line);
                 } else if (TlsDraft.NAMES.contains(option) || ListenerDraft.NAMES.contains(option)) {
@@ -269,7 +272,8 @@ final class ConfParser {
             warnings.add(new ConfigWarning(globalSecurity.pskFileAt(), "psk_file is used only by a listener with "
                     + "psk_hint, and there is none; it is ignored"));
         }
-        return global.build(source, built, firstListenerLine == null, perListenerSettings, globalSecurity.build());
+        return global.build(source, built, firstListenerLine == null, perListenerSettings, globalSecurity.build())
+                .withCluster(cluster.build());
     }
 
     private ListenerConfig build(ListenerDraft draft, ConfigLocation createdAt) {

@@ -163,6 +163,6 @@ final class GlobalDraft {
                 logDestinations(),
                 logDestinations != null && logDestinations.contains(LogDestination.FILE) ? logFile.get() : null,
                 user.get(), user.at(), pidFile.get(), enrollmentPort, enrollmentBind.get(), clientIdBinding,
-                clientIdTakeover, maxTopicLevels, ocspPort, ocspUrl.get());
+                clientIdTakeover, maxTopicLevels, ocspPort, ocspUrl.get(), null);
     }
 }

@@ -181,7 +181,7 @@ class MosquittoMigrationTest {
                 c.maxQueuedBytes(), c.maxKeepalive(), c.retainAvailable(), c.persistence(),
                 c.persistenceLocation(), c.autosaveInterval(), c.logTypes(), c.logDestinations(), c.logFile(),
                 c.user(), c.userAt(), c.pidFile(), c.enrollmentPort(), c.enrollmentBind(), c.clientIdBinding(),
-                c.clientIdTakeover(), c.maxTopicLevels(), c.ocspPort(), c.ocspUrl());
+                c.clientIdTakeover(), c.maxTopicLevels(), c.ocspPort(), c.ocspUrl(), c.cluster());
     }
 
     private Path write(String name, String text) throws IOException {
