@@ -1,5 +1,6 @@
 package dev.midge.broker;
 
+import dev.midge.broker.cluster.ClusterLink;
 import dev.midge.broker.reload.FileWatcher;
 import dev.midge.broker.security.Authenticator;
 import dev.midge.broker.security.Authorizer;
@@ -42,13 +43,15 @@ import java.util.Objects;
  * @param restoreClock        the wall clock against which restored sessions and messages expire at
  *                            start-up; always the system clock, except in tests (package-private setter),
  *                            which so prove "expired while the broker was down" without waiting
+ * @param cluster             the cluster this broker is a node of, or null (default) for a broker on its
+ *                            own; the broker joins it at start and closes it with itself
  */
 public record BrokerOptions(List<ListenerOptions> listeners, Authenticator authenticator, Authorizer authorizer,
                             int messageSizeLimit, int maxInflightMessages, int maxQueuedMessages,
                             long maxQueuedBytes, int maxKeepalive, boolean retainAvailable, int maxTopicAlias,
                             int maxTopicLevels, Path persistenceLocation, boolean discardCorruptStore,
                             ClientIdTakeover clientIdTakeover, ClientIdBinding clientIdBinding,
-                            FileWatcher fileWatcher, Clock restoreClock) {
+                            FileWatcher fileWatcher, Clock restoreClock, ClusterLink cluster) {
 
     public BrokerOptions {
         listeners = List.copyOf(listeners);
@@ -87,6 +90,7 @@ public record BrokerOptions(List<ListenerOptions> listeners, Authenticator authe
         private ClientIdBinding clientIdBinding = ClientIdBinding.NONE;
         private FileWatcher fileWatcher;
         private Clock restoreClock = Clock.systemUTC();
+        private ClusterLink cluster;
 
         public Builder listener(ListenerOptions listener) { listeners.add(listener); return this; }
         public Builder authenticator(Authenticator a) { authenticator = a; return this; }
@@ -108,12 +112,14 @@ public record BrokerOptions(List<ListenerOptions> listeners, Authenticator authe
         public Builder fileWatcher(FileWatcher w) { fileWatcher = w; return this; }
         /** Tests only: a clock ahead of the system's stands for time the broker spent down. */
         Builder restoreClock(Clock c) { restoreClock = c; return this; }
+        /** Makes the broker a node of this cluster (joined at start, closed with the broker). */
+        public Builder cluster(ClusterLink link) { cluster = link; return this; }
 
         public BrokerOptions build() {
             return new BrokerOptions(listeners, authenticator, authorizer, messageSizeLimit, maxInflightMessages,
                     maxQueuedMessages, maxQueuedBytes, maxKeepalive, retainAvailable, maxTopicAlias,
                     maxTopicLevels, persistenceLocation, discardCorruptStore, clientIdTakeover, clientIdBinding,
-                    fileWatcher, restoreClock);
+                    fileWatcher, restoreClock, cluster);
         }
     }
 }

@@ -34,6 +34,8 @@ public final class PublishRouter {
     private final SessionRegistry sessions;
     private final boolean retainAvailable;
     private final List<MessageObserver> observers = new CopyOnWriteArrayList<>();
+    /** Set when this broker is a cluster node: local publishes go on to the other nodes. */
+    private volatile ClusterRouting cluster;
 
     public PublishRouter(SubscriptionTrie trie, RetainedStore retained, SessionRegistry sessions,
                          boolean retainAvailable) {
@@ -53,7 +55,23 @@ public final class PublishRouter {
             retained.put(message);
         }
         notifyObservers(message, publisher);
+        deliverLocally(message);
+        ClusterRouting c = cluster;
+        if (c != null) {
+            c.published(message);
+        }
+    }
 
+    /** Another node's message: to this node's subscribers only (that node stored and observed it). */
+    void routeFromCluster(Message message) {
+        deliverLocally(message);
+    }
+
+    void cluster(ClusterRouting routing) {
+        cluster = routing;
+    }
+
+    private void deliverLocally(Message message) {
         Map<String, Delivery> perClient = new LinkedHashMap<>();
         List<Map.Entry<String, Delivery>> sharedPicks = new ArrayList<>();
         for (Subscription s : trie.match(message.topic(), sessions::isConnected)) {

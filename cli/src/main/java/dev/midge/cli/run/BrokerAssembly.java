@@ -246,6 +246,7 @@ public final class BrokerAssembly {
             if (!config.listeners().isEmpty()) {
                 options.maxTopicAlias(maxTopicAlias);
             }
+            options.cluster(ClusterStartup.link(config, watcher)); // the broker joins it at start, closes it with itself
             MidgeBroker broker = startBroker(options.build());
             resources.push(broker);
             for (TlsListenerSecurity tls : tlsListeners) {
