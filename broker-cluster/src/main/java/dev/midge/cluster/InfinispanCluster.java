@@ -12,6 +12,7 @@ import org.infinispan.configuration.cache.ConfigurationBuilder;
 import org.infinispan.configuration.global.GlobalConfigurationBuilder;
 import org.infinispan.manager.DefaultCacheManager;
 import org.infinispan.notifications.Listener;
+import org.infinispan.notifications.cachemanagerlistener.annotation.Merged;
 import org.infinispan.notifications.cachemanagerlistener.annotation.ViewChanged;
 import org.infinispan.notifications.cachemanagerlistener.event.ViewChangedEvent;
 import org.infinispan.remoting.transport.Address;
@@ -51,6 +52,8 @@ public final class InfinispanCluster implements ClusterLink {
     private final FileWatcher watcher;
     private final List<SharedFile> sharedFiles = new ArrayList<>();
     private final RouteTable routes = new RouteTable();
+    /** This node's filters, put again after a merge: the other side's copy of the cache never saw them. */
+    private final Set<String> ownFilters = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** One thread: sends keep the order the engine published in, and the event loops never wait. */
     private final ExecutorService sender = Executors.newSingleThreadExecutor(r -> thread(r, "midge-cluster-send"));
     private final ExecutorService io = Executors.newSingleThreadExecutor(r -> thread(r, "midge-cluster-files"));
@@ -94,7 +97,8 @@ public final class InfinispanCluster implements ClusterLink {
             }
         });
         GlobalConfigurationBuilder global = new GlobalConfigurationBuilder();
-        global.transport().transport(new JGroupsTransport(channel)).clusterName(CLUSTER_NAME).nodeName(options.node());
+        global.transport().defaultTransport().clusterName(CLUSTER_NAME).nodeName(options.node())
+                .addProperty(JGroupsTransport.CHANNEL_CONFIGURATOR, new PrebuiltChannel(channel));
         global.jmx().enabled(false);
         manager = new DefaultCacheManager(global.build(), false);
         Configuration replicated = new ConfigurationBuilder().clustering().cacheMode(CacheMode.REPL_SYNC).build();
@@ -116,7 +120,9 @@ public final class InfinispanCluster implements ClusterLink {
         retainedCache.forEach((topic, bytes) -> inbox.retain(MessageCodec.decode(bytes)));
         messages.connect(CLUSTER_NAME);
         new SecurityFileSync(security, sharedFiles, io).start(watcher);
-        LOG.info("Cluster node {} joined on {}: members {}.", options.node(), options.bind(), manager.getMembers());
+        List<String> members = new ArrayList<>();
+        manager.getMembers().forEach(a -> members.add(NodeNames.of(a)));
+        LOG.info("Cluster node {} joined on {}: members {}.", options.node(), options.bind(), members);
     }
 
     private void deliver(ClusterInbox inbox, Message msg) {
@@ -148,7 +154,7 @@ public final class InfinispanCluster implements ClusterLink {
             }
             byte[] bytes = MessageCodec.encode(message);
             for (org.jgroups.Address member : messages.getView().getMembers()) {
-                if (nodes.contains(member.toString())) {
+                if (nodes.contains(NodeNames.of(member))) {
                     messages.send(new BytesMessage(member, bytes));
                 }
             }
@@ -159,11 +165,13 @@ public final class InfinispanCluster implements ClusterLink {
 
     @Override
     public void filterAdded(String filter) {
+        ownFilters.add(filter);
         sender.execute(() -> routeCache.put(RouteTable.key(options.node(), filter), options.node()));
     }
 
     @Override
     public void filterRemoved(String filter) {
+        ownFilters.remove(filter);
         sender.execute(() -> routeCache.remove(RouteTable.key(options.node(), filter)));
     }
 
@@ -180,17 +188,23 @@ public final class InfinispanCluster implements ClusterLink {
     @Listener
     public final class Membership {
         @ViewChanged
+        @Merged
         public void viewChanged(ViewChangedEvent event) {
             Set<String> gone = new HashSet<>();
             for (Address a : event.getOldMembers()) {
-                gone.add(a.toString());
+                gone.add(NodeNames.of(a));
             }
+            List<String> now = new ArrayList<>();
             for (Address a : event.getNewMembers()) {
-                gone.remove(a.toString());
+                gone.remove(NodeNames.of(a));
+                now.add(NodeNames.of(a));
             }
-            LOG.info("Cluster members now {}{}.", event.getNewMembers(), gone.isEmpty() ? "" : "; gone: " + gone);
+            LOG.info("Cluster members now {}{}.", now, gone.isEmpty() ? "" : "; gone: " + gone);
             if (!gone.isEmpty()) {
                 sender.execute(() -> forgetStaleRoutesOf(gone));
+            }
+            if (event.isMergeView()) {
+                sender.execute(() -> ownFilters.forEach(f -> routeCache.put(RouteTable.key(options.node(), f), options.node())));
             }
         }
     }

@@ -40,6 +40,9 @@ final class NodeChannel {
         tcp.setBindPort(options.bind().port());
         tcp.setPortRange(0); // the port given or none: a node must be where its peers' seed lists say
         tcp.setSocketFactory(new TLS().setClientAuth(TLSClientAuth.NEED).createSocketFactory(tls));
+        // A TLS handshake of a cold JVM on a busy host can take seconds; JGroups' 2 s default then
+        // made a joining node give up and start a cluster of its own, merged only much later.
+        tcp.setSockConnTimeout(10_000);
 
         List<InetSocketAddress> seeds = new ArrayList<>();
         for (ClusterOptions.HostPort member : options.members()) {
@@ -50,9 +53,11 @@ final class NodeChannel {
         ping.setPortRange(0);
 
         GMS gms = new GMS();
-        gms.setJoinTimeout(2000);
+        gms.setJoinTimeout(5000);
+        // Nodes that did start apart (all at once, or after a partition) find each other within seconds.
+        MERGE3 merge = new MERGE3().setMinInterval(2000).setMaxInterval(5000);
 
-        JChannel channel = new JChannel(tcp, ping, new MERGE3(), new FD_ALL3(), new VERIFY_SUSPECT2(), new NAKACK2(),
+        JChannel channel = new JChannel(tcp, ping, merge, new FD_ALL3(), new VERIFY_SUSPECT2(), new NAKACK2(),
                 new UNICAST3(), new STABLE(), gms, new UFC(), new MFC(), new FRAG4());
         channel.name(options.node());
         return channel;
