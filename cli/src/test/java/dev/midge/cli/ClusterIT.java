@@ -140,8 +140,8 @@ class ClusterIT {
     void aDeviceRevokedOnOneNodeIsDroppedOnAnother() throws Exception {
         try (RunningSubscriber victim = subscribe(2, "victim", "fleet/victim/#");
              RunningSubscriber bystander = subscribe(2, "bystander", "fleet/victim/#")) {
-            long start = System.nanoTime();
             run("device", "revoke", "victim", "--data", "data");
+            long start = System.nanoTime(); // node 2's CRL file is written now
 
             ProcessResult ended = victim.awaitExit(Deadlines.RELOAD);
             long millis = (System.nanoTime() - start) / 1_000_000;
@@ -155,25 +155,39 @@ class ClusterIT {
     }
 
     @Test
-    void aNodeWithoutAValidNodeCertificateCannotJoin() throws Exception {
+    void aNodeWithoutANodeCertificateOfTheClusterCaCannotJoin() throws Exception {
+        // One with a certificate of another CA (it knows the cluster CA's certificate, which is public)...
         TestPki foreign = TestPki.create(work.resolve("foreign"));
-        IssuedCertificate rogue = foreign.foreignDevice("node-rogue");
-        int port = Ports.freePort();
-        Files.writeString(work.resolve("rogue.conf"), """
+        IssuedCertificate outsider = foreign.foreignDevice("node-rogue");
+        Files.writeString(work.resolve("rogue.conf"), intruderConf("node-rogue", outsider.certFile(), outsider.keyFile()));
+        // ...and one with a device certificate of the cluster CA itself (clientAuth only, not a node).
+        run("device", "add", "node-device", "--data", "data", "--out", "certs");
+        Files.writeString(work.resolve("device.conf"), intruderConf("node-device", Path.of(cert("node-device.crt")),
+                Path.of(cert("node-device.key"))));
+
+        try (BrokerProcess rogue = BrokerProcess.start(work, "-c", "rogue.conf");
+             BrokerProcess device = BrokerProcess.start(work, "-c", "device.conf")) {
+            nodes.get(0).awaitLine("Cluster join from 127\\.0\\.0\\.1:\\d+ refused: certificate CN=node-rogue.* serial "
+                    + outsider.serial().toString(16) + ": not issued by the cluster CA", WAIT);
+            nodes.get(0).awaitLine("Cluster join from 127\\.0\\.0\\.1:\\d+ refused: certificate CN=node-device.*: not a "
+                    + "node certificate", WAIT);
+            rogue.awaitLine("Midge .* running", WAIT);
+            device.awaitLine("Midge .* running", WAIT);
+        }
+        assertFalse(nodes.get(0).output().contains("node-rogue]"), "node-rogue never became a member");
+        assertFalse(nodes.get(0).output().contains("node-device]"), "node-device never became a member");
+    }
+
+    private String intruderConf(String name, Path certFile, Path keyFile) {
+        return """
                 listener %d 127.0.0.1
-                midge_cluster_node node-rogue
+                midge_cluster_node %s
                 midge_cluster_bind 127.0.0.1:%d
                 midge_cluster_members 127.0.0.1:%d
                 midge_cluster_cafile certs/ca.crt
                 midge_cluster_certfile %s
                 midge_cluster_keyfile %s
-                """.formatted(Ports.freePort(), port, clusterPorts[0], rogue.certFile(), rogue.keyFile()));
-        try (BrokerProcess intruder = BrokerProcess.start(work, "-c", "rogue.conf")) {
-            nodes.get(0).awaitLine("Cluster join from 127\\.0\\.0\\.1:\\d+ refused: certificate CN=node-rogue.* serial "
-                    + rogue.serial().toString(16) + ": not issued by the cluster CA", WAIT);
-            intruder.awaitLine("Midge .* running", WAIT);
-        }
-        assertFalse(nodes.get(0).output().contains("node-rogue]"), "node-rogue never became a member");
+                """.formatted(Ports.freePort(), name, Ports.freePort(), clusterPorts[0], certFile, keyFile);
     }
 
     /** Publishes probes on {@code node} until every subscriber has one: the routes have reached it. */
