@@ -3,7 +3,7 @@
  * {@code ListenerOptions}, {@code MessageObserver}, {@code StoreException}), the hooks an application
  * plugs in ({@code security}) and the reload mechanism they share ({@code reload}), and the seam a cluster plugs into ({@code cluster}). Everything else
  * (engine, sessions, Netty pipeline, store) is internal; the Netty-facing listener seam is only for
- * Midge's TLS module and CLI, and the subscription trie only for the benchmarks.
+ * Midge's TLS module and CLI, and the subscription package only for the benchmarks and the cluster (topic matching).
  */
 module midge.core {
     requires org.slf4j;
@@ -23,5 +23,5 @@ module midge.core {
     exports dev.midge.broker.cluster;
 
     exports dev.midge.broker.listener to midge.tls, midge.cli, midge.bench;
-    exports dev.midge.broker.subscription to midge.bench;
+    exports dev.midge.broker.subscription to midge.bench, midge.cluster;
 }

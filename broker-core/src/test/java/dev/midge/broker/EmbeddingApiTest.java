@@ -28,7 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class EmbeddingApiTest {
 
     private static final Set<String> EMBEDDING_API = Set.of("dev.midge.broker", "dev.midge.broker.security",
-            "dev.midge.broker.reload");
+            "dev.midge.broker.reload", "dev.midge.broker.cluster");
 
     /** The one deliberate exception: Midge's own modules hand a listener the Netty-facing seam. */
     private static final Set<String> FOR_MIDGE_MODULES = Set.of(
@@ -45,8 +45,9 @@ class EmbeddingApiTest {
                 "dev.midge.broker", Set.of(),
                 "dev.midge.broker.security", Set.of(),
                 "dev.midge.broker.reload", Set.of(),
+                "dev.midge.broker.cluster", Set.of(),
                 "dev.midge.broker.listener", Set.of("midge.bench", "midge.cli", "midge.tls"),
-                "dev.midge.broker.subscription", Set.of("midge.bench")), exports);
+                "dev.midge.broker.subscription", Set.of("midge.bench", "midge.cluster")), exports);
     }
 
     @Test
