@@ -1,9 +1,9 @@
 /**
  * Midge's broker: the embedding API ({@code dev.midge.broker}: {@code MidgeBroker}, {@code BrokerOptions},
  * {@code ListenerOptions}, {@code MessageObserver}, {@code StoreException}), the hooks an application
- * plugs in ({@code security}) and the reload mechanism they share ({@code reload}). Everything else
+ * plugs in ({@code security}) and the reload mechanism they share ({@code reload}), and the seam a cluster plugs into ({@code cluster}). Everything else
  * (engine, sessions, Netty pipeline, store) is internal; the Netty-facing listener seam is only for
- * Midge's TLS module and CLI, and the subscription trie only for the benchmarks.
+ * Midge's TLS module and CLI, and the subscription package only for the benchmarks and the cluster (topic matching).
  */
 module midge.core {
     requires org.slf4j;
@@ -25,8 +25,9 @@ module midge.core {
     exports dev.midge.broker.security;
     exports dev.midge.broker.reload;
     exports dev.midge.broker.metrics;
+    exports dev.midge.broker.cluster;
 
     exports dev.midge.broker.listener to midge.tls, midge.cli, midge.bench;
     exports dev.midge.broker.bridge to midge.tls, midge.cli;
-    exports dev.midge.broker.subscription to midge.bench;
+    exports dev.midge.broker.subscription to midge.bench, midge.cluster;
 }

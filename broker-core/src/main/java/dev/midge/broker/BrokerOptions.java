@@ -1,5 +1,6 @@
 package dev.midge.broker;
 
+import dev.midge.broker.cluster.ClusterLink;
 import dev.midge.broker.reload.FileWatcher;
 import dev.midge.broker.security.AuthPlugin;
 import dev.midge.broker.security.Authenticator;
@@ -54,6 +55,8 @@ import java.util.Objects;
  * @param maxPacketSize       mosquitto's {@code max_packet_size}: the largest packet, in bytes, any client
  *                            may send (v5 clients are told it as Maximum Packet Size; a larger packet ends the
  *                            connection, v5 with DISCONNECT 0x95); 0 (default) for the MQTT maximum
+ * @param cluster             the cluster this broker is a node of, or null (default) for a broker on its
+ *                            own; the broker joins it at start and closes it with itself
  */
 public record BrokerOptions(List<ListenerOptions> listeners, Authenticator authenticator, Authorizer authorizer,
                             int messageSizeLimit, int maxInflightMessages, int maxQueuedMessages,
@@ -61,7 +64,8 @@ public record BrokerOptions(List<ListenerOptions> listeners, Authenticator authe
                             int maxTopicLevels, Path persistenceLocation, boolean discardCorruptStore,
                             ClientIdTakeover clientIdTakeover, ClientIdBinding clientIdBinding,
                             FileWatcher fileWatcher, Clock restoreClock, DeliveryOptions delivery, SysOptions sys,
-                            AccessPolicy access, long persistentClientExpiration, int maxPacketSize) {
+                            AccessPolicy access, long persistentClientExpiration, int maxPacketSize,
+                            ClusterLink cluster) {
 
     public BrokerOptions {
         listeners = List.copyOf(listeners);
@@ -123,6 +127,7 @@ public record BrokerOptions(List<ListenerOptions> listeners, Authenticator authe
         private AccessPolicy access = AccessPolicy.NONE;
         private long persistentClientExpiration;
         private int maxPacketSize;
+        private ClusterLink cluster;
 
         public Builder listener(ListenerOptions listener) { listeners.add(listener); return this; }
         public Builder authenticator(Authenticator a) { authenticator = a; return this; }
@@ -163,12 +168,15 @@ public record BrokerOptions(List<ListenerOptions> listeners, Authenticator authe
         public Builder metricsListener(java.net.InetSocketAddress address) { sys = sys.withMetricsListener(address); return this; }
         /** Figures of another module, under {@code $SYS/broker/midge/} and in {@code /metrics}. */
         public Builder figureSource(dev.midge.broker.metrics.FigureSource source) { sys = sys.withFigureSource(source); return this; }
+        /** Makes the broker a node of this cluster (joined at start, closed with the broker). */
+        public Builder cluster(ClusterLink link) { cluster = link; return this; }
 
         public BrokerOptions build() {
             return new BrokerOptions(listeners, authenticator, authorizer, messageSizeLimit, maxInflightMessages,
                     maxQueuedMessages, maxQueuedBytes, maxKeepalive, retainAvailable, maxTopicAlias,
                     maxTopicLevels, persistenceLocation, discardCorruptStore, clientIdTakeover, clientIdBinding,
-                    fileWatcher, restoreClock, delivery, sys, access, persistentClientExpiration, maxPacketSize);
+                    fileWatcher, restoreClock, delivery, sys, access, persistentClientExpiration, maxPacketSize,
+                    cluster);
         }
     }
 }

@@ -155,6 +155,9 @@ public final class MidgeBroker implements AutoCloseable {
         if (options.fileWatcher() != null) {
             closeLogged(options.fileWatcher());
         }
+        if (options.cluster() != null) {
+            closeLogged(options.cluster());
+        }
     }
 
     private static void closeLogged(AutoCloseable resource) {

@@ -28,7 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class EmbeddingApiTest {
 
     private static final Set<String> EMBEDDING_API = Set.of("dev.midge.broker", "dev.midge.broker.security",
-            "dev.midge.broker.reload", "dev.midge.broker.metrics");
+            "dev.midge.broker.reload", "dev.midge.broker.metrics", "dev.midge.broker.cluster");
 
     /**
      * The deliberate exceptions: Midge's own modules hand a listener the Netty-facing seam, and
@@ -50,9 +50,10 @@ class EmbeddingApiTest {
                 "dev.midge.broker.security", Set.of(),
                 "dev.midge.broker.reload", Set.of(),
                 "dev.midge.broker.metrics", Set.of(),
+                "dev.midge.broker.cluster", Set.of(),
                 "dev.midge.broker.listener", Set.of("midge.bench", "midge.cli", "midge.tls"),
                 "dev.midge.broker.bridge", Set.of("midge.cli", "midge.tls"),
-                "dev.midge.broker.subscription", Set.of("midge.bench")), exports);
+                "dev.midge.broker.subscription", Set.of("midge.bench", "midge.cluster")), exports);
     }
 
     @Test

@@ -5,12 +5,12 @@ package dev.midge.tls;
  * safe for one log line: control, line-separator and format characters (which include the bidi
  * overrides) are written as escapes, so a CN with a newline cannot forge a second log line.
  */
-final class PeerText {
+public final class PeerText {
 
     private PeerText() {
     }
 
-    static String forLog(String text) {
+    public static String forLog(String text) {
         if (text == null) {
             return "null";
         }

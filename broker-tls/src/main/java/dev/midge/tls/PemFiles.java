@@ -28,13 +28,13 @@ import java.util.List;
  * is never registered as a provider, so TLS itself stays on the JDK's SunJSSE.
  * Every failure is a {@link TlsFileException} naming the file and the cause.
  */
-final class PemFiles {
+public final class PemFiles {
 
     private PemFiles() {
     }
 
     /** Every certificate in the file, in order (a chain is leaf first). At least one. */
-    static List<X509Certificate> certificates(Path file) throws TlsFileException {
+    public static List<X509Certificate> certificates(Path file) throws TlsFileException {
         List<X509Certificate> result = new ArrayList<>();
         for (Object object : objects(file)) {
             if (object instanceof X509CertificateHolder holder) {
@@ -52,7 +52,7 @@ final class PemFiles {
     }
 
     /** The one private key in the file: PKCS#8, PKCS#1 (RSA) or SEC1 (EC), unencrypted. */
-    static PrivateKey privateKey(Path file) throws TlsFileException {
+    public static PrivateKey privateKey(Path file) throws TlsFileException {
         JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
         for (Object object : objects(file)) {
             try {
@@ -74,7 +74,7 @@ final class PemFiles {
     }
 
     /** Every CRL in the file. At least one. */
-    static List<X509CRL> crls(Path file) throws TlsFileException {
+    public static List<X509CRL> crls(Path file) throws TlsFileException {
         List<X509CRL> result = new ArrayList<>();
         for (Object object : objects(file)) {
             if (object instanceof X509CRLHolder holder) {

@@ -54,6 +54,8 @@ import java.util.Set;
  * @param maxPacketSize       {@code max_packet_size}: the largest packet a client may send; 0 = no limit (default)
  * @param log                 {@code log_timestamp} and {@code log_timestamp_format} ({@link LogOptions})
  * @param bridges             the bridges ({@code connection} blocks), in file order
+ * @param cluster             Midge options {@code midge_cluster_*}: this broker is a node of a cluster; null
+ *                            (default) for a broker on its own
  */
 public record BrokerConfig(Path source, List<ListenerConfig> listeners, boolean localOnly,
                            boolean perListenerSettings, SecurityConfig security,
@@ -65,7 +67,7 @@ public record BrokerConfig(Path source, List<ListenerConfig> listeners, boolean 
                            String enrollmentBind, ClientIdBinding clientIdBinding, ClientIdTakeover clientIdTakeover,
                            int maxTopicLevels, int ocspPort, String ocspUrl, QueueOptions queue, SysConfig sys,
                            AccessOptions access, long persistentClientExpiration, int maxPacketSize, LogOptions log,
-                           List<BridgeConfig> bridges) {
+                           List<BridgeConfig> bridges, ClusterOptions cluster) {
 
     /** MQTT's largest payload: the most message_size_limit may be. */
     public static final int MQTT_MAX_PAYLOAD = 268_435_455;
@@ -103,7 +105,7 @@ public record BrokerConfig(Path source, List<ListenerConfig> listeners, boolean 
                 maxQueuedMessages, maxQueuedBytes, maxKeepalive, retainAvailable, persistence, persistenceLocation,
                 autosaveInterval, logTypes, logDestinations, logFile, user, userAt, pidFile, enrollmentPort,
                 enrollmentBind, clientIdBinding, clientIdTakeover, maxTopicLevels, ocspPort, ocspUrl, null, null, null, 0, 0,
-                null, null);
+                null, null, null);
     }
 
     /** The same config with these {@code $SYS} and metrics options. */
@@ -112,7 +114,7 @@ public record BrokerConfig(Path source, List<ListenerConfig> listeners, boolean 
                 maxInflightMessages, maxQueuedMessages, maxQueuedBytes, maxKeepalive, retainAvailable, persistence,
                 persistenceLocation, autosaveInterval, logTypes, logDestinations, logFile, user, userAt, pidFile,
                 enrollmentPort, enrollmentBind, clientIdBinding, clientIdTakeover, maxTopicLevels, ocspPort, ocspUrl,
-                queue, newSys, access, persistentClientExpiration, maxPacketSize, log, bridges);
+                queue, newSys, access, persistentClientExpiration, maxPacketSize, log, bridges, cluster);
     }
 
     /**
@@ -124,7 +126,16 @@ public record BrokerConfig(Path source, List<ListenerConfig> listeners, boolean 
                 maxInflightMessages, maxQueuedMessages, maxQueuedBytes, maxKeepalive, retainAvailable, persistence,
                 persistenceLocation, autosaveInterval, logTypes, logDestinations, logFile, user, userAt, pidFile,
                 enrollmentPort, enrollmentBind, clientIdBinding, clientIdTakeover, maxTopicLevels, ocspPort, ocspUrl,
-                queue, sys, access, persistentClientExpiration, maxPacketSize, log, bridges);
+                queue, sys, access, persistentClientExpiration, maxPacketSize, log, bridges, cluster);
+    }
+
+    /** The same config as a node of this cluster (null: on its own). */
+    public BrokerConfig withCluster(ClusterOptions clusterOptions) {
+        return new BrokerConfig(source, listeners, localOnly, perListenerSettings, security, messageSizeLimit,
+                maxInflightMessages, maxQueuedMessages, maxQueuedBytes, maxKeepalive, retainAvailable, persistence,
+                persistenceLocation, autosaveInterval, logTypes, logDestinations, logFile, user, userAt, pidFile,
+                enrollmentPort, enrollmentBind, clientIdBinding, clientIdTakeover, maxTopicLevels, ocspPort, ocspUrl,
+                queue, sys, access, persistentClientExpiration, maxPacketSize, log, bridges, clusterOptions);
     }
 
     /** {@code log_type} values ("none" is the empty set, "all" every one). */

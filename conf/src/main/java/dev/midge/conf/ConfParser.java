@@ -20,6 +20,7 @@ final class ConfParser {
     private final GlobalDraft global = new GlobalDraft();
     private final SysDraft sys = new SysDraft();
     private final AccessDraft access = new AccessDraft();
+    private final ClusterDraft cluster = new ClusterDraft();
     private final SecurityDraft globalSecurity = new SecurityDraft();
     private final ListenerDraft defaultListener = ListenerDraft.defaultListener();
     private final List<ListenerDraft> listeners = new ArrayList<>();
@@ -130,6 +131,8 @@ final class ConfParser {
                     global.apply(line, warnings);
                 } else if (SysDraft.NAMES.contains(option)) {
                     sys.apply(line);
+                } else if (ClusterDraft.NAMES.contains(option)) {
+                    cluster.apply(line);
                 } else if (SecurityDraft.NAMES.contains(option)) {
                     security(line);
                 } else if (TlsDraft.NAMES.contains(option) || ListenerDraft.NAMES.contains(option)) {
@@ -308,7 +311,7 @@ final class ConfParser {
                     + "psk_hint, and there is none; it is ignored"));
         }
         return global.build(source, built, firstListenerLine == null, perListenerSettings, globalSecurity.build(),
-                access.build(), buildBridges()).withSys(sys.build());
+                access.build(), buildBridges()).withSys(sys.build()).withCluster(cluster.build());
     }
 
     private ListenerConfig build(ListenerDraft draft, ConfigLocation createdAt) {

@@ -251,6 +251,6 @@ final class GlobalDraft {
                 user.get(), user.at(), pidFile.get(), enrollmentPort, enrollmentBind.get(), clientIdBinding,
                 clientIdTakeover, maxTopicLevels, ocspPort, ocspUrl.get(), queue, null, access,
                 persistentClientExpiration.isSet() ? persistentClientExpiration.get() : 0, maxPacketSize,
-                new LogOptions(logTimestamp, logTimestampFormat.get()), bridges);
+                new LogOptions(logTimestamp, logTimestampFormat.get()), bridges, null);
     }
 }

@@ -72,6 +72,7 @@ public final class DataDirectory {
             DataDirectory data = open(dir);
             if (!created) {
                 DataDirectoryInitializer.renewServerCertificateIfExpiring(data, SERVER_RENEWAL_THRESHOLD);
+                DefaultProfiles.writeMissing(data.profilesDirectory()); // profiles added since (node)
                 if (DefaultProfiles.upgradeUnedited(data.profilesDirectory())) {
                     LOG.info("Upgraded the unedited device profile {}: SANs a device's CSR asks for are no longer"
                             + " copied into its certificate (request_sans = none).",

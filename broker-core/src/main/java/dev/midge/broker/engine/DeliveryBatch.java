@@ -39,18 +39,33 @@ public final class DeliveryBatch {
         return order.isEmpty();
     }
 
-    /** Offers what was gathered (each session checks its owner's rights as for any offer) and starts the writes. */
-    public void offer() {
+    /**
+     * Offers what was gathered (each session checks its owner's rights as for any offer) and
+     * starts the writes. Returns the subscribers that fell behind with this read and ask its
+     * publisher to stop being read (flow control, as {@link PublishRouter#route} returns them
+     * for one message): the router looked at them before this read's messages reached them.
+     * Empty when none, or when they are too few of the read's recipients to hold it back.
+     */
+    public List<Session> offer() {
         if (order.isEmpty()) {
-            return;
+            return List.of();
         }
+        List<Session> behind = null;
         for (Session s : order) {
             List<Delivery> list = bySession.get(s);
             s.offerAll(list).send();
             list.clear();
             spare.add(list);
+            if (s.asksPublishersToWait()) {
+                if (behind == null) {
+                    behind = new ArrayList<>(2);
+                }
+                behind.add(s);
+            }
         }
+        int recipients = order.size();
         order.clear();
         bySession.clear();
+        return behind != null && behind.size() * PublishRouter.FEW >= recipients ? behind : List.of();
     }
 }

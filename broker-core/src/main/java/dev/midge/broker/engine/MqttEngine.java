@@ -2,6 +2,7 @@ package dev.midge.broker.engine;
 
 import dev.midge.broker.BrokerOptions;
 import dev.midge.broker.logging.LogSafe;
+import dev.midge.broker.cluster.ClusterLink;
 import dev.midge.broker.message.Message;
 import dev.midge.broker.counters.BrokerCounters;
 import dev.midge.broker.counters.PacketCounter;
@@ -18,6 +19,7 @@ import dev.midge.broker.session.SessionRegistry;
 import dev.midge.broker.session.WillScheduler;
 import dev.midge.broker.subscription.Subscription;
 import dev.midge.broker.subscription.SubscriptionTrie;
+import dev.midge.broker.subscription.TopicFilter;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,6 +67,8 @@ public final class MqttEngine {
     private final DurableState durable;
     private final BrokerCounters counters = new BrokerCounters();
     private final PacketCounter packetCounter = new PacketCounter(counters);
+    /** This node's side of the cluster, or null for a broker on its own (then nothing of it runs). */
+    private volatile ClusterRouting cluster;
 
     public MqttEngine(BrokerOptions options, ScheduledExecutorService timer) {
         this(options, timer, null);
@@ -273,7 +277,9 @@ public final class MqttEngine {
             durable.sessionEnded(session.clientId());
         }
         for (Subscription s : session.subscriptions()) {
-            trie.unsubscribe(session.clientId(), s.filter());
+            if (trie.unsubscribe(session.clientId(), s.filter()) && cluster != null) {
+                cluster.unsubscribed(s.filter());
+            }
         }
         Runnable pendingWill = wills.take(session.clientId());
         if (pendingWill != null) {
@@ -287,6 +293,9 @@ public final class MqttEngine {
      */
     public boolean subscribe(Session session, Subscription subscription) {
         boolean isNew = trie.subscribe(subscription);
+        if (isNew && cluster != null) {
+            cluster.subscribed(subscription.filter());
+        }
         session.addSubscription(subscription);
         if (durable != null && session.isJournaled()) {
             durable.sessionChanged(session, 0);
@@ -322,7 +331,28 @@ public final class MqttEngine {
         if (s != null && durable != null && session.isJournaled()) {
             durable.sessionChanged(session, 0);
         }
-        return s != null && trie.unsubscribe(session.clientId(), s.filter());
+        boolean removed = s != null && trie.unsubscribe(session.clientId(), s.filter());
+        if (removed && cluster != null) {
+            cluster.unsubscribed(s.filter());
+        }
+        return removed;
+    }
+
+    /**
+     * Makes this broker a node of {@code link}'s cluster: joins it (blocking), announces the
+     * filters of restored sessions, and from then on tells it of local publishes and filters.
+     */
+    public void joinCluster(ClusterLink link) throws Exception {
+        ClusterRouting routing = new ClusterRouting(link, router, retained, options.retainAvailable());
+        List<TopicFilter> restored = new ArrayList<>();
+        synchronized (this) {
+            for (Session s : sessions.all()) {
+                s.subscriptions().forEach(sub -> restored.add(sub.filter()));
+            }
+            cluster = routing;
+        }
+        router.cluster(routing);
+        routing.start(restored);
     }
 
     /**

@@ -33,7 +33,7 @@ public final class PublishRouter {
     private static final Logger LOG = LoggerFactory.getLogger(PublishRouter.class);
 
     /** Subscribers behind hold a publisher back when they are at least one in this many of its message's recipients. */
-    private static final int FEW = 4;
+    static final int FEW = 4;
 
     private final SubscriptionTrie trie;
     private final RetainedStore retained;
@@ -44,6 +44,8 @@ public final class PublishRouter {
     private final List<MessageObserver> observers = new CopyOnWriteArrayList<>();
     /** Built once: a method reference is otherwise a new object per routed message. */
     private final Predicate<String> connected;
+    /** Set when this broker is a cluster node: local publishes go on to the other nodes. */
+    private volatile ClusterRouting cluster;
 
     public PublishRouter(SubscriptionTrie trie, RetainedStore retained, SessionRegistry sessions,
                          boolean retainAvailable) {
@@ -83,6 +85,25 @@ public final class PublishRouter {
         if (!observers.isEmpty()) {
             notifyObservers(message, publisher);
         }
+        List<Session> behind = deliverLocally(message, batch);
+        ClusterRouting c = cluster;
+        if (c != null) {
+            c.published(message);
+        }
+        return behind;
+    }
+
+    /** Another node's message: to this node's subscribers only (that node stored and observed it). */
+    void routeFromCluster(Message message) {
+        deliverLocally(message, null);
+    }
+
+    void cluster(ClusterRouting routing) {
+        cluster = routing;
+    }
+
+    /** Offers to this node's matching subscribers; returns those behind, as {@link #route} does. */
+    private List<Session> deliverLocally(Message message, DeliveryBatch batch) {
         List<Subscription> matches = trie.match(message.topic(), connected);
         if (matches.size() == 1) {
             // The device workload's case (one backend on /#): no merging, so no maps.

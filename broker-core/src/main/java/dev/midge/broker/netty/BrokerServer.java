@@ -92,6 +92,10 @@ public final class BrokerServer {
             throw e;
         }
         try {
+            if (options.cluster() != null) {
+                // Joined before any client can connect: a node must see the cluster's state first.
+                joinCluster(server.engine, options);
+            }
             for (ListenerOptions listener : options.listeners()) {
                 server.bind(listener);
             }
@@ -101,6 +105,16 @@ public final class BrokerServer {
             throw e;
         }
         return server;
+    }
+
+    private static void joinCluster(MqttEngine engine, BrokerOptions options) throws InterruptedException {
+        try {
+            engine.joinCluster(options.cluster());
+        } catch (InterruptedException | RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException("Cannot join the cluster: " + e.getMessage(), e);
+        }
     }
 
     private void bind(ListenerOptions listener) throws InterruptedException {

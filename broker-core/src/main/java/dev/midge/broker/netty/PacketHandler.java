@@ -5,6 +5,7 @@ import dev.midge.broker.ListenerRules;
 import dev.midge.broker.engine.MqttEngine;
 import dev.midge.broker.logging.LogSafe;
 import dev.midge.broker.protocol.ClientSession;
+import dev.midge.broker.session.Session;
 import dev.midge.broker.protocol.Ending;
 import dev.midge.broker.protocol.PublishAnswer;
 import dev.midge.broker.protocol.ReasonCode;
@@ -69,7 +70,10 @@ final class PacketHandler extends ChannelInboundHandlerAdapter {
 
     private void deliver() {
         if (deliveries != null) {
-            deliveries.offer();
+            List<Session> behind = deliveries.offer();
+            if (!behind.isEmpty() && connection.channel().isActive()) {
+                flowControl.afterPublish(connection.channel(), client.withoutOwnSession(behind), client);
+            }
         }
     }
 

@@ -175,6 +175,16 @@ public final class ClientSession {
         return answer;
     }
 
+    /** {@code subscribers} without this client's own session: it could not drain while its own PUBACKs went unread. */
+    public List<Session> withoutOwnSession(List<Session> subscribers) {
+        if (!subscribers.contains(session)) {
+            return subscribers;
+        }
+        List<Session> others = new java.util.ArrayList<>(subscribers);
+        others.remove(session);
+        return others;
+    }
+
     /**
      * The connected subscribers the last routed publish found behind (flow control): the
      * transport stops reading this client until one of them catches up

@@ -166,7 +166,9 @@ public final class Session {
     public synchronized Dispatch offerAll(List<Delivery> deliveries) {
         List<Outbound> packets = null;
         DeliverySink to = null;
+        SubscriberPressure pressure = outbound.pressure();
         for (Delivery d : deliveries) {
+            pressure.holdWhileBatchOffered();
             Dispatch one = outbound.offer(d);
             if (one.connection() != null && !one.packets().isEmpty()) {
                 if (packets == null) {
@@ -176,6 +178,7 @@ public final class Session {
                 to = one.connection();
             }
         }
+        pressure.batchOffered();
         return packets == null ? Dispatch.NOTHING : new Dispatch(to, packets);
     }
 

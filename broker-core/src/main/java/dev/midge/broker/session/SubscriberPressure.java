@@ -98,6 +98,23 @@ final class SubscriberPressure {
         overflow.publishersHeld(pressing && !waiting.isEmpty());
     }
 
+    /**
+     * One publisher's read is being offered at once ({@code Session#offerAll}): once this client
+     * presses, the rest of that read is not dropped, as if its publisher already waited (it is
+     * asked to right after the read, {@code DeliveryBatch#offer}). So the queue passes its limit
+     * by one read at most, as it does for a publisher paused mid-read.
+     */
+    void holdWhileBatchOffered() {
+        if (pressing) {
+            overflow.publishersHeld(true);
+        }
+    }
+
+    /** The batch is offered: the queue is held again only while a publisher actually waits. */
+    void batchOffered() {
+        holdQueue();
+    }
+
     /** Runs {@code resume} once this subscriber has drained (at once if it no longer presses). */
     void await(Runnable resume) {
         if (pressing()) {

@@ -285,6 +285,7 @@ public final class BrokerAssembly {
                     .withFigureSource(tlsStatistics);
             options.sys(sys);
             List<dev.midge.broker.bridge.BridgeOptions> bridges = BridgeStartup.options(config.bridges());
+            options.cluster(ClusterStartup.link(config, watcher)); // the broker joins it at start, closes it with itself
             MidgeBroker broker = startBroker(options.build());
             resources.push(broker);
             BridgeStartup.start(broker, bridges);

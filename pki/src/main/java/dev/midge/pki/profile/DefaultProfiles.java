@@ -11,6 +11,8 @@ public final class DefaultProfiles {
 
     public static final String DEVICE = "device";
     public static final String SERVER = "server";
+    /** A cluster node's certificate: CN = node name; it is both ends of the TLS node links. */
+    public static final String NODE = "node";
 
     private static final String HEADER = """
             # Midge certificate profile "%s". Edits apply to the next certificate issued.
@@ -41,6 +43,16 @@ public final class DefaultProfiles {
             request_sans = dns ip
             """;
 
+    // serverAuth and clientAuth together tell a node from a device (clientAuth) or a listener (serverAuth).
+    private static final String NODE_BODY = """
+            keys = RSA 2048-8192, EC P-256 P-384
+            validity_days = 825
+            signature_digest = SHA-256
+            key_usage = digitalSignature keyEncipherment
+            extended_key_usage = serverAuth clientAuth
+            request_sans = none
+            """;
+
     /**
      * The device profile as releases before request_sans governed SANs wrote it: it let a device
      * ask for any DNS or IP SAN (DNS:*.example.com, IP:127.0.0.1). Found unedited, it is replaced.
@@ -68,6 +80,7 @@ public final class DefaultProfiles {
     public static void writeMissing(Path profilesDir) throws IOException {
         write(profilesDir, DEVICE, DEVICE_BODY);
         write(profilesDir, SERVER, SERVER_BODY);
+        write(profilesDir, NODE, NODE_BODY);
     }
 
     /** Replaces a device profile still exactly as an older release wrote it; edited ones are left alone. */

@@ -1,0 +1,234 @@
+package dev.midge.cluster;
+
+import dev.midge.broker.cluster.ClusterInbox;
+import dev.midge.broker.cluster.ClusterLink;
+import dev.midge.broker.cluster.ClusterMessage;
+import dev.midge.broker.reload.FileWatcher;
+import dev.midge.conf.ClusterOptions;
+import org.infinispan.Cache;
+import org.infinispan.configuration.cache.CacheMode;
+import org.infinispan.configuration.cache.Configuration;
+import org.infinispan.configuration.cache.ConfigurationBuilder;
+import org.infinispan.configuration.global.GlobalConfigurationBuilder;
+import org.infinispan.manager.DefaultCacheManager;
+import org.infinispan.notifications.Listener;
+import org.infinispan.notifications.cachemanagerlistener.annotation.Merged;
+import org.infinispan.notifications.cachemanagerlistener.annotation.ViewChanged;
+import org.infinispan.notifications.cachemanagerlistener.event.ViewChangedEvent;
+import org.infinispan.remoting.transport.Address;
+import org.infinispan.remoting.transport.jgroups.JGroupsTransport;
+import org.jgroups.BytesMessage;
+import org.jgroups.JChannel;
+import org.jgroups.Message;
+import org.jgroups.Receiver;
+import org.jgroups.fork.ForkChannel;
+import org.jgroups.protocols.FRAG4;
+import org.jgroups.stack.ProtocolStack;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A Midge cluster node on Infinispan embedded over JGroups. Infinispan keeps three replicated
+ * caches: the routes (which node has subscribers for which filter), the retained messages, and
+ * the security files (CRL, ACL). Messages themselves go node to node over a JGroups fork channel
+ * of the same TLS links (one port, one handshake per pair of nodes), in order per sending node,
+ * and only to the nodes whose filters match.
+ */
+public final class InfinispanCluster implements ClusterLink {
+
+    private static final Logger LOG = LoggerFactory.getLogger(InfinispanCluster.class);
+    private static final String CLUSTER_NAME = "midge";
+
+    private final ClusterOptions options;
+    private final FileWatcher watcher;
+    private final List<SharedFile> sharedFiles = new ArrayList<>();
+    private final RouteTable routes = new RouteTable();
+    /** This node's filters, put again after a merge: the other side's copy of the cache never saw them. */
+    private final Set<String> ownFilters = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** One thread: sends keep the order the engine published in, and the event loops never wait. */
+    private final ExecutorService sender = Executors.newSingleThreadExecutor(r -> thread(r, "midge-cluster-send"));
+    private final ExecutorService io = Executors.newSingleThreadExecutor(r -> thread(r, "midge-cluster-files"));
+    private DefaultCacheManager manager;
+    private ForkChannel messages;
+    private Cache<String, String> routeCache;
+    private Cache<String, byte[]> retainedCache;
+
+    /**
+     * @param watcher the broker's file watcher: shared files are watched through it
+     */
+    public InfinispanCluster(ClusterOptions options, FileWatcher watcher) {
+        this.options = options;
+        this.watcher = watcher;
+    }
+
+    /** Keeps this node's CRL file in step with the cluster's (the highest CRL number wins). Before start. */
+    public InfinispanCluster shareCrl(java.nio.file.Path crlFile) {
+        sharedFiles.add(SharedFile.crl(crlFile));
+        return this;
+    }
+
+    /** Keeps this node's ACL file in step with the cluster's (the newest change wins). Before start. */
+    public InfinispanCluster shareAcl(java.nio.file.Path aclFile) {
+        sharedFiles.add(SharedFile.acl(aclFile));
+        return this;
+    }
+
+    public String nodeName() {
+        return options.node();
+    }
+
+    @Override
+    public void start(ClusterInbox inbox) throws Exception {
+        JChannel channel = NodeChannel.create(options, NodeTls.context(options));
+        messages = new ForkChannel(channel, "midge", "messages", true, ProtocolStack.Position.ABOVE, FRAG4.class);
+        messages.setReceiver(new Receiver() {
+            @Override
+            public void receive(Message msg) {
+                deliver(inbox, msg);
+            }
+        });
+        GlobalConfigurationBuilder global = new GlobalConfigurationBuilder();
+        global.transport().defaultTransport().clusterName(CLUSTER_NAME).nodeName(options.node())
+                .addProperty(JGroupsTransport.CHANNEL_CONFIGURATOR, new PrebuiltChannel(channel));
+        global.jmx().enabled(false);
+        manager = new DefaultCacheManager(global.build(), false);
+        Configuration replicated = new ConfigurationBuilder().clustering().cacheMode(CacheMode.REPL_SYNC).build();
+        for (String name : List.of("midge-routes", "midge-retained", "midge-security")) {
+            manager.defineConfiguration(name, replicated);
+        }
+        manager.start();
+        manager.addListener(new Membership());
+        routeCache = manager.getCache("midge-routes");
+        retainedCache = manager.getCache("midge-retained");
+        Cache<String, byte[]> security = manager.getCache("midge-security");
+
+        routeCache.addListener(new RouteListener(routes));
+        for (String key : routeCache.keySet()) {
+            routes.add(key);
+        }
+        forgetStaleRoutesOf(Set.of(options.node())); // a previous life of this node that died
+        retainedCache.addListener(new RetainedListener(inbox));
+        retainedCache.forEach((topic, bytes) -> inbox.retain(MessageCodec.decode(bytes)));
+        messages.connect(CLUSTER_NAME);
+        new SecurityFileSync(security, sharedFiles, io).start(watcher);
+        List<String> members = new ArrayList<>();
+        manager.getMembers().forEach(a -> members.add(NodeNames.of(a)));
+        LOG.info("Cluster node {} joined on {}: members {}.", options.node(), options.bind(), members);
+    }
+
+    private void deliver(ClusterInbox inbox, Message msg) {
+        try {
+            byte[] data = Arrays.copyOfRange(msg.getArray(), msg.getOffset(), msg.getOffset() + msg.getLength());
+            inbox.deliver(MessageCodec.decode(data));
+        } catch (RuntimeException e) {
+            LOG.error("Dropped a message from node {}: {}", msg.getSrc(), e.toString());
+        }
+    }
+
+    @Override
+    public void published(ClusterMessage message) {
+        sender.execute(() -> send(message));
+    }
+
+    private void send(ClusterMessage message) {
+        try {
+            if (message.retain()) {
+                if (message.payload().length == 0) {
+                    retainedCache.remove(message.topic());
+                } else {
+                    retainedCache.put(message.topic(), MessageCodec.encode(message));
+                }
+            }
+            List<String> nodes = routes.nodesFor(message.topic(), options.node());
+            if (nodes.isEmpty()) {
+                return;
+            }
+            byte[] bytes = MessageCodec.encode(message);
+            for (org.jgroups.Address member : messages.getView().getMembers()) {
+                if (nodes.contains(NodeNames.of(member))) {
+                    messages.send(new BytesMessage(member, bytes));
+                }
+            }
+        } catch (Exception e) {
+            LOG.warn("Could not send a message on {} to the cluster: {}", message.topic(), e.toString());
+        }
+    }
+
+    @Override
+    public void filterAdded(String filter) {
+        ownFilters.add(filter);
+        sender.execute(() -> routeCache.put(RouteTable.key(options.node(), filter), options.node()));
+    }
+
+    @Override
+    public void filterRemoved(String filter) {
+        ownFilters.remove(filter);
+        sender.execute(() -> routeCache.remove(RouteTable.key(options.node(), filter)));
+    }
+
+    /** Removes the routes of nodes that are gone; any node may, removing twice is harmless. */
+    private void forgetStaleRoutesOf(Set<String> nodes) {
+        for (String key : new ArrayList<>(routeCache.keySet())) {
+            if (nodes.contains(RouteTable.nodeOf(key))) {
+                routeCache.remove(key);
+            }
+        }
+        nodes.forEach(routes::forgetNode);
+    }
+
+    @Listener
+    public final class Membership {
+        @ViewChanged
+        @Merged
+        public void viewChanged(ViewChangedEvent event) {
+            Set<String> gone = new HashSet<>();
+            for (Address a : event.getOldMembers()) {
+                gone.add(NodeNames.of(a));
+            }
+            List<String> now = new ArrayList<>();
+            for (Address a : event.getNewMembers()) {
+                gone.remove(NodeNames.of(a));
+                now.add(NodeNames.of(a));
+            }
+            LOG.info("Cluster members now {}{}.", now, gone.isEmpty() ? "" : "; gone: " + gone);
+            if (!gone.isEmpty()) {
+                sender.execute(() -> forgetStaleRoutesOf(gone));
+            }
+            if (event.isMergeView()) {
+                sender.execute(() -> ownFilters.forEach(f -> routeCache.put(RouteTable.key(options.node(), f), options.node())));
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        sender.shutdown();
+        try {
+            sender.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        io.shutdownNow();
+        if (messages != null) {
+            messages.close();
+        }
+        if (manager != null) {
+            manager.stop();
+        }
+    }
+
+    private static Thread thread(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+}

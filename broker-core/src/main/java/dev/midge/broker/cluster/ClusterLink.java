@@ -1,0 +1,33 @@
+package dev.midge.broker.cluster;
+
+/**
+ * The seam between one broker and the cluster it is a node of: what the engine tells the other
+ * nodes, and (through {@link ClusterInbox}) how they reach back in. The engine knows nothing of
+ * the cluster's engine, transport or security; with no link (the default) none of this runs.
+ *
+ * <p>Every method except {@link #start} and {@link #close} is called on event loops and must
+ * not block: hand work to the link's own threads.
+ */
+public interface ClusterLink extends AutoCloseable {
+
+    /**
+     * Joins the cluster; called once while the broker starts, before its listeners accept
+     * clients. May block (joining takes a moment). Throws if the node cannot join.
+     */
+    void start(ClusterInbox inbox) throws Exception;
+
+    /**
+     * A message a local client or the application published, already routed locally: the link
+     * sends it to the nodes with matching subscribers and, if retained, shares it as retained.
+     */
+    void published(ClusterMessage message);
+
+    /** This node has its first subscription to the filter (its text, {@code $share/...} included). */
+    void filterAdded(String filter);
+
+    /** This node's last subscription to the filter is gone. */
+    void filterRemoved(String filter);
+
+    @Override
+    void close();
+}

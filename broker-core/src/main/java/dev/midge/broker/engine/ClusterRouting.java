@@ -1,0 +1,101 @@
+package dev.midge.broker.engine;
+
+import dev.midge.broker.cluster.ClusterInbox;
+import dev.midge.broker.cluster.ClusterLink;
+import dev.midge.broker.cluster.ClusterMessage;
+import dev.midge.broker.message.Message;
+import dev.midge.broker.retained.RetainedStore;
+import dev.midge.broker.subscription.TopicFilter;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The engine's side of a {@link ClusterLink}: counts this node's subscriptions per filter so the
+ * cluster hears only of a filter's first and last subscriber, sends local publishes on, and lets
+ * other nodes' messages in (delivered here only, never sent on again, so nothing loops).
+ */
+final class ClusterRouting implements ClusterInbox {
+
+    private final ClusterLink link;
+    private final PublishRouter router;
+    private final RetainedStore retained;
+    private final boolean retainAvailable;
+    /** Local subscriptions per filter text; guarded by itself. */
+    private final Map<String, Integer> filters = new HashMap<>();
+
+    ClusterRouting(ClusterLink link, PublishRouter router, RetainedStore retained, boolean retainAvailable) {
+        this.link = link;
+        this.router = router;
+        this.retained = retained;
+        this.retainAvailable = retainAvailable;
+    }
+
+    /** Joins, then announces the filters of the sessions restored before (persistence). */
+    void start(List<TopicFilter> restored) throws Exception {
+        for (TopicFilter f : restored) {
+            count(f.text(), 1);
+        }
+        link.start(this);
+        List<String> announce;
+        synchronized (filters) {
+            announce = new ArrayList<>(filters.keySet());
+        }
+        announce.forEach(link::filterAdded);
+    }
+
+    void subscribed(TopicFilter filter) {
+        if (count(filter.text(), 1) == 1) {
+            link.filterAdded(filter.text());
+        }
+    }
+
+    void unsubscribed(TopicFilter filter) {
+        if (count(filter.text(), -1) == 0) {
+            link.filterRemoved(filter.text());
+        }
+    }
+
+    private int count(String filter, int delta) {
+        synchronized (filters) {
+            Integer n = filters.merge(filter, delta, Integer::sum);
+            if (n != null && n <= 0) {
+                filters.remove(filter);
+                return 0;
+            }
+            return n == null ? 0 : n;
+        }
+    }
+
+    void published(Message m) {
+        if (m.topic().startsWith("$SYS/")) {
+            return; // each node's own figures ($SYS/broker/...), as each mosquitto has its own
+        }
+        Message.ForwardedProperties p = m.properties();
+        link.published(new ClusterMessage(m.topic(), m.payload(), m.qos(), m.retain(), p.payloadFormatIndicator(),
+                p.contentType(), p.responseTopic(), p.correlationData(), p.userProperties(),
+                m.remainingExpirySeconds(System.nanoTime()), m.publisherId()));
+    }
+
+    @Override
+    public void deliver(ClusterMessage message) {
+        router.routeFromCluster(toMessage(message));
+    }
+
+    @Override
+    public void retain(ClusterMessage message) {
+        if (retainAvailable) {
+            retained.put(toMessage(message).withRetain(true));
+        }
+    }
+
+    private static Message toMessage(ClusterMessage c) {
+        long expiresAt = c.expirySeconds() < 0 ? Message.NEVER : System.nanoTime() + c.expirySeconds() * 1_000_000_000L;
+        return new Message(c.topic(), c.payload(), c.qos(), c.retain(),
+                new Message.ForwardedProperties(c.payloadFormatIndicator(), c.contentType(), c.responseTopic(),
+                        c.correlationData(), c.userProperties()),
+                expiresAt, c.publisherId());
+    }
+}

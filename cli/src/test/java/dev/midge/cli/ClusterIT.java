@@ -1,0 +1,240 @@
+package dev.midge.cli;
+
+import dev.midge.pki.DataDirectory;
+import dev.midge.testing.BrokerProcess;
+import dev.midge.testing.Deadlines;
+import dev.midge.testing.IssuedCertificate;
+import dev.midge.testing.MosquittoClients;
+import dev.midge.testing.Ports;
+import dev.midge.testing.ProcessResult;
+import dev.midge.testing.RunningSubscriber;
+import dev.midge.testing.TestPki;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Three broker.jar processes on loopback form one cluster over mutual-TLS node links, with node
+ * certificates from Midge's own CA ({@code device add NODE --profile node}); devices connect with
+ * the real mosquitto clients over mutual TLS to whichever node they like.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ClusterIT {
+
+    private static final Duration WAIT = Duration.ofSeconds(60);
+
+    /** Static: a per-class instance gets its @TempDir fields only after @BeforeAll. */
+    @TempDir
+    static Path work;
+
+    private DataDirectory data;
+    private final int[] mqttPorts = new int[3];
+    private final int[] clusterPorts = new int[3];
+    private final List<BrokerProcess> nodes = new ArrayList<>();
+
+    @BeforeAll
+    void startThreeNodes() throws Exception {
+        for (int i = 0; i < 3; i++) {
+            mqttPorts[i] = Ports.freePort();
+            clusterPorts[i] = Ports.freePort();
+        }
+        DataDirectory.openOrInitialize(work.resolve("data"), mqttPorts[1]);
+        data = DataDirectory.open(work.resolve("data"));
+        for (String node : List.of("node-1", "node-2", "node-3")) {
+            run("device", "add", node, "--profile", "node", "--no-default-acl", "--data", "data", "--out", "certs");
+        }
+        for (String device : List.of("pub1", "sub2", "sub3", "victim", "bystander")) {
+            run("device", "add", device, "--acl", "readwrite fleet/#", "--data", "data", "--out", "certs");
+        }
+        // Node 2 uses the data directory's ACL and CRL (where device revoke writes); nodes 1 and 3
+        // have copies of their own, as nodes on other hosts would.
+        for (int i = 0; i < 3; i++) {
+            Path crl = i == 1 ? data.crlFile() : Files.copy(data.crlFile(), work.resolve("crl-" + (i + 1) + ".pem"));
+            Path acl = i == 1 ? data.aclFile() : Files.copy(data.aclFile(), work.resolve("acl-" + (i + 1)));
+            Files.writeString(work.resolve("node" + (i + 1) + ".conf"), nodeConf(i, crl, acl));
+        }
+        for (int i = 0; i < 3; i++) {
+            BrokerProcess node = BrokerProcess.start(work, "-c", "node" + (i + 1) + ".conf");
+            nodes.add(node);
+            node.awaitLine("Midge .* running", WAIT);
+        }
+        nodes.get(0).awaitLine("Cluster members now \\[node-1, node-2, node-3\\]", WAIT);
+    }
+
+    private String nodeConf(int i, Path crl, Path acl) {
+        return """
+                listener %d 127.0.0.1
+                cafile %s
+                certfile %s
+                keyfile %s
+                require_certificate true
+                use_identity_as_username true
+                crlfile %s
+                acl_file %s
+                midge_cluster_node node-%d
+                midge_cluster_bind 127.0.0.1:%d
+                midge_cluster_members 127.0.0.1:%d,127.0.0.1:%d,127.0.0.1:%d
+                midge_cluster_cafile certs/ca.crt
+                midge_cluster_certfile certs/node-%d.crt
+                midge_cluster_keyfile certs/node-%d.key
+                """.formatted(mqttPorts[i], data.caChain(), data.serverCertificate(), data.serverKey(), crl, acl,
+                i + 1, clusterPorts[i], clusterPorts[0], clusterPorts[1], clusterPorts[2], i + 1, i + 1);
+    }
+
+    @AfterAll
+    void stopNodes() throws InterruptedException {
+        for (BrokerProcess node : nodes) {
+            node.close();
+        }
+    }
+
+    @Test
+    void aMessagePublishedOnOneNodeReachesSubscribersOnTheOthers() throws Exception {
+        try (RunningSubscriber on2 = subscribe(1, "sub2", "fleet/telemetry/#");
+             RunningSubscriber on3 = subscribe(2, "sub3", "fleet/telemetry/#")) {
+            awaitRouted(0, "fleet/telemetry/probe", on2, on3);
+
+            for (int n = 1; n <= 3; n++) {
+                assertEquals(0, publish(0, "pub1", "fleet/telemetry/t1", "reading-" + n).exitCode());
+            }
+            for (RunningSubscriber s : List.of(on2, on3)) {
+                for (int n = 1; n <= 3; n++) {
+                    assertEquals("fleet/telemetry/t1 reading-" + n, s.awaitLine(WAIT), "in order, once: " + s);
+                }
+            }
+        }
+    }
+
+    @Test
+    void aRetainedMessageSetOnOneNodeIsReadOnAnother() throws Exception {
+        assertEquals(0, publish(0, "pub1", "fleet/config/t1", "interval=30", "-r").exitCode());
+
+        // The retained cache replicates synchronously from node 1's sender thread; poll for it on node 3.
+        String line = null;
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (line == null && System.nanoTime() < deadline) {
+            ProcessResult read = MosquittoClients.run(List.of("mosquitto_sub", "-h", "127.0.0.1", "-p",
+                    Integer.toString(mqttPorts[2]), "--cafile", cert("ca.crt"), "--cert", cert("sub3.crt"), "--key",
+                    cert("sub3.key"), "-t", "fleet/config/#", "-v", "-C", "1", "-W", "2"), WAIT);
+            if (read.exitCode() == 0 && !read.stdout().isBlank()) {
+                line = read.stdout().strip();
+            }
+        }
+        assertEquals("fleet/config/t1 interval=30", line);
+    }
+
+    @Test
+    void aDeviceRevokedOnOneNodeIsDroppedOnAnother() throws Exception {
+        try (RunningSubscriber victim = subscribe(2, "victim", "fleet/victim/#");
+             RunningSubscriber bystander = subscribe(2, "bystander", "fleet/victim/#")) {
+            run("device", "revoke", "victim", "--data", "data");
+            long start = System.nanoTime(); // node 2's CRL file is written now
+
+            ProcessResult ended = victim.awaitExit(Deadlines.RELOAD);
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            assertNotNull(ended, "node 3 kept the revoked device connected");
+            nodes.get(2).awaitLine("Disconnecting .*victim.* is revoked", WAIT);
+            System.out.println("device revoke on node 2 -> victim dropped on node 3 after " + millis + " ms");
+            assertTrue(bystander.isAlive(), "the bystander stays connected");
+            ProcessResult refused = publish(0, "victim", "fleet/victim/x", "after");
+            assertFalse(refused.exitCode() == 0, "node 1 refuses the revoked device too: " + refused);
+        }
+    }
+
+    @Test
+    void aNodeWithoutANodeCertificateOfTheClusterCaCannotJoin() throws Exception {
+        // One with a certificate of another CA (it knows the cluster CA's certificate, which is public)...
+        TestPki foreign = TestPki.create(work.resolve("foreign"));
+        IssuedCertificate outsider = foreign.foreignDevice("node-rogue");
+        Files.writeString(work.resolve("rogue.conf"), intruderConf("node-rogue", outsider.certFile(), outsider.keyFile()));
+        // ...and one with a device certificate of the cluster CA itself (clientAuth only, not a node).
+        run("device", "add", "node-device", "--data", "data", "--out", "certs");
+        Files.writeString(work.resolve("device.conf"), intruderConf("node-device", Path.of(cert("node-device.crt")),
+                Path.of(cert("node-device.key"))));
+
+        try (BrokerProcess rogue = BrokerProcess.start(work, "-c", "rogue.conf");
+             BrokerProcess device = BrokerProcess.start(work, "-c", "device.conf")) {
+            nodes.get(0).awaitLine("Cluster join from 127\\.0\\.0\\.1:\\d+ refused: certificate CN=node-rogue.* serial "
+                    + outsider.serial().toString(16) + ": not issued by the cluster CA", WAIT);
+            nodes.get(0).awaitLine("Cluster join from 127\\.0\\.0\\.1:\\d+ refused: certificate CN=node-device.*: not a "
+                    + "node certificate", WAIT);
+            rogue.awaitLine("Midge .* running", WAIT);
+            device.awaitLine("Midge .* running", WAIT);
+        }
+        assertFalse(nodes.get(0).output().contains("node-rogue]"), "node-rogue never became a member");
+        assertFalse(nodes.get(0).output().contains("node-device]"), "node-device never became a member");
+    }
+
+    private String intruderConf(String name, Path certFile, Path keyFile) {
+        return """
+                listener %d 127.0.0.1
+                midge_cluster_node %s
+                midge_cluster_bind 127.0.0.1:%d
+                midge_cluster_members 127.0.0.1:%d
+                midge_cluster_cafile certs/ca.crt
+                midge_cluster_certfile %s
+                midge_cluster_keyfile %s
+                """.formatted(Ports.freePort(), name, Ports.freePort(), clusterPorts[0], certFile, keyFile);
+    }
+
+    /** Publishes probes on {@code node} until every subscriber has one: the routes have reached it. */
+    private void awaitRouted(int node, String topic, RunningSubscriber... subscribers) throws Exception {
+        for (RunningSubscriber s : subscribers) {
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            String line = null;
+            while (line == null && System.nanoTime() < deadline) {
+                publish(node, "pub1", topic, "probe");
+                line = s.awaitLine(Duration.ofMillis(200));
+            }
+            assertEquals(topic + " probe", line, "routes never reached node " + (node + 1));
+        }
+        // Probes in flight still arrive; drain them with a marker that must come after them.
+        assertEquals(0, publish(node, "pub1", topic, "marker").exitCode());
+        for (RunningSubscriber s : subscribers) {
+            String line;
+            do {
+                line = s.awaitLine(WAIT);
+            } while (line != null && line.endsWith(" probe"));
+            assertEquals(topic + " marker", line);
+        }
+    }
+
+    private RunningSubscriber subscribe(int node, String device, String filter) throws InterruptedException {
+        RunningSubscriber s = MosquittoClients.subscribe(tls(node, device), "-t", filter, "-v", "-q", "1");
+        assertNotNull(s.awaitSubscribed(WAIT), () -> "no SUBACK: " + s);
+        return s;
+    }
+
+    private ProcessResult publish(int node, String device, String topic, String payload, String... more) {
+        List<String> args = new ArrayList<>(List.of("-t", topic, "-m", payload, "-q", "1"));
+        args.addAll(List.of(more));
+        return MosquittoClients.publish(tls(node, device), args.toArray(String[]::new));
+    }
+
+    private MosquittoClients.Options tls(int node, String device) {
+        return MosquittoClients.options(mqttPorts[node]).cafile(cert("ca.crt")).cert(cert(device + ".crt"),
+                cert(device + ".key"));
+    }
+
+    private String cert(String name) {
+        return work.resolve("certs").resolve(name).toString();
+    }
+
+    private void run(String... args) throws Exception {
+        BrokerProcess.Result result = BrokerProcess.run(work, args);
+        assertEquals(0, result.exitCode(), result.output());
+    }
+}

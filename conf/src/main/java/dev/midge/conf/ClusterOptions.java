@@ -1,0 +1,32 @@
+package dev.midge.conf;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The Midge options that make this broker a cluster node ({@code midge_cluster_*}; mosquitto has
+ * none). Null in {@link BrokerConfig#cluster()} when none is set: a broker on its own.
+ *
+ * @param node     {@code midge_cluster_node}: this node's name, the CN of its certificate
+ * @param bind     {@code midge_cluster_bind HOST:PORT}: where the node link listens
+ * @param members  {@code midge_cluster_members HOST:PORT[,HOST:PORT...]}: the seed list (a node may list itself)
+ * @param caFile   {@code midge_cluster_cafile}: the CA(s) a node certificate must chain to
+ * @param certFile {@code midge_cluster_certfile}: this node's certificate (CN = node name)
+ * @param keyFile  {@code midge_cluster_keyfile}: its private key
+ * @param at       where the first cluster option was set, for errors found after parsing
+ */
+public record ClusterOptions(String node, HostPort bind, List<HostPort> members, Path caFile, Path certFile,
+                             Path keyFile, ConfigLocation at) {
+
+    public ClusterOptions {
+        members = List.copyOf(members);
+    }
+
+    /** A host name or IP literal and a port; an IPv6 literal is written {@code [::1]:7800}. */
+    public record HostPort(String host, int port) {
+        @Override
+        public String toString() {
+            return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+        }
+    }
+}

@@ -1,0 +1,76 @@
+package dev.midge.conf;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/** midge_cluster_*: read into ClusterOptions, absent for a broker on its own, bad values stop at their line. */
+class ClusterOptionsTest {
+
+    private static final Path CONF = Path.of("/etc/midge/node1.conf");
+    private static final String NODE = """
+            midge_cluster_node node-1
+            midge_cluster_bind 127.0.0.1:7801
+            midge_cluster_members 127.0.0.1:7801, [::1]:7802,node3.example:7803
+            midge_cluster_cafile /etc/midge/cluster/ca.crt
+            midge_cluster_certfile /etc/midge/cluster/node-1.crt
+            midge_cluster_keyfile /etc/midge/cluster/node-1.key
+            listener 1883
+            """;
+
+    @Test
+    void aNodesOptionsAreRead() {
+        ClusterOptions cluster = MosquittoConf.parse(NODE, CONF).config().cluster();
+
+        assertEquals("node-1", cluster.node());
+        assertEquals(new ClusterOptions.HostPort("127.0.0.1", 7801), cluster.bind());
+        assertEquals(List.of(new ClusterOptions.HostPort("127.0.0.1", 7801), new ClusterOptions.HostPort("::1", 7802),
+                new ClusterOptions.HostPort("node3.example", 7803)), cluster.members());
+        assertEquals(Path.of("/etc/midge/cluster/ca.crt"), cluster.caFile());
+        assertEquals(Path.of("/etc/midge/cluster/node-1.crt"), cluster.certFile());
+        assertEquals(Path.of("/etc/midge/cluster/node-1.key"), cluster.keyFile());
+        assertEquals("[::1]:7802", cluster.members().get(1).toString());
+    }
+
+    @Test
+    void aBrokerOnItsOwnHasNoClusterOptions() {
+        assertNull(MosquittoConf.parse("listener 1883\n", CONF).config().cluster());
+    }
+
+    @Test
+    void aNodeWithoutItsCertificateStopsAtTheFirstClusterLine() {
+        String withoutKey = NODE.replace("midge_cluster_keyfile /etc/midge/cluster/node-1.key\n", "");
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> MosquittoConf.parse("listener 1883\n" + withoutKey, CONF));
+        assertEquals(CONF + ":2: a cluster node needs midge_cluster_keyfile too (the cluster options are "
+                + "midge_cluster_node, _bind, _members, _cafile, _certfile and _keyfile)", e.getMessage());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            midge_cluster_node node/1               | 'node/1' is not a valid midge_cluster_node; use letters, digits, '.', '_' and '-' (at most 64, starting with a letter or digit), as in the node certificate's CN
+            midge_cluster_bind 127.0.0.1            | '127.0.0.1' is not a valid HOST:PORT for midge_cluster_bind; use e.g. 10.0.0.5:7800 or [fd00::5]:7800
+            midge_cluster_bind 127.0.0.1:0          | '127.0.0.1:0' is not a valid HOST:PORT for midge_cluster_bind; use e.g. 10.0.0.5:7800 or [fd00::5]:7800
+            midge_cluster_members a:7800,,b:7800    | '' is not a valid HOST:PORT for midge_cluster_members; use e.g. 10.0.0.5:7800 or [fd00::5]:7800
+            midge_cluster_members ::1:7800          | '::1:7800' is not a valid HOST:PORT for midge_cluster_members; use e.g. 10.0.0.5:7800 or [fd00::5]:7800
+            """)
+    void aBadValueStopsStartUpAtItsLine(String line, String reason) {
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> MosquittoConf.parse("listener 1883\n" + line + "\n", CONF));
+        assertEquals(CONF + ":2: " + reason, e.getMessage());
+    }
+
+    @Test
+    void aClusterOptionSetTwiceIsAnError() {
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> MosquittoConf.parse(NODE + "midge_cluster_node node-2\n", CONF));
+        assertEquals(CONF + ":8: duplicate midge_cluster_node: already set at " + CONF + ":1", e.getMessage());
+    }
+}
