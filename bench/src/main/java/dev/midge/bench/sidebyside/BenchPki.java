@@ -18,6 +18,7 @@ final class BenchPki {
 
     private final TestPki pki;
     private final IssuedCertificate device;
+    private final java.util.Map<String, IssuedCertificate> issued = new java.util.HashMap<>();
 
     BenchPki(Path dir) {
         this.pki = TestPki.create(dir);
@@ -28,6 +29,10 @@ final class BenchPki {
         return pki.caFile();
     }
 
+    java.security.cert.X509Certificate caCertificate() {
+        return pki.caCertificate();
+    }
+
     /** The server certificate with the given key type. */
     IssuedCertificate server(ServerKey key) {
         return key == ServerKey.RSA_2048 ? pki.server() : pki.ecServer();
@@ -35,9 +40,19 @@ final class BenchPki {
 
     /** A client context that presents the device certificate and trusts only our CA. */
     SSLContext clientContext() {
+        return contextFor(device);
+    }
+
+    /** Device (or backend) certificate with CN {@code cn}, issued once and kept in the work dir. */
+    synchronized IssuedCertificate client(String cn) {
+        return issued.computeIfAbsent(cn, pki::device);
+    }
+
+    /** A client context that presents the given certificate and trusts only our CA. */
+    SSLContext contextFor(IssuedCertificate certificate) {
         try {
             SSLContext context = SSLContext.getInstance("TLS");
-            context.init(JsseMaterial.keyManagers(device.privateKey(), device.certificate()).getKeyManagers(),
+            context.init(JsseMaterial.keyManagers(certificate.privateKey(), certificate.certificate()).getKeyManagers(),
                     JsseMaterial.trustManagers(pki.caCertificate()).getTrustManagers(), null);
             return context;
         } catch (Exception e) {

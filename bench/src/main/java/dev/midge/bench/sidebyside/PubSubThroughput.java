@@ -19,14 +19,16 @@ final class PubSubThroughput {
      * @param publishedPerSecond publishes the client library completed (QoS 1: PUBACKed)
      * @param failedPublishes    publishes the client library failed, with the first reason
      */
-    record Result(double deliveredPerSecond, double publishedPerSecond, long failedPublishes, String firstFailure) {
+    record Result(double deliveredPerSecond, double publishedPerSecond, long failedPublishes, String firstFailure,
+                  double cpuMicrosPerDelivered) {
     }
 
     private PubSubThroughput() {
     }
 
-    static Result run(int port, int publishers, int subscribers, int qos, int payloadBytes,
+    static Result run(BrokerProcess broker, int publishers, int subscribers, int qos, int payloadBytes,
                       Duration warmup, Duration measure) throws InterruptedException, java.io.IOException {
+        int port = broker.port();
         LongAdder delivered = new LongAdder();
         List<RawSubscriber> receivers = new ArrayList<>();
         try (LoadClients clients = new LoadClients(port)) {
@@ -40,8 +42,10 @@ final class PubSubThroughput {
             // Everyone is connected before the first message: connecting is not what we measure.
             try (WindowedPublishers load = new WindowedPublishers(senders, LoadClients.qos(qos),
                     new byte[payloadBytes], Duration.ofSeconds(10))) {
-                WindowedPublishers.Rates rates = load.measure(warmup, measure, delivered);
-                return new Result(rates.deliveredPerSecond(), rates.publishedPerSecond(), load.failed(), load.firstFailure());
+                CpuWindow cpu = new CpuWindow(broker);
+                WindowedPublishers.Rates rates = load.measure(warmup, measure, delivered, cpu::start, cpu::end);
+                return new Result(rates.deliveredPerSecond(), rates.publishedPerSecond(), load.failed(), load.firstFailure(),
+                        cpu.microsEach(rates.deliveredPerSecond() * measure.toMillis() / 1000.0));
             }
         } finally {
             receivers.forEach(RawSubscriber::close);

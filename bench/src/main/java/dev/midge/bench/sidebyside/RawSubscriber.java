@@ -30,7 +30,13 @@ final class RawSubscriber implements AutoCloseable {
 
     static RawSubscriber subscribe(int port, String clientId, String filter, int qos, LongAdder delivered)
             throws IOException {
-        Socket socket = new Socket();
+        return subscribe(javax.net.SocketFactory.getDefault(), port, clientId, filter, qos, delivered);
+    }
+
+    /** As {@link #subscribe(int, String, String, int, LongAdder)} over the factory's sockets (mutual TLS). */
+    static RawSubscriber subscribe(javax.net.SocketFactory factory, int port, String clientId, String filter, int qos,
+                                   LongAdder delivered) throws IOException {
+        Socket socket = factory.createSocket();
         try {
             socket.setTcpNoDelay(true);
             socket.setReceiveBufferSize(1 << 20);
