@@ -20,10 +20,10 @@ import java.util.concurrent.atomic.LongAdder;
 public final class WindowedPublishers implements AutoCloseable {
 
     /** Unfinished publishes per publisher: enough to keep the pipe full, bounded so memory is. */
-    private static final int WINDOW = 1000;
+    public static final int WINDOW = 1000;
 
-    /** Per-second rates over the measured window, and the broker's CPU time in it (NaN when not probed). */
-    public record Rates(double publishedPerSecond, double deliveredPerSecond, double cpuMillis, long delivered) {
+    /** Per-second rates over the measured window. */
+    public record Rates(double publishedPerSecond, double deliveredPerSecond) {
     }
 
     private final AtomicBoolean running = new AtomicBoolean(true);
@@ -36,10 +36,19 @@ public final class WindowedPublishers implements AutoCloseable {
      * @param drain how long each publisher waits, once stopped, for what it has in flight
      */
     public WindowedPublishers(List<Mqtt3AsyncClient> clients, MqttQos qos, byte[] payload, Duration drain) {
+        this(clients, p -> "bench/t/" + p, WINDOW, qos, payload, drain);
+    }
+
+    /**
+     * @param topicOf the topic publisher N publishes to
+     * @param window  unfinished publishes per publisher (many publishers: a smaller window each)
+     */
+    public WindowedPublishers(List<Mqtt3AsyncClient> clients, java.util.function.IntFunction<String> topicOf, int window,
+                              MqttQos qos, byte[] payload, Duration drain) {
         for (int p = 0; p < clients.size(); p++) {
             Mqtt3AsyncClient client = clients.get(p);
-            String topic = "bench/t/" + p;
-            Thread thread = new Thread(() -> publish(client, topic, qos, payload, drain), "publisher-" + p);
+            String topic = topicOf.apply(p);
+            Thread thread = new Thread(() -> publish(client, topic, window, qos, payload, drain), "publisher-" + p);
             thread.start();
             threads.add(thread);
         }
@@ -50,21 +59,23 @@ public final class WindowedPublishers implements AutoCloseable {
      * {@code delivered} (counted by the caller's subscribers).
      */
     public Rates measure(Duration warmup, Duration measure, LongAdder delivered) throws InterruptedException {
-        return measure(warmup, measure, delivered, () -> Double.NaN);
+        return measure(warmup, measure, delivered, () -> { }, () -> { });
     }
 
-    /** As {@link #measure(Duration, Duration, LongAdder)}, with the broker's CPU milliseconds read before and after. */
-    public Rates measure(Duration warmup, Duration measure, LongAdder delivered,
-                         java.util.function.DoubleSupplier cpuMillis) throws InterruptedException {
+    /** As {@link #measure(Duration, Duration, LongAdder)}, calling back as the measured window starts and ends. */
+    public Rates measure(Duration warmup, Duration measure, LongAdder delivered, Runnable atStart, Runnable atEnd)
+            throws InterruptedException {
         Thread.sleep(warmup.toMillis()); // a warm-up duration, not a synchronisation
+        atStart.run();
         long p0 = published.sum();
         long d0 = delivered.sum();
-        double cpu0 = cpuMillis.getAsDouble();
         long start = System.nanoTime();
         Thread.sleep(measure.toMillis());
         double seconds = (System.nanoTime() - start) / 1e9;
-        long d = delivered.sum() - d0;
-        return new Rates((published.sum() - p0) / seconds, d / seconds, cpuMillis.getAsDouble() - cpu0, d);
+        long d1 = delivered.sum();
+        long p1 = published.sum();
+        atEnd.run();
+        return new Rates((p1 - p0) / seconds, (d1 - d0) / seconds);
     }
 
     public long failed() {
@@ -85,8 +96,8 @@ public final class WindowedPublishers implements AutoCloseable {
         }
     }
 
-    private void publish(Mqtt3AsyncClient client, String topic, MqttQos qos, byte[] payload, Duration drain) {
-        Semaphore window = new Semaphore(WINDOW);
+    private void publish(Mqtt3AsyncClient client, String topic, int size, MqttQos qos, byte[] payload, Duration drain) {
+        Semaphore window = new Semaphore(size);
         try {
             while (running.get()) {
                 if (!window.tryAcquire(100, TimeUnit.MILLISECONDS)) {
@@ -103,7 +114,7 @@ public final class WindowedPublishers implements AutoCloseable {
                 });
             }
             // What is in flight finishes before the client disconnects.
-            window.tryAcquire(WINDOW, drain.toMillis(), TimeUnit.MILLISECONDS);
+            window.tryAcquire(size, drain.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

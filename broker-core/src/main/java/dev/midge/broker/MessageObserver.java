@@ -2,7 +2,7 @@ package dev.midge.broker;
 
 import dev.midge.broker.security.ClientIdentity;
 
-/** Sees every message the broker accepts, for applications that embed it. */
+/** Sees every message the broker accepts from clients and the application, for applications that embed it (not the broker's own {@code $SYS} figures). */
 @FunctionalInterface
 public interface MessageObserver {
 

@@ -18,6 +18,7 @@ final class BenchPki {
 
     private final TestPki pki;
     private final IssuedCertificate device;
+    private final java.util.Map<String, IssuedCertificate> issued = new java.util.HashMap<>();
 
     BenchPki(Path dir) {
         this.pki = TestPki.create(dir);
@@ -28,24 +29,31 @@ final class BenchPki {
         return pki.caFile();
     }
 
+    java.security.cert.X509Certificate caCertificate() {
+        return pki.caCertificate();
+    }
+
     /** The server certificate with the given key type. */
     IssuedCertificate server(ServerKey key) {
         return key == ServerKey.RSA_2048 ? pki.server() : pki.ecServer();
     }
 
-    javax.net.ssl.KeyManagerFactory deviceKeyManagers() {
-        return JsseMaterial.keyManagers(device.privateKey(), device.certificate());
-    }
-
-    javax.net.ssl.TrustManagerFactory caTrustManagers() {
-        return JsseMaterial.trustManagers(pki.caCertificate());
-    }
-
     /** A client context that presents the device certificate and trusts only our CA. */
     SSLContext clientContext() {
+        return contextFor(device);
+    }
+
+    /** Device (or backend) certificate with CN {@code cn}, issued once and kept in the work dir. */
+    synchronized IssuedCertificate client(String cn) {
+        return issued.computeIfAbsent(cn, pki::device);
+    }
+
+    /** A client context that presents the given certificate and trusts only our CA. */
+    SSLContext contextFor(IssuedCertificate certificate) {
         try {
             SSLContext context = SSLContext.getInstance("TLS");
-            context.init(deviceKeyManagers().getKeyManagers(), caTrustManagers().getTrustManagers(), null);
+            context.init(JsseMaterial.keyManagers(certificate.privateKey(), certificate.certificate()).getKeyManagers(),
+                    JsseMaterial.trustManagers(pki.caCertificate()).getTrustManagers(), null);
             return context;
         } catch (Exception e) {
             throw new IllegalStateException("cannot build the client TLS context", e);

@@ -35,8 +35,12 @@ final class BrokerProcess implements AutoCloseable {
                 .redirectOutput(log.toFile())
                 .start();
         BrokerProcess broker = new BrokerProcess(name, process, port, log);
-        Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly));
-        broker.awaitListening(Duration.ofSeconds(30));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
+        }));
+        // Generous: broker.jar starts two JVMs (launcher and broker), slow on a busy machine.
+        broker.awaitListening(Duration.ofSeconds(120));
         return broker;
     }
 
@@ -80,26 +84,86 @@ final class BrokerProcess implements AutoCloseable {
     }
 
     /**
-     * CPU time the broker process has used (user + system), from /proc/PID/stat, in
-     * milliseconds. Unlike a rate, CPU per operation barely moves when other work shares the
+     * CPU time the broker has used (user + system), from /proc/PID/stat, in milliseconds: the
+     * process started and every process under it ({@code java -jar broker.jar} re-launches itself
+     * in a child JVM). Unlike a rate, CPU per operation barely moves when other work shares the
      * machine, so it is the steadier figure on a noisy one.
      */
     double cpuMillis() throws IOException {
-        String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
-        // Fields after the command name, which is in parentheses and may hold spaces:
-        // state(3) ... utime(14) stime(15), in clock ticks (USER_HZ, 100 on Linux).
-        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10.0;
+        double total = 0;
+        for (ProcessHandle p : tree()) {
+            String stat = readProc(p, "stat");
+            if (stat == null) {
+                continue;
+            }
+            // Fields after the command name, which is in parentheses and may hold spaces:
+            // state(3) ... utime(14) stime(15), in clock ticks (USER_HZ, 100 on Linux).
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            total += (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10.0;
+        }
+        return total;
     }
 
-    /** Resident set size of the broker process in KiB, from /proc/PID/status. */
+    /** Resident set size of the broker in KiB (VmRSS, summed over the process and its children). */
     long rssKib() throws IOException {
-        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
-            if (line.startsWith("VmRSS:")) {
-                return Long.parseLong(line.replaceAll("[^0-9]", ""));
+        return statusSum("VmRSS:");
+    }
+
+    /** Peak resident set size so far in KiB (VmHWM, summed over the process and its children). */
+    long peakRssKib() throws IOException {
+        return statusSum("VmHWM:");
+    }
+
+    /** VmRSS of each process of the broker, the started one first: "launcher 40 MiB + broker 80 MiB". */
+    String rssBreakdown() throws IOException {
+        StringBuilder text = new StringBuilder();
+        for (ProcessHandle p : tree()) {
+            if (text.length() > 0) {
+                text.append(" + ");
+            }
+            text.append(p.pid() == process.pid() ? "started" : "child").append(' ')
+                    .append(statusField(p, "VmRSS:") / 1024).append(" MiB");
+        }
+        return text.toString();
+    }
+
+    private List<ProcessHandle> tree() {
+        List<ProcessHandle> all = new java.util.ArrayList<>();
+        all.add(process.toHandle());
+        process.descendants().forEach(all::add);
+        return all;
+    }
+
+    private long statusSum(String field) throws IOException {
+        long total = 0;
+        for (ProcessHandle p : tree()) {
+            total += statusField(p, field);
+        }
+        if (total == 0) {
+            throw new IOException("no " + field + " in /proc/" + process.pid() + "/status");
+        }
+        return total;
+    }
+
+    private static long statusField(ProcessHandle p, String field) {
+        String status = readProc(p, "status");
+        if (status != null) {
+            for (String line : status.split("\n")) {
+                if (line.startsWith(field)) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
+                }
             }
         }
-        throw new IOException("no VmRSS in /proc/" + process.pid() + "/status");
+        return 0;
+    }
+
+    /** A /proc file of the process, or null once it is gone. */
+    private static String readProc(ProcessHandle p, String file) {
+        try {
+            return Files.readString(Path.of("/proc", Long.toString(p.pid()), file));
+        } catch (IOException gone) {
+            return null;
+        }
     }
 
     private String tail() {

@@ -23,14 +23,21 @@ final class Brokers {
         }
     }
 
-    /** What the listener looks like: plain TCP, or mutual TLS with one of the server keys. */
-    record Listener(BenchPki pki, BenchPki.ServerKey key) {
+    /**
+     * What the listener looks like: plain TCP, or mutual TLS with one of the server keys, and an
+     * ACL file (the fleet rows: every device may write only its own topic) or none.
+     */
+    record Listener(BenchPki pki, BenchPki.ServerKey key, Path aclFile) {
         static Listener plain() {
-            return new Listener(null, null);
+            return new Listener(null, null, null);
         }
 
         static Listener mutualTls(BenchPki pki, BenchPki.ServerKey key) {
-            return new Listener(pki, key);
+            return new Listener(pki, key, null);
+        }
+
+        static Listener mutualTlsWithAcl(BenchPki pki, BenchPki.ServerKey key, Path aclFile) {
+            return new Listener(pki, key, aclFile);
         }
 
         boolean tls() {
@@ -102,6 +109,9 @@ final class Brokers {
 
     private static String conf(int port, Listener listener) {
         StringBuilder conf = new StringBuilder();
+        if (listener.aclFile() != null) {
+            conf.append("acl_file ").append(listener.aclFile()).append('\n');
+        }
         // Run as whoever runs the bench: mosquitto started as root would switch to user
         // "mosquitto" and could then not read the key files.
         conf.append("user ").append(System.getProperty("user.name")).append('\n');

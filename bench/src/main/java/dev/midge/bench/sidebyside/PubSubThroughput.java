@@ -26,24 +26,14 @@ final class PubSubThroughput {
     private PubSubThroughput() {
     }
 
-    static Result run(int port, int publishers, int subscribers, int qos, int payloadBytes,
+    static Result run(BrokerProcess broker, int publishers, int subscribers, int qos, int payloadBytes,
                       Duration warmup, Duration measure) throws InterruptedException, java.io.IOException {
-        return run(null, port, null, publishers, subscribers, qos, payloadBytes, warmup, measure);
-    }
-
-    /**
-     * With {@code pki} every client presents the device certificate (mutual TLS); with
-     * {@code broker} the result also has the broker's CPU time per delivered message.
-     */
-    static Result run(BrokerProcess broker, int port, BenchPki pki, int publishers, int subscribers, int qos,
-                      int payloadBytes, Duration warmup, Duration measure)
-            throws InterruptedException, java.io.IOException {
+        int port = broker.port();
         LongAdder delivered = new LongAdder();
         List<RawSubscriber> receivers = new ArrayList<>();
-        try (LoadClients clients = new LoadClients(port, pki)) {
+        try (LoadClients clients = new LoadClients(port)) {
             for (int s = 0; s < subscribers; s++) {
-                receivers.add(RawSubscriber.subscribe(port, pki == null ? null : pki.clientContext().getSocketFactory(),
-                        "sub-" + s, "bench/t/+", qos, delivered));
+                receivers.add(RawSubscriber.subscribe(port, "sub-" + s, "bench/t/+", qos, delivered));
             }
             List<Mqtt3AsyncClient> senders = new ArrayList<>();
             for (int p = 0; p < publishers; p++) {
@@ -52,20 +42,13 @@ final class PubSubThroughput {
             // Everyone is connected before the first message: connecting is not what we measure.
             try (WindowedPublishers load = new WindowedPublishers(senders, LoadClients.qos(qos),
                     new byte[payloadBytes], Duration.ofSeconds(10))) {
-                WindowedPublishers.Rates rates = load.measure(warmup, measure, delivered, () -> cpuMillis(broker));
+                CpuWindow cpu = new CpuWindow(broker);
+                WindowedPublishers.Rates rates = load.measure(warmup, measure, delivered, cpu::start, cpu::end);
                 return new Result(rates.deliveredPerSecond(), rates.publishedPerSecond(), load.failed(), load.firstFailure(),
-                        rates.delivered() == 0 ? Double.NaN : rates.cpuMillis() * 1000 / rates.delivered());
+                        cpu.microsEach(rates.deliveredPerSecond() * measure.toMillis() / 1000.0));
             }
         } finally {
             receivers.forEach(RawSubscriber::close);
-        }
-    }
-
-    private static double cpuMillis(BrokerProcess broker) {
-        try {
-            return broker == null ? Double.NaN : broker.cpuMillis();
-        } catch (java.io.IOException e) {
-            return Double.NaN;
         }
     }
 }

@@ -30,21 +30,18 @@ final class RawSubscriber implements AutoCloseable {
 
     static RawSubscriber subscribe(int port, String clientId, String filter, int qos, LongAdder delivered)
             throws IOException {
-        return subscribe(port, null, clientId, filter, qos, delivered);
+        return subscribe(javax.net.SocketFactory.getDefault(), port, clientId, filter, qos, delivered);
     }
 
-    /** With {@code tls} (not null) over TLS from that factory. */
-    static RawSubscriber subscribe(int port, javax.net.ssl.SSLSocketFactory tls, String clientId, String filter,
-                                   int qos, LongAdder delivered) throws IOException {
-        Socket socket = tls == null ? new Socket() : tls.createSocket();
+    /** As {@link #subscribe(int, String, String, int, LongAdder)} over the factory's sockets (mutual TLS). */
+    static RawSubscriber subscribe(javax.net.SocketFactory factory, int port, String clientId, String filter, int qos,
+                                   LongAdder delivered) throws IOException {
+        Socket socket = factory.createSocket();
         try {
             socket.setTcpNoDelay(true);
             socket.setReceiveBufferSize(1 << 20);
             socket.connect(new InetSocketAddress("127.0.0.1", port), 10_000);
             socket.setSoTimeout(30_000);
-            if (socket instanceof javax.net.ssl.SSLSocket ssl) {
-                ssl.startHandshake();
-            }
             OutputStream out = socket.getOutputStream();
             DataInputStream in = new DataInputStream(socket.getInputStream());
             out.write(MqttFrames.connect(clientId));

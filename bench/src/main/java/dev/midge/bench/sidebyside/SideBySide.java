@@ -18,14 +18,16 @@ import java.util.Map;
  *
  * <pre>
  * java -cp bench/target/benchmarks.jar dev.midge.bench.sidebyside.SideBySide \
- *     handshakes|fanin|fanout|latency|idle|all [--seconds N] [--warmup N] [--tls-warmup N] [--threads N]
- *     [--rate N] [--idle 1000,5000] [--tls true] [--qos 0,1] [--size 64,4096] [--midge-jar cli/target/broker.jar] [--midge-java PATH] [--midge-jvm '-Xmx256m']
- *     [--mosquitto /usr/sbin/mosquitto] [--only midge|mosquitto] [--midge-tls-provider jdk|openssl]
+ *     handshakes|fanin|fanin-mtls|pipe|fanout|latency|idle|all [--seconds N] [--warmup N] [--tls-warmup N]
+ *     [--threads N] [--rate N] [--idle 1000,5000,10000] [--devices 50] [--pipe-messages 100000]
+ *     [--midge-jar cli/target/broker.jar] [--midge-java PATH] [--midge-jvm '-Xmx256m']
+ *     [--mosquitto /usr/sbin/mosquitto] [--only midge|mosquitto]
  * </pre>
  */
 public final class SideBySide {
 
-    private static final List<String> SCENARIOS = List.of("handshakes", "fanin", "fanout", "latency", "idle");
+    private static final List<String> SCENARIOS = List.of("handshakes", "fanin", "fanin-mtls", "pipe", "fanout", "latency",
+            "idle");
 
     private final Duration warmup;
     private final Duration measure;
@@ -34,17 +36,15 @@ public final class SideBySide {
     private final int threads;
     private final int rate;
     private final int[] idleSteps;
+    private final int devices;
+    private final int pipeMessages;
+    private final Path workDir;
     private final Brokers brokers;
     private final BenchPki pki;
     private final SSLSocketFactory tls;
     private final ResultTable table = new ResultTable();
     /** For debugging one side: --only midge|mosquitto (the table then shows n/a for the other). */
     private final Kind only;
-    /** fan-in over mutual TLS (EC P-256) instead of plain TCP: --tls true. */
-    private final boolean faninTls;
-    /** fan-in rows to run: --qos 0,1 and --size 64,4096 (default all four). */
-    private final int[] faninQos;
-    private final int[] faninSizes;
 
     private SideBySide(Map<String, String> options, Path workDir) {
         this.measure = Duration.ofSeconds(Long.parseLong(options.getOrDefault("seconds", "5")));
@@ -52,7 +52,10 @@ public final class SideBySide {
         this.tlsWarmup = Duration.ofSeconds(Long.parseLong(options.getOrDefault("tls-warmup", "10")));
         this.threads = Integer.parseInt(options.getOrDefault("threads", "8"));
         this.rate = Integer.parseInt(options.getOrDefault("rate", "2000"));
-        String[] steps = options.getOrDefault("idle", "1000,5000").split(",");
+        this.devices = Integer.parseInt(options.getOrDefault("devices", "50"));
+        this.pipeMessages = Integer.parseInt(options.getOrDefault("pipe-messages", "100000"));
+        this.workDir = workDir;
+        String[] steps = options.getOrDefault("idle", "1000,5000,10000").split(",");
         this.idleSteps = new int[steps.length];
         for (int i = 0; i < steps.length; i++) {
             idleSteps[i] = Integer.parseInt(steps[i].trim());
@@ -60,18 +63,10 @@ public final class SideBySide {
         String jar = options.get("midge-jar");
         this.brokers = new Brokers(workDir, jar == null ? null : Path.of(jar).toAbsolutePath(),
                 options.getOrDefault("mosquitto", "/usr/sbin/mosquitto"), options.get("midge-java"),
-                options.containsKey("midge-jvm") ? List.of(options.get("midge-jvm").trim().split("\\s+")) : List.of())
-                .midgeTlsProvider(options.get("midge-tls-provider"));
+                options.containsKey("midge-jvm") ? List.of(options.get("midge-jvm").trim().split("\\s+")) : List.of());
         this.pki = new BenchPki(workDir.resolve("pki"));
         this.tls = pki.clientContext().getSocketFactory();
         this.only = options.containsKey("only") ? Kind.valueOf(options.get("only").toUpperCase(java.util.Locale.ROOT)) : null;
-        this.faninTls = Boolean.parseBoolean(options.getOrDefault("tls", "false"));
-        this.faninQos = ints(options.getOrDefault("qos", "0,1"));
-        this.faninSizes = ints(options.getOrDefault("size", "64,4096"));
-    }
-
-    private static int[] ints(String list) {
-        return java.util.Arrays.stream(list.split(",")).mapToInt(v -> Integer.parseInt(v.trim())).toArray();
     }
 
     public static void main(String[] args) throws Exception {
@@ -106,6 +101,8 @@ public final class SideBySide {
             switch (scenario) {
                 case "handshakes" -> bench.handshakes();
                 case "fanin" -> bench.fanIn();
+                case "fanin-mtls" -> bench.fleetFanIn();
+                case "pipe" -> bench.pipe();
                 case "fanout" -> bench.fanOut();
                 case "latency" -> bench.latency();
                 case "idle" -> bench.idle();
@@ -117,8 +114,9 @@ public final class SideBySide {
     }
 
     private static void usage(String problem) {
-        System.err.println(problem + "\nusage: SideBySide handshakes|fanin|fanout|latency|idle|all [--seconds N]"
-                + " [--warmup N] [--tls-warmup N] [--threads N] [--rate N] [--idle 1000,5000] [--tls true] [--qos 0,1] [--size 64,4096] [--midge-jar PATH] [--midge-java PATH] [--midge-jvm 'OPTS']"
+        System.err.println(problem + "\nusage: SideBySide handshakes|fanin|fanin-mtls|pipe|fanout|latency|idle|all"
+                + " [--seconds N] [--warmup N] [--tls-warmup N] [--threads N] [--rate N] [--idle 1000,5000,10000]"
+                + " [--devices 50] [--pipe-messages 100000] [--midge-jar PATH] [--midge-java PATH] [--midge-jvm 'OPTS']"
                 + " [--mosquitto PATH] [--only midge|mosquitto]");
         System.exit(2);
     }
@@ -164,27 +162,72 @@ public final class SideBySide {
 
     private void fanIn() throws Exception {
         int publishers = 8;
-        Listener listener = faninTls ? Listener.mutualTls(pki, BenchPki.ServerKey.EC_P256) : Listener.plain();
-        for (int qos : faninQos) {
-            for (int size : faninSizes) {
-                var r = bothBrokers(listener, b -> PubSubThroughput.run(b, b.port(), faninTls ? pki : null,
-                        publishers, 1, qos, size, warmup, measure));
-                String what = publishers + " publishers -> 1 subscriber, QoS " + qos + ", " + size + " B"
-                        + (faninTls ? ", mTLS" : "");
-                table.add("fan-in", what, "msgs delivered/s", true, r.get(Kind.MIDGE).deliveredPerSecond(),
+        for (int qos : new int[]{0, 1}) {
+            for (int size : new int[]{64, 4096}) {
+                var r = bothBrokers(Listener.plain(),
+                        b -> PubSubThroughput.run(b, publishers, 1, qos, size, warmup, measure));
+                table.add("fan-in", publishers + " publishers -> 1 subscriber, QoS " + qos + ", " + size + " B",
+                        "msgs delivered/s", true, r.get(Kind.MIDGE).deliveredPerSecond(),
                         r.get(Kind.MOSQUITTO).deliveredPerSecond(), published(r));
                 table.add("fan-in", "same, broker CPU time per delivered message", "µs", false,
                         r.get(Kind.MIDGE).cpuMicrosPerDelivered(), r.get(Kind.MOSQUITTO).cpuMicrosPerDelivered(),
-                        "user + system, /proc/PID/stat");
+                        "user + system of the broker's processes over the measured window");
             }
         }
+    }
+
+    /** Issue 11's device workload: many mTLS devices, each its own certificate, -> one backend on /bench/#. */
+    private void fleetFanIn() throws Exception {
+        Listener fleet = Listener.mutualTlsWithAcl(pki, BenchPki.ServerKey.EC_P256, FleetFanIn.writeAcl(workDir));
+        for (int qos : new int[]{0, 1}) {
+            var r = bothBrokers(fleet, b -> FleetFanIn.run(b, pki, devices, qos, 64, warmup, measure));
+            FleetFanIn.Result midge = r.get(Kind.MIDGE);
+            FleetFanIn.Result mosquitto = r.get(Kind.MOSQUITTO);
+            String what = devices + " mTLS devices (own certificates) -> 1 backend on " + FleetFanIn.FILTER + ", QoS "
+                    + qos + ", 64 B";
+            String note = "ACL: each device writes /bench/%u/attrs; publishes completed/s Midge "
+                    + Math.round(midge.publishedPerSecond()) + ", mosquitto " + Math.round(mosquitto.publishedPerSecond())
+                    + (midge.failedPublishes() + mosquitto.failedPublishes() == 0 ? "" : "; FAILED publishes Midge "
+                    + midge.failedPublishes() + ", mosquitto " + mosquitto.failedPublishes());
+            table.add("fan-in mTLS", what, "msgs delivered/s", true, midge.deliveredPerSecond(),
+                    mosquitto.deliveredPerSecond(), note);
+            table.add("fan-in mTLS", "same, broker CPU time per delivered message", "µs", false,
+                    midge.cpuMicrosPerDelivered(), mosquitto.cpuMicrosPerDelivered(),
+                    "user + system of the broker's processes over the measured window");
+            table.add("fan-in mTLS", "same, broker RSS under the load (peak VmRSS sampled every 100 ms)", "MiB", false,
+                    midge.peak().sampledMiB(), mosquitto.peak().sampledMiB(),
+                    "VmHWM Midge " + Math.round(midge.peak().highWaterMiB()) + ", mosquitto "
+                            + Math.round(mosquitto.peak().highWaterMiB()) + " MiB; launcher + broker JVM for Midge");
+        }
+    }
+
+    /** mosquitto_pub -l -> mosquitto_sub over mTLS, on a fresh broker and once warm. */
+    private void pipe() throws Exception {
+        Listener fleet = Listener.mutualTlsWithAcl(pki, BenchPki.ServerKey.EC_P256, FleetFanIn.writeAcl(workDir));
+        for (int qos : new int[]{0, 1}) {
+            var r = bothBrokers(fleet, b -> PipeThroughput.run(b, pki, qos, pipeMessages));
+            PipeThroughput.Result midge = r.get(Kind.MIDGE);
+            PipeThroughput.Result mosquitto = r.get(Kind.MOSQUITTO);
+            String what = "mosquitto_pub -l -> mosquitto_sub, mTLS, QoS " + qos + ", 64 B, " + pipeMessages + " messages";
+            table.add("1 -> 1 mTLS", what + ", fresh broker", "msgs/s", true, midge.fresh().perSecond(),
+                    mosquitto.fresh().perSecond(), "CPU µs each: Midge " + round1(midge.fresh().cpuMicrosEach())
+                            + ", mosquitto " + round1(mosquitto.fresh().cpuMicrosEach()));
+            table.add("1 -> 1 mTLS", what + ", warm (after " + PipeThroughput.WARM_BATCHES + " more batches)", "msgs/s",
+                    true, midge.warm().perSecond(), mosquitto.warm().perSecond(),
+                    "CPU µs each: Midge " + round1(midge.warm().cpuMicrosEach()) + ", mosquitto "
+                            + round1(mosquitto.warm().cpuMicrosEach()));
+        }
+    }
+
+    private static String round1(double value) {
+        return String.format(java.util.Locale.ROOT, "%.1f", value);
     }
 
     private void fanOut() throws Exception {
         int subscribers = 50;
         for (int qos : new int[]{0, 1}) {
             var r = bothBrokers(Listener.plain(),
-                    b -> PubSubThroughput.run(b.port(), 1, subscribers, qos, 64, warmup, measure));
+                    b -> PubSubThroughput.run(b, 1, subscribers, qos, 64, warmup, measure));
             table.add("fan-out", "1 publisher -> " + subscribers + " subscribers, QoS " + qos + ", 64 B",
                     "msgs delivered/s", true, r.get(Kind.MIDGE).deliveredPerSecond(),
                     r.get(Kind.MOSQUITTO).deliveredPerSecond(), published(r));
@@ -212,7 +255,8 @@ public final class SideBySide {
         Map<Integer, Long> mosquitto = r.get(Kind.MOSQUITTO);
         for (int n : midge.keySet()) {
             table.add("idle RSS", n + " idle mTLS connections (EC P-256)", "MiB RSS", false,
-                    midge.get(n) / 1024.0, mosquitto.get(n) / 1024.0, "VmRSS of the broker process");
+                    midge.get(n) / 1024.0, mosquitto.get(n) / 1024.0,
+                    "VmRSS of the broker's processes (Midge: broker.jar's launcher + the JVM it re-launched)");
         }
         int last = idleSteps[idleSteps.length - 1];
         table.add("idle RSS", "per connection, 0 -> " + last, "KiB", false,
@@ -224,7 +268,7 @@ public final class SideBySide {
     private static String published(Map<Kind, PubSubThroughput.Result> r) {
         PubSubThroughput.Result midge = r.get(Kind.MIDGE);
         PubSubThroughput.Result mosquitto = r.get(Kind.MOSQUITTO);
-        String note = "publishes completed/s Midge " + Math.round(midge.publishedPerSecond())
+        String note = "plain TCP; publishes completed/s Midge " + Math.round(midge.publishedPerSecond())
                 + ", mosquitto " + Math.round(mosquitto.publishedPerSecond());
         if (midge.failedPublishes() + mosquitto.failedPublishes() > 0) {
             note += "; FAILED publishes Midge " + midge.failedPublishes() + ", mosquitto "

@@ -82,7 +82,8 @@ public final class PublishRouter {
         if (message.retain() && retainAvailable) {
             retained.put(message);
         }
-        if (!observers.isEmpty()) {
+        // The broker's own $SYS figures are not what an embedder observes messages for.
+        if (!observers.isEmpty() && !message.topic().startsWith("$SYS/")) {
             notifyObservers(message, publisher);
         }
         List<Session> behind = deliverLocally(message, batch);
