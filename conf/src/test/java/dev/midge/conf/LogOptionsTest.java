@@ -12,7 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** log_timestamp and log_timestamp_format are read, not warned; a directive Midge cannot show stops start-up. */
+/** log_timestamp, log_timestamp_format and connection_messages are read, not warned; a directive Midge cannot show stops start-up. */
 class LogOptionsTest {
 
     @TempDir
@@ -28,6 +28,16 @@ class LogOptionsTest {
         assertEquals(new LogOptions(false, "%Y-%m-%dT%H:%M:%S %%"), parsed.config().log());
         assertEquals(List.of(), parsed.warnings());
         assertEquals(LogOptions.DEFAULT, parse("listener 1883\n").config().log());
+    }
+
+    @Test
+    void connectionMessagesIsReadNotWarned() throws IOException {
+        ParsedConf parsed = parse("listener 1883\nconnection_messages false\n");
+        assertEquals(false, parsed.config().log().connectionMessages());
+        assertEquals(List.of(), parsed.warnings());
+        assertTrue(parse("listener 1883\n").config().log().connectionMessages());
+        ConfigException e = assertThrows(ConfigException.class, () -> parse("listener 1883\nconnection_messages maybe\n"));
+        assertEquals(2, e.line());
     }
 
     @Test
