@@ -7,6 +7,12 @@ import dev.midge.testing.ProcessResult;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -112,5 +118,73 @@ class LogCategoriesIT {
                     earlier.toString());
             assertTrue(earlier.stream().anyMatch(l -> l.contains("as hidden")), earlier.toString());
         }
+    }
+
+    @Test
+    void logTypeWebsocketsWithALevelShowsNettysWebSocketLines() throws Exception {
+        try (BrokerProcess broker = start("protocol websockets\nlog_type information\nlog_type websockets\n"
+                + "websockets_log_level 255\n")) {
+            broker.awaitLine("Midge .* running", WAIT);
+            connectOverWebSocket("ws-loud");
+            List<String> earlier = before(broker, broker.awaitLine("as ws-loud", WAIT));
+            assertTrue(earlier.stream().anyMatch(l -> l.contains("WebSocket version V13 server handshake")),
+                    earlier.toString());
+        }
+    }
+
+    @Test
+    void withoutLogTypeWebsocketsEvenDebugShowsNoWebSocketLines() throws Exception {
+        try (BrokerProcess broker = start("protocol websockets\nlog_type debug\nlog_type information\n"
+                + "websockets_log_level 255\n")) {
+            broker.awaitLine("Midge .* running", WAIT);
+            connectOverWebSocket("ws-quiet");
+            List<String> earlier = before(broker, broker.awaitLine("as ws-quiet", WAIT));
+            assertFalse(earlier.stream().anyMatch(l -> l.contains("WebSocket version")), earlier.toString());
+        }
+    }
+
+    /** The HTTP upgrade and a 3.1.1 CONNECT in one masked binary frame; returns once CONNACK arrived. */
+    private void connectOverWebSocket(String clientId) throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout((int) WAIT.toMillis());
+            OutputStream out = socket.getOutputStream();
+            out.write(("GET /mqtt HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                    + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+                    + "Sec-WebSocket-Protocol: mqtt\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            InputStream in = socket.getInputStream();
+            String head = responseHead(in);
+            assertTrue(head.startsWith("HTTP/1.1 101"), head);
+            byte[] id = clientId.getBytes(StandardCharsets.UTF_8);
+            ByteArrayOutputStream connect = new ByteArrayOutputStream();
+            connect.writeBytes(new byte[]{0x10, (byte) (12 + id.length), 0, 4, 'M', 'Q', 'T', 'T', 4, 2, 0, 60, 0,
+                    (byte) id.length});
+            connect.writeBytes(id);
+            byte[] payload = connect.toByteArray();
+            byte[] mask = {1, 2, 3, 4};
+            ByteArrayOutputStream frame = new ByteArrayOutputStream();
+            frame.write(0x82);
+            frame.write(0x80 | payload.length);
+            frame.writeBytes(mask);
+            for (int i = 0; i < payload.length; i++) {
+                frame.write(payload[i] ^ mask[i % 4]);
+            }
+            out.write(frame.toByteArray());
+            out.flush();
+            assertEquals(0x82, in.read()); // the frame carrying CONNACK
+            assertEquals(4, in.read());
+            assertEquals(0x20, in.read());
+        }
+    }
+
+    private static String responseHead(InputStream in) throws IOException {
+        ByteArrayOutputStream head = new ByteArrayOutputStream();
+        while (!head.toString(StandardCharsets.US_ASCII).endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                break;
+            }
+            head.write(b);
+        }
+        return head.toString(StandardCharsets.US_ASCII);
     }
 }

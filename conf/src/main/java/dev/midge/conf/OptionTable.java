@@ -35,7 +35,6 @@ final class OptionTable {
             "memory_limit", Scope.GLOBAL,              // a JVM's heap is bounded by -Xmx instead
             "persistence_file", Scope.GLOBAL,
             "websockets_headers_size", Scope.GLOBAL,
-            "websockets_log_level", Scope.GLOBAL,
             // listener
             "http_dir", Scope.LISTENER,
             // mosquitto 2.1

@@ -41,6 +41,16 @@ class LogOptionsTest {
     }
 
     @Test
+    void websocketsLogLevelIsReadNotWarned() throws IOException {
+        ParsedConf parsed = parse("listener 1883\nwebsockets_log_level 255\n");
+        assertEquals(255, parsed.config().log().websocketsLogLevel());
+        assertEquals(List.of(), parsed.warnings());
+        assertEquals(0, parse("listener 1883\n").config().log().websocketsLogLevel());
+        ConfigException e = assertThrows(ConfigException.class, () -> parse("listener 1883\nwebsockets_log_level -1\n"));
+        assertEquals(2, e.line());
+    }
+
+    @Test
     void anUnsupportedDirectiveStopsStartUpAtItsLine() throws IOException {
         ConfigException e = assertThrows(ConfigException.class, () -> parse("listener 1883\nlog_timestamp_format %s\n"));
         assertEquals(2, e.line());

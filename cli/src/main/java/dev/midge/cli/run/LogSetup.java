@@ -95,6 +95,33 @@ public final class LogSetup {
         context.getLogger(LogCategory.UNSUBSCRIBE_NAME)
                 .setLevel(logTypes.contains(LogType.UNSUBSCRIBE) ? Level.INFO : Level.OFF);
         context.getLogger(LogCategory.CONNECTIONS_NAME).setLevel(log.connectionMessages() ? null : Level.OFF);
+        // Not asked for: Netty's own default (io.netty at WARN in logback.xml), as before.
+        context.getLogger(WEBSOCKETS_LOGGER).setLevel(logTypes.contains(LogType.WEBSOCKETS)
+                ? websocketsLevel(log.websocketsLogLevel()) : null);
+    }
+
+    /**
+     * mosquitto's WebSocket library is libwebsockets; Midge's is Netty's HTTP codec and WebSocket
+     * handshaker, whose lines go to this logger (the upgrade, handshakes, bad requests).
+     */
+    static final String WEBSOCKETS_LOGGER = "io.netty.handler.codec.http";
+
+    /**
+     * websockets_log_level is libwebsockets' bit mask (LLL_ERR 1, LLL_WARN 2, LLL_NOTICE 4, LLL_INFO 8,
+     * LLL_DEBUG 16 and the finer ones above); logback has one threshold, so the most verbose bit set
+     * decides. 0, mosquitto's default, logs nothing.
+     */
+    static Level websocketsLevel(int mask) {
+        if (mask >= 16) {
+            return Level.DEBUG;
+        }
+        if (mask >= 4) {
+            return Level.INFO;
+        }
+        if (mask >= 2) {
+            return Level.WARN;
+        }
+        return mask == 1 ? Level.ERROR : Level.OFF;
     }
 
     private static ConsoleAppender<ILoggingEvent> console(LoggerContext context, String target, String pattern) {
