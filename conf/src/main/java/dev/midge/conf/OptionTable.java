@@ -34,7 +34,6 @@ final class OptionTable {
             "log_facility", Scope.GLOBAL,
             "memory_limit", Scope.GLOBAL,              // a JVM's heap is bounded by -Xmx instead
             "persistence_file", Scope.GLOBAL,
-            "websockets_headers_size", Scope.GLOBAL,
             // listener
             "http_dir", Scope.LISTENER,
             // mosquitto 2.1

@@ -51,6 +51,16 @@ class LogOptionsTest {
     }
 
     @Test
+    void websocketsHeadersSizeIsReadWithinMosquittosBounds() throws IOException {
+        ParsedConf parsed = parse("listener 1883\nwebsockets_headers_size 16384\n");
+        assertEquals(16384, parsed.config().websocketsHeadersSize());
+        assertEquals(List.of(), parsed.warnings());
+        assertEquals(0, parse("listener 1883\n").config().websocketsHeadersSize());
+        ConfigException e = assertThrows(ConfigException.class, () -> parse("listener 1883\nwebsockets_headers_size 65536\n"));
+        assertEquals(2, e.line());
+    }
+
+    @Test
     void anUnsupportedDirectiveStopsStartUpAtItsLine() throws IOException {
         ConfigException e = assertThrows(ConfigException.class, () -> parse("listener 1883\nlog_timestamp_format %s\n"));
         assertEquals(2, e.line());
