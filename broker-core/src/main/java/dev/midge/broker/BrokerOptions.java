@@ -57,6 +57,9 @@ import java.util.Objects;
  *                            connection, v5 with DISCONNECT 0x95); 0 (default) for the MQTT maximum
  * @param cluster             the cluster this broker is a node of, or null (default) for a broker on its
  *                            own; the broker joins it at start and closes it with itself
+ * @param webSocketHeadersSize mosquitto's {@code websockets_headers_size}: the most header bytes a
+ *                            WebSocket upgrade request may carry, 1 to {@link #MAX_WEBSOCKET_HEADERS_SIZE};
+ *                            0 (default) for {@link #DEFAULT_WEBSOCKET_HEADERS_SIZE}
  */
 public record BrokerOptions(List<ListenerOptions> listeners, Authenticator authenticator, Authorizer authorizer,
                             int messageSizeLimit, int maxInflightMessages, int maxQueuedMessages,
@@ -65,9 +68,21 @@ public record BrokerOptions(List<ListenerOptions> listeners, Authenticator authe
                             ClientIdTakeover clientIdTakeover, ClientIdBinding clientIdBinding,
                             FileWatcher fileWatcher, Clock restoreClock, DeliveryOptions delivery, SysOptions sys,
                             AccessPolicy access, long persistentClientExpiration, int maxPacketSize,
-                            ClusterLink cluster) {
+                            ClusterLink cluster, int webSocketHeadersSize) {
+
+    /** The upgrade's headers when websockets_headers_size is unset: Netty's HttpServerCodec default. */
+    public static final int DEFAULT_WEBSOCKET_HEADERS_SIZE = 8192;
+    /** mosquitto's own ceiling; it also bounds what an unauthenticated WebSocket client can cost. */
+    public static final int MAX_WEBSOCKET_HEADERS_SIZE = 65_535;
 
     public BrokerOptions {
+        if (webSocketHeadersSize < 0 || webSocketHeadersSize > MAX_WEBSOCKET_HEADERS_SIZE) {
+            throw new IllegalArgumentException("webSocketHeadersSize must be 0 (default) or 1 to "
+                    + MAX_WEBSOCKET_HEADERS_SIZE + ", not " + webSocketHeadersSize);
+        }
+        if (webSocketHeadersSize == 0) {
+            webSocketHeadersSize = DEFAULT_WEBSOCKET_HEADERS_SIZE;
+        }
         listeners = List.copyOf(listeners);
         if (listeners.isEmpty()) {
             throw new IllegalArgumentException("a broker needs at least one listener");
@@ -128,6 +143,7 @@ public record BrokerOptions(List<ListenerOptions> listeners, Authenticator authe
         private long persistentClientExpiration;
         private int maxPacketSize;
         private ClusterLink cluster;
+        private int webSocketHeadersSize;
 
         public Builder listener(ListenerOptions listener) { listeners.add(listener); return this; }
         public Builder authenticator(Authenticator a) { authenticator = a; return this; }
@@ -170,13 +186,14 @@ public record BrokerOptions(List<ListenerOptions> listeners, Authenticator authe
         public Builder figureSource(dev.midge.broker.metrics.FigureSource source) { sys = sys.withFigureSource(source); return this; }
         /** Makes the broker a node of this cluster (joined at start, closed with the broker). */
         public Builder cluster(ClusterLink link) { cluster = link; return this; }
+        public Builder webSocketHeadersSize(int bytes) { webSocketHeadersSize = bytes; return this; }
 
         public BrokerOptions build() {
             return new BrokerOptions(listeners, authenticator, authorizer, messageSizeLimit, maxInflightMessages,
                     maxQueuedMessages, maxQueuedBytes, maxKeepalive, retainAvailable, maxTopicAlias,
                     maxTopicLevels, persistenceLocation, discardCorruptStore, clientIdTakeover, clientIdBinding,
                     fileWatcher, restoreClock, delivery, sys, access, persistentClientExpiration, maxPacketSize,
-                    cluster);
+                    cluster, webSocketHeadersSize);
         }
     }
 }

@@ -56,6 +56,8 @@ import java.util.Set;
  * @param bridges             the bridges ({@code connection} blocks), in file order
  * @param cluster             Midge options {@code midge_cluster_*}: this broker is a node of a cluster; null
  *                            (default) for a broker on its own
+ * @param websocketsHeadersSize {@code websockets_headers_size}: the WebSocket upgrade's header bytes, 0 to
+ *                            65535; 0 (default) for Midge's 8 KiB
  */
 public record BrokerConfig(Path source, List<ListenerConfig> listeners, boolean localOnly,
                            boolean perListenerSettings, SecurityConfig security,
@@ -67,7 +69,7 @@ public record BrokerConfig(Path source, List<ListenerConfig> listeners, boolean 
                            String enrollmentBind, ClientIdBinding clientIdBinding, ClientIdTakeover clientIdTakeover,
                            int maxTopicLevels, int ocspPort, String ocspUrl, QueueOptions queue, SysConfig sys,
                            AccessOptions access, long persistentClientExpiration, int maxPacketSize, LogOptions log,
-                           List<BridgeConfig> bridges, ClusterOptions cluster) {
+                           List<BridgeConfig> bridges, ClusterOptions cluster, int websocketsHeadersSize) {
 
     /** MQTT's largest payload: the most message_size_limit may be. */
     public static final int MQTT_MAX_PAYLOAD = 268_435_455;
@@ -105,7 +107,7 @@ public record BrokerConfig(Path source, List<ListenerConfig> listeners, boolean 
                 maxQueuedMessages, maxQueuedBytes, maxKeepalive, retainAvailable, persistence, persistenceLocation,
                 autosaveInterval, logTypes, logDestinations, logFile, user, userAt, pidFile, enrollmentPort,
                 enrollmentBind, clientIdBinding, clientIdTakeover, maxTopicLevels, ocspPort, ocspUrl, null, null, null, 0, 0,
-                null, null, null);
+                null, null, null, 0);
     }
 
     /** The same config with these {@code $SYS} and metrics options. */
@@ -114,7 +116,8 @@ public record BrokerConfig(Path source, List<ListenerConfig> listeners, boolean 
                 maxInflightMessages, maxQueuedMessages, maxQueuedBytes, maxKeepalive, retainAvailable, persistence,
                 persistenceLocation, autosaveInterval, logTypes, logDestinations, logFile, user, userAt, pidFile,
                 enrollmentPort, enrollmentBind, clientIdBinding, clientIdTakeover, maxTopicLevels, ocspPort, ocspUrl,
-                queue, newSys, access, persistentClientExpiration, maxPacketSize, log, bridges, cluster);
+                queue, newSys, access, persistentClientExpiration, maxPacketSize, log, bridges, cluster,
+                websocketsHeadersSize);
     }
 
     /**
@@ -126,7 +129,8 @@ public record BrokerConfig(Path source, List<ListenerConfig> listeners, boolean 
                 maxInflightMessages, maxQueuedMessages, maxQueuedBytes, maxKeepalive, retainAvailable, persistence,
                 persistenceLocation, autosaveInterval, logTypes, logDestinations, logFile, user, userAt, pidFile,
                 enrollmentPort, enrollmentBind, clientIdBinding, clientIdTakeover, maxTopicLevels, ocspPort, ocspUrl,
-                queue, sys, access, persistentClientExpiration, maxPacketSize, log, bridges, cluster);
+                queue, sys, access, persistentClientExpiration, maxPacketSize, log, bridges, cluster,
+                websocketsHeadersSize);
     }
 
     /** The same config as a node of this cluster (null: on its own). */
@@ -135,7 +139,8 @@ public record BrokerConfig(Path source, List<ListenerConfig> listeners, boolean 
                 maxInflightMessages, maxQueuedMessages, maxQueuedBytes, maxKeepalive, retainAvailable, persistence,
                 persistenceLocation, autosaveInterval, logTypes, logDestinations, logFile, user, userAt, pidFile,
                 enrollmentPort, enrollmentBind, clientIdBinding, clientIdTakeover, maxTopicLevels, ocspPort, ocspUrl,
-                queue, sys, access, persistentClientExpiration, maxPacketSize, log, bridges, clusterOptions);
+                queue, sys, access, persistentClientExpiration, maxPacketSize, log, bridges, clusterOptions,
+                websocketsHeadersSize);
     }
 
     /** {@code log_type} values ("none" is the empty set, "all" every one). */

@@ -19,7 +19,8 @@ final class GlobalDraft {
             "max_inflight_bytes", "queue_qos0_messages", "upgrade_outgoing_qos", "retry_interval",
             "midge_max_publisher_pause_ms",
             "persistent_client_expiration", "set_tcp_nodelay", "max_packet_size", "log_timestamp",
-            "log_timestamp_format");
+            "log_timestamp_format", "connection_messages", "websockets_log_level",
+            "websockets_headers_size");
 
     private static final Set<LogType> DEFAULT_LOG_TYPES =
             EnumSet.of(LogType.ERROR, LogType.WARNING, LogType.NOTICE, LogType.INFORMATION);
@@ -52,6 +53,9 @@ final class GlobalDraft {
     private final Setting<Long> persistentClientExpiration = new Setting<>();
     private int maxPacketSize;
     private boolean logTimestamp = true;
+    private boolean connectionMessages = true;
+    private int websocketsLogLevel = 0;
+    private int websocketsHeadersSize = 0;
     private final Setting<String> logTimestampFormat = new Setting<>();
 
     void apply(ConfLine line, List<ConfigWarning> warnings) {
@@ -102,6 +106,10 @@ final class GlobalDraft {
                     + "are resent when the client reconnects, as MQTT 3.1.1 and 5 require"));
             // mosquitto refuses less than 20 bytes (no CONNECT would fit).
             case "log_timestamp" -> logTimestamp = Values.bool(line);
+            case "connection_messages" -> connectionMessages = Values.bool(line);
+            case "websockets_log_level" -> websocketsLogLevel = Values.integer(line, 0, Integer.MAX_VALUE);
+            // mosquitto's bounds; the largest also bounds what an unauthenticated WebSocket client can cost.
+            case "websockets_headers_size" -> websocketsHeadersSize = Values.integer(line, 0, 65_535);
             case "log_timestamp_format" -> logTimestampFormat.set(line, strftime(line));
             case "max_packet_size" -> maxPacketSize = Values.integer(line, 20, BrokerConfig.MQTT_MAX_PAYLOAD);
             case "persistent_client_expiration" -> persistentClientExpiration.set(line, expiration(line));
@@ -251,6 +259,7 @@ final class GlobalDraft {
                 user.get(), user.at(), pidFile.get(), enrollmentPort, enrollmentBind.get(), clientIdBinding,
                 clientIdTakeover, maxTopicLevels, ocspPort, ocspUrl.get(), queue, null, access,
                 persistentClientExpiration.isSet() ? persistentClientExpiration.get() : 0, maxPacketSize,
-                new LogOptions(logTimestamp, logTimestampFormat.get()), bridges, null);
+                new LogOptions(logTimestamp, logTimestampFormat.get(), connectionMessages,
+                        websocketsLogLevel), bridges, null, websocketsHeadersSize);
     }
 }

@@ -3,16 +3,26 @@ package dev.midge.conf;
 import java.util.Map;
 
 /**
- * How log lines look, beyond where they go and which types: mosquitto's {@code log_timestamp} and
- * {@code log_timestamp_format}.
+ * How log lines look, beyond where they go and which types: mosquitto's {@code log_timestamp},
+ * {@code log_timestamp_format}, {@code connection_messages} and {@code websockets_log_level}.
  *
  * @param timestamp       {@code log_timestamp} (default true)
  * @param timestampFormat {@code log_timestamp_format}, a strftime format using only {@link #STRFTIME}'s
  *                        directives, or null for Midge's ISO-8601 default
+ * @param connectionMessages {@code connection_messages} (default true): log each client's connect and
+ *                        disconnect
+ * @param websocketsLogLevel {@code websockets_log_level} (default 0): libwebsockets' bit mask (1 error,
+ *                        2 warning, 4 notice, 8 info, 16 debug and above), shown only with
+ *                        {@code log_type websockets}
  */
-public record LogOptions(boolean timestamp, String timestampFormat) {
+public record LogOptions(boolean timestamp, String timestampFormat, boolean connectionMessages,
+                         int websocketsLogLevel) {
 
-    public static final LogOptions DEFAULT = new LogOptions(true, null);
+    public static final LogOptions DEFAULT = new LogOptions(true, null, true, 0);
+
+    public LogOptions(boolean timestamp, String timestampFormat) {
+        this(timestamp, timestampFormat, true, 0);
+    }
 
     /** The strftime directives Midge can show, as java.time pattern letters ({@code %%} is a percent sign). */
     public static final Map<Character, String> STRFTIME = Map.ofEntries(

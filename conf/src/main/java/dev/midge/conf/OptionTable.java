@@ -31,12 +31,9 @@ final class OptionTable {
             // general
             "allow_duplicate_messages", Scope.GLOBAL,
             "autosave_on_changes", Scope.GLOBAL,
-            "connection_messages", Scope.GLOBAL,
             "log_facility", Scope.GLOBAL,
             "memory_limit", Scope.GLOBAL,              // a JVM's heap is bounded by -Xmx instead
             "persistence_file", Scope.GLOBAL,
-            "websockets_headers_size", Scope.GLOBAL,
-            "websockets_log_level", Scope.GLOBAL,
             // listener
             "http_dir", Scope.LISTENER,
             // mosquitto 2.1

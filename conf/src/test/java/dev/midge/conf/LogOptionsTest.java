@@ -12,7 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** log_timestamp and log_timestamp_format are read, not warned; a directive Midge cannot show stops start-up. */
+/** log_timestamp, log_timestamp_format and connection_messages are read, not warned; a directive Midge cannot show stops start-up. */
 class LogOptionsTest {
 
     @TempDir
@@ -28,6 +28,36 @@ class LogOptionsTest {
         assertEquals(new LogOptions(false, "%Y-%m-%dT%H:%M:%S %%"), parsed.config().log());
         assertEquals(List.of(), parsed.warnings());
         assertEquals(LogOptions.DEFAULT, parse("listener 1883\n").config().log());
+    }
+
+    @Test
+    void connectionMessagesIsReadNotWarned() throws IOException {
+        ParsedConf parsed = parse("listener 1883\nconnection_messages false\n");
+        assertEquals(false, parsed.config().log().connectionMessages());
+        assertEquals(List.of(), parsed.warnings());
+        assertTrue(parse("listener 1883\n").config().log().connectionMessages());
+        ConfigException e = assertThrows(ConfigException.class, () -> parse("listener 1883\nconnection_messages maybe\n"));
+        assertEquals(2, e.line());
+    }
+
+    @Test
+    void websocketsLogLevelIsReadNotWarned() throws IOException {
+        ParsedConf parsed = parse("listener 1883\nwebsockets_log_level 255\n");
+        assertEquals(255, parsed.config().log().websocketsLogLevel());
+        assertEquals(List.of(), parsed.warnings());
+        assertEquals(0, parse("listener 1883\n").config().log().websocketsLogLevel());
+        ConfigException e = assertThrows(ConfigException.class, () -> parse("listener 1883\nwebsockets_log_level -1\n"));
+        assertEquals(2, e.line());
+    }
+
+    @Test
+    void websocketsHeadersSizeIsReadWithinMosquittosBounds() throws IOException {
+        ParsedConf parsed = parse("listener 1883\nwebsockets_headers_size 16384\n");
+        assertEquals(16384, parsed.config().websocketsHeadersSize());
+        assertEquals(List.of(), parsed.warnings());
+        assertEquals(0, parse("listener 1883\n").config().websocketsHeadersSize());
+        ConfigException e = assertThrows(ConfigException.class, () -> parse("listener 1883\nwebsockets_headers_size 65536\n"));
+        assertEquals(2, e.line());
     }
 
     @Test

@@ -182,7 +182,8 @@ class MosquittoMigrationTest {
                 c.persistenceLocation(), c.autosaveInterval(), c.logTypes(), c.logDestinations(), c.logFile(),
                 c.user(), c.userAt(), c.pidFile(), c.enrollmentPort(), c.enrollmentBind(), c.clientIdBinding(),
                 c.clientIdTakeover(), c.maxTopicLevels(), c.ocspPort(), c.ocspUrl(), c.queue(), c.sys(), c.access(),
-                c.persistentClientExpiration(), c.maxPacketSize(), c.log(), c.bridges(), c.cluster());
+                c.persistentClientExpiration(), c.maxPacketSize(), c.log(), c.bridges(), c.cluster(),
+                c.websocketsHeadersSize());
     }
 
     private Path write(String name, String text) throws IOException {

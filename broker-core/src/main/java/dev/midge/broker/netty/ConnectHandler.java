@@ -3,6 +3,7 @@ package dev.midge.broker.netty;
 import dev.midge.broker.BrokerOptions;
 import dev.midge.broker.ListenerOptions;
 import dev.midge.broker.engine.MqttEngine;
+import dev.midge.broker.logging.LogCategory;
 import dev.midge.broker.logging.LogSafe;
 import dev.midge.broker.security.AuthenticationResult;
 import dev.midge.broker.security.Authorizer;
@@ -63,7 +64,7 @@ final class ConnectHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        LOG.info("New connection from {} on port {}.", Describe.address(ctx.channel()), Describe.localPort(ctx.channel()));
+        LogCategory.CONNECTIONS.info("New connection from {} on port {}.", Describe.address(ctx.channel()), Describe.localPort(ctx.channel()));
         connectTimeout = ctx.executor().schedule(() -> {
             LOG.warn("Client {} sent no CONNECT within {} s, closing.", Describe.address(ctx.channel()),
                     CONNECT_TIMEOUT_SECONDS);
@@ -165,7 +166,7 @@ final class ConnectHandler extends ChannelInboundHandlerAdapter {
         ctx.writeAndFlush(ConnAckPacket.accepted(packet, options, listener, answer.sessionPresent()));
         ChannelHandlerContext sessionCtx = ConnectedPipeline.install(ctx, engine, packet, connection, listener.rules());
         String username = client.identity().username();
-        LOG.info("New {} connected from {} as {} (p{}, c{}, k{}{}).", client.isBridge() ? "bridge" : "client",
+        LogCategory.CONNECTIONS.info("New {} connected from {} as {} (p{}, c{}, k{}{}).", client.isBridge() ? "bridge" : "client",
                 Describe.address(ctx.channel()),
                 LogSafe.text(packet.clientId()), packet.protocolLogLevel(), packet.cleanStart() ? 1 : 0, packet.keepAlive(),
                 username == null ? "" : ", u'" + LogSafe.text(username) + "'");

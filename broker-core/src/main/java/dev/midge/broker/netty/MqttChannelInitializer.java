@@ -9,6 +9,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpObjectDecoder;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
@@ -67,9 +68,12 @@ public final class MqttChannelInitializer extends ChannelInitializer<Channel> {
         int maxPacket = ConnectPacket.brokerMaximumPacketSize(engine.options());
         int maxConnect = PacketSizeLimit.maxConnectSize(engine.options());
         if (listener.protocol() == ListenerOptions.Protocol.WEBSOCKETS) {
-            p.addLast("preConnectBudget", new PreConnectBudget(maxConnect));
-            p.addLast("http", new HttpServerCodec());
+            int headers = engine.options().webSocketHeadersSize();
+            p.addLast("preConnectBudget", new PreConnectBudget(maxConnect, headers));
+            p.addLast("http", new HttpServerCodec(HttpObjectDecoder.DEFAULT_MAX_INITIAL_LINE_LENGTH, headers,
+                    HttpObjectDecoder.DEFAULT_MAX_CHUNK_SIZE));
             p.addLast("httpAggregator", new HttpObjectAggregator(65_536));
+            p.addLast("upgradeCheck", new UpgradeRequestCheck());
             p.addLast("websocket", new WebSocketServerProtocolHandler(WebSocketServerProtocolConfig.newBuilder()
                     .websocketPath("/")
                     .checkStartsWith(true) // any path, as mosquitto accepts

@@ -19,16 +19,20 @@ final class PreConnectBudget extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(PreConnectBudget.class);
 
     /**
-     * The HTTP upgrade at the codec's limits (request line 4 KiB, headers 8 KiB, a body the
+     * The HTTP upgrade at the codec's limits besides its headers (request line 4 KiB, a body the
      * aggregator allows up to 64 KiB) and WebSocket frame headers, beyond the CONNECT itself.
      */
-    static final int HTTP_AND_FRAMING_BYTES = (4 + 8 + 64 + 4) * 1024;
+    static final int HTTP_AND_FRAMING_BYTES = (4 + 64 + 4) * 1024;
 
     private final long budget;
     private long left;
 
-    PreConnectBudget(int maxConnectSize) {
-        this.budget = (long) maxConnectSize + HTTP_AND_FRAMING_BYTES;
+    /**
+     * @param headersSize the upgrade's header limit (websockets_headers_size, at most 64 KiB), so the
+     *                    budget stays at most the CONNECT + 136 KiB (264 KiB with the default CONNECT limit)
+     */
+    PreConnectBudget(int maxConnectSize, int headersSize) {
+        this.budget = (long) maxConnectSize + HTTP_AND_FRAMING_BYTES + headersSize;
         this.left = budget;
     }
 

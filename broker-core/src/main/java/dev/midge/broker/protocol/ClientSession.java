@@ -3,6 +3,7 @@ package dev.midge.broker.protocol;
 import dev.midge.broker.engine.DeliveryBatch;
 import dev.midge.broker.engine.Limits;
 import dev.midge.broker.engine.MqttEngine;
+import dev.midge.broker.logging.LogCategory;
 import dev.midge.broker.logging.LogSafe;
 import dev.midge.broker.message.Message;
 import dev.midge.broker.security.ClientIdentity;
@@ -270,6 +271,9 @@ public final class ClientSession {
                 Subscription s = new Subscription(clientId(), filter, t.qos(), t.noLocal() || bridgeOptions,
                         t.retainAsPublished() || bridgeOptions, t.retainHandling(), subscriptionId);
                 granted.put(s, engine.subscribe(session, s));
+                if (LogCategory.SUBSCRIBE.isInfoEnabled()) {
+                    LogCategory.SUBSCRIBE.info("{} {} {}", LogSafe.text(clientId()), t.qos(), LogSafe.text(t.filter()));
+                }
                 codes.add(t.qos()); // the granted QoS is the code
             }
         }
@@ -281,6 +285,9 @@ public final class ClientSession {
         List<ReasonCode> codes = new ArrayList<>(filters.size());
         for (String filter : filters) {
             codes.add(engine.unsubscribe(session, filter) ? ReasonCode.SUCCESS : ReasonCode.NO_SUBSCRIPTION_EXISTED);
+            if (LogCategory.UNSUBSCRIBE.isInfoEnabled()) {
+                LogCategory.UNSUBSCRIBE.info("{} {}", LogSafe.text(clientId()), LogSafe.text(filter));
+            }
         }
         return codes;
     }
@@ -325,9 +332,9 @@ public final class ClientSession {
     private void logEnd(Ending why, String detail) {
         String id = LogSafe.text(clientId());
         switch (why) {
-            case DISCONNECTED -> LOG.info("Client {} disconnected.", id);
-            case KEEP_ALIVE_TIMEOUT -> LOG.info("Client {} has exceeded timeout, disconnecting.", id);
-            case TAKEN_OVER -> LOG.info("Client {} already connected, closing old connection.", id);
+            case DISCONNECTED -> LogCategory.CONNECTIONS.info("Client {} disconnected.", id);
+            case KEEP_ALIVE_TIMEOUT -> LogCategory.CONNECTIONS.info("Client {} has exceeded timeout, disconnecting.", id);
+            case TAKEN_OVER -> LogCategory.CONNECTIONS.info("Client {} already connected, closing old connection.", id);
             case PROTOCOL_VIOLATION -> LOG.warn("Client {} disconnected due to {}.", describe(), detail);
             case ADMINISTRATIVE_ACTION -> LOG.warn("Client {} (username {}) disconnected: {}.", describe(),
                     LogSafe.text(identity().username()), detail);
@@ -349,7 +356,7 @@ public final class ClientSession {
      */
     public void closed() {
         if (ending.get() == null) {
-            LOG.info("Client {} closed its connection.", LogSafe.text(clientId()));
+            LogCategory.CONNECTIONS.info("Client {} closed its connection.", LogSafe.text(clientId()));
         }
         Message w = will;
         will = null;

@@ -6,6 +6,7 @@ import ch.qos.logback.core.read.ListAppender;
 import dev.midge.broker.BrokerOptions;
 import dev.midge.broker.ListenerOptions;
 import dev.midge.broker.engine.MqttEngine;
+import dev.midge.broker.logging.LogCategory;
 import dev.midge.broker.security.Authorizer;
 import dev.midge.broker.security.ClientIdentity;
 import dev.midge.broker.session.Permissions;
@@ -28,17 +29,21 @@ class ClientSessionEndingTest {
     private final MqttEngine engine = new MqttEngine(
             BrokerOptions.builder().listener(ListenerOptions.plain(0)).build(), timer);
     private final Logger logger = (Logger) LoggerFactory.getLogger(ClientSession.class);
+    /** The ordinary endings go to connection_messages' logger, the rest to the class's. */
+    private final Logger connections = (Logger) LoggerFactory.getLogger(LogCategory.CONNECTIONS_NAME);
     private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
 
     @BeforeEach
     void capture() {
         appender.start();
         logger.addAppender(appender);
+        connections.addAppender(appender);
     }
 
     @AfterEach
     void stop() {
         logger.detachAppender(appender);
+        connections.detachAppender(appender);
         timer.shutdownNow();
     }
 

@@ -222,6 +222,7 @@ public final class BrokerAssembly {
                     .delivery(delivery(config.queue()))
                     .persistentClientExpiration(config.persistentClientExpiration())
                     .maxPacketSize(config.maxPacketSize())
+                    .webSocketHeadersSize(config.websocketsHeadersSize())
                     .authenticator(security.authenticator(config.security()))
                     .authorizer(security.authorizer(config.security()))
                     .discardCorruptStore(discardCorruptStore)

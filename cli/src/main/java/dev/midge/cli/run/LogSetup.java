@@ -9,6 +9,7 @@ import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.FileAppender;
 import ch.qos.logback.core.OutputStreamAppender;
 import dev.midge.conf.BrokerConfig.LogType;
+import dev.midge.broker.logging.LogCategory;
 import dev.midge.conf.LogOptions;
 import org.slf4j.LoggerFactory;
 
@@ -19,7 +20,10 @@ import java.util.Set;
 /**
  * Points logback where mosquitto's {@code log_dest} and {@code log_type} say. mosquitto's types
  * are a set (error, warning, notice, information, debug, ...); logback has one threshold per
- * logger, so the threshold is the most verbose type asked for.
+ * logger, so the threshold is the most verbose level type asked for (notice and information are
+ * both INFO). The types that are categories, not levels (subscribe, unsubscribe), and
+ * {@code connection_messages} each gate their own logger ({@link LogCategory}), so asking for one
+ * shows only its lines.
  */
 public final class LogSetup {
 
@@ -47,6 +51,7 @@ public final class LogSetup {
         }
         Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
         root.setLevel(threshold(logTypes));
+        gateCategories(context, logTypes, log);
         root.detachAndStopAllAppenders();
         if (stdout) {
             root.addAppender(console(context, "System.out", pattern));
@@ -66,8 +71,7 @@ public final class LogSetup {
         if (logTypes.contains(LogType.DEBUG)) {
             return Level.DEBUG;
         }
-        for (LogType verbose : List.of(LogType.INFORMATION, LogType.NOTICE, LogType.SUBSCRIBE,
-                LogType.UNSUBSCRIBE, LogType.WEBSOCKETS)) {
+        for (LogType verbose : List.of(LogType.INFORMATION, LogType.NOTICE)) {
             if (logTypes.contains(verbose)) {
                 return Level.INFO;
             }
@@ -79,6 +83,45 @@ public final class LogSetup {
             return Level.ERROR;
         }
         return Level.OFF; // "none"
+    }
+
+    /**
+     * Category loggers are on exactly when their type is asked for, whatever the level types say;
+     * connection lines follow the level types (mosquitto logs them as notices) unless
+     * connection_messages is false.
+     */
+    private static void gateCategories(LoggerContext context, Set<LogType> logTypes, LogOptions log) {
+        context.getLogger(LogCategory.SUBSCRIBE_NAME).setLevel(logTypes.contains(LogType.SUBSCRIBE) ? Level.INFO : Level.OFF);
+        context.getLogger(LogCategory.UNSUBSCRIBE_NAME)
+                .setLevel(logTypes.contains(LogType.UNSUBSCRIBE) ? Level.INFO : Level.OFF);
+        context.getLogger(LogCategory.CONNECTIONS_NAME).setLevel(log.connectionMessages() ? null : Level.OFF);
+        // Not asked for: Netty's own default (io.netty at WARN in logback.xml), as before.
+        context.getLogger(WEBSOCKETS_LOGGER).setLevel(logTypes.contains(LogType.WEBSOCKETS)
+                ? websocketsLevel(log.websocketsLogLevel()) : null);
+    }
+
+    /**
+     * mosquitto's WebSocket library is libwebsockets; Midge's is Netty's HTTP codec and WebSocket
+     * handshaker, whose lines go to this logger (the upgrade, handshakes, bad requests).
+     */
+    static final String WEBSOCKETS_LOGGER = "io.netty.handler.codec.http";
+
+    /**
+     * websockets_log_level is libwebsockets' bit mask (LLL_ERR 1, LLL_WARN 2, LLL_NOTICE 4, LLL_INFO 8,
+     * LLL_DEBUG 16 and the finer ones above); logback has one threshold, so the most verbose bit set
+     * decides. 0, mosquitto's default, logs nothing.
+     */
+    static Level websocketsLevel(int mask) {
+        if (mask >= 16) {
+            return Level.DEBUG;
+        }
+        if (mask >= 4) {
+            return Level.INFO;
+        }
+        if (mask >= 2) {
+            return Level.WARN;
+        }
+        return mask == 1 ? Level.ERROR : Level.OFF;
     }
 
     private static ConsoleAppender<ILoggingEvent> console(LoggerContext context, String target, String pattern) {
