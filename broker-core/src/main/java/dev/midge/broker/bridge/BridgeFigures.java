@@ -27,8 +27,7 @@ public final class BridgeFigures implements FigureSource {
     public void collect(Consumer<Figure> out) {
         for (Bridge bridge : bridges) {
             BridgeStatus s = bridge.status();
-            // A connection name is one topic level: mosquitto forbids no character in it but these.
-            String level = TOPIC + s.name().replaceAll("[/+#\\x00-\\x1f]", "_") + "/";
+            String level = TOPIC + Figure.topicLevel(s.name()) + "/";
             out.accept(new Figure(level + "connected", "midge_bridge_connected",
                     "1 while the bridge's remote broker accepted it and the connection is up",
                     Figure.Kind.GAUGE, "bridge", s.name(), s.connected() ? 1 : 0));

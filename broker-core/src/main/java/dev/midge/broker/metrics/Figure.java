@@ -68,7 +68,7 @@ public record Figure(String topic, String metric, String help, Kind kind, String
     }
 
     /** A label value becomes one topic level: no separators, no wildcards. */
-    private static String topicLevel(String value) {
+    public static String topicLevel(String value) {
         String level = value.replaceAll("[/+#\\x00-\\x1f]", "_");
         return level.isEmpty() ? "_" : level;
     }
