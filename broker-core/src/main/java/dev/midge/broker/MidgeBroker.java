@@ -1,6 +1,7 @@
 package dev.midge.broker;
 
 import dev.midge.broker.bridge.Bridge;
+import dev.midge.broker.bridge.BridgeFigures;
 import dev.midge.broker.bridge.BridgeOptions;
 import dev.midge.broker.engine.Limits;
 import dev.midge.broker.message.Message;
@@ -36,13 +37,14 @@ public final class MidgeBroker implements AutoCloseable {
     private final BrokerServer server;
     private final BrokerOptions options;
     /** Bridges started on this broker's event loops; closed before it. */
-    private final List<Bridge> bridges = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<Bridge> bridges;
     /** Host names of bridge addresses are resolved here, never on an event loop; made with the first bridge. */
     private java.util.concurrent.ExecutorService bridgeResolver;
 
-    private MidgeBroker(BrokerServer server, BrokerOptions options) {
+    private MidgeBroker(BrokerServer server, BrokerOptions options, List<Bridge> bridges) {
         this.server = server;
         this.options = options;
+        this.bridges = bridges;
     }
 
     /**
@@ -53,7 +55,9 @@ public final class MidgeBroker implements AutoCloseable {
      */
     public static MidgeBroker start(BrokerOptions options) throws InterruptedException {
         try {
-            return new MidgeBroker(BrokerServer.start(options), options);
+            // Made before the server so that its $SYS and /metrics report the bridges started later.
+            List<Bridge> bridges = new java.util.concurrent.CopyOnWriteArrayList<>();
+            return new MidgeBroker(BrokerServer.start(options, List.of(new BridgeFigures(bridges))), options, bridges);
         } catch (InterruptedException | RuntimeException e) {
             closeOwned(options);
             throw e;

@@ -82,10 +82,20 @@ final class Brokers {
     }
 
     BrokerProcess start(Kind kind, Listener listener) throws IOException {
+        return start(kind, listener, "");
+    }
+
+    /** Only broker.jar reads a conf's bridges; {@link MidgeChild} wires none. */
+    boolean runsBrokerJar() {
+        return midgeJar != null;
+    }
+
+    /** @param extra conf lines after the listener's (a bridge block) */
+    BrokerProcess start(Kind kind, Listener listener, String extra) throws IOException {
         int port = BrokerProcess.freePort();
         String name = kind.label + "-" + (++started);
         Path conf = workDir.resolve(name + ".conf");
-        String text = conf(port, listener);
+        String text = conf(port, listener) + extra;
         if (kind == Kind.MIDGE && listener.tls() && midgeTlsProvider != null) {
             text += "midge_tls_provider " + midgeTlsProvider + "\n";
         }

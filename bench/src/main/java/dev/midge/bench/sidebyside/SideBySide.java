@@ -18,7 +18,7 @@ import java.util.Map;
  *
  * <pre>
  * java -cp bench/target/benchmarks.jar dev.midge.bench.sidebyside.SideBySide \
- *     handshakes|fanin|fanin-mtls|pipe|fanout|latency|idle|all [--seconds N] [--warmup N] [--tls-warmup N]
+ *     handshakes|fanin|fanin-mtls|pipe|fanout|latency|idle|bridge|all [--seconds N] [--warmup N] [--tls-warmup N]
  *     [--threads N] [--rate N] [--idle 1000,5000,10000] [--devices 50] [--pipe-messages 100000]
  *     [--midge-jar cli/target/broker.jar] [--midge-java PATH] [--midge-jvm '-Xmx256m']
  *     [--mosquitto /usr/sbin/mosquitto] [--only midge|mosquitto]
@@ -27,7 +27,7 @@ import java.util.Map;
 public final class SideBySide {
 
     private static final List<String> SCENARIOS = List.of("handshakes", "fanin", "fanin-mtls", "pipe", "fanout", "latency",
-            "idle");
+            "idle", "bridge");
 
     private final Duration warmup;
     private final Duration measure;
@@ -106,6 +106,7 @@ public final class SideBySide {
                 case "fanout" -> bench.fanOut();
                 case "latency" -> bench.latency();
                 case "idle" -> bench.idle();
+                case "bridge" -> bench.bridge();
                 default -> throw new AssertionError(scenario);
             }
         }
@@ -114,7 +115,7 @@ public final class SideBySide {
     }
 
     private static void usage(String problem) {
-        System.err.println(problem + "\nusage: SideBySide handshakes|fanin|fanin-mtls|pipe|fanout|latency|idle|all"
+        System.err.println(problem + "\nusage: SideBySide handshakes|fanin|fanin-mtls|pipe|fanout|latency|idle|bridge|all"
                 + " [--seconds N] [--warmup N] [--tls-warmup N] [--threads N] [--rate N] [--idle 1000,5000,10000]"
                 + " [--devices 50] [--pipe-messages 100000] [--midge-jar PATH] [--midge-java PATH] [--midge-jvm 'OPTS']"
                 + " [--mosquitto PATH] [--only midge|mosquitto]");
@@ -262,6 +263,49 @@ public final class SideBySide {
         table.add("idle RSS", "per connection, 0 -> " + last, "KiB", false,
                 (midge.get(last) - midge.get(0)) / (double) last, (mosquitto.get(last) - mosquitto.get(0)) / (double) last,
                 "growth of VmRSS / connections");
+    }
+
+    /**
+     * A local broker bridged over mTLS ({@code topic bench/# out QOS}, a certificate of the bench CA) to a
+     * remote one of the same kind: publishers on the local, one subscriber on the remote.
+     */
+    private void bridge() throws Exception {
+        if (!brokers.runsBrokerJar() && only != Kind.MOSQUITTO) {
+            System.out.println("bridge: skipped, Midge reads a conf's bridges only as broker.jar (pass --midge-jar)");
+            return;
+        }
+        int publishers = 8;
+        for (int qos : new int[]{0, 1}) {
+            Map<Kind, BridgedThroughput.Result> r = new EnumMap<>(Kind.class);
+            for (Kind kind : only == null ? new Kind[]{Kind.MOSQUITTO, Kind.MIDGE} : new Kind[]{only}) {
+                try (BrokerProcess remote = brokers.start(kind, Listener.mutualTls(pki, BenchPki.ServerKey.EC_P256));
+                     BrokerProcess local = brokers.start(kind, Listener.plain(),
+                             BridgedThroughput.bridgeBlock(pki, remote.port(), qos))) {
+                    BridgedThroughput.Result result = BridgedThroughput.run(local, remote, pki, publishers, qos, 64,
+                            warmup, measure);
+                    System.out.println("    " + kind.label + " -> " + kind.label + ": " + result);
+                    r.put(kind, result);
+                }
+            }
+            if (only != null) {
+                r.put(only == Kind.MIDGE ? Kind.MOSQUITTO : Kind.MIDGE, r.get(only));
+            }
+            BridgedThroughput.Result midge = r.get(Kind.MIDGE);
+            BridgedThroughput.Result mosquitto = r.get(Kind.MOSQUITTO);
+            String what = publishers + " publishers -> local broker -> bridge (mTLS, topic bench/# out " + qos
+                    + ") -> remote broker -> 1 subscriber, QoS " + qos + ", 64 B";
+            String note = "Midge -> Midge vs mosquitto -> mosquitto; publishes completed/s Midge "
+                    + Math.round(midge.publishedPerSecond()) + ", mosquitto " + Math.round(mosquitto.publishedPerSecond())
+                    + (midge.failedPublishes() + mosquitto.failedPublishes() == 0 ? "" : "; FAILED publishes Midge "
+                    + midge.failedPublishes() + ", mosquitto " + mosquitto.failedPublishes());
+            table.add("bridge", what, "msgs delivered/s", true, midge.deliveredPerSecond(),
+                    mosquitto.deliveredPerSecond(), note);
+            table.add("bridge", "same, both brokers' CPU time per delivered message", "µs", false,
+                    midge.cpuMicrosPerDelivered(), mosquitto.cpuMicrosPerDelivered(),
+                    "local + remote: Midge " + round1(midge.localCpuMicros()) + " + " + round1(midge.remoteCpuMicros())
+                            + ", mosquitto " + round1(mosquitto.localCpuMicros()) + " + "
+                            + round1(mosquitto.remoteCpuMicros()));
+        }
     }
 
     /** What the publishers saw: how far the brokers accepted more than they delivered. */

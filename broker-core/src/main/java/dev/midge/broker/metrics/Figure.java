@@ -15,9 +15,10 @@ import java.util.Objects;
  * @param label      the one label's name, or null
  * @param labelValue the label's value, or null
  * @param value      the figure
+ * @param text       a $SYS-only figure that is words, not a number (a bridge's remote host:port), or null
  */
 public record Figure(String topic, String metric, String help, Kind kind, String label, String labelValue,
-                     double value) {
+                     double value, String text) {
 
     public enum Kind { COUNTER, GAUGE }
 
@@ -31,6 +32,18 @@ public record Figure(String topic, String metric, String help, Kind kind, String
         if ((label == null) != (labelValue == null)) {
             throw new IllegalArgumentException("a label needs a name and a value");
         }
+        if (text != null && !metric.isEmpty()) {
+            throw new IllegalArgumentException("a text figure has no Prometheus metric: " + metric);
+        }
+    }
+
+    public Figure(String topic, String metric, String help, Kind kind, String label, String labelValue, double value) {
+        this(topic, metric, help, kind, label, labelValue, value, null);
+    }
+
+    /** A {@code $SYS} topic whose value is text; Prometheus has no place for it. */
+    public static Figure text(String topic, String text) {
+        return new Figure(topic, "", null, Kind.GAUGE, null, null, 0, Objects.requireNonNull(text, "text"));
     }
 
     public static Figure counter(String name, String help, long value) {
@@ -55,13 +68,16 @@ public record Figure(String topic, String metric, String help, Kind kind, String
     }
 
     /** A label value becomes one topic level: no separators, no wildcards. */
-    private static String topicLevel(String value) {
+    public static String topicLevel(String value) {
         String level = value.replaceAll("[/+#\\x00-\\x1f]", "_");
         return level.isEmpty() ? "_" : level;
     }
 
     /** As mosquitto writes its figures: whole numbers without decimals, others with two. */
     public String formattedValue() {
+        if (text != null) {
+            return text;
+        }
         if (value == Math.rint(value) && !Double.isInfinite(value)) {
             return Long.toString((long) value);
         }

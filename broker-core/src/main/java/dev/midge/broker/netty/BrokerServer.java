@@ -5,6 +5,7 @@ import dev.midge.broker.BrokerOptions;
 import dev.midge.broker.ListenerOptions;
 import dev.midge.broker.engine.MqttEngine;
 import dev.midge.broker.counters.TrafficCounter;
+import dev.midge.broker.metrics.FigureSource;
 import dev.midge.broker.sys.MetricsEndpoint;
 import dev.midge.broker.sys.SysTopicPublisher;
 import dev.midge.broker.persist.DurableState;
@@ -79,6 +80,11 @@ public final class BrokerServer {
     }
 
     public static BrokerServer start(BrokerOptions options) throws InterruptedException {
+        return start(options, List.of());
+    }
+
+    /** @param coreFigures figures of what the embedding API owns (its bridges), next to the options' sources */
+    public static BrokerServer start(BrokerOptions options, List<FigureSource> coreFigures) throws InterruptedException {
         // Opened (and read whole) first: an unreadable store stops start-up before any thread exists.
         DurableState durable = options.persistenceLocation() == null ? null
                 : DurableState.open(options.persistenceLocation(), options.discardCorruptStore());
@@ -99,7 +105,7 @@ public final class BrokerServer {
             for (ListenerOptions listener : options.listeners()) {
                 server.bind(listener);
             }
-            server.startReporting(options);
+            server.startReporting(options, coreFigures);
         } catch (InterruptedException | RuntimeException e) {
             server.close();
             throw e;
@@ -161,11 +167,13 @@ public final class BrokerServer {
     }
 
     /** $SYS topics every sys_interval, and the metrics endpoint if asked for. */
-    private void startReporting(BrokerOptions options) {
+    private void startReporting(BrokerOptions options, List<FigureSource> coreFigures) {
         var sys = options.sys();
-        sysTopics = SysTopicPublisher.start(engine, sys.figureSources(), timer, sys.sysIntervalSeconds());
+        List<FigureSource> sources = new ArrayList<>(sys.figureSources());
+        sources.addAll(coreFigures);
+        sysTopics = SysTopicPublisher.start(engine, sources, timer, sys.sysIntervalSeconds());
         if (sys.metricsListener() != null) {
-            metrics = MetricsEndpoint.start(sys.metricsListener(), engine, sys.figureSources(), listenerTraffic,
+            metrics = MetricsEndpoint.start(sys.metricsListener(), engine, sources, listenerTraffic,
                     () -> serverChannels.stream().allMatch(Channel::isActive));
         }
     }
