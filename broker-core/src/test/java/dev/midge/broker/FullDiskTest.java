@@ -1,5 +1,6 @@
 package dev.midge.broker;
 
+import dev.midge.testing.SmallDisk;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
@@ -21,7 +22,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,7 +39,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The store on a filesystem that really fills up: a 4 MiB tmpfs, filled with a ballast file.
@@ -51,19 +50,14 @@ class FullDiskTest extends BrokerTest {
     Path tmp;
 
     private Path disk;
-    private boolean mounted;
+    private SmallDisk smallDisk;
     private final ListAppender<ILoggingEvent> storeLog = new ListAppender<>();
     private final Logger storeLogger = (Logger) LoggerFactory.getLogger("dev.midge.broker.persist");
 
     @BeforeEach
     void mountSmallDisk() throws Exception {
-        disk = tmp.resolve("disk");
-        Files.createDirectories(disk);
-        Process p = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", disk.toString())
-                .redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        mounted = p.waitFor() == 0;
-        assumeTrue(mounted, "cannot mount a 4 MiB tmpfs to fill up (needs root): " + out.strip());
+        smallDisk = SmallDisk.mount(tmp.resolve("disk"));
+        disk = smallDisk.dir();
         storeLog.start();
         storeLogger.addAppender(storeLog);
     }
@@ -75,8 +69,8 @@ class FullDiskTest extends BrokerTest {
             broker.close(); // before the unmount: the store's file is open
             broker = null;
         }
-        if (mounted) {
-            new ProcessBuilder("umount", "-l", disk.toString()).inheritIO().start().waitFor();
+        if (smallDisk != null) {
+            smallDisk.close();
         }
     }
 
@@ -93,7 +87,7 @@ class FullDiskTest extends BrokerTest {
         publish(pub, "t/a", "before the disk filled", MqttQos.AT_LEAST_ONCE);
 
         Set<String> expected = new HashSet<>(Set.of("before the disk filled"));
-        Path ballast = fill(disk);
+        Path ballast = smallDisk.fill();
         CompletableFuture<String> caughtByTheFailure = breakTheStore(expected);
         assertTrue(logged("Cannot write the persistent store " + disk.resolve("midge.mv.db")),
                 "one line names the file: " + lines());
@@ -151,7 +145,7 @@ class FullDiskTest extends BrokerTest {
         try (RawClient first = v5Raw("raw")) {
             first.send(v5Publish(0x32, "nobody", 1, new byte[0]));
             assertEquals(0x4, first.read().type(), "PUBACK: the session this connection made is on disk");
-            ballast = fill(disk);
+            ballast = smallDisk.fill();
             first.send(v5Publish(0x34, "t/q2", 7, payload)); // routed; its write fills the disk
             await().atMost(Duration.ofSeconds(10)).until(() -> logged("Cannot write the persistent store"));
         }
@@ -193,25 +187,6 @@ class FullDiskTest extends BrokerTest {
                 new byte[]{(byte) (packetId >> 8), (byte) packetId, 0}, payload));
     }
 
-    /** Fills the filesystem with one file until a write fails. */
-    private static Path fill(Path dir) throws IOException {
-        Path ballast = dir.resolve("ballast");
-        byte[] block = new byte[64 * 1024];
-        try (OutputStream out = Files.newOutputStream(ballast)) {
-            while (true) {
-                out.write(block);
-            }
-        } catch (IOException full) {
-            // a smaller write may still fit the last pages
-            try (OutputStream out = Files.newOutputStream(ballast, java.nio.file.StandardOpenOption.APPEND)) {
-                while (true) {
-                    out.write(block, 0, 512);
-                }
-            } catch (IOException fuller) {
-                return ballast;
-            }
-        }
-    }
 
     /**
      * Publishes large QoS 1 messages, each making the store grow, until the store's failure

@@ -4,15 +4,13 @@ import dev.midge.broker.testing.EmbeddedBroker;
 import dev.midge.testing.LogCapture;
 import dev.midge.testing.MosquittoClients;
 import dev.midge.testing.RunningSubscriber;
+import dev.midge.testing.SmallDisk;
 import dev.midge.testing.ProcessResult;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,7 +20,6 @@ import java.util.regex.Pattern;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * {@code /metrics} and {@code /health} of {@code BrokerOptions.metricsListener}, read with the real {@code curl}
@@ -37,16 +34,15 @@ class MetricsEndpointTest {
     Path tmp;
     private final LogCapture log = LogCapture.of("dev.midge");
     private EmbeddedBroker broker;
-    private Path disk;
-    private boolean mounted;
+    private SmallDisk smallDisk;
 
     @AfterEach
     void stop() throws Exception {
         if (broker != null) {
             broker.close();
         }
-        if (mounted) {
-            new ProcessBuilder("umount", "-l", disk.toString()).inheritIO().start().waitFor();
+        if (smallDisk != null) {
+            smallDisk.close();
         }
         log.close();
     }
@@ -90,17 +86,11 @@ class MetricsEndpointTest {
 
     @Test
     void healthIs503WhileTheStoreCannotWrite() throws Exception {
-        disk = tmp.resolve("disk");
-        Files.createDirectories(disk);
-        Process p = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", disk.toString())
-                .redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        mounted = p.waitFor() == 0;
-        assumeTrue(mounted, "cannot mount a 4 MiB tmpfs to fill up (needs root): " + out.strip());
-        broker = EmbeddedBroker.start(b -> b.persistence(disk).metricsListener(new InetSocketAddress("127.0.0.1", 0)));
+        smallDisk = SmallDisk.mount(tmp.resolve("disk"));
+        broker = EmbeddedBroker.start(b -> b.persistence(smallDisk.dir()).metricsListener(new InetSocketAddress("127.0.0.1", 0)));
         assertEquals(200, get("/health").status());
 
-        Path ballast = fill(disk);
+        Path ballast = smallDisk.fill();
         Path payload = Files.write(tmp.resolve("payload"), new byte[200 * 1024]);
         // Retained QoS 1 messages go to the store; the one that does not fit breaks it, and its PUBACK waits
         // for the disk, so the publishers are not waited for.
@@ -142,21 +132,4 @@ class MetricsEndpointTest {
         return Double.parseDouble(m.group(1));
     }
 
-    private static Path fill(Path dir) throws IOException {
-        Path ballast = dir.resolve("ballast");
-        byte[] block = new byte[64 * 1024];
-        try (OutputStream o = Files.newOutputStream(ballast)) {
-            while (true) {
-                o.write(block);
-            }
-        } catch (IOException full) {
-            try (OutputStream o = Files.newOutputStream(ballast, java.nio.file.StandardOpenOption.APPEND)) {
-                while (true) {
-                    o.write(block, 0, 512);
-                }
-            } catch (IOException fuller) {
-                return ballast;
-            }
-        }
-    }
 }
