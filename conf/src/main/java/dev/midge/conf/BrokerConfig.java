@@ -93,23 +93,6 @@ public record BrokerConfig(Path source, List<ListenerConfig> listeners, boolean 
         bridges = bridges == null ? List.of() : List.copyOf(bridges);
     }
 
-    /** With mosquitto's defaults for the options added since (queues, {@code $SYS}, plugins, expiry, packet size, log timestamps). */
-    public BrokerConfig(Path source, List<ListenerConfig> listeners, boolean localOnly,
-                        boolean perListenerSettings, SecurityConfig security,
-                        int messageSizeLimit, int maxInflightMessages, int maxQueuedMessages,
-                        long maxQueuedBytes, int maxKeepalive, boolean retainAvailable,
-                        boolean persistence, Path persistenceLocation, int autosaveInterval,
-                        Set<LogType> logTypes, Set<LogDestination> logDestinations, Path logFile,
-                        String user, ConfigLocation userAt, Path pidFile, int enrollmentPort,
-                        String enrollmentBind, ClientIdBinding clientIdBinding, ClientIdTakeover clientIdTakeover,
-                        int maxTopicLevels, int ocspPort, String ocspUrl) {
-        this(source, listeners, localOnly, perListenerSettings, security, messageSizeLimit, maxInflightMessages,
-                maxQueuedMessages, maxQueuedBytes, maxKeepalive, retainAvailable, persistence, persistenceLocation,
-                autosaveInterval, logTypes, logDestinations, logFile, user, userAt, pidFile, enrollmentPort,
-                enrollmentBind, clientIdBinding, clientIdTakeover, maxTopicLevels, ocspPort, ocspUrl, null, null, null, 0, 0,
-                null, null, null, 0);
-    }
-
     /** The same config with these {@code $SYS} and metrics options. */
     public BrokerConfig withSys(SysConfig newSys) {
         return new BrokerConfig(source, listeners, localOnly, perListenerSettings, security, messageSizeLimit,

@@ -72,7 +72,7 @@ final class PacketHandler extends ChannelInboundHandlerAdapter {
         if (deliveries != null) {
             List<Session> behind = deliveries.offer();
             if (!behind.isEmpty() && connection.channel().isActive()) {
-                flowControl.afterPublish(connection.channel(), client.withoutOwnSession(behind), client);
+                flowControl.afterPublish(connection.channel(), client.subscribersToWaitFor(behind), client);
             }
         }
     }

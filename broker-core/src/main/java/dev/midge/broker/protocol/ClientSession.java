@@ -169,21 +169,17 @@ public final class ClientSession {
             return answer;
         }
         if (allowed) {
-            List<Session> slow = engine.publish(message, identity(), deliveries);
-            // Not for itself: it could not drain while its own PUBACKs went unread.
-            behind = slow.contains(session) ? List.of() : slow;
+            behind = subscribersToWaitFor(engine.publish(message, identity(), deliveries));
         }
         return answer;
     }
 
-    /** {@code subscribers} without this client's own session: it could not drain while its own PUBACKs went unread. */
-    public List<Session> withoutOwnSession(List<Session> subscribers) {
-        if (!subscribers.contains(session)) {
-            return subscribers;
-        }
-        List<Session> others = new java.util.ArrayList<>(subscribers);
-        others.remove(session);
-        return others;
+    /**
+     * The subscribers behind that this client's reading should wait for: none when its own
+     * session is one of them, which could not drain while its own PUBACKs went unread.
+     */
+    public List<Session> subscribersToWaitFor(List<Session> behind) {
+        return behind.contains(session) ? List.of() : behind;
     }
 
     /**
