@@ -13,7 +13,6 @@ import io.netty.handler.codec.http.HttpObjectDecoder;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
-import io.netty.handler.codec.mqtt.MqttDecoder;
 import io.netty.handler.codec.mqtt.MqttEncoder;
 
 import java.util.concurrent.Executor;
@@ -21,7 +20,7 @@ import java.util.concurrent.Executor;
 /**
  * The pipeline of one connection, in the order bytes flow:
  * [connection limit] → [TLS] → [pre-CONNECT byte budget + HTTP + WebSocket + frame adapter] →
- * packet size limit → MQTT decoder/encoder → (keep-alive, added after CONNECT) →
+ * packet size limit → MQTT decoder ({@link MqttFrameDecoder})/encoder → (keep-alive, added after CONNECT) →
  * CONNECT/authentication → (the session handler, which replaces it after CONNACK).
  *
  * <p>Before CONNECT a connection can make the broker hold at most a CONNECT of
@@ -84,7 +83,7 @@ public final class MqttChannelInitializer extends ChannelInitializer<Channel> {
         }
         p.addLast("packetSize", new PacketSizeLimit(maxConnect, maxPacket));
         p.addLast("bridgeMark", new BridgeProtocolMark());
-        p.addLast("mqttDecoder", new MqttDecoder(maxPacket, 65_535));
+        p.addLast("mqttDecoder", new MqttFrameDecoder(maxPacket));
         p.addLast("mqttEncoder", MqttEncoder.INSTANCE);
         p.addLast("packetCounter", engine.packetCounter());
         p.addLast("connect", new ConnectHandler(engine, listener, authExecutor));
