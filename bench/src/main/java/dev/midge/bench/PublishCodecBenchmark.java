@@ -1,5 +1,6 @@
 package dev.midge.bench;
 
+import dev.midge.broker.netty.MqttFrameDecoder;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -24,8 +25,9 @@ import org.openjdk.jmh.annotations.Warmup;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Encoding and decoding one MQTT PUBLISH (QoS 1) with Netty's MqttEncoder and MqttDecoder, the
- * codec Midge's pipeline uses, through EmbeddedChannel. Every buffer is released.
+ * Encoding and decoding one MQTT PUBLISH (QoS 1) through EmbeddedChannel: with Netty's
+ * MqttEncoder (Midge's encoder), Netty's MqttDecoder (Midge's decoder before MqttFrameDecoder) and
+ * Midge's MqttFrameDecoder, the decoder of the broker's pipeline. Every buffer is released.
  *
  * <pre>java -jar bench/target/benchmarks.jar PublishCodec</pre>
  */
@@ -46,12 +48,14 @@ public class PublishCodecBenchmark {
     private ByteBuf encoded;
     private EmbeddedChannel encoder;
     private EmbeddedChannel decoder;
+    private EmbeddedChannel frameDecoder;
 
     @Setup
     public void setUp() {
         payload = new byte[payloadBytes];
         encoder = new EmbeddedChannel(MqttEncoder.INSTANCE);
         decoder = new EmbeddedChannel(new MqttDecoder(1024 * 1024));
+        frameDecoder = new EmbeddedChannel(new MqttFrameDecoder(1024 * 1024));
         encoded = encode();
     }
 
@@ -60,6 +64,7 @@ public class PublishCodecBenchmark {
         encoded.release();
         encoder.finishAndReleaseAll();
         decoder.finishAndReleaseAll();
+        frameDecoder.finishAndReleaseAll();
     }
 
     private MqttPublishMessage publish() {
@@ -93,6 +98,17 @@ public class PublishCodecBenchmark {
     public int decodePublish() {
         decoder.writeInbound(encoded.retainedDuplicate());
         MqttPublishMessage message = decoder.readInbound();
+        try {
+            return message.variableHeader().packetId() + message.payload().readableBytes();
+        } finally {
+            message.release();
+        }
+    }
+
+    @Benchmark
+    public int decodePublishMidge() {
+        frameDecoder.writeInbound(encoded.retainedDuplicate());
+        MqttPublishMessage message = frameDecoder.readInbound();
         try {
             return message.variableHeader().packetId() + message.payload().readableBytes();
         } finally {

@@ -9,7 +9,7 @@ import java.util.List;
 
 /**
  * Recognises mosquitto's bridge mark ({@code try_private}): a CONNECT whose protocol level has
- * the top bit set (0x83, 0x84) comes from a bridge. The bit is cleared before Netty's decoder,
+ * the top bit set (0x83, 0x84) comes from a bridge. The bit is cleared before the decoder,
  * which knows only the plain levels, and the channel remembers it: a 3.1/3.1.1 bridge's
  * subscriptions are then no-local and retain-as-published, as in mosquitto, so a message it
  * published is never sent back to it (no ping-pong between bridged brokers). Reads the first

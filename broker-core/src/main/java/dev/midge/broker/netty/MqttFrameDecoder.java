@@ -44,9 +44,10 @@ import java.util.List;
  * {@link MqttControlPackets}.
  *
  * <p>The protocol version comes from the CONNECT and is kept in this decoder and in Netty's
- * channel attribute, which {@code MqttEncoder} reads to write v5 packets.
+ * channel attribute, which {@code MqttEncoder} reads to write v5 packets. Public only for the
+ * benchmarks (the package is not exported).
  */
-final class MqttFrameDecoder extends ByteToMessageDecoder {
+public final class MqttFrameDecoder extends ByteToMessageDecoder {
 
     /** Netty's own key ({@code MqttCodecUtil}): the encoder writes v5 fields when it says MQTT_5. */
     static final AttributeKey<MqttVersion> MQTT_VERSION = AttributeKey.valueOf("NETTY_CODEC_MQTT_VERSION");
@@ -70,7 +71,7 @@ final class MqttFrameDecoder extends ByteToMessageDecoder {
     private byte[] lastTopicBytes = new byte[0];
     private String lastTopic = "";
 
-    MqttFrameDecoder(int maxBytesInMessage) {
+    public MqttFrameDecoder(int maxBytesInMessage) {
         this.maxBytesInMessage = maxBytesInMessage;
         this.control = new MqttControlPackets(this);
     }

@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
 import java.util.List;
 
 /**
- * Judges every packet by its fixed header, before any of its body is read, and hands Netty's
+ * Judges every packet by its fixed header, before any of its body is read, and hands the
  * MQTT decoder only whole packets. The first must be a CONNECT (MQTT-3.1.0-1) announcing at
  * most {@link #maxConnectSize} bytes, every later one at most the broker's Maximum Packet Size.
  * Netty's decoder alone buffered whatever the first packet announced, checked the size only

@@ -24,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * Any bytes a client sends go through the pipeline {@link MqttChannelInitializer} builds for
- * every connection (Netty's MqttDecoder with Midge's packet limit, then CONNECT and session
+ * every connection (MqttFrameDecoder behind Midge's packet limit, then CONNECT and session
  * handling against a real {@link MqttEngine}) without an error: no exception reaches the end
  * of the pipeline or is logged as unexpected, every buffer is released, and each input ends
  * (bounded by @Timeout, which Jazzer applies to every input while fuzzing).
