@@ -244,9 +244,8 @@ final class ConfParser {
             if (address == null) {
                 throw line.error("listener 0 is a unix socket listener and needs a socket path");
             }
-            warnings.add(line.warning("unix socket listener '" + address + "' is not supported by Midge and is "
-                    + "ignored, with its options"));
             current = ListenerDraft.unixSocket(line.at(), address);
+            listeners.add(current);
             return;
         }
         current = ListenerDraft.tcp(line.at(), port, address);
