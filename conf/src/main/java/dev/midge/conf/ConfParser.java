@@ -125,6 +125,10 @@ final class ConfParser {
                 inPlugin = true;
             }
             case "clientid_prefixes" -> access.clientIdPrefixes(line);
+            case "check_retain_source" -> {
+                noteSecurityOption(line);
+                access.checkRetainSource(line);
+            }
             case "connection" -> connection(line);
             default -> {
                 if (GlobalDraft.NAMES.contains(option)) {

@@ -328,6 +328,7 @@ public final class BrokerAssembly {
             options.plugin(loaded.plugin());
         }
         options.clientIdPrefixes(config.access().clientIdPrefixes());
+        options.checkRetainSource(config.access().checkRetainSource());
     }
 
     private static TlsListenerSecurity tls(ListenerConfig listener, FileWatcher watcher) throws StartupException {
