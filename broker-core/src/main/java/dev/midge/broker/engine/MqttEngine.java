@@ -67,6 +67,7 @@ public final class MqttEngine {
     private final DurableState durable;
     private final BrokerCounters counters = new BrokerCounters();
     private final RetainSourceCheck retainSource;
+    private final MemoryLimit memoryLimit;
     private final PacketCounter packetCounter = new PacketCounter(counters);
     /** This node's side of the cluster, or null for a broker on its own (then nothing of it runs). */
     private volatile ClusterRouting cluster;
@@ -87,6 +88,7 @@ public final class MqttEngine {
         this.router = new PublishRouter(trie, retained, sessions, options.retainAvailable(),
                 options.delivery().upgradeOutgoingQos());
         this.wills = new WillScheduler(timer);
+        this.memoryLimit = MemoryLimit.start(options.delivery().memoryLimit(), this, timer);
         if (durable != null) {
             new StateRestorer(this, durable, trie).restore(durable.takeSnapshot());
         }
@@ -98,6 +100,11 @@ public final class MqttEngine {
      */
     public CompletableFuture<Void> durability() {
         return durable == null ? null : durable.barrier();
+    }
+
+    /** mosquitto's {@code memory_limit}: whether the message bytes held are over it, asked per PUBLISH. */
+    public MemoryLimit memoryLimit() {
+        return memoryLimit;
     }
 
     /** Whether messages and sessions are kept on disk: only then is anything acknowledged late. */

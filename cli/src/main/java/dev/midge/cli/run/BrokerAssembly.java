@@ -415,7 +415,8 @@ public final class BrokerAssembly {
                 .withMaxInflightBytes(q.maxInflightBytes())
                 .withQueueQos0Messages(q.queueQos0Messages())
                 .withUpgradeOutgoingQos(q.upgradeOutgoingQos())
-                .withMaxPublisherPause(Duration.ofMillis(q.maxPublisherPauseMs()));
+                .withMaxPublisherPause(Duration.ofMillis(q.maxPublisherPauseMs()))
+                .withMemoryLimit(q.memoryLimit());
     }
 
 }
