@@ -11,6 +11,7 @@ module midge.core {
     requires io.netty.buffer;
     requires io.netty.transport;
     requires io.netty.transport.classes.epoll;
+    requires io.netty.transport.unix.common; // DomainSocketAddress, for a unix socket listener on epoll
     requires io.netty.codec;
     requires io.netty.codec.http;
     requires io.netty.codec.mqtt;

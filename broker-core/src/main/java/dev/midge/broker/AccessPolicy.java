@@ -11,10 +11,16 @@ import java.util.List;
  * @param plugins          asked after the broker's own checks; all must allow ({@link AuthPlugin})
  * @param clientIdPrefixes mosquitto's {@code clientid_prefixes}: a client id must start with this
  *                         (else CONNACK 0x85 / 3.1.1 0x02); null or empty for any id
+ * @param checkRetainSource mosquitto's {@code check_retain_source} (default true): a retained message goes
+ *                         to a new subscriber only while its publisher may still publish to its topic
  */
-public record AccessPolicy(List<AuthPlugin> plugins, String clientIdPrefixes) {
+public record AccessPolicy(List<AuthPlugin> plugins, String clientIdPrefixes, boolean checkRetainSource) {
 
     public static final AccessPolicy NONE = new AccessPolicy(List.of(), null);
+
+    public AccessPolicy(List<AuthPlugin> plugins, String clientIdPrefixes) {
+        this(plugins, clientIdPrefixes, true);
+    }
 
     public AccessPolicy {
         plugins = List.copyOf(plugins);
@@ -26,10 +32,14 @@ public record AccessPolicy(List<AuthPlugin> plugins, String clientIdPrefixes) {
     AccessPolicy withPlugin(AuthPlugin plugin) {
         List<AuthPlugin> more = new java.util.ArrayList<>(plugins);
         more.add(plugin);
-        return new AccessPolicy(more, clientIdPrefixes);
+        return new AccessPolicy(more, clientIdPrefixes, checkRetainSource);
     }
 
     AccessPolicy withClientIdPrefixes(String prefixes) {
-        return new AccessPolicy(plugins, prefixes);
+        return new AccessPolicy(plugins, prefixes, checkRetainSource);
+    }
+
+    AccessPolicy withCheckRetainSource(boolean check) {
+        return new AccessPolicy(plugins, clientIdPrefixes, check);
     }
 }

@@ -167,6 +167,8 @@ public record BrokerOptions(List<ListenerOptions> listeners, Authenticator authe
         public Builder plugin(AuthPlugin p) { access = access.withPlugin(Objects.requireNonNull(p)); return this; }
         /** mosquitto's {@code clientid_prefixes}: only client ids starting with this may connect. */
         public Builder clientIdPrefixes(String prefix) { access = access.withClientIdPrefixes(prefix); return this; }
+        /** mosquitto's {@code check_retain_source} (default true; {@link AccessPolicy#checkRetainSource()}). */
+        public Builder checkRetainSource(boolean check) { access = access.withCheckRetainSource(check); return this; }
         /** mosquitto's {@code persistent_client_expiration}: sessions that would never expire end this long after a disconnect. */
         public Builder persistentClientExpiration(long seconds) { persistentClientExpiration = seconds; return this; }
         /** mosquitto's {@code max_packet_size}: the largest packet a client may send; 0 for no limit. */

@@ -19,13 +19,21 @@ import java.util.Objects;
  *                           disconnected persistent client too, within the queue limits (default false)
  * @param upgradeOutgoingQos mosquitto's {@code upgrade_outgoing_qos}: a subscriber gets its subscription's QoS
  *                           even when the message was published at a lower one (not MQTT; default false)
+ * @param memoryLimit        mosquitto's {@code memory_limit}: past this many payload bytes held (retained, in
+ *                           flight, queued), a PUBLISH is dropped and its client disconnected (v5: DISCONNECT
+ *                           0x97 Quota exceeded); 0 = no limit (default). See {@code engine/MemoryLimit}
  */
 public record DeliveryOptions(Duration maxPublisherPause, long maxInflightBytes, boolean queueQos0Messages,
-                              boolean upgradeOutgoingQos) {
+                              boolean upgradeOutgoingQos, long memoryLimit) {
+
+    public DeliveryOptions(Duration maxPublisherPause, long maxInflightBytes, boolean queueQos0Messages,
+                           boolean upgradeOutgoingQos) {
+        this(maxPublisherPause, maxInflightBytes, queueQos0Messages, upgradeOutgoingQos, 0);
+    }
 
     public DeliveryOptions {
         Objects.requireNonNull(maxPublisherPause, "maxPublisherPause");
-        if (maxPublisherPause.isNegative() || maxInflightBytes < 0) {
+        if (maxPublisherPause.isNegative() || maxInflightBytes < 0 || memoryLimit < 0) {
             throw new IllegalArgumentException("delivery options must not be negative");
         }
     }
@@ -35,18 +43,22 @@ public record DeliveryOptions(Duration maxPublisherPause, long maxInflightBytes,
     }
 
     public DeliveryOptions withMaxPublisherPause(Duration d) {
-        return new DeliveryOptions(d, maxInflightBytes, queueQos0Messages, upgradeOutgoingQos);
+        return new DeliveryOptions(d, maxInflightBytes, queueQos0Messages, upgradeOutgoingQos, memoryLimit);
     }
 
     public DeliveryOptions withMaxInflightBytes(long bytes) {
-        return new DeliveryOptions(maxPublisherPause, bytes, queueQos0Messages, upgradeOutgoingQos);
+        return new DeliveryOptions(maxPublisherPause, bytes, queueQos0Messages, upgradeOutgoingQos, memoryLimit);
     }
 
     public DeliveryOptions withQueueQos0Messages(boolean b) {
-        return new DeliveryOptions(maxPublisherPause, maxInflightBytes, b, upgradeOutgoingQos);
+        return new DeliveryOptions(maxPublisherPause, maxInflightBytes, b, upgradeOutgoingQos, memoryLimit);
     }
 
     public DeliveryOptions withUpgradeOutgoingQos(boolean b) {
-        return new DeliveryOptions(maxPublisherPause, maxInflightBytes, queueQos0Messages, b);
+        return new DeliveryOptions(maxPublisherPause, maxInflightBytes, queueQos0Messages, b, memoryLimit);
+    }
+
+    public DeliveryOptions withMemoryLimit(long bytes) {
+        return new DeliveryOptions(maxPublisherPause, maxInflightBytes, queueQos0Messages, upgradeOutgoingQos, bytes);
     }
 }

@@ -6,6 +6,8 @@ import dev.midge.broker.security.TlsSecurity;
 import dev.midge.broker.listener.JsseListenerSecurity;
 import dev.midge.broker.listener.ListenerSecurity;
 
+import java.nio.file.Path;
+
 /**
  * One listening socket.
  *
@@ -25,11 +27,13 @@ import dev.midge.broker.listener.ListenerSecurity;
  * @param autoIdPrefix       mosquitto's {@code auto_id_prefix}: how an assigned client id starts
  *                           (default {@value #DEFAULT_AUTO_ID_PREFIX}); a random UUID follows
  * @param rules             mosquitto's per-listener {@code max_qos} and {@code max_topic_alias} ({@link ListenerRules})
+ * @param files             a unix socket file to listen on instead of the port, and {@code http_dir}
+ *                          ({@link ListenerFiles}; null for none)
  */
 public record ListenerOptions(int port, String bindAddress, Protocol protocol, ListenerSecurity security,
                               int maxConnections, Authenticator authenticator, Authorizer authorizer,
                               boolean usernameAsClientId, boolean allowZeroLengthClientId, String autoIdPrefix,
-                              ListenerRules rules) {
+                              ListenerRules rules, ListenerFiles files) {
 
     public enum Protocol { MQTT, WEBSOCKETS }
 
@@ -43,12 +47,23 @@ public record ListenerOptions(int port, String bindAddress, Protocol protocol, L
         if (rules == null) {
             rules = ListenerRules.DEFAULT;
         }
+        if (files == null) {
+            files = ListenerFiles.NONE;
+        }
         for (int i = 0; i < autoIdPrefix.length(); i++) {
             // Client ids with control characters are refused (see ClientIdRules); so are prefixes.
             if (Character.isISOControl(autoIdPrefix.charAt(i))) {
                 throw new IllegalArgumentException("auto id prefix contains a control character");
             }
         }
+    }
+
+    public ListenerOptions(int port, String bindAddress, Protocol protocol, ListenerSecurity security,
+                           int maxConnections, Authenticator authenticator, Authorizer authorizer,
+                           boolean usernameAsClientId, boolean allowZeroLengthClientId, String autoIdPrefix,
+                           ListenerRules rules) {
+        this(port, bindAddress, protocol, security, maxConnections, authenticator, authorizer, usernameAsClientId,
+                allowZeroLengthClientId, autoIdPrefix, rules, ListenerFiles.NONE);
     }
 
     public ListenerOptions(int port, String bindAddress, Protocol protocol, ListenerSecurity security,
@@ -69,12 +84,12 @@ public record ListenerOptions(int port, String bindAddress, Protocol protocol, L
 
     public ListenerOptions withBindAddress(String address) {
         return new ListenerOptions(port, address, protocol, security, maxConnections, authenticator, authorizer,
-                usernameAsClientId, allowZeroLengthClientId, autoIdPrefix, rules);
+                usernameAsClientId, allowZeroLengthClientId, autoIdPrefix, rules, files);
     }
 
     public ListenerOptions withProtocol(Protocol p) {
         return new ListenerOptions(port, bindAddress, p, security, maxConnections, authenticator, authorizer,
-                usernameAsClientId, allowZeroLengthClientId, autoIdPrefix, rules);
+                usernameAsClientId, allowZeroLengthClientId, autoIdPrefix, rules, files);
     }
 
     /** TLS on this listener, from a JSSE SSLContext: {@code withTls(TlsSecurity.of(context, true))}. */
@@ -85,38 +100,49 @@ public record ListenerOptions(int port, String bindAddress, Protocol protocol, L
     /** For Midge's own modules (broker-tls): the Netty-facing seam. Closed with the broker. */
     public ListenerOptions withSecurity(ListenerSecurity s) {
         return new ListenerOptions(port, bindAddress, protocol, s, maxConnections, authenticator, authorizer,
-                usernameAsClientId, allowZeroLengthClientId, autoIdPrefix, rules);
+                usernameAsClientId, allowZeroLengthClientId, autoIdPrefix, rules, files);
     }
 
     public ListenerOptions withMaxConnections(int max) {
         return new ListenerOptions(port, bindAddress, protocol, security, max, authenticator, authorizer,
-                usernameAsClientId, allowZeroLengthClientId, autoIdPrefix, rules);
+                usernameAsClientId, allowZeroLengthClientId, autoIdPrefix, rules, files);
     }
 
     public ListenerOptions withAuthenticator(Authenticator a) {
         return new ListenerOptions(port, bindAddress, protocol, security, maxConnections, a, authorizer,
-                usernameAsClientId, allowZeroLengthClientId, autoIdPrefix, rules);
+                usernameAsClientId, allowZeroLengthClientId, autoIdPrefix, rules, files);
     }
 
     public ListenerOptions withAuthorizer(Authorizer a) {
         return new ListenerOptions(port, bindAddress, protocol, security, maxConnections, authenticator, a,
-                usernameAsClientId, allowZeroLengthClientId, autoIdPrefix, rules);
+                usernameAsClientId, allowZeroLengthClientId, autoIdPrefix, rules, files);
     }
 
     public ListenerOptions withUsernameAsClientId(boolean b) {
         return new ListenerOptions(port, bindAddress, protocol, security, maxConnections, authenticator, authorizer, b,
-                allowZeroLengthClientId, autoIdPrefix, rules);
+                allowZeroLengthClientId, autoIdPrefix, rules, files);
     }
 
     /** mosquitto's {@code allow_zero_length_clientid} and {@code auto_id_prefix} for this listener. */
     public ListenerOptions withZeroLengthClientIds(boolean allowed, String prefix) {
         return new ListenerOptions(port, bindAddress, protocol, security, maxConnections, authenticator, authorizer,
-                usernameAsClientId, allowed, prefix, rules);
+                usernameAsClientId, allowed, prefix, rules, files);
     }
 
     /** mosquitto's {@code max_qos} and {@code max_topic_alias} for this listener. */
     public ListenerOptions withRules(ListenerRules l) {
         return new ListenerOptions(port, bindAddress, protocol, security, maxConnections, authenticator, authorizer,
-                usernameAsClientId, allowZeroLengthClientId, autoIdPrefix, l);
+                usernameAsClientId, allowZeroLengthClientId, autoIdPrefix, l, files);
+    }
+
+    /** A unix socket file instead of the port, and {@code http_dir} ({@link ListenerFiles}). */
+    public ListenerOptions withFiles(ListenerFiles f) {
+        return new ListenerOptions(port, bindAddress, protocol, security, maxConnections, authenticator, authorizer,
+                usernameAsClientId, allowZeroLengthClientId, autoIdPrefix, rules, f);
+    }
+
+    /** Listens on the unix-domain socket file {@code path} instead of a TCP port (mosquitto's {@code listener 0 PATH}). */
+    public static ListenerOptions unixSocket(Path path) {
+        return plain(0).withFiles(new ListenerFiles(path, null));
     }
 }

@@ -8,7 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
-/** Plugin blocks and clientid_prefixes while they are read. */
+/** Plugin blocks, clientid_prefixes and check_retain_source while they are read. */
 final class AccessDraft {
 
     static final Set<String> PLUGIN_LINES = Set.of("plugin", "auth_plugin", "global_plugin");
@@ -17,6 +17,8 @@ final class AccessDraft {
     /** The plugin block being read: its options go to it. */
     private PluginDraft current;
     private final Setting<String> clientIdPrefixes = new Setting<>();
+    /** mosquitto's default is true. */
+    private boolean checkRetainSource = true;
 
     private static final class PluginDraft {
         final Path jar;
@@ -81,6 +83,11 @@ final class AccessDraft {
         clientIdPrefixes.set(line, prefix);
     }
 
+    /** Global whatever per_listener_settings says (mosquitto.conf(5)); the last line wins, as for any boolean. */
+    void checkRetainSource(ConfLine line) {
+        checkRetainSource = Values.bool(line);
+    }
+
     /** The block ends at the next plugin line or at the end of the file. */
     void finish() {
         if (current != null) {
@@ -91,6 +98,6 @@ final class AccessDraft {
 
     AccessOptions build() {
         finish();
-        return new AccessOptions(plugins, clientIdPrefixes.get());
+        return new AccessOptions(plugins, clientIdPrefixes.get(), checkRetainSource);
     }
 }

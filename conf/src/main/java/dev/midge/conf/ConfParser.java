@@ -125,6 +125,10 @@ final class ConfParser {
                 inPlugin = true;
             }
             case "clientid_prefixes" -> access.clientIdPrefixes(line);
+            case "check_retain_source" -> {
+                noteSecurityOption(line);
+                access.checkRetainSource(line);
+            }
             case "connection" -> connection(line);
             default -> {
                 if (GlobalDraft.NAMES.contains(option)) {
@@ -244,9 +248,8 @@ final class ConfParser {
             if (address == null) {
                 throw line.error("listener 0 is a unix socket listener and needs a socket path");
             }
-            warnings.add(line.warning("unix socket listener '" + address + "' is not supported by Midge and is "
-                    + "ignored, with its options"));
             current = ListenerDraft.unixSocket(line.at(), address);
+            listeners.add(current);
             return;
         }
         current = ListenerDraft.tcp(line.at(), port, address);

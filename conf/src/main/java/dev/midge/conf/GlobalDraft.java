@@ -16,7 +16,7 @@ final class GlobalDraft {
             "retained_persistence", "persistence_location", "autosave_interval", "log_type", "log_dest",
             "user", "pid_file", "midge_enrollment_port", "midge_enrollment_bind", "midge_clientid_binding",
             "midge_clientid_takeover", "midge_max_topic_levels", "midge_ocsp_port", "midge_ocsp_url",
-            "max_inflight_bytes", "queue_qos0_messages", "upgrade_outgoing_qos", "retry_interval",
+            "max_inflight_bytes", "queue_qos0_messages", "upgrade_outgoing_qos", "retry_interval", "memory_limit",
             "midge_max_publisher_pause_ms",
             "persistent_client_expiration", "set_tcp_nodelay", "max_packet_size", "log_timestamp",
             "log_timestamp_format", "connection_messages", "websockets_log_level",
@@ -99,7 +99,7 @@ final class GlobalDraft {
             case "midge_ocsp_port" -> ocspPort = Values.integer(line, 0, 65535);
             case "midge_ocsp_url" -> ocspUrl.set(line, ocspUrl(line));
             case "max_inflight_bytes", "queue_qos0_messages", "upgrade_outgoing_qos",
-                 "midge_max_publisher_pause_ms" -> queue = queueOption(line, queue);
+                 "midge_max_publisher_pause_ms", "memory_limit" -> queue = queueOption(line, queue);
             // mosquitto 2.0 warns and ignores it: MQTT 3.1.1 and 5 resend only when a client reconnects.
             case "retry_interval" -> warnings.add(line.warning("retry_interval is obsolete and ignored, as in "
                     + "mosquitto 2.0 (\"The retry_interval option is no longer available\"): unacknowledged messages "
@@ -118,18 +118,23 @@ final class GlobalDraft {
     }
 
     private static QueueOptions queueOption(ConfLine line, QueueOptions q) {
-        return switch (line.option()) {
+        long inflightBytes = q.maxInflightBytes();
+        boolean qos0 = q.queueQos0Messages();
+        boolean upgrade = q.upgradeOutgoingQos();
+        int pause = q.maxPublisherPauseMs();
+        long memory = q.memoryLimit();
+        switch (line.option()) {
             // mosquitto: a negative value means 0 (no limit).
-            case "max_inflight_bytes" -> new QueueOptions(Math.max(0, Values.longInteger(line, Long.MIN_VALUE,
-                    Long.MAX_VALUE)), q.queueQos0Messages(), q.upgradeOutgoingQos(), q.maxPublisherPauseMs());
-            case "queue_qos0_messages" -> new QueueOptions(q.maxInflightBytes(), Values.bool(line),
-                    q.upgradeOutgoingQos(), q.maxPublisherPauseMs());
-            case "upgrade_outgoing_qos" -> new QueueOptions(q.maxInflightBytes(), q.queueQos0Messages(),
-                    Values.bool(line), q.maxPublisherPauseMs());
-            case "midge_max_publisher_pause_ms" -> new QueueOptions(q.maxInflightBytes(), q.queueQos0Messages(),
-                    q.upgradeOutgoingQos(), Values.integer(line, 0, 3_600_000));
+            case "max_inflight_bytes" -> inflightBytes = Math.max(0, Values.longInteger(line, Long.MIN_VALUE,
+                    Long.MAX_VALUE));
+            case "queue_qos0_messages" -> qos0 = Values.bool(line);
+            case "upgrade_outgoing_qos" -> upgrade = Values.bool(line);
+            case "midge_max_publisher_pause_ms" -> pause = Values.integer(line, 0, 3_600_000);
+            // mosquitto reads a size_t; 0 is no limit.
+            case "memory_limit" -> memory = Values.longInteger(line, 0, Long.MAX_VALUE);
             default -> throw new IllegalArgumentException(line.option());
-        };
+        }
+        return new QueueOptions(inflightBytes, qos0, upgrade, pause, memory);
     }
 
     /**

@@ -4,7 +4,7 @@ package dev.midge.conf;
  * One listener from mosquitto.conf: a {@code listener PORT [BIND]} block, or the default
  * listener of the legacy {@code port} / {@code bind_address} options.
  *
- * @param port           1-65535
+ * @param port           1-65535 (0 for a unix socket listener)
  * @param bindAddress    host or address to bind, or null for all interfaces
  * @param protocol       {@code protocol}: MQTT over TCP or over WebSockets
  * @param socketDomain   {@code socket_domain}, or null for both IPv4 and IPv6
@@ -33,8 +33,16 @@ public record ListenerConfig(int port, String bindAddress, Protocol protocol, So
         return tls.enabled();
     }
 
-    /** The same listener bound to another address (the command line's {@code --bind}). */
+    /** {@code listener 0 PATH}: served on a unix socket file, {@link ListenerExtras#unixSocket()}. */
+    public boolean isUnixSocket() {
+        return extras.unixSocket() != null;
+    }
+
+    /** The same listener bound to another address (the command line's {@code --bind}); a socket file stays. */
     public ListenerConfig withBindAddress(String address) {
+        if (isUnixSocket()) {
+            return this;
+        }
         return new ListenerConfig(port, address, protocol, null, maxConnections, maxTopicAlias, useUsernameAsClientId,
                 tls, security, declaredAt, extras);
     }

@@ -46,7 +46,7 @@ final class ListenerDraft {
         return new ListenerDraft(at, port, bindAddress, null);
     }
 
-    /** A unix socket listener: read (so its block is checked) but never built. */
+    /** {@code listener 0 PATH}: a unix socket listener (mosquitto 2.0), served like a TCP one. */
     static ListenerDraft unixSocket(ConfigLocation at, String path) {
         return new ListenerDraft(at, 0, null, path);
     }
@@ -131,9 +131,27 @@ final class ListenerDraft {
     ListenerConfig build(SecurityConfig effectiveSecurity, Path pskFile, ConfigLocation createdAt,
                          ConfigLocation ownPskFileAt, List<ConfigWarning> warnings) {
         tls.refuseWhatCannotBeHonoured(pskFile, ownPskFileAt, warnings);
-        return new ListenerConfig(port == 0 ? DEFAULT_PORT : port, bindAddress, protocol, socketDomain,
+        if (isUnixSocket()) {
+            refuseWhatASocketFileCannotHonour();
+        }
+        return new ListenerConfig(isUnixSocket() ? 0 : port == 0 ? DEFAULT_PORT : port, bindAddress, protocol, socketDomain,
                 maxConnections, maxTopicAlias, useUsernameAsClientId, tls.build(pskFile), effectiveSecurity,
                 declaredAt != null ? declaredAt : createdAt, new ListenerExtras(maxQos, mountPoint.get(), bindInterface.get(),
-                bindInterface.at()));
+                bindInterface.at(), isUnixSocket() ? Path.of(unixSocketPath) : null));
+    }
+
+    /**
+     * Network options name addresses a socket file does not have; mosquitto ignores them there, but
+     * {@code bind_interface} narrows who may connect, so serving the socket anyway would widen access.
+     */
+    private void refuseWhatASocketFileCannotHonour() {
+        if (bindInterface.get() != null) {
+            throw new ConfigException(bindInterface.at(), "bind_interface cannot apply to the unix socket listener "
+                    + "at " + declaredAt + " (a socket file has no network interface); remove it");
+        }
+        if (protocol == Protocol.WEBSOCKETS) {
+            // mosquitto 2.0 cannot open it either ("Unable to start any listening sockets").
+            throw new ConfigException(declaredAt, "a unix socket listener serves MQTT only, not websockets");
+        }
     }
 }

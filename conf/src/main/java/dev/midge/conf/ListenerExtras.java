@@ -10,8 +10,14 @@ package dev.midge.conf;
  * @param bindInterface {@code bind_interface}: the network interface whose addresses the listener binds
  *               (the CLI resolves it at start-up), or null
  * @param bindInterfaceAt where {@code bind_interface} was set, or null
+ * @param unixSocket the socket file of a {@code listener 0 PATH} (a unix socket listener), or null for TCP
  */
-public record ListenerExtras(int maxQos, String mountPoint, String bindInterface, ConfigLocation bindInterfaceAt) {
+public record ListenerExtras(int maxQos, String mountPoint, String bindInterface, ConfigLocation bindInterfaceAt,
+                             java.nio.file.Path unixSocket) {
 
     public static final ListenerExtras DEFAULT = new ListenerExtras(2, null, null, null);
+
+    public ListenerExtras(int maxQos, String mountPoint, String bindInterface, ConfigLocation bindInterfaceAt) {
+        this(maxQos, mountPoint, bindInterface, bindInterfaceAt, null);
+    }
 }

@@ -32,7 +32,6 @@ final class OptionTable {
             "allow_duplicate_messages", Scope.GLOBAL,
             "autosave_on_changes", Scope.GLOBAL,
             "log_facility", Scope.GLOBAL,
-            "memory_limit", Scope.GLOBAL,              // a JVM's heap is bounded by -Xmx instead
             "persistence_file", Scope.GLOBAL,
             // listener
             "http_dir", Scope.LISTENER,
@@ -57,15 +56,10 @@ final class OptionTable {
                     + "any origin could connect");
 
     /** Boolean options refused (as {@link #REFUSED}) when true, warned and ignored when false. */
-    static final Map<String, String> REFUSED_WHEN_TRUE = Map.of(
-            "check_retain_source", "Midge does not re-check a retained message's publisher against the ACL, so a "
-                    + "retained message from a client that lost access would still be delivered");
+    static final Map<String, String> REFUSED_WHEN_TRUE = Map.of();
 
     static Scope refusedScope(String option) {
-        return switch (option) {
-            case "check_retain_source" -> Scope.SECURITY;
-            default -> Scope.LISTENER;
-        };
+        return Scope.LISTENER;
     }
 
     static String refusal(String option, String reason) {

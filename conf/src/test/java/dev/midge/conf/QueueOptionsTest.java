@@ -2,6 +2,8 @@ package dev.midge.conf;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
+
 import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -46,15 +48,18 @@ class QueueOptionsTest {
     }
 
     @Test
-    void memoryLimitIsStillWarnedAndIgnored() {
-        ParsedConf parsed = MosquittoConf.parse("listener 1883\nmemory_limit 1000000\n", CONF);
-        assertTrue(parsed.warnings().get(0).toString().contains("memory_limit"), parsed.warnings().toString());
+    void memoryLimitIsReadInBytesAndOffByDefault() {
+        ParsedConf parsed = MosquittoConf.parse("listener 1883\nmemory_limit 1000000\nqueue_qos0_messages true\n", CONF);
+        assertEquals(List.of(), parsed.warnings());
+        assertEquals(1_000_000, parsed.config().queue().memoryLimit());
+        assertTrue(parsed.config().queue().queueQos0Messages());
+        assertEquals(0, MosquittoConf.parse("listener 1883\n", CONF).config().queue().memoryLimit());
     }
 
     @Test
     void badValuesStopStartUpWithFileAndLine() {
         for (String line : new String[] {"queue_qos0_messages maybe", "upgrade_outgoing_qos yes",
-                "max_inflight_bytes lots", "midge_max_publisher_pause_ms -1"}) {
+                "max_inflight_bytes lots", "midge_max_publisher_pause_ms -1", "memory_limit -1", "memory_limit 1k"}) {
             ConfigException e = assertThrows(ConfigException.class,
                     () -> MosquittoConf.parse("listener 1883\n" + line + "\n", CONF), line);
             assertTrue(e.getMessage().startsWith("queue.conf:2: "), e.getMessage());

@@ -261,8 +261,7 @@ class UnhonouredSecurityOptionsTest {
             "auth_plugin /usr/lib/auth-plug.so|auth_plugin cannot be honoured: '/usr/lib/auth-plug.so' is not a jar",
             "global_plugin /usr/lib/x.so|global_plugin cannot be honoured: '/usr/lib/x.so' is not a jar",
             "dhparamfile /etc/dh4096.pem|dhparamfile cannot be honoured",
-            "websockets_origin https://example.com|websockets_origin cannot be honoured",
-            "check_retain_source true|check_retain_source cannot be honoured"})
+            "websockets_origin https://example.com|websockets_origin cannot be honoured"})
     void optionWhoseLossWeakensSecurityIsRefusedAtItsLine(String line, String reasonStart) throws IOException {
         Path conf = write("listener 1883\nallow_anonymous true\n" + line + "\n");
 
@@ -272,13 +271,14 @@ class UnhonouredSecurityOptionsTest {
         assertTrue(e.getMessage().startsWith(conf + ":3: " + reasonStart), e.getMessage());
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"check_retain_source"})
-    void refusedWhenTrueOptionSetToFalseIsOnlyWarned(String option) throws IOException {
-        Path conf = write("listener 1883\n" + option + " false\n");
-
-        assertEquals(List.of(new ConfigWarning(conf, 2, "option '" + option + "' is not supported by Midge and is "
-                + "ignored")), MosquittoConf.parse(conf).warnings());
+    @Test
+    void checkRetainSourceIsHonouredAndTrueByDefaultAsInMosquitto() throws IOException {
+        assertTrue(MosquittoConf.parse(write("listener 1883\n")).config().access().checkRetainSource());
+        ParsedConf off = MosquittoConf.parse(write("listener 1883\ncheck_retain_source false\n"));
+        assertEquals(List.of(), off.warnings());
+        assertEquals(false, off.config().access().checkRetainSource());
+        assertTrue(MosquittoConf.parse(write("listener 1883\ncheck_retain_source true\n")).config().access()
+                .checkRetainSource());
     }
 
     /** These were refused while Midge could not evaluate OpenSSL exclusions; now they mean what OpenSSL means. */

@@ -139,24 +139,6 @@ class UnsupportedOptionsTest {
         assertEquals(java.util.Set.of(BrokerConfig.LogDestination.STDERR), parsed.config().logDestinations());
     }
 
-    @Test
-    void unixSocketListenerIsWarnedAndDroppedWithItsOptions() throws IOException {
-        Path conf = write("""
-                listener 0 /run/mosquitto/mqtt.sock
-                allow_anonymous true
-                max_connections 10
-                listener 1883
-                """);
-
-        ParsedConf parsed = MosquittoConf.parse(conf);
-
-        assertEquals(List.of(new ConfigWarning(conf, 1, "unix socket listener '/run/mosquitto/mqtt.sock' is not "
-                + "supported by Midge and is ignored, with its options")), parsed.warnings());
-        assertEquals(1, parsed.config().listeners().size());
-        assertEquals(1883, parsed.config().listeners().get(0).port());
-        assertEquals(-1, parsed.config().listeners().get(0).maxConnections());
-    }
-
     private Path write(String text) throws IOException {
         return Files.writeString(dir.resolve("mosquitto.conf"), text);
     }

@@ -52,6 +52,11 @@ public final class MosquittoClients {
         return new Options().add("-h", "127.0.0.1").add("-p", Integer.toString(port));
     }
 
+    /** Connection options for a broker's unix socket listener ({@code --unix PATH}). */
+    public static Options unixSocket(java.nio.file.Path socket) {
+        return new Options().add("--unix", socket.toString());
+    }
+
     /** Runs {@code mosquitto_pub} with these options and arguments and waits for it to end. */
     public static ProcessResult publish(Options options, String... args) {
         return run(concat("mosquitto_pub", options.args(), args), TIMEOUT);

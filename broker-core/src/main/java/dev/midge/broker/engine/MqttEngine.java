@@ -66,6 +66,8 @@ public final class MqttEngine {
     /** The on-disk store, or null when persistence is off (then nothing below touches a disk). */
     private final DurableState durable;
     private final BrokerCounters counters = new BrokerCounters();
+    private final RetainSourceCheck retainSource;
+    private final MemoryLimit memoryLimit;
     private final PacketCounter packetCounter = new PacketCounter(counters);
     /** This node's side of the cluster, or null for a broker on its own (then nothing of it runs). */
     private volatile ClusterRouting cluster;
@@ -79,12 +81,14 @@ public final class MqttEngine {
         this.options = options;
         this.timer = timer;
         this.durable = durable;
+        this.retainSource = new RetainSourceCheck(options);
         // $SYS topics are rewritten every sys_interval and mean nothing after a restart: kept off the disk, as mosquitto does.
         this.retained = durable == null ? new RetainedStore()
-                : new RetainedStore(m -> { if (!m.topic().startsWith("$SYS/")) durable.retainedChanged(m); });
+                : new RetainedStore((m, source) -> { if (!m.topic().startsWith("$SYS/")) durable.retainedChanged(m, source); });
         this.router = new PublishRouter(trie, retained, sessions, options.retainAvailable(),
                 options.delivery().upgradeOutgoingQos());
         this.wills = new WillScheduler(timer);
+        this.memoryLimit = MemoryLimit.start(options.delivery().memoryLimit(), this, timer);
         if (durable != null) {
             new StateRestorer(this, durable, trie).restore(durable.takeSnapshot());
         }
@@ -96,6 +100,11 @@ public final class MqttEngine {
      */
     public CompletableFuture<Void> durability() {
         return durable == null ? null : durable.barrier();
+    }
+
+    /** mosquitto's {@code memory_limit}: whether the message bytes held are over it, asked per PUBLISH. */
+    public MemoryLimit memoryLimit() {
+        return memoryLimit;
     }
 
     /** Whether messages and sessions are kept on disk: only then is anything acknowledged late. */
@@ -318,7 +327,7 @@ public final class MqttEngine {
         }
         List<Integer> ids = subscription.subscriptionIdentifier() > 0
                 ? List.of(subscription.subscriptionIdentifier()) : List.of();
-        for (Message m : retained.match(subscription.filter().filter(), System.nanoTime())) {
+        for (Message m : retained.match(subscription.filter().filter(), System.nanoTime(), retainSource::mayStillPublish)) {
             // The session checks the receiver's read rights, as for every delivery.
             int qos = PublishRouter.outgoingQos(m.qos(), subscription.qos(), options.delivery().upgradeOutgoingQos());
             session.offer(new Delivery(m, qos, true, ids)).send();

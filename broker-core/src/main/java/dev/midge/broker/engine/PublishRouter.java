@@ -3,6 +3,7 @@ package dev.midge.broker.engine;
 import dev.midge.broker.MessageObserver;
 import dev.midge.broker.logging.LogSafe;
 import dev.midge.broker.message.Message;
+import dev.midge.broker.retained.RetainedSource;
 import dev.midge.broker.retained.RetainedStore;
 import dev.midge.broker.security.ClientIdentity;
 import dev.midge.broker.session.Delivery;
@@ -80,7 +81,7 @@ public final class PublishRouter {
      */
     public List<Session> route(Message message, ClientIdentity publisher, DeliveryBatch batch) {
         if (message.retain() && retainAvailable) {
-            retained.put(message);
+            retained.put(message, RetainedSource.of(publisher));
         }
         // The broker's own $SYS figures are not what an embedder observes messages for.
         if (!observers.isEmpty() && !message.topic().startsWith("$SYS/")) {

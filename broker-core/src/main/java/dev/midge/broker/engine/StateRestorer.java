@@ -38,7 +38,7 @@ final class StateRestorer {
             if (tooDeep("the retained message", m.topic())) {
                 continue;
             }
-            engine.retained().restore(m);
+            engine.retained().restore(m, snapshot.retainedSources().get(m.topic()));
             retained++;
         }
         long nowMillis = engine.options().restoreClock().millis();

@@ -4,6 +4,7 @@ package dev.midge.broker.netty;
 import dev.midge.broker.BrokerOptions;
 import dev.midge.broker.ListenerOptions;
 import dev.midge.broker.engine.MqttEngine;
+import dev.midge.broker.listener.UnixSocketFile;
 import dev.midge.broker.counters.TrafficCounter;
 import dev.midge.broker.metrics.FigureSource;
 import dev.midge.broker.sys.MetricsEndpoint;
@@ -23,10 +24,13 @@ import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollEventLoopGroup;
 import io.netty.channel.epoll.EpollMode;
+import io.netty.channel.epoll.EpollServerDomainSocketChannel;
 import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.nio.NioServerDomainSocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
@@ -124,6 +128,10 @@ public final class BrokerServer {
     }
 
     private void bind(ListenerOptions listener) throws InterruptedException {
+        if (listener.files().unixSocket() != null) {
+            bindUnixSocket(listener, listener.files().unixSocket());
+            return;
+        }
         TrafficCounter traffic = new TrafficCounter(engine.counters());
         Class<? extends ServerChannel> channelType = workerGroup instanceof EpollEventLoopGroup
                 ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
@@ -166,6 +174,37 @@ public final class BrokerServer {
                         + (listener.security() != null ? ", TLS)" : ")"));
     }
 
+    /**
+     * mosquitto's {@code listener 0 PATH}: the same pipeline on a unix-domain socket. NIO serves it since
+     * JDK 16 (Netty's NioServerDomainSocketChannel), so no native library is needed; Netty removes the
+     * file when the channel closes.
+     */
+    private void bindUnixSocket(ListenerOptions listener, java.nio.file.Path path) throws InterruptedException {
+        UnixSocketFile.prepare(path);
+        TrafficCounter traffic = new TrafficCounter(engine.counters());
+        boolean epoll = workerGroup instanceof EpollEventLoopGroup;
+        ServerBootstrap b = new ServerBootstrap()
+                .group(bossGroup, workerGroup)
+                .channel(epoll ? EpollServerDomainSocketChannel.class : NioServerDomainSocketChannel.class)
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .childOption(ChannelOption.ALLOCATOR, BufferAllocator.forBroker())
+                .childOption(ChannelOption.RCVBUF_ALLOCATOR,
+                        new AdaptiveRecvByteBufAllocator(64, 2048, 4 * 1024).maxMessagesPerRead(1))
+                .childHandler(new MqttChannelInitializer(listener, engine, authExecutor, allChannels, traffic));
+        java.net.SocketAddress address = epoll ? new DomainSocketAddress(path.toFile())
+                : java.net.UnixDomainSocketAddress.of(path);
+        var future = b.bind(address).await();
+        if (!future.isSuccess()) {
+            String message = "Cannot listen on unix socket " + path + ": " + future.cause().getMessage();
+            java.net.BindException bind = new java.net.BindException(message);
+            bind.initCause(future.cause());
+            throw new IllegalStateException(message, bind);
+        }
+        serverChannels.add(future.channel());
+        listenerTraffic.add(new MetricsEndpoint.ListenerTraffic("unix:" + path, traffic));
+        LOG.info("Opening unix listen socket on path {}{}.", path, listener.security() != null ? " (TLS)" : "");
+    }
+
     /** $SYS topics every sys_interval, and the metrics endpoint if asked for. */
     private void startReporting(BrokerOptions options, List<FigureSource> coreFigures) {
         var sys = options.sys();
@@ -190,7 +229,9 @@ public final class BrokerServer {
     public List<InetSocketAddress> boundAddresses() {
         List<InetSocketAddress> result = new ArrayList<>();
         for (Channel c : serverChannels) {
-            result.add((InetSocketAddress) c.localAddress());
+            if (c.localAddress() instanceof InetSocketAddress inet) { // a unix socket listener has a path
+                result.add(inet);
+            }
         }
         return result;
     }

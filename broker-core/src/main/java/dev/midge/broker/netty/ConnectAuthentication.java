@@ -12,7 +12,6 @@ import io.netty.channel.ChannelHandlerContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.net.InetSocketAddress;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.concurrent.Executor;
@@ -52,7 +51,7 @@ final class ConnectAuthentication {
         }
         Authenticator authenticator = listener.authenticator() != null ? listener.authenticator() : options.authenticator();
         ConnectRequest request = new ConnectRequest(packet.clientId(), packet.username(), packet.password(),
-                (InetSocketAddress) ctx.channel().remoteAddress(), Describe.localPort(ctx.channel()), chain);
+                Describe.inetPeer(ctx.channel()), Describe.localPort(ctx.channel()), chain);
         try {
             authExecutor.execute(() -> {
                 AuthenticationResult verdict = handshakeUser != null ? AuthenticationResult.accept(handshakeUser)

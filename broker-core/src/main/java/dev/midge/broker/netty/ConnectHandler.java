@@ -25,7 +25,6 @@ import io.netty.util.ReferenceCountUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.net.InetSocketAddress;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
@@ -140,7 +139,7 @@ final class ConnectHandler extends ChannelInboundHandlerAdapter {
         }
         ConnectPacket packet = ids.packet();
         ClientIdentity identity = new ClientIdentity(packet.clientId(), result.username(),
-                (InetSocketAddress) ctx.channel().remoteAddress(), Describe.localPort(ctx.channel()),
+                Describe.inetPeer(ctx.channel()), Describe.localPort(ctx.channel()),
                 chain == null ? null : chain[0]);
         Authorizer authorizer = PluginAuthorizer.of(
                 listener.authorizer() != null ? listener.authorizer() : options.authorizer(), options.access().plugins());

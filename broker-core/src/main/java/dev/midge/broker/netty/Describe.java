@@ -13,7 +13,27 @@ final class Describe {
     }
 
     static String address(Channel channel) {
+        if (!(channel.remoteAddress() instanceof InetSocketAddress) && channel.localAddress() != null
+                && !(channel.localAddress() instanceof InetSocketAddress)) {
+            // A unix socket peer has no address of its own; name the socket, as mosquitto does.
+            return "unix:" + socketPath(channel.localAddress());
+        }
         return address(channel.remoteAddress());
+    }
+
+    /** The peer's IP address and port, or null on a unix socket listener. */
+    static InetSocketAddress inetPeer(Channel channel) {
+        return channel.remoteAddress() instanceof InetSocketAddress inet ? inet : null;
+    }
+
+    private static String socketPath(SocketAddress a) {
+        if (a instanceof java.net.UnixDomainSocketAddress unix) {
+            return unix.getPath().toString();
+        }
+        if (a instanceof io.netty.channel.unix.DomainSocketAddress domain) {
+            return domain.path();
+        }
+        return String.valueOf(a);
     }
 
     static String address(SocketAddress a) {

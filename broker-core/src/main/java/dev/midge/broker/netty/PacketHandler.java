@@ -1,6 +1,7 @@
 package dev.midge.broker.netty;
 
 import dev.midge.broker.engine.DeliveryBatch;
+import dev.midge.broker.engine.MemoryLimit;
 import dev.midge.broker.ListenerRules;
 import dev.midge.broker.engine.MqttEngine;
 import dev.midge.broker.logging.LogSafe;
@@ -55,6 +56,8 @@ final class PacketHandler extends ChannelInboundHandlerAdapter {
     /** The listener's mount_point, or null: prefixed to the filters of SUBSCRIBE and UNSUBSCRIBE. */
     private final String mountPoint;
 
+    private final MemoryLimit memoryLimit;
+
     PacketHandler(MqttEngine engine, ChannelOutbox connection, ListenerRules rules) {
         this.connection = connection;
         this.client = connection.client();
@@ -66,6 +69,7 @@ final class PacketHandler extends ChannelInboundHandlerAdapter {
         this.flowControl = new SubscriberBackpressure(gate, engine.options().delivery().maxPublisherPause().toNanos());
         this.acks = new AckSequencer(engine, client);
         this.deliveries = engine.persistent() ? null : new DeliveryBatch();
+        this.memoryLimit = engine.memoryLimit();
     }
 
     private void deliver() {
@@ -169,6 +173,10 @@ final class PacketHandler extends ChannelInboundHandlerAdapter {
             case CLOSE_UNACKNOWLEDGED -> {
                 client.end(Ending.STORE_UNWRITABLE, "QoS " + r.message().qos());
                 ctx.close();
+            }
+            case MEMORY_LIMIT_EXCEEDED -> {
+                client.end(Ending.MEMORY_LIMIT, memoryLimit.describe());
+                DisconnectPacket.closeWithReason(ctx.channel(), client.isV5(), answer.reasonCode());
             }
             case QUOTA_EXCEEDED -> acks.acknowledge(ctx, MqttPackets.pubReply(publish, answer), null, false);
             case NONE -> afterPublish(ctx);

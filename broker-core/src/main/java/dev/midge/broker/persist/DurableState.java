@@ -2,6 +2,7 @@ package dev.midge.broker.persist;
 
 import dev.midge.broker.StoreException;
 import dev.midge.broker.message.Message;
+import dev.midge.broker.retained.RetainedSource;
 import dev.midge.broker.session.Delivery;
 import dev.midge.broker.session.Session;
 import dev.midge.broker.session.SessionJournal;
@@ -24,7 +25,16 @@ import java.util.concurrent.CompletableFuture;
 public final class DurableState implements SessionJournal, AutoCloseable {
 
     /** What the store held at start-up. */
-    public record Snapshot(List<Message> retained, List<RestoredSession> sessions) {
+    /**
+     * @param retainedSources who published each retained message, by topic ({@code check_retain_source});
+     *                        a message without an entry is checked as the broker's own
+     */
+    public record Snapshot(List<Message> retained, List<RestoredSession> sessions,
+                           Map<String, RetainedSource> retainedSources) {
+
+        public Snapshot(List<Message> retained, List<RestoredSession> sessions) {
+            this(retained, sessions, Map.of());
+        }
     }
 
     /** A persistent session as stored, with the messages it owes in sequence order. */
@@ -74,11 +84,16 @@ public final class DurableState implements SessionJournal, AutoCloseable {
 
     private static Snapshot load(StoreMaps opened) {
         List<Message> messages = new ArrayList<>();
+        Map<String, RetainedSource> sources = new java.util.HashMap<>();
         long now = System.nanoTime();
         for (Map.Entry<String, byte[]> e : opened.retained().entrySet()) {
             Message m = StoredForm.message(e.getValue());
             if (!m.isExpired(now)) {
                 messages.add(m);
+                RetainedSource source = StoredForm.retainedSource(e.getValue());
+                if (source != null) {
+                    sources.put(m.topic(), source);
+                }
             }
         }
         List<RestoredSession> restored = new ArrayList<>();
@@ -88,7 +103,7 @@ public final class DurableState implements SessionJournal, AutoCloseable {
             restored.add(new RestoredSession(clientId, s.expiryInterval(), s.disconnectedAtMillis(), s.username(),
                     s.subscriptions(), owedBy(opened, clientId), inboundOf(opened, clientId)));
         }
-        return new Snapshot(messages, restored);
+        return new Snapshot(messages, restored, sources);
     }
 
     private static List<OwedMessage> owedBy(StoreMaps opened, String clientId) {
@@ -122,11 +137,16 @@ public final class DurableState implements SessionJournal, AutoCloseable {
 
     /** A retained message was stored or (empty payload) cleared. */
     public void retainedChanged(Message m) {
+        retainedChanged(m, null);
+    }
+
+    /** The same, with who published it (null for the broker or the application). */
+    public void retainedChanged(Message m, RetainedSource source) {
         String topic = m.topic();
         if (m.payload().length == 0) {
             writer.submit(maps -> maps.retained().remove(topic), topic.length());
         } else {
-            byte[] bytes = StoredForm.message(m);
+            byte[] bytes = StoredForm.retained(m, source);
             writer.submit(maps -> maps.retained().put(topic, bytes), topic.length() + bytes.length);
         }
     }

@@ -2,6 +2,7 @@ package dev.midge.broker.persist;
 
 import dev.midge.broker.StoreException;
 import dev.midge.broker.message.Message;
+import dev.midge.broker.retained.RetainedSource;
 import dev.midge.broker.session.Delivery;
 import dev.midge.broker.subscription.Subscription;
 import dev.midge.broker.subscription.TopicFilter;
@@ -46,6 +47,29 @@ final class StoredForm {
 
     static Message message(byte[] bytes) {
         return read(bytes, StoredForm::readMessage);
+    }
+
+    /** A retained message and who published it: the message's form, then the source as a trailer. */
+    static byte[] retained(Message m, RetainedSource source) {
+        return write(out -> {
+            writeMessage(out, m);
+            if (source != null) {
+                writeString(out, source.clientId());
+                writeNullable(out, source.username());
+                out.writeInt(source.listenerPort());
+            }
+        });
+    }
+
+    /** The source of a retained record; null for one stored without (the broker's own, or a store from before). */
+    static RetainedSource retainedSource(byte[] bytes) {
+        return read(bytes, in -> {
+            readMessage(in);
+            if (in.available() == 0) {
+                return null;
+            }
+            return new RetainedSource(readString(in), readNullable(in), in.readInt());
+        });
     }
 
     static byte[] owed(int packetId, boolean released, Delivery d) {

@@ -157,6 +157,9 @@ public final class ClientSession {
         if (qos == 2 && v5 && !session.receiveQos2Allowed(receiveMaximum, packetId)) {
             return PublishAnswer.RECEIVE_MAXIMUM_EXCEEDED;
         }
+        if (engine.memoryLimit().exceeded()) {
+            return PublishAnswer.MEMORY_LIMIT_EXCEEDED;
+        }
         if (qos > 0 && !engine.storeWritable() && !qos2AlreadyReceived(qos, packetId)) {
             // Logged once by the store, not per message.
             return v5 ? PublishAnswer.QUOTA_EXCEEDED : PublishAnswer.CLOSE_UNACKNOWLEDGED;
@@ -338,6 +341,8 @@ public final class ClientSession {
             case STORE_UNWRITABLE -> LOG.debug("Client {} disconnected: the persistent store cannot write, so its {} "
                     + "message was not accepted.", describe(), detail);
             case STORE_FAILURE -> LOG.warn("Client {} disconnected: its message could not be stored.", describe());
+            case MEMORY_LIMIT -> LOG.warn("Client {} disconnected: its PUBLISH was dropped, the broker holds {}.",
+                    describe(), detail);
         }
     }
 

@@ -22,5 +22,7 @@ public enum Ending {
      */
     STORE_UNWRITABLE,
     /** The store failed to store its message, so it was not acknowledged. */
-    STORE_FAILURE
+    STORE_FAILURE,
+    /** mosquitto's {@code memory_limit}: the broker holds more message bytes than allowed, so its PUBLISH was dropped. */
+    MEMORY_LIMIT
 }

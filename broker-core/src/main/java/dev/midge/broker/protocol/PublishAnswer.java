@@ -19,7 +19,12 @@ public enum PublishAnswer {
      */
     CLOSE_UNACKNOWLEDGED(null, false),
     /** A protocol violation: close (v5 DISCONNECT Receive Maximum exceeded). */
-    RECEIVE_MAXIMUM_EXCEEDED(ReasonCode.RECEIVE_MAXIMUM_EXCEEDED, false);
+    RECEIVE_MAXIMUM_EXCEEDED(ReasonCode.RECEIVE_MAXIMUM_EXCEEDED, false),
+    /**
+     * mosquitto's {@code memory_limit} is reached: the message is dropped and the publisher disconnected, as
+     * mosquitto does (v5 DISCONNECT Quota exceeded; 3.1.1 closed, and it resends a QoS 1/2 message on reconnect).
+     */
+    MEMORY_LIMIT_EXCEEDED(ReasonCode.QUOTA_EXCEEDED, false);
 
     private final ReasonCode reasonCode;
     private final boolean waitsForDisk;

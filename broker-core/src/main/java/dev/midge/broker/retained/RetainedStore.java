@@ -7,7 +7,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
+import java.util.function.BiPredicate;
 
 /**
  * The last retained message of each topic, in a trie by topic level so that a wildcard
@@ -21,6 +22,8 @@ public final class RetainedStore {
     private static final class Node {
         final Map<String, Node> children = new HashMap<>();
         Message message;
+        /** Who published it; null for the broker's or the application's own. */
+        RetainedSource source;
 
         boolean isEmpty() {
             return message == null && children.isEmpty();
@@ -28,7 +31,7 @@ public final class RetainedStore {
     }
 
     private final Node root = new Node();
-    private final Consumer<Message> journal;
+    private final BiConsumer<Message, RetainedSource> journal;
     private int size;
     /** Payload bytes of the messages held, for {@code $SYS/broker/store/messages/bytes}. */
     private long payloadBytes;
@@ -41,20 +44,29 @@ public final class RetainedStore {
      * @param journal told of every put (an empty payload clears), under this store's lock so
      *                the journal sees changes to a topic in the order they happened; null for none
      */
-    public RetainedStore(Consumer<Message> journal) {
+    public RetainedStore(BiConsumer<Message, RetainedSource> journal) {
         this.journal = journal;
     }
 
     /** Stores the message, or clears the topic's retained message if the payload is empty. */
     public synchronized void put(Message message) {
-        restore(message);
+        put(message, null);
+    }
+
+    /** The same, remembering who published it ({@link RetainedSource}; null for the broker or the application). */
+    public synchronized void put(Message message, RetainedSource source) {
+        restore(message, source);
         if (journal != null) {
-            journal.accept(message);
+            journal.accept(message, source);
         }
     }
 
     /** Stores the message without telling the journal: for messages loaded from it. */
     public synchronized void restore(Message message) {
+        restore(message, null);
+    }
+
+    public synchronized void restore(Message message, RetainedSource source) {
         String[] levels = message.topic().split("/", -1);
         if (message.payload().length == 0) {
             remove(levels);
@@ -71,6 +83,7 @@ public final class RetainedStore {
         }
         payloadBytes += message.payload().length;
         node.message = message.withRetain(true);
+        node.source = source;
     }
 
     /**
@@ -89,6 +102,7 @@ public final class RetainedStore {
         if (path[levels.length].message != null) {
             payloadBytes -= path[levels.length].message.payload().length;
             path[levels.length].message = null;
+            path[levels.length].source = null;
             size--;
         }
         for (int depth = levels.length; depth > 0 && path[depth].isEmpty(); depth--) {
@@ -97,10 +111,34 @@ public final class RetainedStore {
     }
 
     /** The unexpired retained messages whose topic matches the filter (no share prefix). */
-    public synchronized List<Message> match(String filter, long nowNanos) {
-        List<Message> out = new ArrayList<>();
-        collect(filter.split("/", -1), out);
-        out.removeIf(m -> m.isExpired(nowNanos));
+    public List<Message> match(String filter, long nowNanos) {
+        return match(filter, nowNanos, (message, source) -> true);
+    }
+
+    /**
+     * The same, only those {@code keep} accepts: for {@code check_retain_source}, whether the message's
+     * publisher may still write its topic. Asked outside this store's lock (an authoriser is not ours
+     * to run under it).
+     */
+    public List<Message> match(String filter, long nowNanos, BiPredicate<Message, RetainedSource> keep) {
+        List<Node> nodes = new ArrayList<>();
+        List<Message> messages = new ArrayList<>();
+        List<RetainedSource> sources = new ArrayList<>();
+        synchronized (this) {
+            collect(filter.split("/", -1), nodes);
+            for (Node node : nodes) {
+                if (!node.message.isExpired(nowNanos)) {
+                    messages.add(node.message);
+                    sources.add(node.source);
+                }
+            }
+        }
+        List<Message> out = new ArrayList<>(messages.size());
+        for (int i = 0; i < messages.size(); i++) {
+            if (keep.test(messages.get(i), sources.get(i))) {
+                out.add(messages.get(i));
+            }
+        }
         return out;
     }
 
@@ -108,7 +146,7 @@ public final class RetainedStore {
     private record Visit(Node node, int depth) {
     }
 
-    private void collect(String[] filter, List<Message> out) {
+    private void collect(String[] filter, List<Node> out) {
         ArrayDeque<Visit> stack = new ArrayDeque<>();
         stack.push(new Visit(root, 0));
         while (!stack.isEmpty()) {
@@ -117,7 +155,7 @@ public final class RetainedStore {
             int depth = visit.depth();
             if (depth == filter.length) {
                 if (node.message != null) {
-                    out.add(node.message);
+                    out.add(node);
                 }
                 continue;
             }
@@ -125,7 +163,7 @@ public final class RetainedStore {
             if (level.equals("#")) {
                 // "a/#" also matches "a" itself (§4.7.1.2).
                 if (node.message != null && depth > 0) {
-                    out.add(node.message);
+                    out.add(node);
                 }
                 for (Map.Entry<String, Node> child : node.children.entrySet()) {
                     if (!(depth == 0 && child.getKey().startsWith("$"))) {
@@ -148,13 +186,13 @@ public final class RetainedStore {
     }
 
     /** Every message in the subtree. */
-    private static void all(Node subtree, List<Message> out) {
+    private static void all(Node subtree, List<Node> out) {
         ArrayDeque<Node> stack = new ArrayDeque<>();
         stack.push(subtree);
         while (!stack.isEmpty()) {
             Node node = stack.pop();
             if (node.message != null) {
-                out.add(node.message);
+                out.add(node);
             }
             node.children.values().forEach(stack::push);
         }
@@ -171,6 +209,7 @@ public final class RetainedStore {
     public synchronized void clear() {
         root.children.clear();
         root.message = null;
+        root.source = null;
         size = 0;
         payloadBytes = 0;
     }

@@ -9,7 +9,7 @@ import java.security.cert.X509Certificate;
  * @param clientId         the MQTT client identifier
  * @param username         the CONNECT username, or null
  * @param password         the CONNECT password bytes, or null
- * @param remoteAddress    the peer's address
+ * @param remoteAddress    the peer's address; null on a unix socket listener
  * @param listenerPort     the local port of the listener
  * @param peerCertificates the verified client certificate chain (leaf first), or null
  */

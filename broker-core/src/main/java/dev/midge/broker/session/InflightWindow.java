@@ -97,4 +97,9 @@ final class InflightWindow {
     List<Entry> inOrder() {
         return new ArrayList<>(entries.values());
     }
+
+    /** Payload bytes in flight ({@code memory_limit}). */
+    long bytes() {
+        return bytes;
+    }
 }

@@ -286,6 +286,11 @@ final class OutboundFlow {
         return inflight.size();
     }
 
+    /** Payload bytes held for this client: in flight, queued and QoS 0 waiting ({@code memory_limit}). */
+    long heldBytes() {
+        return inflight.bytes() + queue.bytes() + qos0Queue.bytes();
+    }
+
     int queuedCount() {
         return queue.size();
     }

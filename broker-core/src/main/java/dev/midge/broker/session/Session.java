@@ -220,6 +220,11 @@ public final class Session {
         return outbound.onPubComp(packetId);
     }
 
+    /** Payload bytes this session holds for its client, in flight or waiting ({@code memory_limit}). */
+    public synchronized long heldBytes() {
+        return outbound.heldBytes();
+    }
+
     public synchronized int inflightCount() {
         return outbound.inflightCount();
     }

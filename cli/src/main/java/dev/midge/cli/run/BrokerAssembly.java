@@ -7,7 +7,9 @@ import dev.midge.broker.metrics.FigureSource;
 import dev.midge.conf.SysConfig;
 import dev.midge.tls.TlsStatistics;
 import dev.midge.broker.ListenerRules;
+import dev.midge.broker.ListenerFiles;
 import dev.midge.broker.ListenerOptions;
+import dev.midge.broker.listener.UnixSocketFile;
 import dev.midge.broker.MidgeBroker;
 import dev.midge.broker.StoreException;
 import dev.midge.broker.reload.FileWatcher;
@@ -270,8 +272,12 @@ public final class BrokerAssembly {
                     created.reportTo(tlsStatistics);
                     tls = created;
                 }
+                if (listener.isUnixSocket()) {
+                    unixSocketFree(listener);
+                }
                 // bind_interface: one socket per address of the interface.
-                for (String address : BindInterface.addresses(listener, bindAddress(listener))) {
+                for (String address : listener.isUnixSocket() ? java.util.Collections.<String>singletonList(null)
+                        : BindInterface.addresses(listener, bindAddress(listener))) {
                     options.listener(clientIds(new ListenerOptions(listener.port(), address,
                             listener.protocol() == ListenerConfig.Protocol.WEBSOCKETS
                                     ? ListenerOptions.Protocol.WEBSOCKETS : ListenerOptions.Protocol.MQTT,
@@ -279,7 +285,8 @@ public final class BrokerAssembly {
                             security.authenticator(listener.security()), security.authorizer(listener.security()),
                             listener.useUsernameAsClientId()), listener.security())
                             .withRules(new ListenerRules(listener.extras().maxQos(), listener.maxTopicAlias(),
-                                    listener.extras().mountPoint())));
+                                    listener.extras().mountPoint()))
+                            .withFiles(new ListenerFiles(listener.extras().unixSocket(), null)));
                 }
             }
             SysOptions sys = new SysOptions(config.sys().sysInterval(), metricsAddress(config.sys()), figures)
@@ -321,6 +328,7 @@ public final class BrokerAssembly {
             options.plugin(loaded.plugin());
         }
         options.clientIdPrefixes(config.access().clientIdPrefixes());
+        options.checkRetainSource(config.access().checkRetainSource());
     }
 
     private static TlsListenerSecurity tls(ListenerConfig listener, FileWatcher watcher) throws StartupException {
@@ -349,6 +357,15 @@ public final class BrokerAssembly {
             return PskListenerSecurity.create(listener.tls(), watcher);
         } catch (TlsFileException e) {
             throw new StartupException(e.getMessage(), 3);
+        }
+    }
+
+    /** A stale socket file is removed; a regular file at the path stops start-up at the listener's line. */
+    private static void unixSocketFree(ListenerConfig listener) throws StartupException {
+        try {
+            UnixSocketFile.prepare(listener.extras().unixSocket());
+        } catch (IllegalStateException e) {
+            throw new StartupException(listener.declaredAt() + ": " + e.getMessage(), 3);
         }
     }
 
@@ -398,7 +415,8 @@ public final class BrokerAssembly {
                 .withMaxInflightBytes(q.maxInflightBytes())
                 .withQueueQos0Messages(q.queueQos0Messages())
                 .withUpgradeOutgoingQos(q.upgradeOutgoingQos())
-                .withMaxPublisherPause(Duration.ofMillis(q.maxPublisherPauseMs()));
+                .withMaxPublisherPause(Duration.ofMillis(q.maxPublisherPauseMs()))
+                .withMemoryLimit(q.memoryLimit());
     }
 
 }
