@@ -78,6 +78,11 @@ public final class WindowedPublishers implements AutoCloseable {
         return new Rates((p1 - p0) / seconds, (d1 - d0) / seconds);
     }
 
+    /** Publishes completed so far in the whole run, warm-up included. */
+    public long published() {
+        return published.sum();
+    }
+
     public long failed() {
         return failed.sum();
     }

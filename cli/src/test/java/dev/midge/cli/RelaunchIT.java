@@ -72,6 +72,51 @@ class RelaunchIT {
     }
 
     @Test
+    void firstRunRecordsAClassDataArchiveAtExitAndTheNextStartMapsIt() throws Exception {
+        Map<String, String> cache = Map.of("XDG_CACHE_HOME", work.resolve("cache").toString());
+        try (BrokerProcess first = BrokerProcess.start(work, cache, "-c", "broker.conf")) {
+            first.awaitLine("Midge .* running", WAIT);
+            assertTrue(commandLineOf(onlyChild(first)).stream().anyMatch(o -> o.startsWith("-XX:ArchiveClassesAtExit=")),
+                    first.output());
+            assertEquals(0, MosquittoClients.publish(MosquittoClients.options(port), "-t", "a", "-m", "b").exitCode());
+            signal("TERM", first.pid());
+            assertEquals(0, first.awaitExit(WAIT), first.output());
+        }
+        Path dir = work.resolve("cache/midge");
+        assertEquals("rwx------", java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(dir)), "the JVM runs what it maps: the cache is closed to others");
+        List<Path> archives;
+        try (var files = Files.list(dir)) {
+            archives = files.toList();
+        }
+        assertEquals(1, archives.size(), "one archive, no temporary left: " + archives);
+        assertTrue(archives.get(0).getFileName().toString().matches("broker-[0-9a-f]+\\.jsa"), archives.toString());
+
+        try (BrokerProcess second = BrokerProcess.start(work, cache, "-c", "broker.conf")) {
+            second.awaitLine("Midge .* running", WAIT);
+            assertTrue(commandLineOf(onlyChild(second)).contains("-XX:SharedArchiveFile=" + archives.get(0)),
+                    second.output());
+            assertFalse(second.output().contains("[cds]"), "CDS's own warnings are not the user's: " + second.output());
+            assertEquals(0, MosquittoClients.publish(MosquittoClients.options(port), "-t", "a", "-m", "b").exitCode());
+        }
+    }
+
+    @Test
+    void aCacheDirectoryOthersMayWriteIsNotUsedForTheArchive() throws Exception {
+        Path dir = Files.createDirectories(work.resolve("cache/midge"));
+        Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+        try (BrokerProcess broker = BrokerProcess.start(work, Map.of("XDG_CACHE_HOME", work.resolve("cache").toString()),
+                "-c", "broker.conf")) {
+            broker.awaitLine("Midge .* running", WAIT);
+
+            List<String> child = commandLineOf(onlyChild(broker));
+            assertTrue(child.contains("-XX:+UseSerialGC"), child.toString());
+            assertFalse(child.stream().anyMatch(o -> o.contains("SharedArchiveFile") || o.contains("ArchiveClassesAtExit")),
+                    child.toString());
+        }
+    }
+
+    @Test
     void midgeNoRelaunchRunsTheBrokerInTheStartedJvm() throws Exception {
         try (BrokerProcess broker = BrokerProcess.start(work, Map.of("MIDGE_NO_RELAUNCH", "1"), "-c", "broker.conf")) {
             broker.awaitLine("Midge .* running", WAIT);

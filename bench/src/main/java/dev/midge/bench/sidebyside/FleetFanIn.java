@@ -33,12 +33,13 @@ final class FleetFanIn {
      * @param peak the broker's highest VmRSS sampled during warm-up and measurement, and its VmHWM
      */
     record Result(double deliveredPerSecond, double publishedPerSecond, double cpuMicrosPerDelivered,
-                  RssSampler.Peak peak, long failedPublishes, String firstFailure) {
+                  RssSampler.Peak peak, long failedPublishes, String firstFailure, EndMarker.Tally tally) {
         @Override
         public String toString() {
-            return String.format("%.0f delivered/s, %.0f published/s, %.1f µs CPU each, RSS peak %.0f MiB (HWM %.0f)%s",
-                    deliveredPerSecond, publishedPerSecond, cpuMicrosPerDelivered, peak.sampledMiB(),
-                    peak.highWaterMiB(), failedPublishes > 0 ? ", FAILED " + failedPublishes + ": " + firstFailure : "");
+            return String.format("%.0f delivered/s, %.0f published/s, %.1f µs CPU each, RSS peak %.0f MiB (HWM %.0f);"
+                            + " whole run: %s%s", deliveredPerSecond, publishedPerSecond, cpuMicrosPerDelivered,
+                    peak.sampledMiB(), peak.highWaterMiB(), tally,
+                    failedPublishes > 0 ? ", FAILED " + failedPublishes + ": " + firstFailure : "");
         }
     }
 
@@ -65,15 +66,23 @@ final class FleetFanIn {
             CompletableFuture.allOf(connecting.toArray(CompletableFuture[]::new)).orTimeout(60, TimeUnit.SECONDS).join();
             // The same total of unfinished publishes as the 8-publisher rows, shared by the devices.
             int window = Math.max(10, 8 * WindowedPublishers.WINDOW / devices);
-            try (WindowedPublishers load = new WindowedPublishers(clients, d -> "/bench/dev-" + d + "/attrs", window,
-                    LoadClients.qos(qos), new byte[payloadBytes], Duration.ofSeconds(10))) {
-                CpuWindow cpu = new CpuWindow(broker);
-                WindowedPublishers.Rates rates = load.measure(warmup, measure, delivered, cpu::start, cpu::end);
-                RssSampler.Peak peak = rss.stop();
-                return new Result(rates.deliveredPerSecond(), rates.publishedPerSecond(),
-                        cpu.microsEach(rates.deliveredPerSecond() * measure.toMillis() / 1000.0), peak,
-                        load.failed(), load.firstFailure());
+            WindowedPublishers load = new WindowedPublishers(clients, d -> "/bench/dev-" + d + "/attrs", window,
+                    LoadClients.qos(qos), new byte[payloadBytes], Duration.ofSeconds(10));
+            CpuWindow cpu = new CpuWindow(broker);
+            WindowedPublishers.Rates rates;
+            RssSampler.Peak peak;
+            try {
+                rates = load.measure(warmup, measure, delivered, cpu::start, cpu::end);
+                peak = rss.stop();
+            } finally {
+                load.close();
             }
+            // The ACL lets each device write only its own topic: its marker goes there.
+            EndMarker.Tally tally = EndMarker.await(List.of(backend), clients, d -> "/bench/dev-" + d + "/attrs",
+                    LoadClients.qos(qos), load.published(), PubSubThroughput.MARKER_DEADLINE);
+            return new Result(rates.deliveredPerSecond(), rates.publishedPerSecond(),
+                    cpu.microsEach(rates.deliveredPerSecond() * measure.toMillis() / 1000.0), peak,
+                    load.failed(), load.firstFailure(), tally);
         } finally {
             List<CompletableFuture<Void>> closing = new ArrayList<>();
             for (Mqtt3AsyncClient client : clients) {

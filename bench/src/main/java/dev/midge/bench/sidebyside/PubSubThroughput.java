@@ -18,10 +18,14 @@ final class PubSubThroughput {
     /**
      * @param publishedPerSecond publishes the client library completed (QoS 1: PUBACKed)
      * @param failedPublishes    publishes the client library failed, with the first reason
+     * @param tally              the whole run's messages, counted to the {@link EndMarker}: delivered and dropped
      */
     record Result(double deliveredPerSecond, double publishedPerSecond, long failedPublishes, String firstFailure,
-                  double cpuMicrosPerDelivered) {
+                  double cpuMicrosPerDelivered, EndMarker.Tally tally) {
     }
+
+    /** How long the end marker may take to reach the subscribers behind what is queued for them. */
+    static final Duration MARKER_DEADLINE = Duration.ofSeconds(60);
 
     private PubSubThroughput() {
     }
@@ -40,13 +44,19 @@ final class PubSubThroughput {
                 senders.add(clients.connect("pub-" + p));
             }
             // Everyone is connected before the first message: connecting is not what we measure.
-            try (WindowedPublishers load = new WindowedPublishers(senders, LoadClients.qos(qos),
-                    new byte[payloadBytes], Duration.ofSeconds(10))) {
-                CpuWindow cpu = new CpuWindow(broker);
-                WindowedPublishers.Rates rates = load.measure(warmup, measure, delivered, cpu::start, cpu::end);
-                return new Result(rates.deliveredPerSecond(), rates.publishedPerSecond(), load.failed(), load.firstFailure(),
-                        cpu.microsEach(rates.deliveredPerSecond() * measure.toMillis() / 1000.0));
+            WindowedPublishers load = new WindowedPublishers(senders, LoadClients.qos(qos),
+                    new byte[payloadBytes], Duration.ofSeconds(10));
+            WindowedPublishers.Rates rates;
+            CpuWindow cpu = new CpuWindow(broker);
+            try {
+                rates = load.measure(warmup, measure, delivered, cpu::start, cpu::end);
+            } finally {
+                load.close();
             }
+            EndMarker.Tally tally = EndMarker.await(receivers, senders, p -> "bench/t/" + p, LoadClients.qos(qos),
+                    load.published(), MARKER_DEADLINE);
+            return new Result(rates.deliveredPerSecond(), rates.publishedPerSecond(), load.failed(), load.firstFailure(),
+                    cpu.microsEach(rates.deliveredPerSecond() * measure.toMillis() / 1000.0), tally);
         } finally {
             receivers.forEach(RawSubscriber::close);
         }

@@ -14,12 +14,19 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * A subscriber that only counts PUBLISH packets (and PUBACKs QoS 1 ones), reading the socket
  * on its own thread. A full client library does far more work per message and, on a small
- * machine, becomes the bottleneck of a throughput run instead of the broker.
+ * machine, becomes the bottleneck of a throughput run instead of the broker. A PUBLISH whose
+ * payload is {@link EndMarker#PAYLOAD} is not counted: it ends the run (see {@link EndMarker}).
  */
 final class RawSubscriber implements AutoCloseable {
 
     private final Socket socket;
     private final Thread reader;
+    /** Completed with the count of deliveries before it when the last publisher's end marker arrives. */
+    private final java.util.concurrent.CompletableFuture<Long> marker = new java.util.concurrent.CompletableFuture<>();
+    /** The publishers whose end marker arrived. */
+    private final java.util.Set<Integer> markersSeen = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private volatile int markersExpected = 1;
+    private volatile long counted;
 
     private RawSubscriber(Socket socket, LongAdder delivered) {
         this.socket = socket;
@@ -66,11 +73,34 @@ final class RawSubscriber implements AutoCloseable {
         }
     }
 
+    /**
+     * Completes with the deliveries counted before the end markers of all publishers had arrived
+     * (the markers themselves are not counted).
+     */
+    java.util.concurrent.CompletableFuture<Long> marker() {
+        return marker;
+    }
+
+    /** How many publishers' end markers (numbered 0 to n - 1) make the end; before the first is sent. */
+    void expectMarkers(int publishers) {
+        markersExpected = publishers;
+    }
+
+    boolean hasMarkerOf(int publisher) {
+        return markersSeen.contains(publisher);
+    }
+
+    /** Deliveries counted so far (before the marker, if it came). */
+    long countedSoFar() {
+        return counted;
+    }
+
     private void read(LongAdder delivered) {
         try {
             InputStream in = new BufferedInputStream(socket.getInputStream(), 1 << 16);
             OutputStream out = new BufferedOutputStream(socket.getOutputStream(), 1 << 14);
             byte[] header = new byte[4];
+            byte[] payload = new byte[EndMarker.LENGTH];
             while (true) {
                 int first = in.read();
                 if (first < 0) {
@@ -78,19 +108,35 @@ final class RawSubscriber implements AutoCloseable {
                 }
                 int length = remainingLength(in);
                 if ((first & 0xF0) == 0x30) {
-                    delivered.increment();
                     int qos = (first >> 1) & 3;
+                    readFully(in, header, 2);
+                    int topicLength = ((header[0] & 0xFF) << 8) | (header[1] & 0xFF);
+                    skip(in, topicLength);
+                    int payloadLength = length - 2 - topicLength;
                     if (qos > 0) {
-                        readFully(in, header, 2);
-                        int topicLength = ((header[0] & 0xFF) << 8) | (header[1] & 0xFF);
-                        skip(in, topicLength);
                         readFully(in, header, 2);
                         out.write(qos == 1 ? 0x40 : 0x50);
                         out.write(2);
                         out.write(header, 0, 2);
-                        skip(in, length - 4 - topicLength);
+                        payloadLength -= 2;
+                    }
+                    // Only a payload of the marker's length is read: the others are skipped as before.
+                    int markerOf = -1;
+                    if (payloadLength == payload.length) {
+                        readFully(in, payload, payload.length);
+                        markerOf = EndMarker.publisherOf(payload);
                     } else {
-                        skip(in, length);
+                        skip(in, payloadLength);
+                    }
+                    if (markerOf >= 0) {
+                        if (markersSeen.add(markerOf) && markersSeen.size() >= markersExpected) {
+                            marker.complete(counted);
+                        }
+                    } else {
+                        if (!marker.isDone()) {
+                            counted++;
+                        }
+                        delivered.increment();
                     }
                 } else {
                     skip(in, length);

@@ -173,6 +173,7 @@ public final class SideBySide {
                 table.add("fan-in", "same, broker CPU time per delivered message", "µs", false,
                         r.get(Kind.MIDGE).cpuMicrosPerDelivered(), r.get(Kind.MOSQUITTO).cpuMicrosPerDelivered(),
                         "user + system of the broker's processes over the measured window");
+                dropped("fan-in", r.get(Kind.MIDGE).tally(), r.get(Kind.MOSQUITTO).tally());
             }
         }
     }
@@ -199,6 +200,7 @@ public final class SideBySide {
                     midge.peak().sampledMiB(), mosquitto.peak().sampledMiB(),
                     "VmHWM Midge " + Math.round(midge.peak().highWaterMiB()) + ", mosquitto "
                             + Math.round(mosquitto.peak().highWaterMiB()) + " MiB; launcher + broker JVM for Midge");
+            dropped("fan-in mTLS", midge.tally(), mosquitto.tally());
         }
     }
 
@@ -210,14 +212,24 @@ public final class SideBySide {
             PipeThroughput.Result midge = r.get(Kind.MIDGE);
             PipeThroughput.Result mosquitto = r.get(Kind.MOSQUITTO);
             String what = "mosquitto_pub -l -> mosquitto_sub, mTLS, QoS " + qos + ", 64 B, " + pipeMessages + " messages";
-            table.add("1 -> 1 mTLS", what + ", fresh broker", "msgs/s", true, midge.fresh().perSecond(),
-                    mosquitto.fresh().perSecond(), "CPU µs each: Midge " + round1(midge.fresh().cpuMicrosEach())
-                            + ", mosquitto " + round1(mosquitto.fresh().cpuMicrosEach()));
-            table.add("1 -> 1 mTLS", what + ", warm (after " + PipeThroughput.WARM_BATCHES + " more batches)", "msgs/s",
-                    true, midge.warm().perSecond(), mosquitto.warm().perSecond(),
-                    "CPU µs each: Midge " + round1(midge.warm().cpuMicrosEach()) + ", mosquitto "
-                            + round1(mosquitto.warm().cpuMicrosEach()));
+            table.add("1 -> 1 mTLS", what + ", fresh broker", "msgs delivered/s", true, midge.fresh().perSecond(),
+                    mosquitto.fresh().perSecond(), pipeNote(midge.fresh(), mosquitto.fresh()));
+            table.add("1 -> 1 mTLS", what + ", warm (after " + PipeThroughput.WARM_BATCHES + " more batches)",
+                    "msgs delivered/s", true, midge.warm().perSecond(), mosquitto.warm().perSecond(),
+                    pipeNote(midge.warm(), mosquitto.warm()));
+            table.add("1 -> 1 mTLS", "same, dropped: published but never delivered, all " + (1 + PipeThroughput.WARM_BATCHES)
+                            + " batches", "% of published", false, midge.droppedPercent(), mosquitto.droppedPercent(),
+                    "counted to an end marker; delivered Midge " + midge.delivered() + " of " + midge.published()
+                            + ", mosquitto " + mosquitto.delivered() + " of " + mosquitto.published());
         }
+    }
+
+    private static String pipeNote(PipeThroughput.Batch midge, PipeThroughput.Batch mosquitto) {
+        return "CPU µs per delivered: Midge " + round1(midge.cpuMicrosEach()) + ", mosquitto "
+                + round1(mosquitto.cpuMicrosEach()) + "; delivered Midge " + midge.delivered() + ", mosquitto "
+                + mosquitto.delivered() + " of " + midge.published()
+                + (midge.problem() == null ? "" : "; Midge: " + midge.problem())
+                + (mosquitto.problem() == null ? "" : "; mosquitto: " + mosquitto.problem());
     }
 
     private static String round1(double value) {
@@ -232,6 +244,7 @@ public final class SideBySide {
             table.add("fan-out", "1 publisher -> " + subscribers + " subscribers, QoS " + qos + ", 64 B",
                     "msgs delivered/s", true, r.get(Kind.MIDGE).deliveredPerSecond(),
                     r.get(Kind.MOSQUITTO).deliveredPerSecond(), published(r));
+            dropped("fan-out", r.get(Kind.MIDGE).tally(), r.get(Kind.MOSQUITTO).tally());
         }
     }
 
@@ -306,6 +319,17 @@ public final class SideBySide {
                             + ", mosquitto " + round1(mosquitto.localCpuMicros()) + " + "
                             + round1(mosquitto.remoteCpuMicros()));
         }
+    }
+
+    /**
+     * The whole run counted to its end marker: of what the publishers completed (QoS 1: what each
+     * broker acknowledged), the share its subscribers never got. A broker that acknowledges and then
+     * drops at its queue limit is fast on delivered/s only by this much; this row says how much.
+     */
+    private void dropped(String scenario, EndMarker.Tally midge, EndMarker.Tally mosquitto) {
+        table.add(scenario, "same, dropped: published (QoS 1: acknowledged) but never delivered, whole run",
+                "% of published", false, midge.droppedPercent(), mosquitto.droppedPercent(),
+                "counted to an end marker; Midge " + midge + "; mosquitto " + mosquitto);
     }
 
     /** What the publishers saw: how far the brokers accepted more than they delivered. */

@@ -53,13 +53,13 @@ public final class Relaunch {
         if (!isRun(args) || System.getProperty(MARKER) != null || disabled(System.getenv(DISABLE))) {
             return OptionalInt.empty();
         }
-        Optional<List<String>> command = childCommand(args);
+        Optional<ChildCommand> command = childCommand(args);
         if (command.isEmpty()) {
             return OptionalInt.empty();
         }
         Process child;
         try {
-            child = new ProcessBuilder(command.get()).inheritIO().start();
+            child = new ProcessBuilder(command.get().command()).inheritIO().start();
         } catch (IOException e) {
             // A JVM that cannot start another one still runs the broker, only less lean.
             System.err.println("Could not re-launch with lean JVM options (" + e.getMessage()
@@ -69,7 +69,9 @@ public final class Relaunch {
         SignalForwarding.forwardTo(child, "TERM", "INT", "HUP");
         while (true) {
             try {
-                return OptionalInt.of(child.waitFor());
+                int exitCode = child.waitFor();
+                command.get().archive().ifPresent(ClassDataArchive::brokerExited);
+                return OptionalInt.of(exitCode);
             } catch (InterruptedException e) {
                 // Nothing interrupts the main thread on purpose; keep waiting for the broker.
             }
@@ -92,8 +94,12 @@ public final class Relaunch {
         return value != null && !value.isBlank() && !value.equals("0") && !value.equalsIgnoreCase("false");
     }
 
+    /** The child's command line and the class-data archive it uses or records, if any. */
+    private record ChildCommand(List<String> command, Optional<ClassDataArchive> archive) {
+    }
+
     /** java, our options, the user's JVM options, the marker, -jar JAR, args; empty unless started with -jar. */
-    private static Optional<List<String>> childCommand(String[] args) {
+    private static Optional<ChildCommand> childCommand(String[] args) {
         ProcessHandle.Info info = ProcessHandle.current().info();
         Optional<String[]> arguments = info.arguments();
         Path jar = Path.of(System.getProperty("java.class.path", ""));
@@ -116,7 +122,9 @@ public final class Relaunch {
         List<String> command = new ArrayList<>();
         command.add(info.command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         command.add(LeanJvmOptions.ignoreUnknown());
-        List<String> lean = LeanJvmOptions.notGivenIn(allUserOptions);
+        List<String> lean = new ArrayList<>(LeanJvmOptions.notGivenIn(allUserOptions));
+        Optional<ClassDataArchive> archive = ClassDataArchive.forJar(jar, allUserOptions, System.getenv());
+        archive.ifPresent(a -> lean.addAll(a.options()));
         command.addAll(lean);
         command.addAll(userJvmOptions);
         // The marker carries what we added, for the child's start-up line.
@@ -124,6 +132,6 @@ public final class Relaunch {
         command.add("-jar");
         command.add(jar.toString());
         command.addAll(List.of(args));
-        return Optional.of(command);
+        return Optional.of(new ChildCommand(command, archive));
     }
 }
