@@ -31,7 +31,6 @@ final class OptionTable {
             // general
             "allow_duplicate_messages", Scope.GLOBAL,
             "autosave_on_changes", Scope.GLOBAL,
-            "log_facility", Scope.GLOBAL,
             "memory_limit", Scope.GLOBAL,              // a JVM's heap is bounded by -Xmx instead
             "persistence_file", Scope.GLOBAL,
             // listener
