@@ -1,5 +1,5 @@
 // The interop scenarios with MQTT.js (npm "mqtt", pinned by package-lock.json).
-// usage: node mqttjs.js HOST PORT tcp|tls|ws PREFIX [CAFILE CERT KEY]
+// usage: node mqttjs.js HOST PORT tcp|tls|ws|wss PREFIX [CAFILE CERT KEY]
 // Prints one line per observation; InteropIT runs it against mosquitto and Midge and compares.
 'use strict';
 const fs = require('fs');
@@ -14,12 +14,13 @@ function connect(name, v5, will) {
     connectTimeout: WAIT, keepalive: 30,
   };
   if (will) options.will = { topic: will[0], payload: will[1], qos: 1 };
-  let url = `mqtt://${host}:${port}`;
-  if (transport === 'tls') {
-    url = `mqtts://${host}:${port}`;
+  const url = {
+    tcp: `mqtt://${host}:${port}`, tls: `mqtts://${host}:${port}`, ws: `ws://${host}:${port}/`,
+    wss: `wss://${host}:${port}/`,
+  }[transport];
+  if (transport === 'tls' || transport === 'wss') {
+    // wss: the same client certificate, carried by the TLS under the WebSocket
     Object.assign(options, { ca: fs.readFileSync(cafile), cert: fs.readFileSync(cert), key: fs.readFileSync(key) });
-  } else if (transport === 'ws') {
-    url = `ws://${host}:${port}/`;
   }
   const c = mqtt.connect(url, options);
   c.inbox = [];

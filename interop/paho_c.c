@@ -1,6 +1,6 @@
 /*
  * The interop scenarios with Paho C (Debian's libpaho-mqtt-dev, the synchronous MQTTClient API with TLS).
- * InteropIT compiles it with cc and runs: paho_c HOST PORT tcp|tls|ws PREFIX [CAFILE CERT KEY]
+ * InteropIT compiles it with cc and runs: paho_c HOST PORT tcp|tls|ws|wss PREFIX [CAFILE CERT KEY]
  * One line per observation, compared between mosquitto and Midge.
  */
 #include <stdio.h>
@@ -24,7 +24,7 @@ static char *topic(const char *rest) {
 static MQTTClient client(const char *name, int v5, const char *will_topic, const char *will_payload, int *rc_out) {
     char uri[300], id[200];
     snprintf(uri, sizeof uri, "%s://%s:%d", strcmp(transport, "tls") == 0 ? "ssl"
-             : strcmp(transport, "ws") == 0 ? "ws" : "tcp", host, port);
+             : strcmp(transport, "ws") == 0 || strcmp(transport, "wss") == 0 ? transport : "tcp", host, port);
     snprintf(id, sizeof id, "%s%s", prefix, name);
     MQTTClient c;
     MQTTClient_createOptions create = MQTTClient_createOptions_initializer;
@@ -45,7 +45,7 @@ static MQTTClient client(const char *name, int v5, const char *will_topic, const
         opts.will = &will;
     }
     MQTTClient_SSLOptions ssl = MQTTClient_SSLOptions_initializer;
-    if (strcmp(transport, "tls") == 0) {
+    if (strcmp(transport, "tls") == 0 || strcmp(transport, "wss") == 0) {
         ssl.trustStore = cafile;
         ssl.keyStore = cert;
         ssl.privateKey = key;
@@ -225,7 +225,7 @@ static void properties(void) {
 
 int main(int argc, char **argv) {
     if (argc < 5) {
-        fprintf(stderr, "usage: %s HOST PORT tcp|tls|ws PREFIX [CAFILE CERT KEY]\n", argv[0]);
+        fprintf(stderr, "usage: %s HOST PORT tcp|tls|ws|wss PREFIX [CAFILE CERT KEY]\n", argv[0]);
         return 2;
     }
     host = argv[1];

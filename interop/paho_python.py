@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """The interop scenarios with Paho Python (Debian's python3-paho-mqtt 1.6).
 
-usage: paho_python.py HOST PORT tcp|tls|ws PREFIX [CAFILE CERT KEY]
+usage: paho_python.py HOST PORT tcp|tls|ws|wss PREFIX [CAFILE CERT KEY]
 Prints one line per observation; InteropIT runs it against mosquitto and Midge and compares.
 """
 import queue
@@ -22,8 +22,8 @@ def client(name, v5, will=None):
     # 3.1.1's clean session goes to the constructor; MQTT 5's clean start to connect()
     kwargs = {} if v5 else {"clean_session": True}
     c = mqtt.Client(client_id=PREFIX + name, protocol=mqtt.MQTTv5 if v5 else mqtt.MQTTv311,
-                    transport="websockets" if TRANSPORT == "ws" else "tcp", **kwargs)
-    if TRANSPORT == "tls":
+                    transport="websockets" if TRANSPORT in ("ws", "wss") else "tcp", **kwargs)
+    if TRANSPORT in ("tls", "wss"):
         c.tls_set(ca_certs=CAFILE, certfile=CERT, keyfile=KEY)
     if will:
         c.will_set(will[0], will[1], qos=1)

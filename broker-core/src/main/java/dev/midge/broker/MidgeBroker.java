@@ -40,6 +40,8 @@ public final class MidgeBroker implements AutoCloseable {
     private final List<Bridge> bridges;
     /** Host names of bridge addresses are resolved here, never on an event loop; made with the first bridge. */
     private java.util.concurrent.ExecutorService bridgeResolver;
+    /** mosquitto's log_dest topic, made when first asked for; closed before the server. */
+    private LogTopic logTopic;
 
     private MidgeBroker(BrokerServer server, BrokerOptions options, List<Bridge> bridges) {
         this.server = server;
@@ -109,6 +111,18 @@ public final class MidgeBroker implements AutoCloseable {
         return started;
     }
 
+    /**
+     * Where the broker's own log lines go to be published on {@code $SYS/broker/log/...} (mosquitto's
+     * {@code log_dest topic}); a logging backend's appender hands them to {@link LogTopic#offer}. Its
+     * publishing thread starts with the first call.
+     */
+    public synchronized LogTopic logTopic() {
+        if (logTopic == null) {
+            logTopic = new LogTopic(engine());
+        }
+        return logTopic;
+    }
+
     /** The bridges started on this broker, to read their {@link Bridge#status()}. */
     public List<Bridge> bridges() {
         return List.copyOf(bridges);
@@ -144,6 +158,9 @@ public final class MidgeBroker implements AutoCloseable {
         synchronized (this) {
             if (bridgeResolver != null) {
                 bridgeResolver.shutdownNow();
+            }
+            if (logTopic != null) {
+                logTopic.close();
             }
         }
         server.close();

@@ -69,7 +69,7 @@ class LogCategoriesIT {
 
     @Test
     void connectionMessagesAreLoggedByDefault() throws Exception {
-        try (BrokerProcess broker = start("log_type notice\nlog_type subscribe\n")) {
+        try (BrokerProcess broker = start("log_type notice\nlog_type information\nlog_type subscribe\n")) {
             broker.awaitLine("Midge .* running", WAIT);
             assertEquals(0, MosquittoClients.publish(MosquittoClients.options(port).clientId("talkative"),
                     "-t", "a", "-m", "x").exitCode());
@@ -84,7 +84,7 @@ class LogCategoriesIT {
 
     @Test
     void connectionMessagesFalseLeavesConnectAndDisconnectOut() throws Exception {
-        try (BrokerProcess broker = start("connection_messages false\nlog_type notice\nlog_type subscribe\n")) {
+        try (BrokerProcess broker = start("connection_messages false\nlog_type notice\nlog_type information\nlog_type subscribe\n")) {
             broker.awaitLine("Midge .* running", WAIT);
             assertEquals(0, MosquittoClients.publish(MosquittoClients.options(port).clientId("quiet"),
                     "-t", "a", "-m", "x").exitCode());
@@ -102,7 +102,7 @@ class LogCategoriesIT {
             String subscribed = broker.awaitLine("s1 1 a/b$", WAIT);
             assertTrue(subscribed.matches(".*INFO +s1 1 a/b"), subscribed);
             broker.awaitLine("INFO +s1 a/b$", WAIT);
-            // The categories are not levels: the client's connect (an information line) stays out.
+            // The categories are not levels: the client's connect (a notice) stays out.
             assertFalse(broker.lines().stream().anyMatch(l -> l.contains("New client connected")), broker.output());
         }
     }
@@ -122,7 +122,7 @@ class LogCategoriesIT {
 
     @Test
     void logTypeWebsocketsWithALevelShowsNettysWebSocketLines() throws Exception {
-        try (BrokerProcess broker = start("protocol websockets\nlog_type information\nlog_type websockets\n"
+        try (BrokerProcess broker = start("protocol websockets\nlog_type notice\nlog_type information\nlog_type websockets\n"
                 + "websockets_log_level 255\n")) {
             broker.awaitLine("Midge .* running", WAIT);
             connectOverWebSocket("ws-loud");

@@ -138,6 +138,9 @@ public record BrokerConfig(Path source, List<ListenerConfig> listeners, boolean 
      */
     public enum ClientIdTakeover { USERNAME, ANY }
 
-    /** The {@code log_dest} values Midge implements; syslog, topic and dlt are warned and ignored. */
-    public enum LogDestination { STDOUT, STDERR, FILE }
+    /**
+     * The {@code log_dest} values Midge implements: TOPIC is {@code $SYS/broker/log/...}, SYSLOG the local
+     * syslog socket; dlt is warned and ignored.
+     */
+    public enum LogDestination { STDOUT, STDERR, FILE, TOPIC, SYSLOG }
 }

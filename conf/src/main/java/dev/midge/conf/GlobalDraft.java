@@ -20,7 +20,7 @@ final class GlobalDraft {
             "midge_max_publisher_pause_ms",
             "persistent_client_expiration", "set_tcp_nodelay", "max_packet_size", "log_timestamp",
             "log_timestamp_format", "connection_messages", "websockets_log_level",
-            "websockets_headers_size");
+            "websockets_headers_size", "log_facility");
 
     private static final Set<LogType> DEFAULT_LOG_TYPES =
             EnumSet.of(LogType.ERROR, LogType.WARNING, LogType.NOTICE, LogType.INFORMATION);
@@ -55,6 +55,7 @@ final class GlobalDraft {
     private boolean logTimestamp = true;
     private boolean connectionMessages = true;
     private int websocketsLogLevel = 0;
+    private int syslogFacility = LogOptions.LOG_DAEMON;
     private int websocketsHeadersSize = 0;
     private final Setting<String> logTimestampFormat = new Setting<>();
 
@@ -108,6 +109,11 @@ final class GlobalDraft {
             case "log_timestamp" -> logTimestamp = Values.bool(line);
             case "connection_messages" -> connectionMessages = Values.bool(line);
             case "websockets_log_level" -> websocketsLogLevel = Values.integer(line, 0, Integer.MAX_VALUE);
+            // mosquitto: 0..7 are local0..local7; anything else stops start-up ("Invalid log_facility value").
+            case "log_facility" -> {
+                syslogFacility = LogOptions.LOG_LOCAL0 + Values.integer(line, 0, 7);
+                warnings.add(line.warning(OptionTable.notSupported("log_facility")));
+            }
             // mosquitto's bounds; the largest also bounds what an unauthenticated WebSocket client can cost.
             case "websockets_headers_size" -> websocketsHeadersSize = Values.integer(line, 0, 65_535);
             case "log_timestamp_format" -> logTimestampFormat.set(line, strftime(line));
@@ -236,15 +242,18 @@ final class GlobalDraft {
                     logDestinations.add(LogDestination.FILE);
                     return;
                 }
-                case "syslog", "topic", "dlt" ->
-                        warnings.add(line.warning(OptionTable.notSupported("log_dest " + kind)));
+                case "topic" -> logDestinations.add(LogDestination.TOPIC);
+                case "syslog" -> warnings.add(line.warning(OptionTable.notSupported("log_dest " + kind)));
+                case "dlt" -> warnings.add(line.warning("log_dest dlt is ignored: DLT (the automotive Diagnostic Log "
+                        + "and Trace daemon) needs its C library, which a JVM does not have; mosquitto too logs nothing "
+                        + "there unless built with it and the daemon's /tmp/dlt FIFO is open"));
                 default -> throw line.error("'" + kind + "' is not a valid value for log_dest; use stdout, "
                         + "stderr, file PATH, syslog, topic, dlt or none");
             }
         }
     }
 
-    /** Only syslog/topic/dlt asked for: log to stderr rather than nowhere (they were warned). */
+    /** Only syslog or dlt asked for: log to stderr rather than nowhere (they were warned). */
     private Set<LogDestination> logDestinations() {
         if (logDestinations == null || (logDestinations.isEmpty() && !logDestNone)) {
             return EnumSet.of(LogDestination.STDERR);
@@ -265,6 +274,6 @@ final class GlobalDraft {
                 clientIdTakeover, maxTopicLevels, ocspPort, ocspUrl.get(), queue, null, access,
                 persistentClientExpiration.isSet() ? persistentClientExpiration.get() : 0, maxPacketSize,
                 new LogOptions(logTimestamp, logTimestampFormat.get(), connectionMessages,
-                        websocketsLogLevel), bridges, null, websocketsHeadersSize);
+                        websocketsLogLevel, syslogFacility), bridges, null, websocketsHeadersSize);
     }
 }

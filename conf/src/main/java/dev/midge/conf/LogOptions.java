@@ -14,14 +14,24 @@ import java.util.Map;
  * @param websocketsLogLevel {@code websockets_log_level} (default 0): libwebsockets' bit mask (1 error,
  *                        2 warning, 4 notice, 8 info, 16 debug and above), shown only with
  *                        {@code log_type websockets}
+ * @param syslogFacility    the syslog facility of {@code log_dest syslog}: {@link #LOG_DAEMON} by default,
+ *                        {@code log_facility N} (0 to 7) makes it local0 to local7 ({@link #LOG_LOCAL0} + N)
  */
 public record LogOptions(boolean timestamp, String timestampFormat, boolean connectionMessages,
-                         int websocketsLogLevel) {
+                         int websocketsLogLevel, int syslogFacility) {
 
-    public static final LogOptions DEFAULT = new LogOptions(true, null, true, 0);
+    /** syslog(3)'s facility codes (RFC 5424 §6.2.1), as mosquitto passes them to openlog(3). */
+    public static final int LOG_DAEMON = 3;
+    public static final int LOG_LOCAL0 = 16;
+
+    public static final LogOptions DEFAULT = new LogOptions(true, null, true, 0, LOG_DAEMON);
 
     public LogOptions(boolean timestamp, String timestampFormat) {
-        this(timestamp, timestampFormat, true, 0);
+        this(timestamp, timestampFormat, true, 0, LOG_DAEMON);
+    }
+
+    public LogOptions(boolean timestamp, String timestampFormat, boolean connectionMessages, int websocketsLogLevel) {
+        this(timestamp, timestampFormat, connectionMessages, websocketsLogLevel, LOG_DAEMON);
     }
 
     /** The strftime directives Midge can show, as java.time pattern letters ({@code %%} is a percent sign). */

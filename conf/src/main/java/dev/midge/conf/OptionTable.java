@@ -31,7 +31,6 @@ final class OptionTable {
             // general
             "allow_duplicate_messages", Scope.GLOBAL,
             "autosave_on_changes", Scope.GLOBAL,
-            "log_facility", Scope.GLOBAL,
             "persistence_file", Scope.GLOBAL,
             // listener
             "http_dir", Scope.LISTENER,

@@ -15,6 +15,7 @@ import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Options mosquitto knows and Midge does not: one warning each; options nobody knows: an error. */
 class UnsupportedOptionsTest {
@@ -127,16 +128,33 @@ class UnsupportedOptionsTest {
         assertEquals("pem", tls.keyform());
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"syslog", "topic", "dlt"})
-    void logDestinationMidgeLacksIsWarnedAndLogsGoToStderr(String destination) throws IOException {
-        Path conf = write("log_dest " + destination + "\n");
+    @Test
+    void logDestDltIsWarnedWithTheReasonAndLogsGoToStderr() throws IOException {
+        Path conf = write("log_dest dlt\n");
 
         ParsedConf parsed = MosquittoConf.parse(conf);
 
-        assertEquals(List.of(new ConfigWarning(conf, 1, "option 'log_dest " + destination
-                + "' is not supported by Midge and is ignored")), parsed.warnings());
+        assertEquals(1, parsed.warnings().size(), parsed.warnings().toString());
+        assertTrue(parsed.warnings().get(0).toString().startsWith(conf + ":1: log_dest dlt is ignored: DLT (the "
+                + "automotive Diagnostic Log and Trace daemon) needs its C library"), parsed.warnings().toString());
         assertEquals(java.util.Set.of(BrokerConfig.LogDestination.STDERR), parsed.config().logDestinations());
+    }
+
+    @Test
+    void logDestTopicIsHonouredAndReplacesStderr() throws IOException {
+        ParsedConf parsed = MosquittoConf.parse(write("log_dest topic\n"));
+
+        assertEquals(List.of(), parsed.warnings());
+        assertEquals(java.util.Set.of(BrokerConfig.LogDestination.TOPIC),
+                parsed.config().logDestinations());
+    }
+
+    @Test
+    void logFacilityIsLocal0ToLocal7AndDaemonByDefault() throws IOException {
+        assertEquals(LogOptions.LOG_DAEMON, MosquittoConf.parse(write("log_dest syslog\n")).config().log().syslogFacility());
+        assertEquals(16 + 5, MosquittoConf.parse(write("log_facility 5\n")).config().log().syslogFacility());
+        ConfigException e = assertThrows(ConfigException.class, () -> MosquittoConf.parse(write("log_facility 8\n")));
+        assertTrue(e.getMessage().contains(":1:"), e.getMessage());
     }
 
     private Path write(String text) throws IOException {

@@ -188,13 +188,12 @@ class ValueValidationTest {
                 user midge
                 log_type error
                 log_type warning subscribe
-                log_dest stdout syslog
+                log_dest stdout topic
                 log_dest file /var/log/midge broker.log
                 """, CONF);
         BrokerConfig config = parsed.config();
         assertEquals(java.util.List.of(new ConfigWarning(CONF, 24, "autosave_interval has no effect: with persistence "
-                        + "Midge commits every message before acknowledging it, so nothing waits for a periodic save"),
-                new ConfigWarning(CONF, 28, "option 'log_dest syslog' is not supported by Midge and is ignored")),
+                        + "Midge commits every message before acknowledging it, so nothing waits for a periodic save")),
                 parsed.warnings());
 
         ListenerConfig listener = config.listeners().get(0);
@@ -227,7 +226,7 @@ class ValueValidationTest {
         assertEquals(0, config.autosaveInterval());
         assertEquals("midge", config.user());
         assertEquals(EnumSet.of(LogType.ERROR, LogType.WARNING, LogType.SUBSCRIBE), config.logTypes());
-        assertEquals(Set.of(LogDestination.STDOUT, LogDestination.FILE), config.logDestinations());
+        assertEquals(Set.of(LogDestination.STDOUT, LogDestination.TOPIC, LogDestination.FILE), config.logDestinations());
         assertEquals(Path.of("/var/log/midge broker.log"), config.logFile());
     }
 

@@ -4,6 +4,7 @@ import dev.midge.broker.bridge.BridgeOptions.Address;
 import dev.midge.broker.bridge.BridgeOptions.Protocol;
 import dev.midge.broker.bridge.BridgeOptions.StartType;
 import dev.midge.broker.engine.MqttEngine;
+import dev.midge.broker.logging.LogCategory;
 import dev.midge.broker.logging.LogSafe;
 import dev.midge.broker.message.Message;
 import dev.midge.broker.netty.InboundPublish;
@@ -160,7 +161,7 @@ public final class Bridge implements AutoCloseable {
         }
         Address address = options.addresses().get(addressIndex);
         remoteAddress = address.toString();
-        LOG.info("Connecting bridge {} ({}{}).", LogSafe.text(options.name()), address,
+        LOG.info(LogCategory.NOTICE, "Connecting bridge {} ({}{}).", LogSafe.text(options.name()), address,
                 options.transport() == null ? "" : ", " + options.transport().describe());
         CompletableFuture.supplyAsync(() -> resolve(address), resolver).whenComplete((resolved, error) ->
                 loop.execute(() -> {
@@ -245,7 +246,7 @@ public final class Bridge implements AutoCloseable {
         for (Subscription s : session.subscriptions()) {
             engine.sendRetained(session, s, true);
         }
-        LOG.info("Bridge {} connected to {} as {}{}; {} queued.", LogSafe.text(options.name()), remoteAddress,
+        LOG.info(LogCategory.NOTICE, "Bridge {} connected to {} as {}{}; {} queued.", LogSafe.text(options.name()), remoteAddress,
                 LogSafe.text(options.remoteClientId()), marksAsBridge() ? " (bridge protocol mark)" : "",
                 status().queued());
         if (!options.roundRobin() && addressIndex != 0) {

@@ -1,6 +1,7 @@
 package dev.midge.broker.engine;
 
 import dev.midge.broker.BrokerOptions;
+import dev.midge.broker.logging.LogCategory;
 import dev.midge.broker.logging.LogSafe;
 import dev.midge.broker.cluster.ClusterLink;
 import dev.midge.broker.message.Message;
@@ -268,7 +269,7 @@ public final class MqttEngine {
                     && sessions.get(session.clientId()) == session) {
                 counters.clientExpired();
                 // As mosquitto's line: an operator sees why a device's queue went away.
-                LOG.info("Expiring client {} due to timeout.", LogSafe.text(session.clientId()));
+                LOG.info(LogCategory.NOTICE, "Expiring client {} due to timeout.", LogSafe.text(session.clientId()));
                 end(session, afterwards);
             }
         }

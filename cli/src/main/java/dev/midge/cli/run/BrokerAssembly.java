@@ -87,8 +87,7 @@ public final class BrokerAssembly {
                 throw new StartupException("--metrics-listener " + e.getMessage(), 3);
             }
         }
-        LogSetup.apply(config.logTypes(), config.logDestinations().contains(BrokerConfig.LogDestination.STDOUT),
-                config.logDestinations().contains(BrokerConfig.LogDestination.STDERR), config.logFile(), config.log());
+        LogSetup.apply(config);
         LOG.info("Midge {} starting", version());
         LOG.info("Config loaded from {}.", conf);
         for (ConfigWarning warning : parsed.warnings()) {
@@ -98,6 +97,7 @@ public final class BrokerAssembly {
         EnrollmentFigures enrollmentFigures = new EnrollmentFigures();
         RunningBroker running = start(config, settings.discardCorruptStore(), localOnlyPorts(settings, config),
                 List.of(enrollmentFigures));
+        running.closeWithBroker(LogSetup.publishTo(running.broker()));
         try {
             PidFile pidFile = writePidFile(config);
             if (pidFile != null) {

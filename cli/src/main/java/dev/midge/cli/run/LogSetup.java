@@ -8,6 +8,9 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.FileAppender;
 import ch.qos.logback.core.OutputStreamAppender;
+import dev.midge.broker.MidgeBroker;
+import dev.midge.conf.BrokerConfig;
+import dev.midge.conf.BrokerConfig.LogDestination;
 import dev.midge.conf.BrokerConfig.LogType;
 import dev.midge.broker.logging.LogCategory;
 import dev.midge.conf.LogOptions;
@@ -20,16 +23,24 @@ import java.util.Set;
 /**
  * Points logback where mosquitto's {@code log_dest} and {@code log_type} say. mosquitto's types
  * are a set (error, warning, notice, information, debug, ...); logback has one threshold per
- * logger, so the threshold is the most verbose level type asked for (notice and information are
- * both INFO). The types that are categories, not levels (subscribe, unsubscribe), and
- * {@code connection_messages} each gate their own logger ({@link LogCategory}), so asking for one
- * shows only its lines.
+ * logger, so the threshold is the most verbose level type asked for; notice and information are
+ * both INFO, and {@link LogTypeFilter} keeps one from bringing the other. The types that are
+ * categories, not levels (subscribe, unsubscribe), and {@code connection_messages} each gate their
+ * own logger ({@link LogCategory}), so asking for one shows only its lines. {@code log_dest topic}
+ * is a {@link LogTopicAppender}, which starts publishing once the broker runs ({@link #publishTo}).
  */
 public final class LogSetup {
 
     private static final String LINE = "%-5level %msg%n";
 
     private LogSetup() {
+    }
+
+    /** log_type, log_dest and the log options of a parsed conf. */
+    public static void apply(BrokerConfig config) {
+        Set<LogDestination> to = config.logDestinations();
+        apply(config.logTypes(), to.contains(LogDestination.STDOUT), to.contains(LogDestination.STDERR),
+                config.logFile(), config.log(), to.contains(LogDestination.TOPIC));
     }
 
     /**
@@ -45,6 +56,11 @@ public final class LogSetup {
 
     /** @param log {@code log_timestamp} and {@code log_timestamp_format} */
     public static void apply(Set<LogType> logTypes, boolean stdout, boolean stderr, Path file, LogOptions log) {
+        apply(logTypes, stdout, stderr, file, log, false);
+    }
+
+    /** @param topic {@code log_dest topic}: publish on {@code $SYS/broker/log/...} once {@link #publishTo} names the broker */
+    static void apply(Set<LogType> logTypes, boolean stdout, boolean stderr, Path file, LogOptions log, boolean topic) {
         String pattern = LogTimestamp.prefix(log) + LINE;
         if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
             return; // another slf4j backend: leave it to its own configuration
@@ -52,6 +68,13 @@ public final class LogSetup {
         Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
         root.setLevel(threshold(logTypes));
         gateCategories(context, logTypes, log);
+        context.getTurboFilterList().removeIf(f -> f instanceof LogTypeFilter);
+        LogTypeFilter noticesApart = LogTypeFilter.forTypes(logTypes);
+        if (noticesApart != null) {
+            noticesApart.setContext(context);
+            noticesApart.start();
+            context.addTurboFilter(noticesApart);
+        }
         root.detachAndStopAllAppenders();
         if (stdout) {
             root.addAppender(console(context, "System.out", pattern));
@@ -65,6 +88,27 @@ public final class LogSetup {
             appender.setAppend(true);
             root.addAppender(start(context, appender, "file", pattern));
         }
+        if (topic) {
+            LogTopicAppender appender = new LogTopicAppender(LogTimestamp.prefix(log), logTypes.contains(LogType.WEBSOCKETS));
+            appender.setContext(context);
+            appender.setName(LogTopicAppender.NAME);
+            appender.start();
+            root.addAppender(appender);
+        }
+    }
+
+    /**
+     * With {@code log_dest topic}, the broker's lines are published by this broker from now on; the
+     * result stops that (before the broker closes). Without it, nothing happens.
+     */
+    public static AutoCloseable publishTo(MidgeBroker broker) {
+        if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)
+                || !(context.getLogger(Logger.ROOT_LOGGER_NAME).getAppender(LogTopicAppender.NAME)
+                instanceof LogTopicAppender appender)) {
+            return () -> { };
+        }
+        appender.publishTo(broker.logTopic());
+        return () -> appender.publishTo(null);
     }
 
     static Level threshold(Set<LogType> logTypes) {

@@ -31,13 +31,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Issue 16's "done when": Paho Python, MQTT.js and Paho C run the same scenarios (connect 3.1.1 and 5,
  * QoS 0/1/2 round trips, a retained message, a will, user properties and a subscription identifier) against
- * the real mosquitto and against Midge, started from the same mosquitto.conf, over TCP, mutual TLS and
- * WebSockets; each passes only if Midge's observations are mosquitto's, line for line. The clients are in
+ * the real mosquitto and against Midge, started from the same mosquitto.conf, over TCP, mutual TLS, WebSockets
+ * and WebSockets over mutual TLS (wss, the same client certificate); each passes only if Midge's observations
+ * are mosquitto's, line for line. The clients are in
  * {@code interop/} ({@code .ci/run} installs them: python3-paho-mqtt, libpaho-mqtt-dev, npm ci).
  *
  * <p>Debian's mosquitto 2.0.11 cannot open a WebSockets listener here (libwebsockets: "Unable to start any
- * listening sockets"), so Midge over WebSockets is compared with mosquitto over TCP: the scenarios' outcome
- * does not depend on the transport.
+ * listening sockets"), so Midge over WebSockets is compared with mosquitto over TCP, and Midge over wss with
+ * mosquitto over mutual TLS: the scenarios' outcome does not depend on the transport.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class InteropIT {
@@ -54,18 +55,19 @@ class InteropIT {
     private Ports midgePorts;
     private Path pahoC;
 
-    /** One broker's three listeners. */
-    private record Ports(int tcp, int tls, int ws) {
+    /** One broker's four listeners (mosquitto's WebSocket ones are not started, see above). */
+    private record Ports(int tcp, int tls, int ws, int wss) {
         static Ports free() {
             return new Ports(dev.midge.testing.Ports.freePort(), dev.midge.testing.Ports.freePort(),
-                    dev.midge.testing.Ports.freePort());
+                    dev.midge.testing.Ports.freePort(), dev.midge.testing.Ports.freePort());
         }
 
         int of(String transport) {
             return switch (transport) {
                 case "tcp" -> tcp;
                 case "tls" -> tls;
-                default -> ws;
+                case "ws" -> ws;
+                default -> wss;
             };
         }
     }
@@ -104,20 +106,26 @@ class InteropIT {
         }
     }
 
-    /** The conf both read: plain TCP, mutual TLS with the CN as username, WebSockets (Midge only, see above). */
+    /**
+     * The conf both read: plain TCP, mutual TLS with the CN as username, WebSockets and WebSockets over the
+     * same mutual TLS (Midge only, see above).
+     */
     private String conf(Ports ports, boolean websockets) {
-        return """
-                per_listener_settings false
-                allow_anonymous true
-                listener %d
-                listener %d
+        String mutualTls = """
                 cafile %s
                 certfile %s
                 keyfile %s
                 require_certificate true
                 use_identity_as_username true
-                """.formatted(ports.tcp(), ports.tls(), pki.caFile(), pki.server().chainFile(), pki.server().keyFile())
-                + (websockets ? "listener %d\nprotocol websockets\n".formatted(ports.ws())
+                """.formatted(pki.caFile(), pki.server().chainFile(), pki.server().keyFile());
+        return """
+                per_listener_settings false
+                allow_anonymous true
+                listener %d
+                listener %d
+                """.formatted(ports.tcp(), ports.tls()) + mutualTls
+                + (websockets ? "listener %d\nprotocol websockets\nlistener %d\nprotocol websockets\n%s"
+                        .formatted(ports.ws(), ports.wss(), mutualTls)
                 // mosquitto started as root would become user mosquitto, who cannot read the test's files
                 : "user root\n");
     }
@@ -125,7 +133,7 @@ class InteropIT {
     static Stream<Arguments> clientsAndTransports() {
         List<Arguments> all = new ArrayList<>();
         for (String client : List.of("paho-python", "mqtt.js", "paho-c")) {
-            for (String transport : List.of("tcp", "tls", "ws")) {
+            for (String transport : List.of("tcp", "tls", "ws", "wss")) {
                 all.add(Arguments.of(client, transport));
             }
         }
@@ -135,7 +143,11 @@ class InteropIT {
     @ParameterizedTest(name = "{0} over {1}")
     @MethodSource("clientsAndTransports")
     void behavesAsOnMosquitto(String client, String transport) {
-        String reference = transport.equals("ws") ? "tcp" : transport;
+        String reference = switch (transport) {
+            case "ws" -> "tcp";
+            case "wss" -> "tls";
+            default -> transport;
+        };
         CompletableFuture<ProcessResult> onMosquitto = CompletableFuture.supplyAsync(() ->
                 run(client, reference, mosquittoPorts.of(reference), "m-" + client + "-" + transport + "/"));
         ProcessResult onMidge = run(client, transport, midgePorts.of(transport), "g-" + client + "-" + transport + "/");
@@ -151,14 +163,15 @@ class InteropIT {
     }
 
     private ProcessResult run(String client, String transport, int port, String prefix) {
-        String host = transport.equals("tls") ? "localhost" : "127.0.0.1";
+        boolean tls = transport.equals("tls") || transport.equals("wss");
+        String host = tls ? "localhost" : "127.0.0.1"; // the server certificate's name: host names are verified
         List<String> command = new ArrayList<>(switch (client) {
             case "paho-python" -> List.of("/usr/bin/python3", INTEROP.resolve("paho_python.py").toString());
             case "mqtt.js" -> List.of("node", INTEROP.resolve("mqttjs.js").toString());
             default -> List.of(pahoC.toString());
         });
         command.addAll(List.of(host, Integer.toString(port), transport, prefix));
-        if (transport.equals("tls")) {
+        if (tls) {
             command.addAll(List.of(pki.caFile().toString(), device.certFile().toString(), device.keyFile().toString()));
         }
         return MosquittoClients.run(command, RUN);

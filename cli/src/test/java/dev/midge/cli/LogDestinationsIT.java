@@ -1,0 +1,140 @@
+package dev.midge.cli;
+
+import dev.midge.testing.BrokerProcess;
+import dev.midge.testing.MosquittoClients;
+import dev.midge.testing.Ports;
+import dev.midge.testing.ProcessResult;
+import dev.midge.testing.RunningSubscriber;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * mosquitto's log destinations and log types as broker.jar honours them: {@code log_dest topic}
+ * ({@code $SYS/broker/log/...}, seen with the real mosquitto_sub) and {@code log_type notice} apart from
+ * {@code log_type information}. Absence is proven by a line that must come later.
+ */
+class LogDestinationsIT {
+
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    @TempDir
+    Path work;
+
+    private final int port = Ports.freePort();
+
+    private BrokerProcess start(String options) throws Exception {
+        Path passwords = work.resolve("passwords");
+        assertEquals(0, MosquittoClients.passwd("-c", "-b", passwords.toString(), "watcher", "secret").exitCode());
+        Path conf = Files.writeString(work.resolve("mosquitto.conf"), "allow_anonymous false\npassword_file "
+                + passwords + "\nlistener " + port + " 127.0.0.1\n" + options);
+        return BrokerProcess.start(work, "-c", conf.toString());
+    }
+
+    private MosquittoClients.Options watcher() {
+        return MosquittoClients.options(port).user("watcher", "secret");
+    }
+
+    /** Connects (retrying while the broker does not listen yet) and leaves; returns once it was let in. */
+    private void visit(String clientId) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        ProcessResult result;
+        do {
+            result = MosquittoClients.publish(watcher().clientId(clientId), "-t", "visits", "-m", "x");
+            if (result.succeeded()) {
+                return;
+            }
+            Thread.sleep(100); // polling a port that is not open yet, not synchronisation
+        } while (System.nanoTime() < deadline);
+        throw new AssertionError("never got through: " + result);
+    }
+
+    private RunningSubscriber logSubscriber() throws InterruptedException {
+        visit("probe");
+        RunningSubscriber sub = MosquittoClients.subscribe(watcher().mqtt5(), "-q", "2", "-t", "$SYS/broker/log/#",
+                "-F", "%t q%q r%r %p");
+        assertNotNull(sub.awaitSubscribed(WAIT), sub.stderr());
+        return sub;
+    }
+
+    private static List<String> linesUntil(RunningSubscriber sub, String fragment) throws InterruptedException {
+        List<String> seen = new ArrayList<>();
+        for (String line; (line = sub.awaitLine(WAIT)) != null; ) {
+            seen.add(line);
+            if (line.contains(fragment)) {
+                return seen;
+            }
+        }
+        throw new AssertionError("no line with '" + fragment + "' on $SYS/broker/log; got " + seen + " " + sub.stderr());
+    }
+
+    @Test
+    void logDestTopicPublishesARefusedClientsLinesAsMosquittoDoes() throws Exception {
+        try (BrokerProcess broker = start("log_dest topic\nlog_dest stderr\n");
+             RunningSubscriber sub = logSubscriber()) {
+            assertFalse(MosquittoClients.publish(MosquittoClients.options(port).clientId("intruder")
+                    .user("intruder", "guess"), "-t", "a", "-m", "x").succeeded());
+
+            List<String> lines = linesUntil(sub, "(username intruder) refused");
+            assertTrue(lines.stream().anyMatch(l -> l.matches("\\$SYS/broker/log/N q2 r0 \\S+ New connection from "
+                    + "127\\.0\\.0\\.1:\\d+ on port " + port + "\\.")), lines.toString());
+            String refusal = lines.get(lines.size() - 1);
+            assertTrue(refusal.matches("\\$SYS/broker/log/W q2 r0 \\S+ Client intruder .*\\(username intruder\\) "
+                    + "refused: .*"), refusal);
+            // The same line on stderr, where log_dest stderr sends it too.
+            broker.awaitLine("WARN +Client intruder .*\\(username intruder\\) refused", WAIT);
+        }
+    }
+
+    @Test
+    void logDestTopicPublishesOnlyTheLogTypesAskedFor() throws Exception {
+        try (BrokerProcess broker = start("log_dest topic\nlog_type warning\n");
+             RunningSubscriber sub = logSubscriber()) {
+            assertFalse(MosquittoClients.publish(MosquittoClients.options(port).clientId("intruder")
+                    .user("intruder", "guess"), "-t", "a", "-m", "x").succeeded());
+
+            // Its "New connection" notice would have come first.
+            String first = sub.awaitLine(WAIT);
+            assertTrue(first != null && first.startsWith("$SYS/broker/log/W q2 r0 ")
+                    && first.contains("(username intruder) refused"), first + " " + sub.stderr());
+            // log_dest topic alone: nothing on stderr.
+            assertFalse(broker.output().contains("refused"), broker.output());
+        }
+    }
+
+    @Test
+    void logTypeNoticeAloneShowsConnectionsButNotStartUpInformation() throws Exception {
+        try (BrokerProcess broker = start("log_type notice\n")) {
+            visit("visitor");
+            String connected = broker.awaitLine("New client connected from 127\\.0\\.0\\.1:\\d+ as visitor", WAIT);
+            List<String> earlier = broker.lines().subList(0, broker.lines().indexOf(connected));
+            assertFalse(earlier.stream().anyMatch(l -> l.contains("Config loaded from") || l.matches(".*Midge .* running")
+                    || l.contains("listen socket")), earlier.toString());
+        }
+    }
+
+    @Test
+    void logTypeInformationAloneShowsStartUpButNotConnections() throws Exception {
+        try (BrokerProcess broker = start("log_type information\n")) {
+            broker.awaitLine("Midge .* running", WAIT);
+            broker.awaitLine("listen socket on .*:" + port, WAIT);
+            visit("visitor");
+            // An information line that must come after the visitor's connect lines.
+            new ProcessBuilder("kill", "-HUP", Long.toString(broker.pid())).start().waitFor();
+            String reload = broker.awaitLine("Received SIGHUP: reloading\\.", WAIT);
+            List<String> earlier = broker.lines().subList(0, broker.lines().indexOf(reload));
+            assertFalse(earlier.stream().anyMatch(l -> l.contains("New connection from") || l.contains("as visitor")),
+                    earlier.toString());
+        }
+    }
+}
