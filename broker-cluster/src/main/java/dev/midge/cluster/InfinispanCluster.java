@@ -61,6 +61,9 @@ public final class InfinispanCluster implements ClusterLink {
     private ForkChannel messages;
     private Cache<String, String> routeCache;
     private Cache<String, byte[]> retainedCache;
+    private SessionOwnership sessions;
+    private final ExecutorService sessionWork = Executors.newSingleThreadExecutor(r -> thread(r, "midge-cluster-sessions"));
+    private final ExecutorService replicaWriter = Executors.newSingleThreadExecutor(r -> thread(r, "midge-cluster-replica"));
 
     /**
      * @param watcher the broker's file watcher: shared files are watched through it
@@ -105,7 +108,14 @@ public final class InfinispanCluster implements ClusterLink {
         for (String name : List.of("midge-routes", "midge-retained", "midge-security")) {
             manager.defineConfiguration(name, replicated);
         }
+        manager.defineConfiguration("midge-owners", replicated);
+        // Two synchronous copies of each persistent session: one node's SIGKILL leaves the other.
+        manager.defineConfiguration("midge-sessions", new ConfigurationBuilder().clustering()
+                .cacheMode(CacheMode.DIST_SYNC).hash().numOwners(2).build());
         manager.start();
+        Cache<String, byte[]> sessionCache = manager.getCache("midge-sessions");
+        sessions = new SessionOwnership(options.node(), manager, manager.getCache("midge-owners"),
+                new SessionReplica(sessionCache, replicaWriter), sessionWork);
         manager.addListener(new Membership());
         routeCache = manager.getCache("midge-routes");
         retainedCache = manager.getCache("midge-retained");
@@ -210,7 +220,14 @@ public final class InfinispanCluster implements ClusterLink {
     }
 
     @Override
+    public dev.midge.broker.cluster.ClusterSessions sessions() {
+        return sessions;
+    }
+
+    @Override
     public void close() {
+        sessionWork.shutdownNow();
+        replicaWriter.shutdown();
         sender.shutdown();
         try {
             sender.awaitTermination(2, TimeUnit.SECONDS);

@@ -28,6 +28,11 @@ public interface ClusterLink extends AutoCloseable {
     /** This node's last subscription to the filter is gone. */
     void filterRemoved(String filter);
 
+    /** Session ownership and replication across nodes, or null (the default): then each node keeps its own clients. */
+    default ClusterSessions sessions() {
+        return null;
+    }
+
     @Override
     void close();
 }
