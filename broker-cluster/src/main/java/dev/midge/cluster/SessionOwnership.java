@@ -11,9 +11,6 @@ import org.infinispan.notifications.Listener;
 import org.infinispan.notifications.cachelistener.annotation.CacheEntryCreated;
 import org.infinispan.notifications.cachelistener.annotation.CacheEntryModified;
 import org.infinispan.notifications.cachelistener.event.CacheEntryEvent;
-import org.infinispan.notifications.cachemanagerlistener.annotation.Merged;
-import org.infinispan.notifications.cachemanagerlistener.annotation.ViewChanged;
-import org.infinispan.notifications.cachemanagerlistener.event.ViewChangedEvent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,20 +53,49 @@ final class SessionOwnership implements ClusterSessions {
     private final SessionReplica replica;
     /** Claims, releases and adoptions, one at a time: never on an event loop or an Infinispan thread. */
     private final ExecutorService work;
+    /** The link's sender: what runs there runs after the route changes asked for before. */
+    private final java.util.concurrent.Executor afterRoutes;
     /** The epoch of each client id this node holds. */
     private final Map<String, Long> mine = new ConcurrentHashMap<>();
     private final Map<String, Wait> waits = new ConcurrentHashMap<>();
     private volatile SessionInbox inbox;
 
     SessionOwnership(String self, EmbeddedCacheManager manager, Cache<String, byte[]> owners, SessionReplica replica,
-                     ExecutorService work) {
+                     ExecutorService work, java.util.concurrent.Executor afterRoutes) {
         this.self = self;
         this.manager = manager;
         this.owners = owners;
         this.replica = replica;
         this.work = work;
+        this.afterRoutes = afterRoutes;
         owners.addListener(new OwnerChanges());
-        manager.addListener(new Membership());
+    }
+
+    /**
+     * Nodes left the view: the survivor each falls to continues their clients' sessions and
+     * sends their wills, then runs {@code forgetRoutes} (after its own new routes are out);
+     * the other survivors leave that to it, and run it later only in case it died too.
+     */
+    void afterAdoption(java.util.Set<String> gone, Runnable forgetRoutes) {
+        work.execute(() -> {
+            takeOrphans();
+            List<String> alive = alive();
+            if (gone.stream().anyMatch(node -> adopterOf(node, alive).equals(self))) {
+                forgetRoutes.run();
+            } else {
+                CompletableFuture.delayedExecutor(30, TimeUnit.SECONDS, work).execute(forgetRoutes);
+            }
+        });
+    }
+
+    private static String adopterOf(String deadNode, List<String> alive) {
+        return alive.get(Math.floorMod(deadNode.hashCode(), alive.size()));
+    }
+
+    private List<String> alive() {
+        List<String> alive = members();
+        alive.sort(null);
+        return alive;
     }
 
     @Override
@@ -192,8 +218,7 @@ final class SessionOwnership implements ClusterSessions {
         if (in == null) {
             return;
         }
-        List<String> alive = members();
-        alive.sort(null);
+        List<String> alive = alive();
         List<Map.Entry<String, byte[]>> entries = new ArrayList<>();
         owners.forEach((k, v) -> {
             if (!k.startsWith(RELEASED)) {
@@ -203,7 +228,7 @@ final class SessionOwnership implements ClusterSessions {
         for (Map.Entry<String, byte[]> e : entries) {
             String clientId = e.getKey();
             OwnerEntry o = OwnerEntry.decode(e.getValue());
-            if (alive.contains(o.node()) || !alive.get(Math.floorMod(clientId.hashCode(), alive.size())).equals(self)) {
+            if (alive.contains(o.node()) || !adopterOf(o.node(), alive).equals(self)) {
                 continue;
             }
             try {
@@ -263,12 +288,4 @@ final class SessionOwnership implements ClusterSessions {
         }
     }
 
-    @Listener
-    public final class Membership {
-        @ViewChanged
-        @Merged
-        public void viewChanged(ViewChangedEvent event) {
-            work.execute(SessionOwnership.this::takeOrphans);
-        }
-    }
 }

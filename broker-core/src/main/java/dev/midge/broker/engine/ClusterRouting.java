@@ -69,6 +69,11 @@ final class ClusterRouting implements ClusterInbox {
         }
     }
 
+    /** See {@link ClusterLink#delivered}. */
+    java.util.concurrent.CompletableFuture<Void> delivered() {
+        return link.delivered();
+    }
+
     void published(Message m) {
         if (m.topic().startsWith("$SYS/")) {
             return; // each node's own figures ($SYS/broker/...), as each mosquitto has its own

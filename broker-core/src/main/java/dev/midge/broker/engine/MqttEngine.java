@@ -97,7 +97,18 @@ public final class MqttEngine {
      * completes once every change made so far (this message queued or retained) is on disk.
      */
     public CompletableFuture<Void> durability() {
-        return durable == null ? null : durable.barrier();
+        CompletableFuture<Void> disk = durable == null ? null : durable.barrier();
+        ClusterRouting c = cluster;
+        CompletableFuture<Void> nodes = c == null ? null : c.delivered();
+        return nodes == null ? disk : disk == null ? nodes : CompletableFuture.allOf(disk, nodes);
+    }
+
+    /**
+     * Whether a PUBACK/PUBREC may have to wait ({@link #durability}): with persistence, or on a
+     * cluster node, whose acknowledgement waits until the other nodes hold the message.
+     */
+    public boolean acknowledgementsWait() {
+        return durable != null || cluster != null;
     }
 
     /** Whether messages and sessions are kept on disk: only then is anything acknowledged late. */
