@@ -61,6 +61,10 @@ public final class InfinispanCluster implements ClusterLink {
     private ForkChannel messages;
     private Cache<String, String> routeCache;
     private Cache<String, byte[]> retainedCache;
+    private SessionOwnership sessions;
+    private DeliveryConfirmations confirmations;
+    private final ExecutorService sessionWork = Executors.newSingleThreadExecutor(r -> thread(r, "midge-cluster-sessions"));
+    private final ExecutorService replicaWriter = Executors.newSingleThreadExecutor(r -> thread(r, "midge-cluster-replica"));
 
     /**
      * @param watcher the broker's file watcher: shared files are watched through it
@@ -96,6 +100,8 @@ public final class InfinispanCluster implements ClusterLink {
                 deliver(inbox, msg);
             }
         });
+        confirmations = new DeliveryConfirmations(new ForkChannel(channel, "midge", "confirms", true,
+                ProtocolStack.Position.ABOVE, FRAG4.class), replicaWriter);
         GlobalConfigurationBuilder global = new GlobalConfigurationBuilder();
         global.transport().defaultTransport().clusterName(CLUSTER_NAME).nodeName(options.node())
                 .addProperty(JGroupsTransport.CHANNEL_CONFIGURATOR, new PrebuiltChannel(channel));
@@ -105,7 +111,14 @@ public final class InfinispanCluster implements ClusterLink {
         for (String name : List.of("midge-routes", "midge-retained", "midge-security")) {
             manager.defineConfiguration(name, replicated);
         }
+        manager.defineConfiguration("midge-owners", replicated);
+        // Two synchronous copies of each persistent session: one node's SIGKILL leaves the other.
+        manager.defineConfiguration("midge-sessions", new ConfigurationBuilder().clustering()
+                .cacheMode(CacheMode.DIST_SYNC).hash().numOwners(2).build());
         manager.start();
+        Cache<String, byte[]> sessionCache = manager.getCache("midge-sessions");
+        sessions = new SessionOwnership(options.node(), manager, manager.getCache("midge-owners"),
+                new SessionReplica(sessionCache, replicaWriter), sessionWork, sender);
         manager.addListener(new Membership());
         routeCache = manager.getCache("midge-routes");
         retainedCache = manager.getCache("midge-retained");
@@ -119,6 +132,7 @@ public final class InfinispanCluster implements ClusterLink {
         retainedCache.addListener(new RetainedListener(inbox));
         retainedCache.forEach((topic, bytes) -> inbox.retain(MessageCodec.decode(bytes)));
         messages.connect(CLUSTER_NAME);
+        confirmations.connect(CLUSTER_NAME);
         new SecurityFileSync(security, sharedFiles, io).start(watcher);
         List<String> members = new ArrayList<>();
         manager.getMembers().forEach(a -> members.add(NodeNames.of(a)));
@@ -131,15 +145,24 @@ public final class InfinispanCluster implements ClusterLink {
             inbox.deliver(MessageCodec.decode(data));
         } catch (RuntimeException e) {
             LOG.error("Dropped a message from node {}: {}", msg.getSrc(), e.toString());
+        } finally {
+            confirmations.received(msg.getSrc());
         }
     }
 
     @Override
     public void published(ClusterMessage message) {
-        sender.execute(() -> send(message));
+        DeliveryConfirmations.Outstanding tracked = confirmations.track(message.qos());
+        sender.execute(() -> send(message, tracked));
     }
 
-    private void send(ClusterMessage message) {
+    @Override
+    public java.util.concurrent.CompletableFuture<Void> delivered() {
+        return confirmations.delivered();
+    }
+
+    private void send(ClusterMessage message, DeliveryConfirmations.Outstanding tracked) {
+        boolean lost = false;
         try {
             if (message.retain()) {
                 if (message.payload().length == 0) {
@@ -153,13 +176,20 @@ public final class InfinispanCluster implements ClusterLink {
                 return;
             }
             byte[] bytes = MessageCodec.encode(message);
+            Set<String> missing = new HashSet<>(nodes);
             for (org.jgroups.Address member : messages.getView().getMembers()) {
                 if (nodes.contains(NodeNames.of(member))) {
                     messages.send(new BytesMessage(member, bytes));
+                    confirmations.sent(member, tracked);
+                    missing.remove(NodeNames.of(member));
                 }
             }
+            lost = !missing.isEmpty(); // a node gone whose routes wait for its sessions' adopter
         } catch (Exception e) {
+            lost = true;
             LOG.warn("Could not send a message on {} to the cluster: {}", message.topic(), e.toString());
+        } finally {
+            confirmations.allSent(tracked, lost);
         }
     }
 
@@ -201,7 +231,9 @@ public final class InfinispanCluster implements ClusterLink {
             }
             LOG.info("Cluster members now {}{}.", now, gone.isEmpty() ? "" : "; gone: " + gone);
             if (!gone.isEmpty()) {
-                sender.execute(() -> forgetStaleRoutesOf(gone));
+                // Their routes stay until their sessions' adopter has announced its own: a message meanwhile is
+                // refused to its publisher (DeliveryConfirmations) rather than acknowledged and lost.
+                sessions.afterAdoption(gone, () -> sender.execute(() -> forgetStaleRoutesOf(gone)));
             }
             if (event.isMergeView()) {
                 sender.execute(() -> ownFilters.forEach(f -> routeCache.put(RouteTable.key(options.node(), f), options.node())));
@@ -210,7 +242,14 @@ public final class InfinispanCluster implements ClusterLink {
     }
 
     @Override
+    public dev.midge.broker.cluster.ClusterSessions sessions() {
+        return sessions;
+    }
+
+    @Override
     public void close() {
+        sessionWork.shutdownNow();
+        replicaWriter.shutdown();
         sender.shutdown();
         try {
             sender.awaitTermination(2, TimeUnit.SECONDS);
@@ -218,6 +257,9 @@ public final class InfinispanCluster implements ClusterLink {
             Thread.currentThread().interrupt();
         }
         io.shutdownNow();
+        if (confirmations != null) {
+            confirmations.close();
+        }
         if (messages != null) {
             messages.close();
         }

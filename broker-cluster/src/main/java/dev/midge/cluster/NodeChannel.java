@@ -57,7 +57,7 @@ final class NodeChannel {
         // Nodes that did start apart (all at once, or after a partition) find each other within seconds.
         MERGE3 merge = new MERGE3().setMinInterval(2000).setMaxInterval(5000);
 
-        JChannel channel = new JChannel(tcp, ping, merge, new FD_ALL3(), new VERIFY_SUSPECT2(), new NAKACK2(),
+        JChannel channel = new JChannel(tcp, ping, merge, new FD_ALL3().setTimeout(12_000).setInterval(3_000), new VERIFY_SUSPECT2(), new NAKACK2(),
                 new UNICAST3(), new STABLE(), gms, new UFC(), new MFC(), new FRAG4());
         channel.name(options.node());
         return channel;

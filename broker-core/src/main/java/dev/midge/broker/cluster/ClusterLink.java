@@ -28,6 +28,20 @@ public interface ClusterLink extends AutoCloseable {
     /** This node's last subscription to the filter is gone. */
     void filterRemoved(String filter);
 
+    /**
+     * Completes once every QoS 1/2 message passed to {@link #published} so far is held by the
+     * nodes it went to; fails if one of them left without confirming (then the PUBLISH is not
+     * acknowledged). Null (the default) for a link that does not confirm: acknowledgements go at once.
+     */
+    default java.util.concurrent.CompletableFuture<Void> delivered() {
+        return null;
+    }
+
+    /** Session ownership and replication across nodes, or null (the default): then each node keeps its own clients. */
+    default ClusterSessions sessions() {
+        return null;
+    }
+
     @Override
     void close();
 }

@@ -69,14 +69,23 @@ final class ClusterRouting implements ClusterInbox {
         }
     }
 
+    /** See {@link ClusterLink#delivered}. */
+    java.util.concurrent.CompletableFuture<Void> delivered() {
+        return link.delivered();
+    }
+
     void published(Message m) {
         if (m.topic().startsWith("$SYS/")) {
             return; // each node's own figures ($SYS/broker/...), as each mosquitto has its own
         }
+        link.published(toCluster(m));
+    }
+
+    static ClusterMessage toCluster(Message m) {
         Message.ForwardedProperties p = m.properties();
-        link.published(new ClusterMessage(m.topic(), m.payload(), m.qos(), m.retain(), p.payloadFormatIndicator(),
+        return new ClusterMessage(m.topic(), m.payload(), m.qos(), m.retain(), p.payloadFormatIndicator(),
                 p.contentType(), p.responseTopic(), p.correlationData(), p.userProperties(),
-                m.remainingExpirySeconds(System.nanoTime()), m.publisherId()));
+                m.remainingExpirySeconds(System.nanoTime()), m.publisherId());
     }
 
     @Override
@@ -91,7 +100,7 @@ final class ClusterRouting implements ClusterInbox {
         }
     }
 
-    private static Message toMessage(ClusterMessage c) {
+    static Message toMessage(ClusterMessage c) {
         long expiresAt = c.expirySeconds() < 0 ? Message.NEVER : System.nanoTime() + c.expirySeconds() * 1_000_000_000L;
         return new Message(c.topic(), c.payload(), c.qos(), c.retain(),
                 new Message.ForwardedProperties(c.payloadFormatIndicator(), c.contentType(), c.responseTopic(),

@@ -72,6 +72,8 @@ public final class MqttEngine {
     private final PacketCounter packetCounter = new PacketCounter(counters);
     /** This node's side of the cluster, or null for a broker on its own (then nothing of it runs). */
     private volatile ClusterRouting cluster;
+    /** Sessions shared with the cluster (ownership, replicas, wills), or null: then none of it runs. */
+    private volatile SessionHandover handover;
 
     public MqttEngine(BrokerOptions options, ScheduledExecutorService timer) {
         this(options, timer, null);
@@ -100,7 +102,18 @@ public final class MqttEngine {
      * completes once every change made so far (this message queued or retained) is on disk.
      */
     public CompletableFuture<Void> durability() {
-        return durable == null ? null : durable.barrier();
+        CompletableFuture<Void> disk = durable == null ? null : durable.barrier();
+        ClusterRouting c = cluster;
+        CompletableFuture<Void> nodes = c == null ? null : c.delivered();
+        return nodes == null ? disk : disk == null ? nodes : CompletableFuture.allOf(disk, nodes);
+    }
+
+    /**
+     * Whether a PUBACK/PUBREC may have to wait ({@link #durability}): with persistence, or on a
+     * cluster node, whose acknowledgement waits until the other nodes hold the message.
+     */
+    public boolean acknowledgementsWait() {
+        return durable != null || cluster != null;
     }
 
     /** mosquitto's {@code memory_limit}: whether the message bytes held are over it, asked per PUBLISH. */
@@ -215,7 +228,7 @@ public final class MqttEngine {
             session.claim(owner);
             sessions.put(session);
             session.expiryInterval(expiryInterval);
-            if (durable != null) {
+            if (durable != null || handover != null) {
                 journal(session, expiryInterval);
             }
             result = new ConnectOutcome(session, present, old, foreign ? previous : null);
@@ -236,6 +249,9 @@ public final class MqttEngine {
         counters.clientDisconnected();
         synchronized (this) {
             boolean owner = session.detach(connection);
+            if (owner && handover != null) {
+                handover.willDone(session.clientId()); // this node dealt with it; no survivor sends it again
+            }
             if (sendWill != null && (willDelaySeconds <= 0 || !owner)) {
                 // Taken over: a delayed will is cancelled by the new connection (§3.1.3.2.2).
                 if (willDelaySeconds <= 0) {
@@ -248,6 +264,9 @@ public final class MqttEngine {
                 long expiry = session.expiryInterval();
                 if (expiry == 0) {
                     end(session, afterwards);
+                    if (handover != null) {
+                        handover.left(session.clientId());
+                    }
                 } else {
                     if (durable != null && session.isJournaled()) {
                         // From now its expiry counts, also across a restart.
@@ -271,6 +290,9 @@ public final class MqttEngine {
                 // As mosquitto's line: an operator sees why a device's queue went away.
                 LOG.info(LogCategory.NOTICE, "Expiring client {} due to timeout.", LogSafe.text(session.clientId()));
                 end(session, afterwards);
+                if (handover != null) {
+                    handover.left(session.clientId());
+                }
             }
         }
         afterwards.forEach(Runnable::run);
@@ -282,6 +304,9 @@ public final class MqttEngine {
      */
     private void end(Session session, List<Runnable> afterwards) {
         sessions.remove(session);
+        if (handover != null && session.isJournaled()) {
+            handover.sessionEnded(session.clientId());
+        }
         if (durable != null && session.isJournaled()) {
             session.journal(null);
             durable.sessionEnded(session.clientId());
@@ -309,6 +334,9 @@ public final class MqttEngine {
         session.addSubscription(subscription);
         if (durable != null && session.isJournaled()) {
             durable.sessionChanged(session, 0);
+        }
+        if (handover != null && session.isJournaled()) {
+            handover.stateChanged(session);
         }
         return isNew;
     }
@@ -341,6 +369,9 @@ public final class MqttEngine {
         if (s != null && durable != null && session.isJournaled()) {
             durable.sessionChanged(session, 0);
         }
+        if (s != null && handover != null && session.isJournaled()) {
+            handover.stateChanged(session);
+        }
         boolean removed = s != null && trie.unsubscribe(session.clientId(), s.filter());
         if (removed && cluster != null) {
             cluster.unsubscribed(s.filter());
@@ -363,6 +394,109 @@ public final class MqttEngine {
         }
         router.cluster(routing);
         routing.start(restored);
+        if (link.sessions() != null) {
+            handover = new SessionHandover(this, link.sessions());
+            link.sessions().bind(handover);
+        }
+    }
+
+    /**
+     * On a cluster node that shares sessions: a future that completes with null once this node
+     * owns the client id and holds its session, or with why the CONNECT is refused. Null on a
+     * broker on its own (nothing to wait for).
+     */
+    public CompletableFuture<String> claimInCluster(ClientIdentity who, boolean cleanStart, Message will,
+                                                    long willDelaySeconds) {
+        SessionHandover h = handover;
+        return h == null ? null : h.claim(who, cleanStart, will, willDelaySeconds);
+    }
+
+    /**
+     * Takes in a session that lived on another node, as the restorer does after a restart: its
+     * subscriptions, and the messages it owes in their order (in flight ones keep their packet
+     * ids). {@code adopted}: its node died and nobody is connecting, so its expiry starts now.
+     */
+    void importSession(String clientId, SessionHandover.Imported image, boolean adopted) {
+        synchronized (this) {
+            Session stale = sessions.get(clientId);
+            if (stale != null) {
+                if (stale.isConnected()) {
+                    return; // it came back here meanwhile: this node's copy is the newer one
+                }
+                drop(stale);
+            }
+            Session session = newSession(clientId);
+            long expiry = options.sessionExpiry(image.state().expiryInterval());
+            session.expiryInterval(expiry);
+            session.claim(new dev.midge.broker.session.Permissions(new ClientIdentity(clientId, image.state().username(),
+                    null, 0, null), dev.midge.broker.session.PluginAuthorizer.of(options.authorizer(),
+                    options.access().plugins())));
+            for (Subscription sub : image.state().subscriptions()) {
+                session.addSubscription(sub);
+                if (trie.subscribe(sub) && cluster != null) {
+                    cluster.subscribed(sub.filter());
+                }
+            }
+            image.owed().forEach((sequence, m) -> session.restore(sequence, m.packetId(), m.released(), m.delivery()));
+            session.journal(durable == null ? handover : new BothJournals(durable, handover));
+            sessions.put(session);
+            if (adopted && expiry != Session.NEVER_EXPIRES) {
+                scheduleExpiry(session, expiry);
+            }
+        }
+    }
+
+    /**
+     * Another node took the client over: its connection here is closed as taken over and its
+     * session forgotten here, without a will or an end for the cluster (it continues there). A
+     * will still waiting for its delay is cancelled: the client is back (§3.1.3.2.2).
+     */
+    void releaseSession(String clientId) {
+        DeliverySink old;
+        synchronized (this) {
+            wills.cancel(clientId);
+            Session session = sessions.get(clientId);
+            if (session == null) {
+                return;
+            }
+            old = session.connection();
+            if (old != null) {
+                session.detach(old);
+            }
+            drop(session);
+        }
+        if (old != null) {
+            old.takenOver(); // outside the lock: it writes to the old channel
+        }
+    }
+
+    /** Forgets a session here only: its subscriptions leave this node's routes, its journal stops. */
+    private void drop(Session session) {
+        sessions.remove(session);
+        if (durable != null && session.isJournaled()) {
+            durable.sessionEnded(session.clientId());
+        }
+        session.journal(null);
+        for (Subscription s : session.subscriptions()) {
+            if (trie.unsubscribe(session.clientId(), s.filter()) && cluster != null) {
+                cluster.unsubscribed(s.filter());
+            }
+        }
+    }
+
+    /** A will of a client whose node died: sent as that client's, checked against the broker-wide rights, after its delay. */
+    void scheduleOrphanWill(String clientId, String username, Message will, long delaySeconds) {
+        dev.midge.broker.session.Permissions owner = new dev.midge.broker.session.Permissions(
+                new ClientIdentity(clientId, username, null, 0, null),
+                dev.midge.broker.session.PluginAuthorizer.of(options.authorizer(), options.access().plugins()));
+        wills.schedule(clientId, () -> {
+            if (owner.mayPublishWill(will.topic())) {
+                publish(will, owner.identity());
+            } else {
+                LOG.warn("Will of client {} (username {}) on {} not sent: not authorised.", LogSafe.text(clientId),
+                        LogSafe.text(username), LogSafe.text(will.topic()));
+            }
+        }, delaySeconds);
     }
 
     /**
@@ -384,11 +518,21 @@ public final class MqttEngine {
      */
     private void journal(Session session, long expiryInterval) {
         if (expiryInterval > 0) {
-            session.journal(durable);
-            durable.sessionChanged(session, 0);
+            session.journal(durable == null ? handover : handover == null ? durable : new BothJournals(durable, handover));
+            if (durable != null) {
+                durable.sessionChanged(session, 0);
+            }
+            if (handover != null) {
+                handover.stateChanged(session);
+            }
         } else if (session.isJournaled()) {
             session.journal(null);
-            durable.sessionEnded(session.clientId());
+            if (durable != null) {
+                durable.sessionEnded(session.clientId());
+            }
+            if (handover != null) {
+                handover.sessionEnded(session.clientId());
+            }
         }
     }
 

@@ -82,7 +82,7 @@ final class AckSequencer {
     void acknowledgePublish(ChannelHandlerContext ctx, MqttMessageType type, int packetId, ReasonCode reason,
                             boolean waitForDisk) {
         if (reason != ReasonCode.SUCCESS || pendingAck != null && !pendingAck.isDone()
-                || waitForDisk && engine.persistent()) {
+                || waitForDisk && engine.acknowledgementsWait()) {
             acknowledge(ctx, MqttPackets.pubReply(type, packetId, reason), null, waitForDisk);
             return;
         }

@@ -143,10 +143,34 @@ final class ConnectHandler extends ChannelInboundHandlerAdapter {
                 chain == null ? null : chain[0]);
         Authorizer authorizer = PluginAuthorizer.of(
                 listener.authorizer() != null ? listener.authorizer() : options.authorizer(), options.access().plugins());
+        java.util.concurrent.CompletableFuture<String> claimed = engine.claimInCluster(identity, packet.cleanStart(),
+                packet.will(), packet.willDelaySeconds());
+        if (claimed == null) {
+            connect(ctx, packet, identity, authorizer);
+            return;
+        }
+        // A cluster node first owns the client id (and, from another node, its session): off the event loop.
+        claimed.whenComplete((refusal, failure) -> ctx.executor().execute(() -> {
+            if (!ctx.channel().isActive()) {
+                releaseHeld();
+            } else if (failure != null) {
+                refuseLogged(ctx, packet, identity.username(), packet.v5()
+                        ? MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE_5
+                        : MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE,
+                        "the cluster could not hand its session over (" + failure + ")");
+            } else if (refusal != null) {
+                refuseLogged(ctx, packet, identity.username(), ClientIdRules.identifierNotValid(packet.v5()), refusal);
+            } else {
+                connect(ctx, packet, identity, authorizer);
+            }
+        }));
+    }
+
+    private void connect(ChannelHandlerContext ctx, ConnectPacket packet, ClientIdentity identity, Authorizer authorizer) {
         ConnectAnswer answer = ClientSession.connect(engine, new Permissions(identity, engine.counters().counting(authorizer)), packet.v5(),
                 packet.cleanStart(), packet.sessionExpiry(), packet.will(), packet.willDelaySeconds());
         if (answer.refused()) {
-            refuseLogged(ctx, packet, result.username(), ClientIdRules.identifierNotValid(packet.v5()), answer.refusal());
+            refuseLogged(ctx, packet, identity.username(), ClientIdRules.identifierNotValid(packet.v5()), answer.refusal());
             return;
         }
         if (Boolean.TRUE.equals(ctx.channel().attr(BridgeProtocolMark.BRIDGE).get())) {

@@ -1,0 +1,291 @@
+package dev.midge.cluster;
+
+import dev.midge.broker.cluster.ClusterMessage;
+import dev.midge.broker.cluster.ClusterSessions;
+import dev.midge.broker.cluster.SessionImage;
+import dev.midge.broker.cluster.SessionInbox;
+import dev.midge.broker.logging.LogSafe;
+import org.infinispan.Cache;
+import org.infinispan.manager.EmbeddedCacheManager;
+import org.infinispan.notifications.Listener;
+import org.infinispan.notifications.cachelistener.annotation.CacheEntryCreated;
+import org.infinispan.notifications.cachelistener.annotation.CacheEntryModified;
+import org.infinispan.notifications.cachelistener.event.CacheEntryEvent;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Which node owns each client id, in a replicated cache ({@code midge-owners}): client id →
+ * {@link OwnerEntry}. A CONNECT claims the id with the next epoch by a conditional write, so of
+ * two racing claims exactly one lands and the other reads the winner and claims after it (the
+ * later CONNECT takes over, as on one broker). The node that held the id sees the entry change,
+ * closes its connection, finishes writing the session's copy and then writes a release marker;
+ * the claiming node waits for that marker before it reads the copy ({@link SessionReplica}). When
+ * a node leaves the view, each of its client ids falls to one survivor (chosen from the sorted
+ * member names by the id's hash), which sends the client's will and continues its persistent
+ * session offline.
+ */
+final class SessionOwnership implements ClusterSessions {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SessionOwnership.class);
+    /** Keys of release markers: no client id starts with a NUL. */
+    private static final String RELEASED = "\u0000released/";
+    /** How long a claim waits for a live node to let go before reading the copy as it is. */
+    private static final long RELEASE_TIMEOUT_SECONDS = 10;
+
+    private record Wait(long epoch, CompletableFuture<Void> released) {
+    }
+
+    private final String self;
+    private final EmbeddedCacheManager manager;
+    private final Cache<String, byte[]> owners;
+    private final SessionReplica replica;
+    /** Claims, releases and adoptions, one at a time: never on an event loop or an Infinispan thread. */
+    private final ExecutorService work;
+    /** The link's sender: what runs there runs after the route changes asked for before. */
+    private final java.util.concurrent.Executor afterRoutes;
+    /** The epoch of each client id this node holds. */
+    private final Map<String, Long> mine = new ConcurrentHashMap<>();
+    private final Map<String, Wait> waits = new ConcurrentHashMap<>();
+    private volatile SessionInbox inbox;
+
+    SessionOwnership(String self, EmbeddedCacheManager manager, Cache<String, byte[]> owners, SessionReplica replica,
+                     ExecutorService work, java.util.concurrent.Executor afterRoutes) {
+        this.self = self;
+        this.manager = manager;
+        this.owners = owners;
+        this.replica = replica;
+        this.work = work;
+        this.afterRoutes = afterRoutes;
+        owners.addListener(new OwnerChanges());
+    }
+
+    /**
+     * Nodes left the view: the survivor each falls to continues their clients' sessions and
+     * sends their wills, then runs {@code forgetRoutes} (after its own new routes are out);
+     * the other survivors leave that to it, and run it later only in case it died too.
+     */
+    void afterAdoption(java.util.Set<String> gone, Runnable forgetRoutes) {
+        work.execute(() -> {
+            takeOrphans();
+            List<String> alive = alive();
+            if (gone.stream().anyMatch(node -> adopterOf(node, alive).equals(self))) {
+                forgetRoutes.run();
+            } else {
+                CompletableFuture.delayedExecutor(30, TimeUnit.SECONDS, work).execute(forgetRoutes);
+            }
+        });
+    }
+
+    private static String adopterOf(String deadNode, List<String> alive) {
+        return alive.get(Math.floorMod(deadNode.hashCode(), alive.size()));
+    }
+
+    private List<String> alive() {
+        List<String> alive = members();
+        alive.sort(null);
+        return alive;
+    }
+
+    @Override
+    public void bind(SessionInbox inbox) {
+        this.inbox = inbox;
+        work.execute(this::takeOrphans); // nodes that died while this one was starting
+    }
+
+    @Override
+    public CompletableFuture<Claim> claim(String clientId, String username, boolean anyUsername, boolean cleanStart,
+                                          ClusterMessage will, long willDelaySeconds) {
+        return CompletableFuture.supplyAsync(() -> claimNow(clientId, username, anyUsername, cleanStart, will,
+                willDelaySeconds), work).thenCompose(f -> f);
+    }
+
+    private CompletableFuture<Claim> claimNow(String clientId, String username, boolean anyUsername, boolean cleanStart,
+                                              ClusterMessage will, long willDelaySeconds) {
+        while (true) {
+            byte[] raw = owners.get(clientId);
+            OwnerEntry old = raw == null ? null : OwnerEntry.decode(raw);
+            if (old != null && !anyUsername && !Objects.equals(old.username(), username)) {
+                return CompletableFuture.completedFuture(new Claim(old.username(), null));
+            }
+            OwnerEntry next = new OwnerEntry(self, old == null ? 1 : old.epoch() + 1, username, will, willDelaySeconds);
+            boolean elsewhere = old != null && !old.node().equals(self);
+            boolean alive = elsewhere && members().contains(old.node());
+            CompletableFuture<Void> released = alive ? awaitRelease(clientId, next.epoch()) : null;
+            mine.put(clientId, next.epoch());
+            boolean won = raw == null ? owners.putIfAbsent(clientId, next.encode()) == null
+                    : owners.replace(clientId, raw, next.encode());
+            if (!won) {
+                waits.remove(clientId);
+                continue; // another claim landed first: claim after it
+            }
+            if (!elsewhere) {
+                return CompletableFuture.completedFuture(Claim.LOCAL); // this node's engine has it, if anyone has
+            }
+            String from = old.node();
+            CompletableFuture<Void> ready = released == null ? CompletableFuture.completedFuture(null)
+                    : released.orTimeout(RELEASE_TIMEOUT_SECONDS, TimeUnit.SECONDS).exceptionally(e -> {
+                        if (e instanceof TimeoutException) {
+                            LOG.warn("Node {} did not release client {} within {} s: taking its session as last copied.",
+                                    from, LogSafe.text(clientId), RELEASE_TIMEOUT_SECONDS);
+                        }
+                        return null;
+                    });
+            return ready.thenApplyAsync(x -> {
+                owners.remove(RELEASED + clientId);
+                if (cleanStart) {
+                    replica.forget(clientId);
+                    return Claim.LOCAL;
+                }
+                return new Claim(null, replica.read(clientId));
+            }, work);
+        }
+    }
+
+    private CompletableFuture<Void> awaitRelease(String clientId, long epoch) {
+        Wait w = new Wait(epoch, new CompletableFuture<>());
+        waits.put(clientId, w);
+        return w.released();
+    }
+
+    @Override
+    public void stateChanged(String clientId, byte[] state) {
+        replica.stateChanged(clientId, state);
+    }
+
+    @Override
+    public void owed(String clientId, long sequence, byte[] message) {
+        replica.owed(clientId, sequence, message);
+    }
+
+    @Override
+    public void settled(String clientId, long sequence) {
+        replica.settled(clientId, sequence);
+    }
+
+    @Override
+    public void sessionEnded(String clientId) {
+        replica.forget(clientId);
+    }
+
+    @Override
+    public void willDone(String clientId) {
+        work.execute(() -> {
+            byte[] raw = owners.get(clientId);
+            OwnerEntry o = raw == null ? null : OwnerEntry.decode(raw);
+            if (o != null && o.node().equals(self) && o.will() != null) {
+                owners.replace(clientId, raw, o.withoutWill().encode());
+            }
+        });
+    }
+
+    @Override
+    public void left(String clientId) {
+        work.execute(() -> {
+            byte[] raw = owners.get(clientId);
+            OwnerEntry o = raw == null ? null : OwnerEntry.decode(raw);
+            if (o != null && o.node().equals(self) && owners.remove(clientId, raw)) {
+                mine.remove(clientId, o.epoch());
+            }
+        });
+    }
+
+    /** Another node claimed a client id this node holds: let go, then say so once the copy is complete. */
+    private void release(String clientId, long epoch) {
+        work.execute(() -> {
+            SessionInbox in = inbox;
+            if (in != null) {
+                in.release(clientId);
+            }
+            replica.then(() -> owners.put(RELEASED + clientId, ByteBuffer.allocate(8).putLong(epoch).array()));
+        });
+    }
+
+    /** Client ids owned by nodes no longer in the view: this node takes those that fall to it. */
+    private void takeOrphans() {
+        SessionInbox in = inbox;
+        if (in == null) {
+            return;
+        }
+        List<String> alive = alive();
+        List<Map.Entry<String, byte[]>> entries = new ArrayList<>();
+        owners.forEach((k, v) -> {
+            if (!k.startsWith(RELEASED)) {
+                entries.add(Map.entry(k, v));
+            }
+        });
+        for (Map.Entry<String, byte[]> e : entries) {
+            String clientId = e.getKey();
+            OwnerEntry o = OwnerEntry.decode(e.getValue());
+            if (alive.contains(o.node()) || !adopterOf(o.node(), alive).equals(self)) {
+                continue;
+            }
+            try {
+                SessionImage image = replica.read(clientId);
+                if (image == null) {
+                    if (!owners.remove(clientId, e.getValue())) {
+                        continue; // it reconnected meanwhile
+                    }
+                } else {
+                    OwnerEntry next = new OwnerEntry(self, o.epoch() + 1, o.username(), null, 0);
+                    mine.put(clientId, next.epoch());
+                    if (!owners.replace(clientId, e.getValue(), next.encode())) {
+                        mine.remove(clientId, next.epoch());
+                        continue;
+                    }
+                    in.adopt(clientId, image);
+                }
+                if (o.will() != null) {
+                    in.will(clientId, o.username(), o.will(), o.willDelaySeconds());
+                }
+            } catch (RuntimeException ex) {
+                LOG.warn("Could not take over client {} from node {}, which left: {}", LogSafe.text(clientId), o.node(),
+                        ex.toString());
+            }
+        }
+    }
+
+    private List<String> members() {
+        List<String> names = new ArrayList<>();
+        manager.getMembers().forEach(a -> names.add(NodeNames.of(a)));
+        return names;
+    }
+
+    @Listener
+    public final class OwnerChanges {
+        @CacheEntryCreated
+        @CacheEntryModified
+        public void changed(CacheEntryEvent<String, byte[]> event) {
+            if (event.isPre() || event.getValue() == null) {
+                return;
+            }
+            String key = event.getKey();
+            if (key.startsWith(RELEASED)) {
+                String clientId = key.substring(RELEASED.length());
+                long epoch = ByteBuffer.wrap(event.getValue()).getLong();
+                Wait w = waits.get(clientId);
+                if (w != null && epoch >= w.epoch() && waits.remove(clientId, w)) {
+                    w.released().complete(null);
+                }
+                return;
+            }
+            OwnerEntry o = OwnerEntry.decode(event.getValue());
+            Long held = mine.get(key);
+            if (!o.node().equals(self) && held != null && o.epoch() > held && mine.remove(key, held)) {
+                release(key, o.epoch());
+            }
+        }
+    }
+
+}
