@@ -161,6 +161,25 @@ class ClusterIT {
         }
     }
 
+    /**
+     * No gap after SUBACK: the other nodes know a new subscription's route before its SUBACK is
+     * sent, so a message published on another node the moment the subscriber sees SUBACK reaches
+     * it. The publisher is already connected (mosquitto_pub -l), so nothing slow sits between the
+     * SUBACK and the PUBLISH; each round uses a new filter, a new route.
+     */
+    @Test
+    void aMessagePublishedOnAnotherNodeRightAfterSubackArrives() throws Exception {
+        for (int round = 1; round <= 20; round++) {
+            String topic = "fleet/gap/" + round;
+            try (LinePublisher publisher = LinePublisher.connect(WAIT, tls(0, "pub1").add("-t", topic, "-q", "1").args());
+                 RunningSubscriber subscriber = subscribe(1, "sub2", topic)) {
+                publisher.publish("right-after-suback");
+                assertEquals(topic + " right-after-suback", subscriber.awaitLine(WAIT),
+                        "round " + round + ": node 1 did not know node 2's subscription when its SUBACK went out");
+            }
+        }
+    }
+
     @Test
     void aNodeWithoutANodeCertificateOfTheClusterCaCannotJoin() throws Exception {
         // One with a certificate of another CA (it knows the cluster CA's certificate, which is public)...
