@@ -32,6 +32,7 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -57,6 +58,8 @@ public final class InfinispanCluster implements ClusterLink {
     /** One thread: sends keep the order the engine published in, and the event loops never wait. */
     private final ExecutorService sender = Executors.newSingleThreadExecutor(r -> thread(r, "midge-cluster-send"));
     private final ExecutorService io = Executors.newSingleThreadExecutor(r -> thread(r, "midge-cluster-files"));
+    /** Completes when the last filter handed to the sender is in the replicated routes; SUBACK waits for it. */
+    private volatile CompletableFuture<Void> lastFilterKnown = CompletableFuture.completedFuture(null);
     private DefaultCacheManager manager;
     private ForkChannel messages;
     private Cache<String, String> routeCache;
@@ -196,7 +199,25 @@ public final class InfinispanCluster implements ClusterLink {
     @Override
     public void filterAdded(String filter) {
         ownFilters.add(filter);
-        sender.execute(() -> routeCache.put(RouteTable.key(options.node(), filter), options.node()));
+        CompletableFuture<Void> known = new CompletableFuture<>();
+        synchronized (this) { // the last one queued is the last one known: the sender runs them in order
+            lastFilterKnown = known;
+            sender.execute(() -> {
+                try {
+                    // REPL_SYNC: returns once every other node has the route (and its listener ran).
+                    routeCache.put(RouteTable.key(options.node(), filter), options.node());
+                } catch (RuntimeException e) {
+                    LOG.warn("Could not share the route of {} with the cluster: {}", filter, e.toString());
+                } finally {
+                    known.complete(null);
+                }
+            });
+        }
+    }
+
+    @Override
+    public CompletableFuture<Void> filtersKnown() {
+        return lastFilterKnown;
     }
 
     @Override

@@ -34,6 +34,7 @@ final class SecurityFileSync {
     private final Cache<String, byte[]> cache;
     private final List<SharedFile> files;
     private final ExecutorService io;
+    private volatile FileWatcher watcher;
 
     SecurityFileSync(Cache<String, byte[]> cache, List<SharedFile> files, ExecutorService io) {
         this.cache = cache;
@@ -47,6 +48,7 @@ final class SecurityFileSync {
      * then watches the local files.
      */
     void start(FileWatcher watcher) throws Exception {
+        this.watcher = watcher;
         cache.addListener(this);
         for (SharedFile file : files) {
             byte[] local = Files.readAllBytes(file.path());
@@ -116,6 +118,9 @@ final class SecurityFileSync {
                 return; // ours is as new: it reaches the cache through localChanged
             }
             write(file, shared);
+            // The broker's own reload of the file (and the drop of what a CRL revokes) starts now,
+            // not at the watcher's next poll.
+            watcher.checkNow();
         } catch (IOException e) {
             LOG.error("Cannot read {} to compare it with the cluster's copy: {}", file.path(), e.getMessage());
         }

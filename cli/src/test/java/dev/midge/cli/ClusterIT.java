@@ -136,21 +136,47 @@ class ClusterIT {
         assertEquals("fleet/config/t1 interval=30", line);
     }
 
+    /**
+     * The issue's bound: a device revoked on one node is cut off on every node within a second.
+     * The clock stops when node 3 logs that it closed the connection (an upper bound: the line
+     * still has to come through the pipe); mosquitto_sub itself only notices at its next reconnect.
+     */
     @Test
-    void aDeviceRevokedOnOneNodeIsDroppedOnAnother() throws Exception {
+    void aDeviceRevokedOnOneNodeIsDroppedOnAnotherWithinASecond() throws Exception {
         try (RunningSubscriber victim = subscribe(2, "victim", "fleet/victim/#");
              RunningSubscriber bystander = subscribe(2, "bystander", "fleet/victim/#")) {
             run("device", "revoke", "victim", "--data", "data");
-            long start = System.nanoTime(); // node 2's CRL file is written now
+            long start = System.nanoTime(); // node 2's CRL file is written by now
 
-            ProcessResult ended = victim.awaitExit(Deadlines.RELOAD);
+            nodes.get(2).awaitLine("\\(username victim\\) disconnected: certificate revoked", WAIT);
             long millis = (System.nanoTime() - start) / 1_000_000;
-            assertNotNull(ended, "node 3 kept the revoked device connected");
-            nodes.get(2).awaitLine("Disconnecting .*victim.* is revoked", WAIT);
-            System.out.println("device revoke on node 2 -> victim dropped on node 3 after " + millis + " ms");
+            System.out.println("device revoke on node 2 returned -> victim's connection closed on node 3 after "
+                    + millis + " ms");
+            assertTrue(millis < 1000, "node 3 closed the revoked device's connection " + millis
+                    + " ms after device revoke returned on node 2, not within 1 s");
+            assertNotNull(victim.awaitExit(Deadlines.RELOAD), "node 3 let the revoked device back in");
             assertTrue(bystander.isAlive(), "the bystander stays connected");
             ProcessResult refused = publish(0, "victim", "fleet/victim/x", "after");
             assertFalse(refused.exitCode() == 0, "node 1 refuses the revoked device too: " + refused);
+        }
+    }
+
+    /**
+     * No gap after SUBACK: the other nodes know a new subscription's route before its SUBACK is
+     * sent, so a message published on another node the moment the subscriber sees SUBACK reaches
+     * it. The publisher is already connected (mosquitto_pub -l), so nothing slow sits between the
+     * SUBACK and the PUBLISH; each round uses a new filter, a new route.
+     */
+    @Test
+    void aMessagePublishedOnAnotherNodeRightAfterSubackArrives() throws Exception {
+        for (int round = 1; round <= 20; round++) {
+            String topic = "fleet/gap/" + round;
+            try (LinePublisher publisher = LinePublisher.connect(WAIT, tls(0, "pub1").add("-t", topic, "-q", "1").args());
+                 RunningSubscriber subscriber = subscribe(1, "sub2", topic)) {
+                publisher.publish("right-after-suback");
+                assertEquals(topic + " right-after-suback", subscriber.awaitLine(WAIT),
+                        "round " + round + ": node 1 did not know node 2's subscription when its SUBACK went out");
+            }
         }
     }
 

@@ -24,13 +24,19 @@ final class EndToEndLatency {
     }
 
     static Result run(int port, int qos, int ratePerSecond, Duration warmup, Duration measure) {
+        return run(port, port, qos, ratePerSecond, warmup, measure);
+    }
+
+    /** The publisher on one broker, the subscriber on another (two nodes of a cluster). */
+    static Result run(int publishPort, int subscribePort, int qos, int ratePerSecond, Duration warmup, Duration measure) {
         MqttQos level = LoadClients.qos(qos);
         long interval = TimeUnit.SECONDS.toNanos(1) / ratePerSecond;
         int warmupCount = (int) (warmup.toNanos() / interval);
         int measureCount = (int) (measure.toNanos() / interval);
         long[] latencies = new long[measureCount];
         AtomicInteger recorded = new AtomicInteger();
-        try (LoadClients clients = new LoadClients(port)) {
+        try (LoadClients clients = new LoadClients(subscribePort);
+             LoadClients publishers = new LoadClients(publishPort)) {
             clients.connect("latency-sub").subscribeWith().topicFilter("bench/latency").qos(level)
                     .callback(p -> {
                         long now = System.nanoTime();
@@ -44,7 +50,7 @@ final class EndToEndLatency {
                             }
                         }
                     }).send().orTimeout(30, TimeUnit.SECONDS).join();
-            Mqtt3AsyncClient publisher = clients.connect("latency-pub");
+            Mqtt3AsyncClient publisher = publishers.connect("latency-pub");
             long start = System.nanoTime() + interval;
             for (long n = 0; n < warmupCount + measureCount; n++) {
                 long due = start + n * interval;

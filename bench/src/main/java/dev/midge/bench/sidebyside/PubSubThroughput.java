@@ -32,12 +32,22 @@ final class PubSubThroughput {
 
     static Result run(BrokerProcess broker, int publishers, int subscribers, int qos, int payloadBytes,
                       Duration warmup, Duration measure) throws InterruptedException, java.io.IOException {
+        return run(broker, broker.port(), publishers, subscribers, qos, payloadBytes, warmup, measure);
+    }
+
+    /**
+     * The publishers on {@code broker}, the subscribers on the broker at {@code subscribePort} (another
+     * node of a cluster); the CPU figure is {@code broker}'s.
+     */
+    static Result run(BrokerProcess broker, int subscribePort, int publishers, int subscribers, int qos,
+                      int payloadBytes, Duration warmup, Duration measure)
+            throws InterruptedException, java.io.IOException {
         int port = broker.port();
         LongAdder delivered = new LongAdder();
         List<RawSubscriber> receivers = new ArrayList<>();
         try (LoadClients clients = new LoadClients(port)) {
             for (int s = 0; s < subscribers; s++) {
-                receivers.add(RawSubscriber.subscribe(port, "sub-" + s, "bench/t/+", qos, delivered));
+                receivers.add(RawSubscriber.subscribe(subscribePort, "sub-" + s, "bench/t/+", qos, delivered));
             }
             List<Mqtt3AsyncClient> senders = new ArrayList<>();
             for (int p = 0; p < publishers; p++) {

@@ -25,6 +25,15 @@ public interface ClusterLink extends AutoCloseable {
     /** This node has its first subscription to the filter (its text, {@code $share/...} included). */
     void filterAdded(String filter);
 
+    /**
+     * Completes once the other nodes know every filter {@link #filterAdded} was told so far (null
+     * or complete if they do): a SUBACK waits for it, so a message published on another node
+     * after the client saw its SUBACK reaches it. Must not fail.
+     */
+    default java.util.concurrent.CompletableFuture<Void> filtersKnown() {
+        return null;
+    }
+
     /** This node's last subscription to the filter is gone. */
     void filterRemoved(String filter);
 

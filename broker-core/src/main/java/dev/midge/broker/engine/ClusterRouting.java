@@ -52,6 +52,12 @@ final class ClusterRouting implements ClusterInbox {
         }
     }
 
+    /** Null when the other nodes already know every filter of this node. */
+    java.util.concurrent.CompletableFuture<Void> filtersKnown() {
+        java.util.concurrent.CompletableFuture<Void> known = link.filtersKnown();
+        return known == null || known.isDone() ? null : known;
+    }
+
     void unsubscribed(TopicFilter filter) {
         if (count(filter.text(), -1) == 0) {
             link.filterRemoved(filter.text());

@@ -121,6 +121,15 @@ public final class MqttEngine {
         return memoryLimit;
     }
 
+    /**
+     * What a SUBACK waits for besides the disk: the other nodes of the cluster learning this
+     * node's new filters (null when nothing is pending or there is no cluster).
+     */
+    public CompletableFuture<Void> clusterFiltersKnown() {
+        ClusterRouting c = cluster;
+        return c == null ? null : c.filtersKnown();
+    }
+
     /** Whether messages and sessions are kept on disk: only then is anything acknowledged late. */
     public boolean persistent() {
         return durable != null;

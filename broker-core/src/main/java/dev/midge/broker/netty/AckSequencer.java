@@ -42,8 +42,22 @@ final class AckSequencer {
      * ({@code waitForDisk} false), else once the store has synced; then runs {@code then}, if any.
      */
     void acknowledge(ChannelHandlerContext ctx, MqttMessage reply, Runnable then, boolean waitForDisk) {
+        acknowledge(ctx, reply, then, waitForDisk, null);
+    }
+
+    /** A SUBACK: after the disk (persistent sessions) and after the cluster's other nodes know the new filters. */
+    void acknowledgeSubscribe(ChannelHandlerContext ctx, MqttMessage reply, Runnable then) {
+        acknowledge(ctx, reply, then, true, engine.clusterFiltersKnown());
+    }
+
+    /** As above, and not before {@code alsoAfter} (if not null) completes. */
+    private void acknowledge(ChannelHandlerContext ctx, MqttMessage reply, Runnable then, boolean waitForDisk,
+                     CompletableFuture<Void> alsoAfter) {
         writeCoalesced(ctx); // the PUBACKs before this one go first
         CompletableFuture<Void> durable = waitForDisk ? engine.durability() : null;
+        if (alsoAfter != null) {
+            durable = durable == null ? alsoAfter : CompletableFuture.allOf(durable, alsoAfter);
+        }
         boolean onDisk = durable == null || (durable.isDone() && !durable.isCompletedExceptionally());
         if (onDisk && (pendingAck == null || pendingAck.isDone())) {
             pendingAck = null;

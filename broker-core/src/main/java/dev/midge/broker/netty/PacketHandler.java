@@ -223,9 +223,10 @@ final class PacketHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         ClientSession.SubAck subAck = client.subscribe(requests, MqttPackets.subscriptionIdentifier(m));
-        // SUBACK once a persistent session's new subscriptions are on disk, then the retained messages they match.
-        acks.acknowledge(ctx, MqttPackets.subAck(m.variableHeader().messageId(), subAck.reasonCodes()),
-                subAck.afterwards(), true);
+        // SUBACK once a persistent session's new subscriptions are on disk and the cluster's other
+        // nodes know their filters, then the retained messages they match.
+        acks.acknowledgeSubscribe(ctx, MqttPackets.subAck(m.variableHeader().messageId(), subAck.reasonCodes()),
+                subAck.afterwards());
     }
 
     private void onUnsubscribe(ChannelHandlerContext ctx, MqttUnsubscribeMessage m) {

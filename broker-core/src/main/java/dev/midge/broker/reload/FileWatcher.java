@@ -22,7 +22,9 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Polling rather than WatchService: it sees in-place writes, atomic renames and symlink
  * swaps (how Kubernetes updates mounted secrets) alike, costs a few stat calls per interval,
- * and runs on its own thread so the event loops never touch the disk.
+ * and runs on its own thread so the event loops never touch the disk. A {@link DirectoryWakeup}
+ * (inotify) runs a poll at once when a watched file's directory changes, and {@link #checkNow}
+ * lets a writer that knows it changed a file say so: a CRL takes effect in milliseconds.
  */
 public final class FileWatcher implements AutoCloseable {
 
@@ -62,6 +64,10 @@ public final class FileWatcher implements AutoCloseable {
 
     private final List<Watched> watched = new CopyOnWriteArrayList<>();
     private final ScheduledExecutorService executor;
+    /** A poll is queued and has not started: further wake-ups fold into it. */
+    private final java.util.concurrent.atomic.AtomicBoolean pollQueued = new java.util.concurrent.atomic.AtomicBoolean();
+    private volatile DirectoryWakeup wakeup;
+    private volatile boolean closed;
 
     public FileWatcher(Duration pollInterval) {
         this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -80,6 +86,34 @@ public final class FileWatcher implements AutoCloseable {
 
     public void watch(Reloadable<?> reloadable) {
         watched.add(new Watched(Objects.requireNonNull(reloadable)));
+        DirectoryWakeup w = wakeup();
+        if (w != null) {
+            reloadable.files().forEach(w::watchDirectoryOf);
+        }
+    }
+
+    private synchronized DirectoryWakeup wakeup() {
+        if (wakeup == null && !closed) {
+            wakeup = DirectoryWakeup.start(this::checkNow);
+        }
+        return wakeup;
+    }
+
+    /**
+     * Looks at the watched files now instead of at the next poll (on the watcher's thread; returns
+     * at once). For a writer that knows it just changed one, e.g. the cluster writing a CRL it received.
+     */
+    public void checkNow() {
+        if (pollQueued.compareAndSet(false, true)) {
+            try {
+                executor.execute(() -> {
+                    pollQueued.set(false);
+                    poll();
+                });
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                pollQueued.set(false); // closed
+            }
+        }
     }
 
     /** Reloads everything now, changed or not (SIGHUP). Returns once done. */
@@ -116,6 +150,12 @@ public final class FileWatcher implements AutoCloseable {
 
     @Override
     public void close() {
+        synchronized (this) {
+            closed = true;
+            if (wakeup != null) {
+                wakeup.close();
+            }
+        }
         executor.shutdownNow();
     }
 }
