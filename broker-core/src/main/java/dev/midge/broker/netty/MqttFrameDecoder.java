@@ -30,8 +30,8 @@ import java.util.List;
  * {@code MqttProperties} per packet; on a device fan-in that was a quarter of the broker's CPU
  * after TLS. Here a PUBLISH costs its topic (the last one is reused when the same bytes come
  * again, as from a device publishing to one topic), a payload slice retained from the
- * cumulation (no copy) and the message objects; acknowledgements and PINGREQ share their
- * fixed headers.
+ * cumulation (no copy) and the message object, with its fixed header (and for QoS 0 its
+ * variable header) reused while they repeat; acknowledgements and PINGREQ share theirs.
  *
  * <p>Refusals are Netty's: a packet that breaks the fixed-header rules (MQTT-2.2.2-2, QoS 3), is
  * over {@code maxBytesInMessage} ({@link TooLongFrameException}), has a malformed Remaining
@@ -70,6 +70,11 @@ public final class MqttFrameDecoder extends ByteToMessageDecoder {
     private boolean failed;
     /** The last PUBLISH topic handed on, handed on again while the same bytes repeat. */
     private String lastTopic = "";
+    /** The last PUBLISH fixed header and its first byte, reused while both repeat. */
+    private MqttFixedHeader lastPublishHeader;
+    private int lastPublishFirst = -1;
+    /** The last QoS 0 PUBLISH variable header without properties, reused while its topic repeats. */
+    private MqttPublishVariableHeader lastQos0Header;
 
     public MqttFrameDecoder(int maxBytesInMessage) {
         this.maxBytesInMessage = maxBytesInMessage;
@@ -149,8 +154,15 @@ public final class MqttFrameDecoder extends ByteToMessageDecoder {
         }
         int packetId = header.qosLevel() == MqttQoS.AT_MOST_ONCE ? -1 : MqttFields.packetId(in, end);
         MqttProperties properties = isV5() ? MqttFields.properties(in, end) : MqttProperties.NO_PROPERTIES;
+        MqttPublishVariableHeader variableHeader = lastQos0Header;
+        if (packetId != -1 || properties != MqttProperties.NO_PROPERTIES || variableHeader == null
+                || variableHeader.topicName() != topic) {
+            variableHeader = new MqttPublishVariableHeader(topic, packetId, properties);
+            // Immutable, and for QoS 0 without properties only the topic: the same while the topic repeats.
+            lastQos0Header = packetId == -1 && properties == MqttProperties.NO_PROPERTIES ? variableHeader : null;
+        }
         ByteBuf payload = in.readRetainedSlice(end - in.readerIndex());
-        return new MqttPublishMessage(header, new MqttPublishVariableHeader(topic, packetId, properties), payload);
+        return new MqttPublishMessage(header, variableHeader, payload);
     }
 
     /**
@@ -210,7 +222,7 @@ public final class MqttFrameDecoder extends ByteToMessageDecoder {
     }
 
     /** Checks the flags of the first byte (MQTT-2.2.2-2, QoS 3) as Netty did, with its words. */
-    private MqttFixedHeader fixedHeader(int first, int remaining) {
+    private MqttFixedHeader fixedHeader(int first, int remaining) { // not static: reuses lastPublishHeader
         int typeValue = first >> 4;
         if (typeValue == 0) {
             throw new DecoderException("unknown message type: 0");
@@ -225,7 +237,11 @@ public final class MqttFrameDecoder extends ByteToMessageDecoder {
                 if (qos == 3) {
                     throw new DecoderException("Illegal QOS Level in fixed header of PUBLISH message (3)");
                 }
-                return new MqttFixedHeader(type, dup, MqttQoS.valueOf(qos), retain, remaining);
+                if (first != lastPublishFirst || lastPublishHeader.remainingLength() != remaining) {
+                    lastPublishHeader = new MqttFixedHeader(type, dup, MqttQoS.valueOf(qos), retain, remaining);
+                    lastPublishFirst = first;
+                }
+                return lastPublishHeader; // immutable: the same flags and length give the same header
             }
             case PUBREL, SUBSCRIBE, UNSUBSCRIBE -> {
                 if (dup) {

@@ -152,7 +152,7 @@ class MqttFrameDecoderTest {
     }
 
     @Test
-    void aPublishPayloadIsARetainedSliceOfTheReadAndTheTopicIsReused() {
+    void aPublishPayloadIsARetainedSliceOfTheReadAndItsTopicAndHeadersAreReused() {
         EmbeddedChannel ch = new EmbeddedChannel(new MqttFrameDecoder(MAX));
         ch.writeInbound(Unpooled.wrappedBuffer(connect("MQTT", 4, 0x02, 60, null, str("c"), null, null, null)));
         ReferenceCountUtil.release(ch.readInbound());
@@ -163,6 +163,8 @@ class MqttFrameDecoderTest {
         MqttPublishMessage second = ch.readInbound();
         try {
             assertSame(first.variableHeader().topicName(), second.variableHeader().topicName());
+            assertSame(first.variableHeader(), second.variableHeader()); // QoS 0, no properties: immutable, shared
+            assertSame(first.fixedHeader(), second.fixedHeader());
             assertSame(read, first.payload().unwrap()); // not a copy
             assertEquals("one", first.payload().toString(StandardCharsets.UTF_8));
             assertEquals("two", second.payload().toString(StandardCharsets.UTF_8));
