@@ -19,6 +19,7 @@ import io.netty.handler.codec.mqtt.MqttReasonCodeAndPropertiesVariableHeader;
 import io.netty.handler.codec.mqtt.MqttVersion;
 import io.netty.util.AttributeKey;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
@@ -28,9 +29,9 @@ import java.util.List;
  * did the same work with a fixed-header object, a state machine and a fresh
  * {@code MqttProperties} per packet; on a device fan-in that was a quarter of the broker's CPU
  * after TLS. Here a PUBLISH costs its topic (the last one is reused when the same bytes come
- * again, as a device publishing to one topic sends), a payload slice retained from the
- * cumulation (no copy) and the message objects; acknowledgements and PINGREQ share their
- * fixed headers.
+ * again, as from a device publishing to one topic), a payload slice retained from the
+ * cumulation (no copy) and the message object, with its fixed header (and for QoS 0 its
+ * variable header) reused while they repeat; acknowledgements and PINGREQ share theirs.
  *
  * <p>Refusals are Netty's: a packet that breaks the fixed-header rules (MQTT-2.2.2-2, QoS 3), is
  * over {@code maxBytesInMessage} ({@link TooLongFrameException}), has a malformed Remaining
@@ -67,9 +68,13 @@ public final class MqttFrameDecoder extends ByteToMessageDecoder {
     private MqttVersion version;
     /** After a refusal every byte is discarded: the connection is being closed. */
     private boolean failed;
-    /** The last PUBLISH topic as bytes and as the String handed on, reused while they repeat. */
-    private byte[] lastTopicBytes = new byte[0];
+    /** The last PUBLISH topic handed on, handed on again while the same bytes repeat. */
     private String lastTopic = "";
+    /** The last PUBLISH fixed header and its first byte, reused while both repeat. */
+    private MqttFixedHeader lastPublishHeader;
+    private int lastPublishFirst = -1;
+    /** The last QoS 0 PUBLISH variable header without properties, reused while its topic repeats. */
+    private MqttPublishVariableHeader lastQos0Header;
 
     public MqttFrameDecoder(int maxBytesInMessage) {
         this.maxBytesInMessage = maxBytesInMessage;
@@ -149,33 +154,39 @@ public final class MqttFrameDecoder extends ByteToMessageDecoder {
         }
         int packetId = header.qosLevel() == MqttQoS.AT_MOST_ONCE ? -1 : MqttFields.packetId(in, end);
         MqttProperties properties = isV5() ? MqttFields.properties(in, end) : MqttProperties.NO_PROPERTIES;
+        MqttPublishVariableHeader variableHeader = lastQos0Header;
+        if (packetId != -1 || properties != MqttProperties.NO_PROPERTIES || variableHeader == null
+                || variableHeader.topicName() != topic) {
+            variableHeader = new MqttPublishVariableHeader(topic, packetId, properties);
+            // Immutable, and for QoS 0 without properties only the topic: the same while the topic repeats.
+            lastQos0Header = packetId == -1 && properties == MqttProperties.NO_PROPERTIES ? variableHeader : null;
+        }
         ByteBuf payload = in.readRetainedSlice(end - in.readerIndex());
-        return new MqttPublishMessage(header, new MqttPublishVariableHeader(topic, packetId, properties), payload);
+        return new MqttPublishMessage(header, variableHeader, payload);
     }
 
-    /** The topic, as the same String as last time when its bytes are the same. */
+    /**
+     * The topic, as the same String as last time when its bytes are the same ASCII (a device
+     * publishes to one topic): no decoding, no new String, and its hash is already computed for
+     * the routing cache. A miss costs the comparison up to the first difference and nothing else.
+     */
     private String topic(ByteBuf in, int end) {
         int length = MqttFields.length(in, end);
         int at = in.readerIndex();
-        byte[] last = lastTopicBytes;
-        if (length == last.length && sameBytes(in, at, last)) {
-            in.skipBytes(length);
-            return lastTopic;
-        }
-        String topic = in.toString(at, length, java.nio.charset.StandardCharsets.UTF_8);
-        if (length <= 256) { // device topics; a rare long one is not worth keeping a copy of
-            byte[] bytes = new byte[length];
-            in.getBytes(at, bytes);
-            lastTopicBytes = bytes;
-            lastTopic = topic;
-        }
+        String topic = sameAscii(in, at, length, lastTopic) ? lastTopic
+                : in.toString(at, length, StandardCharsets.UTF_8);
+        lastTopic = topic;
         in.skipBytes(length);
         return topic;
     }
 
-    private static boolean sameBytes(ByteBuf in, int at, byte[] bytes) {
-        for (int i = 0; i < bytes.length; i++) {
-            if (in.getByte(at + i) != bytes[i]) {
+    private static boolean sameAscii(ByteBuf in, int at, int length, String s) {
+        if (s.length() != length) {
+            return false;
+        }
+        for (int i = 0; i < length; i++) {
+            byte b = in.getByte(at + i);
+            if (b < 0 || b != s.charAt(i)) { // a byte over 0x7F is part of a multi-byte character
                 return false;
             }
         }
@@ -211,7 +222,7 @@ public final class MqttFrameDecoder extends ByteToMessageDecoder {
     }
 
     /** Checks the flags of the first byte (MQTT-2.2.2-2, QoS 3) as Netty did, with its words. */
-    private MqttFixedHeader fixedHeader(int first, int remaining) {
+    private MqttFixedHeader fixedHeader(int first, int remaining) { // not static: reuses lastPublishHeader
         int typeValue = first >> 4;
         if (typeValue == 0) {
             throw new DecoderException("unknown message type: 0");
@@ -226,7 +237,11 @@ public final class MqttFrameDecoder extends ByteToMessageDecoder {
                 if (qos == 3) {
                     throw new DecoderException("Illegal QOS Level in fixed header of PUBLISH message (3)");
                 }
-                return new MqttFixedHeader(type, dup, MqttQoS.valueOf(qos), retain, remaining);
+                if (first != lastPublishFirst || lastPublishHeader.remainingLength() != remaining) {
+                    lastPublishHeader = new MqttFixedHeader(type, dup, MqttQoS.valueOf(qos), retain, remaining);
+                    lastPublishFirst = first;
+                }
+                return lastPublishHeader; // immutable: the same flags and length give the same header
             }
             case PUBREL, SUBSCRIBE, UNSUBSCRIBE -> {
                 if (dup) {

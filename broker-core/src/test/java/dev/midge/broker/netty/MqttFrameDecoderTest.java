@@ -140,7 +140,9 @@ class MqttFrameDecoderTest {
         byte[] connect = connect("MQTT", 4, 0x02, 60, null, str("many"), null, null, null);
         ByteArrayOutputStream many = new ByteArrayOutputStream();
         for (int i = 1; i <= 200; i++) {
-            many.writeBytes(publish(0x32, "fan/in/" + (i % 3), i, null, "m" + i));
+            // Topics of one length that differ in one byte, and a repeated one that is not ASCII.
+            String topic = i % 5 < 3 ? "fan/in/" + (i % 3) : "fan/\u00efn/\u00fc";
+            many.writeBytes(publish(0x32, topic, i, null, "m" + i));
             many.writeBytes(packet(0x40, u16(i)));
         }
         byte[] session = concat(connect, many.toByteArray());
@@ -150,7 +152,7 @@ class MqttFrameDecoderTest {
     }
 
     @Test
-    void aPublishPayloadIsARetainedSliceOfTheReadAndTheTopicIsReused() {
+    void aPublishPayloadIsARetainedSliceOfTheReadAndItsTopicAndHeadersAreReused() {
         EmbeddedChannel ch = new EmbeddedChannel(new MqttFrameDecoder(MAX));
         ch.writeInbound(Unpooled.wrappedBuffer(connect("MQTT", 4, 0x02, 60, null, str("c"), null, null, null)));
         ReferenceCountUtil.release(ch.readInbound());
@@ -161,6 +163,8 @@ class MqttFrameDecoderTest {
         MqttPublishMessage second = ch.readInbound();
         try {
             assertSame(first.variableHeader().topicName(), second.variableHeader().topicName());
+            assertSame(first.variableHeader(), second.variableHeader()); // QoS 0, no properties: immutable, shared
+            assertSame(first.fixedHeader(), second.fixedHeader());
             assertSame(read, first.payload().unwrap()); // not a copy
             assertEquals("one", first.payload().toString(StandardCharsets.UTF_8));
             assertEquals("two", second.payload().toString(StandardCharsets.UTF_8));
