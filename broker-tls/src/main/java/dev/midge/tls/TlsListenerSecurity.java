@@ -160,8 +160,12 @@ public final class TlsListenerSecurity implements ListenerSecurity, AutoCloseabl
                 if (chain.length > 0 && refusedOnRecheck(channel, remote, chain[0])) {
                     return;
                 }
-                if (chain.length > 0) {
+                // Only a crlfile can revoke a connection later: without one, keeping every
+                // connection in the group would cost memory and a listener per connection for nothing.
+                if (chain.length > 0 && options.crlfile() != null) {
                     connections.add(channel, chain[0], material.get().crl());
+                }
+                if (chain.length > 0) {
                     if (ocsp != null && channel.isOpen()) {
                         ocsp.check(channel, chain);
                     }

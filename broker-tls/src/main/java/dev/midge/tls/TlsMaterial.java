@@ -105,7 +105,8 @@ record TlsMaterial(SslContext sslContext, RevocationList crl, List<X509Certifica
             builder.clientAuth(options.requireCertificate() ? ClientAuth.REQUIRE
                     : wantsCertificate ? ClientAuth.OPTIONAL : ClientAuth.NONE);
         }
-        return new TlsMaterial(builder.build(), crl, List.copyOf(trusted));
+        SslContext context = provider == SslProvider.JDK ? ServerSessionCache.build(builder) : builder.build();
+        return new TlsMaterial(context, crl, List.copyOf(trusted));
     }
 
     /** mosquitto's tls_version is the minimum; TLS 1.0 and 1.1 are never offered. */

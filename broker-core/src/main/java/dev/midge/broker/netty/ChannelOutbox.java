@@ -23,8 +23,13 @@ public final class ChannelOutbox implements DeliverySink {
 
     private final Channel channel;
     private final ClientSession client;
-    /** Many publishers' threads add, the event loop alone takes: no node allocated per packet. */
-    private final Queue<Outbound> outbox = PlatformDependent.newMpscQueue();
+    /**
+     * Many publishers' threads add, the event loop alone takes: no node allocated per packet.
+     * Chunks of {@value #OUTBOX_CHUNK} slots, not Netty's default 1024 (4 KiB per connection even
+     * when idle, #11); a burst links more chunks. The bound is never reached before memory runs out.
+     */
+    private final Queue<Outbound> outbox = PlatformDependent.newMpscQueue(OUTBOX_CHUNK, 1 << 30);
+    private static final int OUTBOX_CHUNK = 32;
     private final AtomicLong outboxBytes = new AtomicLong();
     private final AtomicBoolean outboxScheduled = new AtomicBoolean();
 
