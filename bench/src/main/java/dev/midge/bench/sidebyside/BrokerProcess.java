@@ -109,6 +109,26 @@ final class BrokerProcess implements AutoCloseable {
         return statusSum("VmRSS:");
     }
 
+    /**
+     * Proportional set size in KiB (Pss of /proc/PID/smaps_rollup, summed over the process and its
+     * children): a page shared by N processes counts 1/N in each, so broker.jar's launcher and
+     * broker JVM pay for the JVM's shared library and class archive once, not twice as in VmRSS.
+     */
+    long pssKib() throws IOException {
+        long total = 0;
+        for (ProcessHandle p : tree()) {
+            String rollup = readProc(p, "smaps_rollup");
+            if (rollup != null) {
+                for (String line : rollup.split("\n")) {
+                    if (line.startsWith("Pss:")) {
+                        total += Long.parseLong(line.replaceAll("[^0-9]", ""));
+                    }
+                }
+            }
+        }
+        return total;
+    }
+
     /** Peak resident set size so far in KiB (VmHWM, summed over the process and its children). */
     long peakRssKib() throws IOException {
         return statusSum("VmHWM:");

@@ -12,21 +12,29 @@ import java.util.concurrent.Future;
 
 /**
  * Opens mutual-TLS MQTT connections that then sit idle (keep alive 0), and reads the broker's
- * VmRSS with none, then with each step's count open.
+ * VmRSS with none, then with each step's count open; with none also its proportional set size.
  */
 final class IdleConnections {
 
     private IdleConnections() {
     }
 
-    /** RSS in KiB by number of open connections (0 first). */
-    static Map<Integer, Long> run(BrokerProcess broker, SSLSocketFactory factory, int[] steps, int threads)
+    /**
+     * @param rssKib          VmRSS in KiB by number of open connections (0 first)
+     * @param idlePssKib      Pss with no connection, in KiB: shared file pages (libjvm, the JDK's class
+     *                        archive; libssl for mosquitto) counted once across processes, not per process
+     */
+    record Result(Map<Integer, Long> rssKib, long idlePssKib) {
+    }
+
+    static Result run(BrokerProcess broker, SSLSocketFactory factory, int[] steps, int threads)
             throws IOException, InterruptedException {
         Map<Integer, Long> rss = new LinkedHashMap<>();
         List<TlsMqttConnection> open = new ArrayList<>();
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
             rss.put(0, broker.rssKib());
+            long pss = broker.pssKib();
             for (int target : steps) {
                 List<Future<TlsMqttConnection>> opening = new ArrayList<>();
                 for (int i = open.size(); i < target; i++) {
@@ -43,7 +51,7 @@ final class IdleConnections {
                 }
                 rss.put(target, broker.rssKib());
             }
-            return rss;
+            return new Result(rss, pss);
         } finally {
             pool.shutdownNow();
             open.forEach(TlsMqttConnection::close);

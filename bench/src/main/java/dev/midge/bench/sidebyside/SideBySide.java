@@ -265,13 +265,17 @@ public final class SideBySide {
     private void idle() throws Exception {
         var r = bothBrokers(Listener.mutualTls(pki, BenchPki.ServerKey.EC_P256),
                 b -> IdleConnections.run(b, tls, idleSteps, threads));
-        Map<Integer, Long> midge = r.get(Kind.MIDGE);
-        Map<Integer, Long> mosquitto = r.get(Kind.MOSQUITTO);
+        Map<Integer, Long> midge = r.get(Kind.MIDGE).rssKib();
+        Map<Integer, Long> mosquitto = r.get(Kind.MOSQUITTO).rssKib();
         for (int n : midge.keySet()) {
             table.add("idle RSS", n + " idle mTLS connections (EC P-256)", "MiB RSS", false,
                     midge.get(n) / 1024.0, mosquitto.get(n) / 1024.0,
                     "VmRSS of the broker's processes (Midge: broker.jar's launcher + the JVM it re-launched)");
         }
+        table.add("idle RSS", "no connections, proportional set size", "MiB PSS", false,
+                r.get(Kind.MIDGE).idlePssKib() / 1024.0, r.get(Kind.MOSQUITTO).idlePssKib() / 1024.0,
+                "Pss of smaps_rollup summed: pages shared between processes (Midge's two JVMs map the same libjvm"
+                        + " and class archive) counted once");
         int last = idleSteps[idleSteps.length - 1];
         table.add("idle RSS", "per connection, 0 -> " + last, "KiB", false,
                 (midge.get(last) - midge.get(0)) / (double) last, (mosquitto.get(last) - mosquitto.get(0)) / (double) last,

@@ -113,41 +113,47 @@ public final class PublishRouter {
             if (s.noLocal() && s.clientId().equals(message.publisherId())) {
                 return List.of();
             }
-            List<Session> behind = offer(s.clientId(), deliveryFor(message, s, upgradeOutgoingQos), batch, null);
+            List<Session> behind = offer(sessions.get(s.clientId()), deliveryFor(message, s, upgradeOutgoingQos), batch, null);
             return behind == null ? List.of() : behind;
         }
         if (matches.isEmpty()) {
             return List.of();
         }
-        Map<String, Delivery> perClient = new LinkedHashMap<>();
-        List<Map.Entry<String, Delivery>> copies = new ArrayList<>();
+        // Each subscriber's session is looked up once per message, for its protocol and its offer.
+        Map<String, Routed> perClient = new LinkedHashMap<>();
+        List<Routed> copies = new ArrayList<>();
         for (Subscription s : matches) {
             if (s.noLocal() && s.clientId().equals(message.publisherId())) {
                 continue; // this subscription's copy only: another of the client's may still match
             }
             Delivery d = deliveryFor(message, s, upgradeOutgoingQos);
-            if (s.filter().isShared() || copyPerSubscription(s.clientId())) {
-                copies.add(Map.entry(s.clientId(), d));
+            Routed known = perClient.get(s.clientId());
+            Session session = known != null ? known.session() : sessions.get(s.clientId());
+            if (session == null) {
+                continue; // gone since it subscribed: nothing to offer to
+            }
+            // An MQTT 5 client (as of its last connection) gets one copy per subscription.
+            if (s.filter().isShared() || session.isV5()) {
+                copies.add(new Routed(session, d));
             } else {
-                perClient.merge(s.clientId(), d, PublishRouter::merge);
+                perClient.put(s.clientId(), known == null ? new Routed(session, d)
+                        : new Routed(session, merge(known.delivery(), d)));
             }
         }
         List<Session> behind = null;
-        for (Map.Entry<String, Delivery> e : perClient.entrySet()) {
-            behind = offer(e.getKey(), e.getValue(), batch, behind);
+        for (Routed r : perClient.values()) {
+            behind = offer(r.session(), r.delivery(), batch, behind);
         }
-        for (Map.Entry<String, Delivery> e : copies) {
-            behind = offer(e.getKey(), e.getValue(), batch, behind);
+        for (Routed r : copies) {
+            behind = offer(r.session(), r.delivery(), batch, behind);
         }
         // Flow control only when the subscribers behind are one of few: one slow consumer among
         // many recipients must not slow everyone else down (it meets its queue limit instead).
         return behind != null && behind.size() * FEW >= perClient.size() + copies.size() ? behind : List.of();
     }
 
-    /** Whether the subscriber's client speaks MQTT 5 (as of its last connection): one copy per subscription. */
-    private boolean copyPerSubscription(String clientId) {
-        Session session = sessions.get(clientId);
-        return session != null && session.isV5();
+    /** A subscriber's session and what it is to be offered. */
+    private record Routed(Session session, Delivery delivery) {
     }
 
     static Delivery deliveryFor(Message message, Subscription s, boolean upgradeOutgoingQos) {
@@ -169,11 +175,10 @@ public final class PublishRouter {
     }
 
     /**
-     * Offers to one subscriber, now or at the end of the read ({@code batch}); adds it to
-     * {@code behind} (made when first needed) if it asks publishers to wait.
+     * Offers to one subscriber (nothing when its session is gone), now or at the end of the read
+     * ({@code batch}); adds it to {@code behind} (made when first needed) if it asks publishers to wait.
      */
-    private List<Session> offer(String clientId, Delivery d, DeliveryBatch batch, List<Session> behind) {
-        Session session = sessions.get(clientId);
+    private static List<Session> offer(Session session, Delivery d, DeliveryBatch batch, List<Session> behind) {
         if (session != null) {
             // Either way the session asks its owner's authoriser when it takes the message (Session#mayReceive).
             if (batch != null) {

@@ -34,11 +34,19 @@ public final class ChannelOutbox implements DeliverySink {
     private final AtomicBoolean outboxScheduled = new AtomicBoolean();
 
     private final BrokerCounters counters;
+    /**
+     * Whether {@link ConnectedPipeline} installs v5 topic aliases and a mount point's strip: known
+     * from the CONNECT and the listener before the first run, so no run looks the pipeline through.
+     */
+    private final boolean aliases;
+    private final boolean mounted;
 
-    ChannelOutbox(Channel channel, ClientSession client, BrokerCounters counters) {
+    ChannelOutbox(Channel channel, ClientSession client, BrokerCounters counters, boolean aliases, boolean mounted) {
         this.channel = channel;
         this.client = client;
         this.counters = counters;
+        this.aliases = aliases;
+        this.mounted = mounted;
     }
 
     public Channel channel() {
@@ -93,8 +101,7 @@ public final class ChannelOutbox implements DeliverySink {
         long now = System.nanoTime();
         long written = 0;
         boolean v5 = client.isV5();
-        OutboundBatch batch = new OutboundBatch(channel, v5, v5 && channel.pipeline().get(OutboundTopicAliases.class) != null,
-                channel.pipeline().get(MountPointStrip.class) != null);
+        OutboundBatch batch = new OutboundBatch(channel, v5, v5 && aliases, mounted);
         Outbound p;
         while ((p = outbox.poll()) != null) {
             written += estimatedSize(p);

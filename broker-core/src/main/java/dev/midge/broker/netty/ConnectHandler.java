@@ -182,7 +182,8 @@ final class ConnectHandler extends ChannelInboundHandlerAdapter {
     /** CONNACK, then the connected client's pipeline ({@link ConnectedPipeline}). */
     private void handOver(ChannelHandlerContext ctx, ConnectPacket packet, ConnectAnswer answer) {
         ClientSession client = answer.client();
-        ChannelOutbox connection = new ChannelOutbox(ctx.channel(), client, engine.counters());
+        ChannelOutbox connection = new ChannelOutbox(ctx.channel(), client, engine.counters(),
+                ConnectedPipeline.assignsTopicAliases(packet), ConnectedPipeline.stripsMountPoint(listener.rules()));
         // Attaching before CONNACK is written is safe: we are on the channel's event loop, so a
         // PUBLISH another thread writes now is queued behind this task, after the CONNACK.
         Dispatch redelivery = client.attach(connection, packet.receiveMaximum(), packet.maximumPacketSize());

@@ -22,17 +22,27 @@ final class ConnectedPipeline {
         if (packet.keepAlive() > 0) {
             connectCtx.pipeline().addBefore(connectCtx.name(), "keepalive", new KeepAliveHandler(packet.keepAlive(), connection));
         }
-        if (packet.v5() && packet.topicAliasMaximum() > 0) {
+        if (assignsTopicAliases(packet)) {
             connectCtx.pipeline().addBefore(connectCtx.name(), "topicAliases",
                     new OutboundTopicAliases(packet.topicAliasMaximum()));
         }
-        if (rules.mountPoint() != null) {
+        if (stripsMountPoint(rules)) {
             // Added after the aliases, so nearer the session: it strips before topics are aliased.
             connectCtx.pipeline().addBefore(connectCtx.name(), "mountPoint", new MountPointStrip(rules.mountPoint()));
         }
         PacketHandler handler = new PacketHandler(engine, connection, rules);
         connectCtx.pipeline().replace(connectCtx.handler(), "session", handler);
         return connectCtx.pipeline().context(handler);
+    }
+
+    /** Whether {@link #install} puts {@link OutboundTopicAliases} in the pipeline. */
+    static boolean assignsTopicAliases(ConnectPacket packet) {
+        return packet.v5() && packet.topicAliasMaximum() > 0;
+    }
+
+    /** Whether {@link #install} puts {@link MountPointStrip} in the pipeline. */
+    static boolean stripsMountPoint(ListenerRules rules) {
+        return rules.mountPoint() != null;
     }
 
     /** Hands over what was read while the authenticator decided, then reads again. */
