@@ -33,8 +33,6 @@ final class OptionTable {
             "autosave_on_changes", Scope.GLOBAL,
             "log_facility", Scope.GLOBAL,
             "persistence_file", Scope.GLOBAL,
-            // listener
-            "http_dir", Scope.LISTENER,
             // mosquitto 2.1
             "enable_control_api", Scope.GLOBAL,
             "global_max_clients", Scope.GLOBAL,
