@@ -201,6 +201,9 @@ public final class TlsListenerSecurity implements ListenerSecurity, AutoCloseabl
     }
 
     private static String describe(SocketAddress remote) {
+        if (remote instanceof java.net.UnixDomainSocketAddress) {
+            return "a unix socket client"; // it has no address of its own
+        }
         return remote instanceof InetSocketAddress peer ? peer.getHostString() + ":" + peer.getPort() : String.valueOf(remote);
     }
 

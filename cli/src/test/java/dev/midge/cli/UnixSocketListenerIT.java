@@ -1,6 +1,8 @@
 package dev.midge.cli;
 
 import dev.midge.testing.BrokerProcess;
+import dev.midge.testing.IssuedCertificate;
+import dev.midge.testing.TestPki;
 import dev.midge.testing.MosquittoClients;
 import dev.midge.testing.ProcessResult;
 import dev.midge.testing.RunningSubscriber;
@@ -59,6 +61,64 @@ class UnixSocketListenerIT {
             }
         }
         assertFalse(Files.exists(socket, java.nio.file.LinkOption.NOFOLLOW_LINKS), "the socket file is removed at stop");
+    }
+
+    /**
+     * mosquitto serves TLS on a socket listener too; so does Midge, with the certificate's CN as username.
+     * The client is openssl s_client: mosquitto_pub sends the socket path as SNI, which the JDK refuses.
+     */
+    @Test
+    void tlsWithClientCertificatesWorksOnTheSocket() throws Exception {
+        TestPki pki = TestPki.create(work.resolve("pki"));
+        IssuedCertificate server = pki.server();
+        IssuedCertificate dev1 = pki.device("dev1");
+        Path socket = work.resolve("tls.sock");
+        Path conf = Files.writeString(work.resolve("mosquitto.conf"), """
+                listener 0 %s
+                cafile %s
+                certfile %s
+                keyfile %s
+                require_certificate true
+                use_identity_as_username true
+                """.formatted(socket, pki.caFile(), server.chainFile(), server.keyFile()));
+
+        try (BrokerProcess broker = BrokerProcess.start(work, "-c", conf.toString())) {
+            broker.awaitLine("Opening unix listen socket on path .*tls.sock \\(TLS\\)", WAIT);
+            broker.awaitLine("Midge .* running", WAIT);
+            Process anonymous = openSslConnect(socket, pki, null, "no-cert");
+            try {
+                broker.awaitLine("TLS handshake from a unix socket client refused", WAIT);
+            } finally {
+                anonymous.destroy();
+            }
+            Process device = openSslConnect(socket, pki, dev1, "tls-unix");
+            try {
+                broker.awaitLine("New client connected from unix:.*tls.sock as tls-unix .*u'dev1'", WAIT);
+            } finally {
+                device.destroy();
+            }
+        }
+    }
+
+    /** openssl s_client over the socket, sending an MQTT 3.1.1 CONNECT with this client id once connected. */
+    private static Process openSslConnect(Path socket, TestPki pki, IssuedCertificate device, String clientId)
+            throws IOException {
+        java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of("openssl", "s_client", "-quiet",
+                "-unix", socket.toString(), "-CAfile", pki.caFile().toString()));
+        if (device != null) {
+            command.addAll(java.util.List.of("-cert", device.certFile().toString(), "-key", device.keyFile().toString()));
+        }
+        Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        body.writeBytes(new byte[] {0, 4, 'M', 'Q', 'T', 'T', 4, 2, 0, 60});
+        string(body, clientId);
+        byte[] connect = body.toByteArray();
+        process.getOutputStream().write(0x10);
+        process.getOutputStream().write(connect.length);
+        process.getOutputStream().write(connect);
+        process.getOutputStream().flush(); // stdin stays open: s_client would end the connection at its end
+        return process;
     }
 
     @Test

@@ -16,7 +16,7 @@ final class ListenerDraft {
     static final int DEFAULT_PORT = 1883;
 
     static final Set<String> NAMES = Set.of("protocol", "socket_domain", "max_connections", "max_topic_alias",
-            "use_username_as_clientid", "max_qos", "maximum_qos", "mount_point", "bind_interface");
+            "use_username_as_clientid", "max_qos", "maximum_qos", "mount_point", "bind_interface", "http_dir");
 
     private final ConfigLocation declaredAt;
     private final String unixSocketPath;
@@ -30,6 +30,7 @@ final class ListenerDraft {
     private int maxQos = 2;
     private final Setting<String> mountPoint = new Setting<>();
     private final Setting<String> bindInterface = new Setting<>();
+    private final Setting<Path> httpDir = new Setting<>();
     private final TlsDraft tls = new TlsDraft();
     private final SecurityDraft security = new SecurityDraft();
     /** For the default listener: the first line that configured it. */
@@ -79,6 +80,7 @@ final class ListenerDraft {
                 case "max_qos", "maximum_qos" -> maxQos = Values.integer(line, 0, 2);
                 case "mount_point" -> mountPoint.set(line, mountPoint(line));
                 case "bind_interface" -> bindInterface.set(line, Values.word(line));
+                case "http_dir" -> httpDir.set(line, Values.path(line));
                 default -> throw new IllegalArgumentException(option);
             }
         }
@@ -134,10 +136,15 @@ final class ListenerDraft {
         if (isUnixSocket()) {
             refuseWhatASocketFileCannotHonour();
         }
+        if (httpDir.isSet() && protocol != Protocol.WEBSOCKETS) {
+            // mosquitto: "http_dir option is only available for websockets listeners" (a warning).
+            warnings.add(new ConfigWarning(httpDir.at(), "http_dir applies only to a websockets listener; ignored"));
+        }
         return new ListenerConfig(isUnixSocket() ? 0 : port == 0 ? DEFAULT_PORT : port, bindAddress, protocol, socketDomain,
                 maxConnections, maxTopicAlias, useUsernameAsClientId, tls.build(pskFile), effectiveSecurity,
                 declaredAt != null ? declaredAt : createdAt, new ListenerExtras(maxQos, mountPoint.get(), bindInterface.get(),
-                bindInterface.at(), isUnixSocket() ? Path.of(unixSocketPath) : null));
+                bindInterface.at(), isUnixSocket() ? Path.of(unixSocketPath) : null,
+                protocol == Protocol.WEBSOCKETS ? httpDir.get() : null));
     }
 
     /**

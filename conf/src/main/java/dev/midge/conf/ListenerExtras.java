@@ -11,13 +11,14 @@ package dev.midge.conf;
  *               (the CLI resolves it at start-up), or null
  * @param bindInterfaceAt where {@code bind_interface} was set, or null
  * @param unixSocket the socket file of a {@code listener 0 PATH} (a unix socket listener), or null for TCP
+ * @param httpDir {@code http_dir}: static files a websockets listener serves to plain HTTP GETs, or null
  */
 public record ListenerExtras(int maxQos, String mountPoint, String bindInterface, ConfigLocation bindInterfaceAt,
-                             java.nio.file.Path unixSocket) {
+                             java.nio.file.Path unixSocket, java.nio.file.Path httpDir) {
 
     public static final ListenerExtras DEFAULT = new ListenerExtras(2, null, null, null);
 
     public ListenerExtras(int maxQos, String mountPoint, String bindInterface, ConfigLocation bindInterfaceAt) {
-        this(maxQos, mountPoint, bindInterface, bindInterfaceAt, null);
+        this(maxQos, mountPoint, bindInterface, bindInterfaceAt, null, null);
     }
 }

@@ -32,8 +32,6 @@ final class OptionTable {
             "allow_duplicate_messages", Scope.GLOBAL,
             "autosave_on_changes", Scope.GLOBAL,
             "persistence_file", Scope.GLOBAL,
-            // listener
-            "http_dir", Scope.LISTENER,
             // mosquitto 2.1
             "enable_control_api", Scope.GLOBAL,
             "global_max_clients", Scope.GLOBAL,

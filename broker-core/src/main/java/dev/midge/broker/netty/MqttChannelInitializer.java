@@ -19,7 +19,7 @@ import java.util.concurrent.Executor;
 
 /**
  * The pipeline of one connection, in the order bytes flow:
- * [connection limit] → [TLS] → [pre-CONNECT byte budget + HTTP + WebSocket + frame adapter] →
+ * [connection limit] → [TLS] → [pre-CONNECT byte budget + HTTP + (http_dir's files) + WebSocket + frame adapter] →
  * packet size limit → MQTT decoder ({@link MqttFrameDecoder})/encoder → (keep-alive, added after CONNECT) →
  * CONNECT/authentication → (the session handler, which replaces it after CONNACK).
  *
@@ -35,6 +35,8 @@ public final class MqttChannelInitializer extends ChannelInitializer<Channel> {
     private final ChannelGroup allChannels;
     private final ConnectionLimiter limiter;
     private final TrafficCounter traffic;
+    /** mosquitto's http_dir (its real path) on a WebSocket listener, or null. */
+    private final java.nio.file.Path httpDir;
 
     public MqttChannelInitializer(ListenerOptions listener, MqttEngine engine, Executor authExecutor,
                                   ChannelGroup allChannels) {
@@ -50,6 +52,24 @@ public final class MqttChannelInitializer extends ChannelInitializer<Channel> {
         this.authExecutor = authExecutor;
         this.allChannels = allChannels;
         this.limiter = listener.maxConnections() >= 0 ? new ConnectionLimiter(listener.maxConnections()) : null;
+        this.httpDir = httpDir(listener);
+    }
+
+    /** http_dir's real path, resolved once at start: a directory that is not there stops start-up. */
+    private static java.nio.file.Path httpDir(ListenerOptions listener) {
+        java.nio.file.Path dir = listener.files().httpDir();
+        if (dir == null || listener.protocol() != ListenerOptions.Protocol.WEBSOCKETS) {
+            return null;
+        }
+        try {
+            java.nio.file.Path real = dir.toRealPath();
+            if (!java.nio.file.Files.isDirectory(real)) {
+                throw new IllegalStateException("http_dir " + dir + " is not a directory");
+            }
+            return real;
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("http_dir " + dir + " cannot be read: " + e.getMessage(), e);
+        }
     }
 
     @Override
@@ -73,6 +93,9 @@ public final class MqttChannelInitializer extends ChannelInitializer<Channel> {
                     HttpObjectDecoder.DEFAULT_MAX_CHUNK_SIZE));
             p.addLast("httpAggregator", new HttpObjectAggregator(65_536));
             p.addLast("upgradeCheck", new UpgradeRequestCheck());
+            if (httpDir != null) {
+                p.addLast("httpDir", new HttpDirHandler(httpDir, authExecutor));
+            }
             p.addLast("websocket", new WebSocketServerProtocolHandler(WebSocketServerProtocolConfig.newBuilder()
                     .websocketPath("/")
                     .checkStartsWith(true) // any path, as mosquitto accepts

@@ -275,6 +275,10 @@ public final class BrokerAssembly {
                 if (listener.isUnixSocket()) {
                     unixSocketFree(listener);
                 }
+                if (listener.extras().httpDir() != null && !java.nio.file.Files.isDirectory(listener.extras().httpDir())) {
+                    throw new StartupException(listener.declaredAt() + ": http_dir " + listener.extras().httpDir()
+                            + " is not a directory", 3);
+                }
                 // bind_interface: one socket per address of the interface.
                 for (String address : listener.isUnixSocket() ? java.util.Collections.<String>singletonList(null)
                         : BindInterface.addresses(listener, bindAddress(listener))) {
@@ -286,7 +290,7 @@ public final class BrokerAssembly {
                             listener.useUsernameAsClientId()), listener.security())
                             .withRules(new ListenerRules(listener.extras().maxQos(), listener.maxTopicAlias(),
                                     listener.extras().mountPoint()))
-                            .withFiles(new ListenerFiles(listener.extras().unixSocket(), null)));
+                            .withFiles(new ListenerFiles(listener.extras().unixSocket(), listener.extras().httpDir())));
                 }
             }
             SysOptions sys = new SysOptions(config.sys().sysInterval(), metricsAddress(config.sys()), figures)
