@@ -13,6 +13,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -21,8 +24,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * mosquitto's log destinations and log types as broker.jar honours them: {@code log_dest topic}
- * ({@code $SYS/broker/log/...}, seen with the real mosquitto_sub) and {@code log_type notice} apart from
- * {@code log_type information}. Absence is proven by a line that must come later.
+ * ({@code $SYS/broker/log/...}, seen with the real mosquitto_sub), {@code log_dest syslog} with
+ * {@code log_facility} (received by a syslog socket the test binds, RFC 3164 lines) and {@code log_type notice}
+ * apart from {@code log_type information}. Absence is proven by a line that must come later.
  */
 class LogDestinationsIT {
 
@@ -34,11 +38,15 @@ class LogDestinationsIT {
     private final int port = Ports.freePort();
 
     private BrokerProcess start(String options) throws Exception {
+        return start(options, Map.of());
+    }
+
+    private BrokerProcess start(String options, Map<String, String> environment) throws Exception {
         Path passwords = work.resolve("passwords");
         assertEquals(0, MosquittoClients.passwd("-c", "-b", passwords.toString(), "watcher", "secret").exitCode());
         Path conf = Files.writeString(work.resolve("mosquitto.conf"), "allow_anonymous false\npassword_file "
                 + passwords + "\nlistener " + port + " 127.0.0.1\n" + options);
-        return BrokerProcess.start(work, "-c", conf.toString());
+        return BrokerProcess.start(work, environment, "-c", conf.toString());
     }
 
     private MosquittoClients.Options watcher() {
@@ -135,6 +143,42 @@ class LogDestinationsIT {
             List<String> earlier = broker.lines().subList(0, broker.lines().indexOf(reload));
             assertFalse(earlier.stream().anyMatch(l -> l.contains("New connection from") || l.contains("as visitor")),
                     earlier.toString());
+        }
+    }
+
+    /** syslog(3)'s line, RFC 3164: {@code <PRI>Mmm dd hh:mm:ss TAG[PID]: MESSAGE}. */
+    private static final Pattern RFC3164 = Pattern.compile(
+            "<(\\d{1,3})>[A-Z][a-z]{2} [ 1-3]\\d \\d\\d:\\d\\d:\\d\\d midge\\[(\\d+)\\]: (.*)");
+
+    @Test
+    void logDestSyslogSendsRfc3164LinesWithTheFacilityOfLogFacility() throws Exception {
+        try (SyslogReceiver syslog = SyslogReceiver.bind(work.resolve("log.sock"));
+             BrokerProcess broker = start("log_dest syslog\nlog_facility 5\n",
+                     Map.of("MIDGE_SYSLOG_SOCKET", syslog.path().toString()))) {
+            visit("visitor");
+            // local5 is facility 21: a notice is 21 * 8 + 5, information 21 * 8 + 6
+            Matcher notice = syslog.await(RFC3164, "New client connected from 127\\.0\\.0\\.1:\\d+ as visitor", WAIT);
+            assertEquals(173, Integer.parseInt(notice.group(1)), notice.group());
+            Matcher information = syslog.await(RFC3164, "Config loaded from ", WAIT);
+            assertEquals(174, Integer.parseInt(information.group(1)), information.group());
+            assertTrue(syslog.received().stream().allMatch(l -> RFC3164.matcher(l).matches()), syslog.received().toString());
+            // log_dest syslog alone, as in mosquitto: nothing on stderr.
+            assertFalse(broker.output().contains("as visitor"), broker.output());
+        }
+    }
+
+    @Test
+    void logDestSyslogUsesTheDaemonFacilityByDefault() throws Exception {
+        try (SyslogReceiver syslog = SyslogReceiver.bind(work.resolve("log.sock"));
+             BrokerProcess broker = start("log_dest syslog\nlog_dest stderr\n",
+                     Map.of("MIDGE_SYSLOG_SOCKET", syslog.path().toString()))) {
+            visit("probe");
+            assertFalse(MosquittoClients.publish(MosquittoClients.options(port).clientId("intruder")
+                    .user("intruder", "guess"), "-t", "a", "-m", "x").succeeded());
+            // daemon is facility 3: a warning is 3 * 8 + 4
+            Matcher refusal = syslog.await(RFC3164, "\\(username intruder\\) refused", WAIT);
+            assertEquals(28, Integer.parseInt(refusal.group(1)), refusal.group());
+            broker.awaitLine("WARN +Client intruder .*\\(username intruder\\) refused", WAIT);
         }
     }
 }

@@ -110,10 +110,7 @@ final class GlobalDraft {
             case "connection_messages" -> connectionMessages = Values.bool(line);
             case "websockets_log_level" -> websocketsLogLevel = Values.integer(line, 0, Integer.MAX_VALUE);
             // mosquitto: 0..7 are local0..local7; anything else stops start-up ("Invalid log_facility value").
-            case "log_facility" -> {
-                syslogFacility = LogOptions.LOG_LOCAL0 + Values.integer(line, 0, 7);
-                warnings.add(line.warning(OptionTable.notSupported("log_facility")));
-            }
+            case "log_facility" -> syslogFacility = LogOptions.LOG_LOCAL0 + Values.integer(line, 0, 7);
             // mosquitto's bounds; the largest also bounds what an unauthenticated WebSocket client can cost.
             case "websockets_headers_size" -> websocketsHeadersSize = Values.integer(line, 0, 65_535);
             case "log_timestamp_format" -> logTimestampFormat.set(line, strftime(line));
@@ -243,7 +240,7 @@ final class GlobalDraft {
                     return;
                 }
                 case "topic" -> logDestinations.add(LogDestination.TOPIC);
-                case "syslog" -> warnings.add(line.warning(OptionTable.notSupported("log_dest " + kind)));
+                case "syslog" -> logDestinations.add(LogDestination.SYSLOG);
                 case "dlt" -> warnings.add(line.warning("log_dest dlt is ignored: DLT (the automotive Diagnostic Log "
                         + "and Trace daemon) needs its C library, which a JVM does not have; mosquitto too logs nothing "
                         + "there unless built with it and the daemon's /tmp/dlt FIFO is open"));
@@ -253,7 +250,7 @@ final class GlobalDraft {
         }
     }
 
-    /** Only syslog or dlt asked for: log to stderr rather than nowhere (they were warned). */
+    /** Only dlt asked for: log to stderr rather than nowhere (it was warned). */
     private Set<LogDestination> logDestinations() {
         if (logDestinations == null || (logDestinations.isEmpty() && !logDestNone)) {
             return EnumSet.of(LogDestination.STDERR);

@@ -141,11 +141,11 @@ class UnsupportedOptionsTest {
     }
 
     @Test
-    void logDestTopicIsHonouredAndReplacesStderr() throws IOException {
-        ParsedConf parsed = MosquittoConf.parse(write("log_dest topic\n"));
+    void logDestTopicAndSyslogAreHonouredAndReplaceStderr() throws IOException {
+        ParsedConf parsed = MosquittoConf.parse(write("log_dest topic\nlog_dest syslog\nlog_facility 2\n"));
 
         assertEquals(List.of(), parsed.warnings());
-        assertEquals(java.util.Set.of(BrokerConfig.LogDestination.TOPIC),
+        assertEquals(java.util.Set.of(BrokerConfig.LogDestination.TOPIC, BrokerConfig.LogDestination.SYSLOG),
                 parsed.config().logDestinations());
     }
 

@@ -12,6 +12,9 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -74,6 +77,51 @@ class LogTopicTest {
             // The echo would have been published between the two.
             assertEquals("$SYS/broker/log/W marker", sub.awaitLine(DEADLINE));
             assertEquals(List.of(false, false), echoesTaken);
+        }
+    }
+
+    @Test
+    void linesBeyondTheQueueAreDroppedCountedAndReported() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicBoolean held = new AtomicBoolean();
+        // The first log line's delivery holds the publishing thread, as a stuck route would.
+        Authorizer holding = new Authorizer() {
+            @Override public boolean canPublish(ClientIdentity client, String topic) { return true; }
+            @Override public boolean canSubscribe(ClientIdentity client, String topicFilter) { return true; }
+            @Override public boolean canReceive(ClientIdentity client, String topic) {
+                if (topic.startsWith("$SYS/broker/log/") && held.compareAndSet(false, true)) {
+                    try {
+                        release.await(30, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                return true;
+            }
+        };
+        try (EmbeddedBroker broker = EmbeddedBroker.start(b -> b.authorizer(holding));
+             RunningSubscriber sub = MosquittoClients.subscribe(MosquittoClients.options(broker.port()),
+                     "-t", "$SYS/broker/log/#", "-v")) {
+            assertNotNull(sub.awaitSubscribed(DEADLINE), sub.stderr());
+            LogTopic topic = broker.broker().logTopic();
+
+            int refused = 0;
+            // At most the first is taken before the thread is held; the queue holds 1000 more.
+            for (int i = 0; i < 1011; i++) {
+                refused += topic.offer(Severity.INFORMATION, "line " + i) ? 0 : 1;
+            }
+            assertTrue(refused >= 10, "refused " + refused);
+            assertEquals(refused, topic.dropped());
+
+            release.countDown();
+            String warning = "$SYS/broker/log/W Warning: " + refused + " log lines were not published on "
+                    + "$SYS/broker/log: more than 1000 were waiting.";
+            for (String line; (line = sub.awaitLine(DEADLINE)) != null; ) {
+                if (line.equals(warning)) {
+                    return;
+                }
+            }
+            throw new AssertionError("no '" + warning + "'");
         }
     }
 }

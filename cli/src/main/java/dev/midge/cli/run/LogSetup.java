@@ -41,6 +41,27 @@ public final class LogSetup {
         Set<LogDestination> to = config.logDestinations();
         apply(config.logTypes(), to.contains(LogDestination.STDOUT), to.contains(LogDestination.STDERR),
                 config.logFile(), config.log(), to.contains(LogDestination.TOPIC));
+        if (to.contains(LogDestination.SYSLOG)) {
+            syslog(config.log());
+        }
+    }
+
+    /** log_dest syslog: to the local syslog socket, or a warning where a JVM cannot reach it. */
+    private static void syslog(LogOptions log) {
+        if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
+            return;
+        }
+        if (!SyslogSocketAppender.available()) {
+            LoggerFactory.getLogger(LogSetup.class).warn("Warning: log_dest syslog is ignored: sending to the local "
+                    + "syslog socket needs Linux (Netty's epoll transport), which this is not.");
+            return;
+        }
+        String socket = System.getenv().getOrDefault("MIDGE_SYSLOG_SOCKET", SyslogSocketAppender.DEFAULT_SOCKET);
+        SyslogSocketAppender appender = new SyslogSocketAppender(LogTimestamp.prefix(log), log.syslogFacility(), socket);
+        appender.setContext(context);
+        appender.setName(SyslogSocketAppender.NAME);
+        appender.start();
+        context.getLogger(Logger.ROOT_LOGGER_NAME).addAppender(appender);
     }
 
     /**

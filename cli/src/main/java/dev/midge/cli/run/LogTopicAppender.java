@@ -79,7 +79,7 @@ final class LogTopicAppender extends UnsynchronizedAppenderBase<ILoggingEvent> {
         return null;
     }
 
-    private static boolean isNotice(ILoggingEvent event) {
+    static boolean isNotice(ILoggingEvent event) {
         java.util.List<org.slf4j.Marker> markers = event.getMarkerList();
         if (markers == null || markers.isEmpty()) {
             return LogTypeFilter.isNotice(event.getLoggerName(), null);
