@@ -139,7 +139,7 @@ final class DeliveryConfirmations implements Receiver {
                 it.remove();
                 Long first = lost.ceiling(w.watermarkThen() + 1);
                 if (first != null && first <= w.upTo()) {
-                    w.future().completeExceptionally(new IllegalStateException(
+                    w.future().completeExceptionally(new dev.midge.broker.cluster.NotConfirmedException(
                             "a node the message was sent to left the cluster before it confirmed it"));
                 } else {
                     w.future().complete(null);

@@ -338,6 +338,8 @@ public final class ClientSession {
             case STORE_UNWRITABLE -> LOG.debug("Client {} disconnected: the persistent store cannot write, so its {} "
                     + "message was not accepted.", describe(), detail);
             case STORE_FAILURE -> LOG.warn("Client {} disconnected: its message could not be stored.", describe());
+            case NOT_CONFIRMED -> LOG.warn("Client {} disconnected: a cluster node its message went to left before "
+                    + "holding it, so it was not acknowledged (the client sends it again).", describe());
         }
     }
 

@@ -22,5 +22,7 @@ public enum Ending {
      */
     STORE_UNWRITABLE,
     /** The store failed to store its message, so it was not acknowledged. */
-    STORE_FAILURE
+    STORE_FAILURE,
+    /** A cluster node its message went to left before confirming it, so it was not acknowledged. */
+    NOT_CONFIRMED
 }
