@@ -51,6 +51,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@org.junit.jupiter.api.Timeout(value = 8, unit = TimeUnit.MINUTES) // a blocking publish never answered must not hang CI
 class ClusterSessionsIT {
 
     private static final Duration WAIT = Duration.ofSeconds(60);
@@ -227,6 +228,7 @@ class ClusterSessionsIT {
 
         QosOnePublisher publisher = new QosOnePublisher(1, "fleet/kill/t");
         Thread publishing = new Thread(publisher, "qos1-publisher");
+        publishing.setDaemon(true);
         publishing.start();
         publisher.awaitAcked(100);
         nodes.get(0).crash();
