@@ -63,6 +63,8 @@ final class DeliveryConfirmations implements Receiver {
     // Publishing side, guarded by this.
     private final Map<Address, Long> sentCount = new HashMap<>();
     private final Map<Address, Deque<Mark>> marks = new HashMap<>();
+    /** The highest count each node confirmed: a confirmation may overtake the bookkeeping of its send. */
+    private final Map<Address, Long> confirmedCount = new HashMap<>();
     private final TreeSet<Long> doneAhead = new TreeSet<>();
     private final TreeSet<Long> lost = new TreeSet<>();
     private final List<Waiter> waiters = new ArrayList<>();
@@ -94,7 +96,7 @@ final class DeliveryConfirmations implements Receiver {
     /** Sent to {@code to} (every message counts, so the counts of both sides agree). */
     synchronized void sent(Address to, Outstanding o) {
         long count = sentCount.merge(to, 1L, Long::sum);
-        if (o != null) {
+        if (o != null && count > confirmedCount.getOrDefault(to, 0L)) {
             o.waitingFor++;
             marks.computeIfAbsent(to, a -> new ArrayDeque<>()).add(new Mark(count, o));
         }
@@ -139,7 +141,7 @@ final class DeliveryConfirmations implements Receiver {
                 it.remove();
                 Long first = lost.ceiling(w.watermarkThen() + 1);
                 if (first != null && first <= w.upTo()) {
-                    w.future().completeExceptionally(new IllegalStateException(
+                    w.future().completeExceptionally(new dev.midge.broker.cluster.NotConfirmedException(
                             "a node the message was sent to left the cluster before it confirmed it"));
                 } else {
                     w.future().complete(null);
@@ -152,6 +154,7 @@ final class DeliveryConfirmations implements Receiver {
     }
 
     private synchronized void confirmed(Address from, long count) {
+        confirmedCount.merge(from, count, Math::max);
         Deque<Mark> q = marks.get(from);
         while (q != null && !q.isEmpty() && q.peek().count() <= count) {
             Outstanding o = q.poll().message();
@@ -164,6 +167,7 @@ final class DeliveryConfirmations implements Receiver {
     private synchronized void left(Collection<Address> gone) {
         for (Address a : gone) {
             sentCount.remove(a);
+            confirmedCount.remove(a);
             receivedCount.remove(a);
             lastConfirmed.remove(a);
             Deque<Mark> q = marks.remove(a);

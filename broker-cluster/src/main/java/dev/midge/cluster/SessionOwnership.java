@@ -32,9 +32,9 @@ import java.util.concurrent.TimeoutException;
  * later CONNECT takes over, as on one broker). The node that held the id sees the entry change,
  * closes its connection, finishes writing the session's copy and then writes a release marker;
  * the claiming node waits for that marker before it reads the copy ({@link SessionReplica}). When
- * a node leaves the view, each of its client ids falls to one survivor (chosen from the sorted
- * member names by the id's hash), which sends the client's will and continues its persistent
- * session offline.
+ * a node leaves the view, its client ids fall to one survivor (chosen from the sorted member names
+ * by the dead node's name), which sends their wills, continues their persistent sessions offline
+ * and then lets the dead node's routes go (after announcing its own).
  */
 final class SessionOwnership implements ClusterSessions {
 
@@ -157,6 +157,26 @@ final class SessionOwnership implements ClusterSessions {
         Wait w = new Wait(epoch, new CompletableFuture<>());
         waits.put(clientId, w);
         return w.released();
+    }
+
+    @Override
+    public void attached(String clientId, String username) {
+        work.execute(() -> {
+            byte[] raw = owners.get(clientId);
+            OwnerEntry o = raw == null ? null : OwnerEntry.decode(raw);
+            if (o == null) {
+                // The previous connection's end removed it meanwhile: this connection owns the id.
+                Long epoch = mine.getOrDefault(clientId, 0L);
+                owners.putIfAbsent(clientId, new OwnerEntry(self, epoch + 1, username, null, 0).encode());
+                mine.put(clientId, epoch + 1);
+            } else if (!o.node().equals(self)) {
+                mine.remove(clientId);
+                SessionInbox in = inbox;
+                if (in != null) {
+                    in.release(clientId); // claimed away while this CONNECT was being answered
+                }
+            }
+        });
     }
 
     @Override

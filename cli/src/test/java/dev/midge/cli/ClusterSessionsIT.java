@@ -51,9 +51,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@org.junit.jupiter.api.Timeout(value = 8, unit = TimeUnit.MINUTES) // a blocking publish never answered must not hang CI
 class ClusterSessionsIT {
 
     private static final Duration WAIT = Duration.ofSeconds(60);
+    /** Three JVMs starting Infinispan at once on a shared 2-core host can take minutes. */
+    private static final Duration STARTUP = Duration.ofMinutes(3);
 
     @TempDir
     static Path work;
@@ -85,10 +88,10 @@ class ClusterSessionsIT {
         for (int i = 0; i < 3; i++) {
             BrokerProcess node = BrokerProcess.start(work, "-c", "node" + (i + 1) + ".conf");
             nodes.add(node);
-            node.awaitLine("Midge .* running", WAIT);
+            node.awaitLine("Midge .* running", STARTUP);
         }
         // In any order: a node that started apart on a busy host joins by a merge.
-        nodes.get(0).awaitLine("Cluster members now \\[(?=[^]]*node-1)(?=[^]]*node-2)(?=[^]]*node-3)", WAIT);
+        nodes.get(0).awaitLine("Cluster members now \\[(?=[^]]*node-1)(?=[^]]*node-2)(?=[^]]*node-3)", STARTUP);
     }
 
     private String nodeConf(int i) {
@@ -180,6 +183,33 @@ class ClusterSessionsIT {
 
     @Test
     @Order(3)
+    void twoConnectsRacingOnTwoNodesLeaveExactlyOneConnection() throws Exception {
+        List<CompletableFuture<Mqtt5DisconnectReasonCode>> dropped = List.of(new CompletableFuture<>(),
+                new CompletableFuture<>());
+        List<com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient> twins = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            CompletableFuture<Mqtt5DisconnectReasonCode> d = dropped.get(i);
+            twins.add(client(i, "sub2", "twin").addDisconnectedListener(ctx -> d.complete(
+                    ctx.getCause() instanceof Mqtt5DisconnectException e ? e.getMqttMessage().getReasonCode() : null))
+                    .buildAsync());
+        }
+        CompletableFuture.allOf(twins.get(0).connect(), twins.get(1).connect()).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+
+        CompletableFuture.anyOf(dropped.toArray(CompletableFuture[]::new)).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        int loser = dropped.get(0).isDone() ? 0 : 1;
+        int winner = 1 - loser;
+        assertEquals(Mqtt5DisconnectReasonCode.SESSION_TAKEN_OVER, dropped.get(loser).get());
+        Mqtt5BlockingClient survivor = twins.get(winner).toBlocking();
+        survivor.subscribeWith().topicFilter("fleet/twin/#").qos(MqttQos.AT_LEAST_ONCE).send();
+        try (Mqtt5BlockingClient.Mqtt5Publishes inbox = survivor.publishes(MqttGlobalPublishFilter.ALL)) {
+            awaitRouted(2, "fleet/twin/probe", inbox); // it is the one the cluster routes to
+        }
+        assertFalse(dropped.get(winner).isDone(), "exactly one of the two was taken over");
+        survivor.disconnect();
+    }
+
+    @Test
+    @Order(4)
     void aKilledNodesSessionsAndWillsLiveOnInTheSurvivors() throws Exception {
         Mqtt5BlockingClient watcher = client(2, "sub2", "will-watcher").buildBlocking();
         watcher.connect();
@@ -198,6 +228,7 @@ class ClusterSessionsIT {
 
         QosOnePublisher publisher = new QosOnePublisher(1, "fleet/kill/t");
         Thread publishing = new Thread(publisher, "qos1-publisher");
+        publishing.setDaemon(true);
         publishing.start();
         publisher.awaitAcked(100);
         nodes.get(0).crash();
@@ -205,6 +236,15 @@ class ClusterSessionsIT {
         publisher.awaitAcked(publisher.acked.size() + 100); // traffic goes on while node 1's sessions move
         publisher.stop = true;
         publishing.join(WAIT.toMillis());
+
+        // The will of the client on the killed node went out once, from one survivor.
+        assertEquals("gone", text(wills.receive(WAIT.toSeconds(), TimeUnit.SECONDS)));
+        Mqtt5BlockingClient after = client(1, "pub1", "will-marker").buildBlocking();
+        after.connect();
+        after.publishWith().topic("fleet/will/marker").qos(MqttQos.AT_LEAST_ONCE).payload(bytes("marker")).send();
+        after.disconnect();
+        assertEquals("marker", text(wills.receive(WAIT.toSeconds(), TimeUnit.SECONDS)), "the will came once");
+        watcher.disconnect();
 
         Mqtt5BlockingClient back = client(2, "sub3", "survivor").buildBlocking();
         Mqtt5BlockingClient.Mqtt5Publishes afterKill = back.publishes(MqttGlobalPublishFilter.ALL);
@@ -230,15 +270,6 @@ class ClusterSessionsIT {
                 + missing.size() + " lost");
         assertEquals(List.of(), missing, "every PUBACKed message reaches the session after its node's SIGKILL");
         back.disconnectWith().sessionExpiryInterval(0).send();
-
-        // The will of the client on the killed node went out once, from one survivor.
-        assertEquals("gone", text(wills.receive(WAIT.toSeconds(), TimeUnit.SECONDS)));
-        Mqtt5BlockingClient after = client(1, "pub1", "will-marker").buildBlocking();
-        after.connect();
-        after.publishWith().topic("fleet/will/marker").qos(MqttQos.AT_LEAST_ONCE).payload(bytes("marker")).send();
-        after.disconnect();
-        assertEquals("marker", text(wills.receive(WAIT.toSeconds(), TimeUnit.SECONDS)), "the will came once");
-        watcher.disconnect();
     }
 
     /** Publishes m-1, m-2, ... at QoS 1 and records which were PUBACKed; reconnects when cut off. */

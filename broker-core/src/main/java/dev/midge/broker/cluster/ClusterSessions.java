@@ -35,6 +35,12 @@ public interface ClusterSessions {
     CompletableFuture<Claim> claim(String clientId, String username, boolean anyUsername, boolean cleanStart,
                                    ClusterMessage will, long willDelaySeconds);
 
+    /**
+     * The connection a claim was for is attached here now. If another node claimed the id in
+     * between (two CONNECTs racing), the release found nothing to close then: it happens now.
+     */
+    void attached(String clientId, String username);
+
     /** A replicated session's subscriptions or expiry changed ({@code state}: the engine's bytes). */
     void stateChanged(String clientId, byte[] state);
 

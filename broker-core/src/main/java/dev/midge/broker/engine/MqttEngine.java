@@ -4,6 +4,7 @@ import dev.midge.broker.BrokerOptions;
 import dev.midge.broker.logging.LogCategory;
 import dev.midge.broker.logging.LogSafe;
 import dev.midge.broker.cluster.ClusterLink;
+import dev.midge.broker.cluster.ClusterSessions;
 import dev.midge.broker.message.Message;
 import dev.midge.broker.counters.BrokerCounters;
 import dev.midge.broker.counters.PacketCounter;
@@ -418,6 +419,14 @@ public final class MqttEngine {
                                                     long willDelaySeconds) {
         SessionHandover h = handover;
         return h == null ? null : h.claim(who, cleanStart, will, willDelaySeconds);
+    }
+
+    /** The connection {@link #claimInCluster} was for is attached: see {@link ClusterSessions#attached}. */
+    public void attachedInCluster(ClientIdentity who) {
+        SessionHandover h = handover;
+        if (h != null) {
+            h.attached(who);
+        }
     }
 
     /**

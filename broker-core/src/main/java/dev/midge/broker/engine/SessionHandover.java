@@ -57,6 +57,10 @@ final class SessionHandover implements SessionInbox, SessionJournal {
                 });
     }
 
+    void attached(ClientIdentity who) {
+        cluster.attached(who.clientId(), who.username());
+    }
+
     /** The state a session is replicated as. */
     void stateChanged(Session session) {
         ClientIdentity who = session.identity();

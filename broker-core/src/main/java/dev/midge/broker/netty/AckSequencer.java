@@ -81,8 +81,11 @@ final class AckSequencer {
                 }
                 ctx.flush();
             } else {
-                // Not on disk, so not acknowledged: the client will send it again.
-                client.end(Ending.STORE_FAILURE);
+                // Not on disk (or not held by the nodes it went to), so not acknowledged: the client will send it again.
+                Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                        ? failure.getCause() : failure;
+                client.end(cause instanceof dev.midge.broker.cluster.NotConfirmedException ? Ending.NOT_CONFIRMED
+                        : Ending.STORE_FAILURE);
                 ctx.close();
             }
         }, ctx.executor());

@@ -162,6 +162,7 @@ final class ConnectHandler extends ChannelInboundHandlerAdapter {
                 refuseLogged(ctx, packet, identity.username(), ClientIdRules.identifierNotValid(packet.v5()), refusal);
             } else {
                 connect(ctx, packet, identity, authorizer);
+                engine.attachedInCluster(identity);
             }
         }));
     }

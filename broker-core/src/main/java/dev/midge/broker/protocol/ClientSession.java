@@ -343,6 +343,8 @@ public final class ClientSession {
             case STORE_FAILURE -> LOG.warn("Client {} disconnected: its message could not be stored.", describe());
             case MEMORY_LIMIT -> LOG.warn("Client {} disconnected: its PUBLISH was dropped, the broker holds {}.",
                     describe(), detail);
+            case NOT_CONFIRMED -> LOG.warn("Client {} disconnected: a cluster node its message went to left before "
+                    + "holding it, so it was not acknowledged (the client sends it again).", describe());
         }
     }
 

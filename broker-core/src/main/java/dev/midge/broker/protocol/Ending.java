@@ -24,5 +24,7 @@ public enum Ending {
     /** The store failed to store its message, so it was not acknowledged. */
     STORE_FAILURE,
     /** mosquitto's {@code memory_limit}: the broker holds more message bytes than allowed, so its PUBLISH was dropped. */
-    MEMORY_LIMIT
+    MEMORY_LIMIT,
+    /** A cluster node its message went to left before confirming it, so it was not acknowledged. */
+    NOT_CONFIRMED
 }
