@@ -12,6 +12,8 @@ import org.infinispan.configuration.cache.ConfigurationBuilder;
 import org.infinispan.configuration.global.GlobalConfigurationBuilder;
 import org.infinispan.manager.DefaultCacheManager;
 import org.infinispan.notifications.Listener;
+import org.infinispan.notifications.cachelistener.annotation.TopologyChanged;
+import org.infinispan.notifications.cachelistener.event.TopologyChangedEvent;
 import org.infinispan.notifications.cachemanagerlistener.annotation.Merged;
 import org.infinispan.notifications.cachemanagerlistener.annotation.ViewChanged;
 import org.infinispan.notifications.cachemanagerlistener.event.ViewChangedEvent;
@@ -48,6 +50,8 @@ public final class InfinispanCluster implements ClusterLink {
 
     private static final Logger LOG = LoggerFactory.getLogger(InfinispanCluster.class);
     private static final String CLUSTER_NAME = "midge";
+    /** How long a node without a quorum keeps its connected clients: a short split costs them nothing. */
+    private static final java.time.Duration LEASE = java.time.Duration.ofSeconds(5);
 
     private final ClusterOptions options;
     private final FileWatcher watcher;
@@ -60,6 +64,7 @@ public final class InfinispanCluster implements ClusterLink {
     private final ExecutorService io = Executors.newSingleThreadExecutor(r -> thread(r, "midge-cluster-files"));
     /** Completes when the last filter handed to the sender is in the replicated routes; SUBACK waits for it. */
     private volatile CompletableFuture<Void> lastFilterKnown = CompletableFuture.completedFuture(null);
+    private final PartitionGuard partitions;
     private DefaultCacheManager manager;
     private ForkChannel messages;
     private Cache<String, String> routeCache;
@@ -75,6 +80,23 @@ public final class InfinispanCluster implements ClusterLink {
     public InfinispanCluster(ClusterOptions options, FileWatcher watcher) {
         this.options = options;
         this.watcher = watcher;
+        this.partitions = new PartitionGuard(options.node(), expectedNodes(options), LEASE);
+    }
+
+    /** The seed list's nodes, this one included whether it lists itself or not. */
+    private static int expectedNodes(ClusterOptions options) {
+        return options.members().size() + (options.members().contains(options.bind()) ? 0 : 1);
+    }
+
+    /** Where the clients are sent when this node loses its quorum (e.g. {@code MidgeBroker::disconnectClients}). */
+    public InfinispanCluster disconnectWith(dev.midge.tls.Disconnector disconnector) {
+        partitions.disconnectWith(disconnector);
+        return this;
+    }
+
+    @Override
+    public String refusesClients() {
+        return partitions.refusal();
     }
 
     /** Keeps this node's CRL file in step with the cluster's (the highest CRL number wins). Before start. */
@@ -128,6 +150,7 @@ public final class InfinispanCluster implements ClusterLink {
         Cache<String, byte[]> security = manager.getCache("midge-security");
 
         routeCache.addListener(new RouteListener(routes));
+        routeCache.addListener(new RouteResync());
         for (String key : routeCache.keySet()) {
             routes.add(key);
         }
@@ -139,6 +162,7 @@ public final class InfinispanCluster implements ClusterLink {
         new SecurityFileSync(security, sharedFiles, io).start(watcher);
         List<String> members = new ArrayList<>();
         manager.getMembers().forEach(a -> members.add(NodeNames.of(a)));
+        partitions.viewChanged(members);
         LOG.info("Cluster node {} joined on {}: members {}.", options.node(), options.bind(), members);
     }
 
@@ -251,13 +275,34 @@ public final class InfinispanCluster implements ClusterLink {
                 now.add(NodeNames.of(a));
             }
             LOG.info("Cluster members now {}{}.", now, gone.isEmpty() ? "" : "; gone: " + gone);
+            partitions.viewChanged(now);
             if (!gone.isEmpty()) {
                 // Their routes stay until their sessions' adopter has announced its own: a message meanwhile is
                 // refused to its publisher (DeliveryConfirmations) rather than acknowledged and lost.
                 sessions.afterAdoption(gone, () -> sender.execute(() -> forgetStaleRoutesOf(gone)));
             }
-            if (event.isMergeView()) {
-                sender.execute(() -> ownFilters.forEach(f -> routeCache.put(RouteTable.key(options.node(), f), options.node())));
+        }
+    }
+
+    /**
+     * After the routes cache's members change (a join, a leave, a healed partition), each node puts
+     * its own routes again and reads everyone's: the other side of a partition never saw this
+     * node's, and a merge restores entries without telling the listeners. Waiting for the cache's
+     * topology, not the JGroups view: a put made before the cache has merged misses the other side.
+     */
+    @Listener
+    public final class RouteResync {
+        @TopologyChanged
+        public void topologyChanged(TopologyChangedEvent<String, String> event) {
+            if (!event.isPre()) {
+                sender.execute(() -> {
+                    try {
+                        ownFilters.forEach(f -> routeCache.put(RouteTable.key(options.node(), f), options.node()));
+                        routeCache.keySet().forEach(routes::add);
+                    } catch (RuntimeException e) {
+                        LOG.warn("Could not resynchronise the routes after a change of members: {}", e.toString());
+                    }
+                });
             }
         }
     }
@@ -281,6 +326,7 @@ public final class InfinispanCluster implements ClusterLink {
         if (confirmations != null) {
             confirmations.close();
         }
+        partitions.close();
         if (messages != null) {
             messages.close();
         }

@@ -57,9 +57,14 @@ final class NodeChannel {
         // Nodes that did start apart (all at once, or after a partition) find each other within seconds.
         MERGE3 merge = new MERGE3().setMinInterval(2000).setMaxInterval(5000);
 
-        JChannel channel = new JChannel(tcp, ping, merge, new FD_ALL3().setTimeout(12_000).setInterval(3_000), new VERIFY_SUSPECT2(), new NAKACK2(),
+        // A node that stops answering is suspected after 10 s (JGroups' default 40 s): the other side
+        // of a partition learns it has lost its quorum, and stops serving, that much sooner, and a
+        // killed node's sessions and wills are taken over that much sooner.
+        FD_ALL3 failureDetection = new FD_ALL3().setTimeout(10_000).setInterval(2_000);
+        JChannel channel = new JChannel(tcp, ping, merge, failureDetection, new VERIFY_SUSPECT2(), new NAKACK2(),
                 new UNICAST3(), new STABLE(), gms, new UFC(), new MFC(), new FRAG4());
         channel.name(options.node());
+        TestPartition.attachIfAsked(channel);
         return channel;
     }
 }

@@ -2,7 +2,9 @@ package dev.midge.cluster;
 
 import org.infinispan.notifications.Listener;
 import org.infinispan.notifications.cachelistener.annotation.CacheEntryCreated;
+import org.infinispan.notifications.cachelistener.annotation.CacheEntryModified;
 import org.infinispan.notifications.cachelistener.annotation.CacheEntryRemoved;
+import org.infinispan.notifications.cachelistener.event.CacheEntryModifiedEvent;
 import org.infinispan.notifications.cachelistener.event.CacheEntryCreatedEvent;
 import org.infinispan.notifications.cachelistener.event.CacheEntryRemovedEvent;
 
@@ -18,6 +20,17 @@ public final class RouteListener {
 
     @CacheEntryCreated
     public void created(CacheEntryCreatedEvent<String, String> event) {
+        if (!event.isPre()) {
+            table.add(event.getKey());
+        }
+    }
+
+    /**
+     * A route put again over an entry this node already holds: after a partition heals, a node
+     * re-puts its routes over the copies the merge restored, and they must be in the table again.
+     */
+    @CacheEntryModified
+    public void modified(CacheEntryModifiedEvent<String, String> event) {
         if (!event.isPre()) {
             table.add(event.getKey());
         }

@@ -93,11 +93,13 @@ public final class ClusterBench {
             for (int i = 0; i < 3; i++) {
                 nodes.add(start("node-" + (i + 1), nodeConf(i, plain, tls, links)));
             }
-            awaitLine(work.resolve("node-1.log"), "Cluster members now [node-1, node-2, node-3]", Duration.ofSeconds(120));
+            awaitMembers(work.resolve("node-1.log"), Duration.ofSeconds(120));
             latency("3-node cluster, publisher and subscriber on node 1", plain[0], plain[0]);
             latency("3-node cluster, publisher on node 1, subscriber on node 2", plain[0], plain[1]);
-            throughput("3-node cluster, same node", nodes.get(0), plain[0]);
+            // Across nodes first: a SUBACK waits for its route, put by the node's one sender thread,
+            // which a same-node flood would leave busy.
             throughput("3-node cluster, publishers on node 1, subscriber on node 2", nodes.get(0), plain[1]);
+            throughput("3-node cluster, same node", nodes.get(0), plain[0]);
             revocations(revokes, tls[2]);
         } finally {
             nodes.forEach(BrokerProcess::close);
@@ -106,7 +108,7 @@ public final class ClusterBench {
 
     private void latency(String setup, int publishPort, int subscribePort) {
         EndToEndLatency.Result r = EndToEndLatency.run(publishPort, subscribePort, 1, rate, warmup, measure);
-        rows.add(String.format(Locale.ROOT, "| latency | %s, QoS 1, %d msg/s | p50 %.0f µs, p99 %.0f µs, p99.9 %.0f µs "
+        addRow(String.format(Locale.ROOT, "| latency | %s, QoS 1, %d msg/s | p50 %.0f µs, p99 %.0f µs, p99.9 %.0f µs "
                         + "(%d of %d samples) |", setup, rate,
                 r.p50Micros(), r.p99Micros(), r.p999Micros(), r.samples(), r.expected()));
     }
@@ -114,7 +116,7 @@ public final class ClusterBench {
     private void throughput(String setup, BrokerProcess publishNode, int subscribePort) throws Exception {
         for (int qos : new int[]{0, 1}) {
             PubSubThroughput.Result r = PubSubThroughput.run(publishNode, subscribePort, 8, 1, qos, 64, warmup, measure);
-            rows.add(String.format(Locale.ROOT, "| fan-in | %s, 8 publishers -> 1 subscriber, QoS %d, 64 B | %.0f msgs/s "
+            addRow(String.format(Locale.ROOT, "| fan-in | %s, 8 publishers -> 1 subscriber, QoS %d, 64 B | %.0f msgs/s "
                             + "delivered (%.0f published/s); %.1f µs CPU of the publishers' node per delivered message |",
                     setup, qos, r.deliveredPerSecond(), r.publishedPerSecond(), r.cpuMicrosPerDelivered()));
         }
@@ -151,10 +153,15 @@ public final class ClusterBench {
                 sub.destroyForcibly();
             }
         }
-        rows.add("| revoke | device revoke returned on node 2 -> node 3 logged the device's connection closed, ms "
+        addRow("| revoke | device revoke returned on node 2 -> node 3 logged the device's connection closed, ms "
                 + "(upper bound: includes reading node 3's log) | " + summary(fromReturn) + " |");
-        rows.add("| revoke | CRL file written on node 2 -> node 3 closed the connection (its log line's time), ms | "
+        addRow("| revoke | CRL file written on node 2 -> node 3 closed the connection (its log line's time), ms | "
                 + summary(fromWrite) + " |");
+    }
+
+    private void addRow(String row) {
+        rows.add(row);
+        System.out.println(row); // as they come: a run that fails later keeps what it measured
     }
 
     private static String summary(List<Long> millis) {
@@ -248,6 +255,27 @@ public final class ClusterBench {
 
     private Path data() {
         return work.resolve("data");
+    }
+
+    /** Waits until the node has logged a view of all three nodes, in whatever order (the coordinator first). */
+    private static void awaitMembers(Path log, Duration timeout) throws IOException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            String line = awaitLine(log, "Cluster members now [", timeout);
+            if (line.contains("node-1") && line.contains("node-2") && line.contains("node-3")) {
+                return;
+            }
+            for (String l : Files.readAllLines(log, StandardCharsets.UTF_8)) {
+                if (l.contains("Cluster members now [") && l.contains("node-1") && l.contains("node-2")
+                        && l.contains("node-3")) {
+                    return;
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IOException("node-1 never saw all three nodes; see " + log);
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+        }
     }
 
     /** Polls a log file for a line containing {@code text} (a child's output goes to a file). */

@@ -34,6 +34,14 @@ public interface ClusterLink extends AutoCloseable {
         return null;
     }
 
+    /**
+     * Why this node refuses new clients now (a CONNECT is answered Server unavailable), or null
+     * while it serves: a node cut off from most of its cluster cannot vouch for a device.
+     */
+    default String refusesClients() {
+        return null;
+    }
+
     /** This node's last subscription to the filter is gone. */
     void filterRemoved(String filter);
 

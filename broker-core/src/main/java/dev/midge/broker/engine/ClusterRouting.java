@@ -52,6 +52,11 @@ final class ClusterRouting implements ClusterInbox {
         }
     }
 
+    /** Why the cluster has this node refuse new clients, or null. */
+    String refusal() {
+        return link.refusesClients();
+    }
+
     /** Null when the other nodes already know every filter of this node. */
     java.util.concurrent.CompletableFuture<Void> filtersKnown() {
         java.util.concurrent.CompletableFuture<Void> known = link.filtersKnown();

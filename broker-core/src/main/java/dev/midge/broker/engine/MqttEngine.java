@@ -131,6 +131,12 @@ public final class MqttEngine {
         return c == null ? null : c.filtersKnown();
     }
 
+    /** Why this cluster node refuses new clients now (CONNACK Server unavailable), or null: it serves. */
+    public String clusterRefusal() {
+        ClusterRouting c = cluster;
+        return c == null ? null : c.refusal();
+    }
+
     /** Whether messages and sessions are kept on disk: only then is anything acknowledged late. */
     public boolean persistent() {
         return durable != null;

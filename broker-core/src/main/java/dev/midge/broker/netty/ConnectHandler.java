@@ -132,6 +132,13 @@ final class ConnectHandler extends ChannelInboundHandlerAdapter {
                     "not authorised (" + LogSafe.text(result == null ? "no verdict" : result.reason()) + ")");
             return;
         }
+        String unavailable = engine.clusterRefusal();
+        if (unavailable != null) {
+            refuseLogged(ctx, asSent, result.username(), asSent.v5()
+                    ? MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE_5
+                    : MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE, unavailable);
+            return;
+        }
         ClientIdRules.Outcome ids = ClientIdRules.apply(asSent, result.username(), listener, options);
         if (ids.refusal() != null) {
             refuseLogged(ctx, asSent, result.username(), ids.refusal(), ids.cause());

@@ -297,9 +297,13 @@ public final class BrokerAssembly {
                     .withFigureSource(tlsStatistics);
             options.sys(sys);
             List<dev.midge.broker.bridge.BridgeOptions> bridges = BridgeStartup.options(config.bridges());
-            options.cluster(ClusterStartup.link(config, watcher)); // the broker joins it at start, closes it with itself
+            var cluster = ClusterStartup.link(config, watcher);
+            options.cluster(cluster); // the broker joins it at start, closes it with itself
             MidgeBroker broker = startBroker(options.build());
             resources.push(broker);
+            if (cluster != null) {
+                cluster.disconnectWith(broker::disconnectClients); // a node without a quorum drops its clients
+            }
             BridgeStartup.start(broker, bridges);
             for (TlsListenerSecurity tls : tlsListeners) {
                 tls.disconnectRevokedWith(broker::disconnectClients);
