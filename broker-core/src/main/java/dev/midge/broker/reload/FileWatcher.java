@@ -23,7 +23,7 @@ import java.util.concurrent.TimeUnit;
  * <p>Polling rather than WatchService: it sees in-place writes, atomic renames and symlink
  * swaps (how Kubernetes updates mounted secrets) alike, costs a few stat calls per interval,
  * and runs on its own thread so the event loops never touch the disk. A {@link DirectoryWakeup}
- * (inotify) runs a poll at once when a watched file's directory changes, and {@link #checkNow}
+ * (inotify) runs a poll shortly after a watched file's directory changes, and {@link #checkNow}
  * lets a writer that knows it changed a file say so: a CRL takes effect in milliseconds.
  */
 public final class FileWatcher implements AutoCloseable {
@@ -62,6 +62,9 @@ public final class FileWatcher implements AutoCloseable {
         }
     }
 
+    /** How long a wake-up by a directory change waits for the write that caused it to finish. */
+    static final Duration SETTLE = Duration.ofMillis(100);
+
     private final List<Watched> watched = new CopyOnWriteArrayList<>();
     private final ScheduledExecutorService executor;
     /** A poll is queued and has not started: further wake-ups fold into it. */
@@ -94,7 +97,7 @@ public final class FileWatcher implements AutoCloseable {
 
     private synchronized DirectoryWakeup wakeup() {
         if (wakeup == null && !closed) {
-            wakeup = DirectoryWakeup.start(this::checkNow);
+            wakeup = DirectoryWakeup.start(this::checkSoon);
         }
         return wakeup;
     }
@@ -110,6 +113,26 @@ public final class FileWatcher implements AutoCloseable {
                     pollQueued.set(false);
                     poll();
                 });
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                pollQueued.set(false); // closed
+            }
+        }
+    }
+
+    /**
+     * A directory of a watched file changed: look once the writer has had {@link #SETTLE} to
+     * finish. inotify reports the first event of a write, and an editor or {@code Files.writeString}
+     * truncates the file before it writes the new text: read at once, an empty ACL would be in force
+     * (a valid file that denies everything) until the next event. The poll has the same window in
+     * principle, but lands in it far less often than a wake-up timed by the write itself.
+     */
+    private void checkSoon() {
+        if (pollQueued.compareAndSet(false, true)) {
+            try {
+                executor.schedule(() -> {
+                    pollQueued.set(false);
+                    poll();
+                }, SETTLE.toMillis(), TimeUnit.MILLISECONDS);
             } catch (java.util.concurrent.RejectedExecutionException e) {
                 pollQueued.set(false); // closed
             }
