@@ -107,16 +107,7 @@ public final class FileWatcher implements AutoCloseable {
      * at once). For a writer that knows it just changed one, e.g. the cluster writing a CRL it received.
      */
     public void checkNow() {
-        if (pollQueued.compareAndSet(false, true)) {
-            try {
-                executor.execute(() -> {
-                    pollQueued.set(false);
-                    poll();
-                });
-            } catch (java.util.concurrent.RejectedExecutionException e) {
-                pollQueued.set(false); // closed
-            }
-        }
+        pollAfter(0);
     }
 
     /**
@@ -127,12 +118,17 @@ public final class FileWatcher implements AutoCloseable {
      * principle, but lands in it far less often than a wake-up timed by the write itself.
      */
     private void checkSoon() {
+        pollAfter(SETTLE.toMillis());
+    }
+
+    /** One poll on the watcher's thread after this delay; requests made before it starts fold into it. */
+    private void pollAfter(long millis) {
         if (pollQueued.compareAndSet(false, true)) {
             try {
                 executor.schedule(() -> {
                     pollQueued.set(false);
                     poll();
-                }, SETTLE.toMillis(), TimeUnit.MILLISECONDS);
+                }, millis, TimeUnit.MILLISECONDS);
             } catch (java.util.concurrent.RejectedExecutionException e) {
                 pollQueued.set(false); // closed
             }
