@@ -23,7 +23,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -46,71 +45,25 @@ class ClusterIT {
     @TempDir
     static Path work;
 
+    private ThreeNodeCluster cluster;
     private DataDirectory data;
-    private final int[] mqttPorts = new int[3];
-    private final int[] clusterPorts = new int[3];
-    private final List<BrokerProcess> nodes = new ArrayList<>();
+    private int[] mqttPorts;
+    private int[] clusterPorts;
+    private List<BrokerProcess> nodes;
 
     @BeforeAll
     void startThreeNodes() throws Exception {
-        for (int i = 0; i < 3; i++) {
-            mqttPorts[i] = Ports.freePort();
-            clusterPorts[i] = Ports.freePort();
-        }
-        DataDirectory.openOrInitialize(work.resolve("data"), mqttPorts[1]);
-        data = DataDirectory.open(work.resolve("data"));
-        for (String node : List.of("node-1", "node-2", "node-3")) {
-            run("device", "add", node, "--profile", "node", "--no-default-acl", "--data", "data", "--out", "certs");
-        }
-        for (String device : List.of("pub1", "sub2", "sub3", "victim", "bystander")) {
-            run("device", "add", device, "--acl", "readwrite fleet/#", "--data", "data", "--out", "certs");
-        }
-        // Node 2 uses the data directory's ACL and CRL (where device revoke writes); nodes 1 and 3
-        // have copies of their own, as nodes on other hosts would.
-        for (int i = 0; i < 3; i++) {
-            Path crl = i == 1 ? data.crlFile() : Files.copy(data.crlFile(), work.resolve("crl-" + (i + 1) + ".pem"));
-            Path acl = i == 1 ? data.aclFile() : Files.copy(data.aclFile(), work.resolve("acl-" + (i + 1)));
-            Files.writeString(work.resolve("node" + (i + 1) + ".conf"), nodeConf(i, crl, acl));
-        }
-        for (int i = 0; i < 3; i++) {
-            // Each node ignores the nodes its partition file names (test hook, see TestPartition): empty = whole.
-            Files.writeString(partitionFile(i), "");
-            BrokerProcess node = BrokerProcess.start(work,
-                    Map.of("MIDGE_CLUSTER_TEST_PARTITION_FILE", partitionFile(i).toString()), "-c", "node" + (i + 1) + ".conf");
-            nodes.add(node);
-            node.awaitLine("Midge .* running", WAIT);
-        }
-        nodes.get(0).awaitLine("Cluster members now \\[node-1, node-2, node-3\\]", WAIT);
-    }
-
-    private Path partitionFile(int node) {
-        return work.resolve("partition-" + (node + 1));
-    }
-
-    private String nodeConf(int i, Path crl, Path acl) {
-        return """
-                listener %d 127.0.0.1
-                cafile %s
-                certfile %s
-                keyfile %s
-                require_certificate true
-                use_identity_as_username true
-                crlfile %s
-                acl_file %s
-                midge_cluster_node node-%d
-                midge_cluster_bind 127.0.0.1:%d
-                midge_cluster_members 127.0.0.1:%d,127.0.0.1:%d,127.0.0.1:%d
-                midge_cluster_cafile certs/ca.crt
-                midge_cluster_certfile certs/node-%d.crt
-                midge_cluster_keyfile certs/node-%d.key
-                """.formatted(mqttPorts[i], data.caChain(), data.serverCertificate(), data.serverKey(), crl, acl,
-                i + 1, clusterPorts[i], clusterPorts[0], clusterPorts[1], clusterPorts[2], i + 1, i + 1);
+        cluster = ThreeNodeCluster.start(work, List.of("pub1", "sub2", "sub3", "victim", "bystander"), true, WAIT);
+        data = cluster.data;
+        mqttPorts = cluster.mqttPorts;
+        clusterPorts = cluster.clusterPorts;
+        nodes = cluster.nodes;
     }
 
     @AfterAll
     void stopNodes() throws InterruptedException {
-        for (BrokerProcess node : nodes) {
-            node.close();
+        if (cluster != null) {
+            cluster.close();
         }
     }
 
@@ -158,7 +111,7 @@ class ClusterIT {
     void aDeviceRevokedOnOneNodeIsDroppedOnAnotherWithinASecond() throws Exception {
         try (RunningSubscriber victim = subscribe(2, "victim", "fleet/victim/#");
              RunningSubscriber bystander = subscribe(2, "bystander", "fleet/victim/#")) {
-            run("device", "revoke", "victim", "--data", "data");
+            cluster.run("device", "revoke", "victim", "--data", "data");
             long start = System.nanoTime(); // node 2's CRL file is written by now
 
             nodes.get(2).awaitLine("\\(username victim\\) disconnected: certificate revoked", WAIT);
@@ -200,7 +153,7 @@ class ClusterIT {
         IssuedCertificate outsider = foreign.foreignDevice("node-rogue");
         Files.writeString(work.resolve("rogue.conf"), intruderConf("node-rogue", outsider.certFile(), outsider.keyFile()));
         // ...and one with a device certificate of the cluster CA itself (clientAuth only, not a node).
-        run("device", "add", "node-device", "--data", "data", "--out", "certs");
+        cluster.run("device", "add", "node-device", "--data", "data", "--out", "certs");
         Files.writeString(work.resolve("device.conf"), intruderConf("node-device", Path.of(cert("node-device.crt")),
                 Path.of(cert("node-device.key"))));
 
@@ -230,9 +183,9 @@ class ClusterIT {
              RunningSubscriber onMinority = subscribe(2, "sub3", "fleet/partition/#")) {
             awaitRouted(2, "fleet/partition/before", onMajority);
 
-            Files.writeString(partitionFile(0), "node-3\n");
-            Files.writeString(partitionFile(1), "node-3\n");
-            Files.writeString(partitionFile(2), "node-1\nnode-2\n");
+            Files.writeString(cluster.partitionFile(0), "node-3\n");
+            Files.writeString(cluster.partitionFile(1), "node-3\n");
+            Files.writeString(cluster.partitionFile(2), "node-1\nnode-2\n");
             nodes.get(2).awaitLine("Cluster node node-3 lost its quorum \\(1 of 3 nodes", WAIT);
             nodes.get(0).awaitLine("Cluster members now \\[node-1, node-2\\]; gone: \\[node-3\\]", WAIT);
 
@@ -244,7 +197,7 @@ class ClusterIT {
             nodes.get(2).awaitLine("\\(username sub3\\) disconnected: cluster node node-3 is on the minority side", WAIT);
 
             for (int i = 0; i < 3; i++) {
-                Files.writeString(partitionFile(i), "");
+                Files.writeString(cluster.partitionFile(i), "");
             }
             nodes.get(2).awaitLine("Cluster node node-3 has a quorum again", WAIT);
             try {
@@ -310,8 +263,4 @@ class ClusterIT {
         return work.resolve("certs").resolve(name).toString();
     }
 
-    private void run(String... args) throws Exception {
-        BrokerProcess.Result result = BrokerProcess.run(work, args);
-        assertEquals(0, result.exitCode(), result.output());
-    }
 }

@@ -15,7 +15,6 @@ import dev.midge.pki.DataDirectory;
 import dev.midge.pki.store.Pem;
 import dev.midge.testing.BrokerProcess;
 import dev.midge.testing.JsseMaterial;
-import dev.midge.testing.Ports;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -28,7 +27,6 @@ import org.junit.jupiter.api.io.TempDir;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.TrustManagerFactory;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -61,63 +59,27 @@ class ClusterSessionsIT {
     @TempDir
     static Path work;
 
+    private ThreeNodeCluster cluster;
     private DataDirectory data;
-    private final int[] mqttPorts = new int[3];
-    private final int[] clusterPorts = new int[3];
-    private final List<BrokerProcess> nodes = new ArrayList<>();
+    private int[] mqttPorts;
+    private int[] clusterPorts;
+    private List<BrokerProcess> nodes;
     private TrustManagerFactory trust;
 
     @BeforeAll
     void startThreeNodes() throws Exception {
-        for (int i = 0; i < 3; i++) {
-            mqttPorts[i] = Ports.freePort();
-            clusterPorts[i] = Ports.freePort();
-        }
-        DataDirectory.openOrInitialize(work.resolve("data"), mqttPorts[1]);
-        data = DataDirectory.open(work.resolve("data"));
-        for (String node : List.of("node-1", "node-2", "node-3")) {
-            run("device", "add", node, "--profile", "node", "--no-default-acl", "--data", "data", "--out", "certs");
-        }
-        for (String device : List.of("pub1", "sub2", "sub3", "dying")) {
-            run("device", "add", device, "--acl", "readwrite fleet/#", "--data", "data", "--out", "certs");
-        }
+        cluster = ThreeNodeCluster.start(work, List.of("pub1", "sub2", "sub3", "dying"), false, STARTUP);
+        data = cluster.data;
+        mqttPorts = cluster.mqttPorts;
+        clusterPorts = cluster.clusterPorts;
+        nodes = cluster.nodes;
         trust = JsseMaterial.trustManagers(Pem.readCertificates(work.resolve("certs/ca.crt")).toArray(X509Certificate[]::new));
-        for (int i = 0; i < 3; i++) {
-            Files.writeString(work.resolve("node" + (i + 1) + ".conf"), nodeConf(i));
-        }
-        for (int i = 0; i < 3; i++) {
-            BrokerProcess node = BrokerProcess.start(work, "-c", "node" + (i + 1) + ".conf");
-            nodes.add(node);
-            node.awaitLine("Midge .* running", STARTUP);
-        }
-        // In any order: a node that started apart on a busy host joins by a merge.
-        nodes.get(0).awaitLine("Cluster members now \\[(?=[^]]*node-1)(?=[^]]*node-2)(?=[^]]*node-3)", STARTUP);
-    }
-
-    private String nodeConf(int i) {
-        return """
-                listener %d 127.0.0.1
-                cafile %s
-                certfile %s
-                keyfile %s
-                require_certificate true
-                use_identity_as_username true
-                crlfile %s
-                acl_file %s
-                midge_cluster_node node-%d
-                midge_cluster_bind 127.0.0.1:%d
-                midge_cluster_members 127.0.0.1:%d,127.0.0.1:%d,127.0.0.1:%d
-                midge_cluster_cafile certs/ca.crt
-                midge_cluster_certfile certs/node-%d.crt
-                midge_cluster_keyfile certs/node-%d.key
-                """.formatted(mqttPorts[i], data.caChain(), data.serverCertificate(), data.serverKey(), data.crlFile(),
-                data.aclFile(), i + 1, clusterPorts[i], clusterPorts[0], clusterPorts[1], clusterPorts[2], i + 1, i + 1);
     }
 
     @AfterAll
     void stopNodes() throws InterruptedException {
-        for (BrokerProcess node : nodes) {
-            node.close();
+        if (cluster != null) {
+            cluster.close();
         }
     }
 
@@ -353,8 +315,4 @@ class ClusterSessionsIT {
         return new String(p.get().getPayloadAsBytes(), StandardCharsets.UTF_8);
     }
 
-    private void run(String... args) throws Exception {
-        BrokerProcess.Result result = BrokerProcess.run(work, args);
-        assertEquals(0, result.exitCode(), result.output());
-    }
 }
