@@ -60,11 +60,7 @@ final class RawSubscriber implements AutoCloseable {
             }
             out.write(MqttFrames.subscribe(filter, qos));
             out.flush();
-            byte[] suback = new byte[5];
-            in.readFully(suback);
-            if ((suback[0] & 0xF0) != 0x90 || (suback[4] & 0x80) != 0) {
-                throw new IOException("SUBSCRIBE to " + filter + " refused");
-            }
+            awaitSuback(in, out, filter);
             socket.setSoTimeout(0);
             return new RawSubscriber(socket, delivered);
         } catch (IOException | RuntimeException e) {
@@ -147,6 +143,32 @@ final class RawSubscriber implements AutoCloseable {
             }
         } catch (IOException closed) {
             // The run is over (or the broker went away): stop counting.
+        }
+    }
+
+    /**
+     * Reads up to the SUBACK. A broker may send matching PUBLISHes before it (MQTT 3.1.1 section
+     * 3.8.4; a cluster node does when another node's messages reach the new route first): they are
+     * acknowledged and not counted, as they belong to no measured window.
+     */
+    private static void awaitSuback(DataInputStream in, OutputStream out, String filter) throws IOException {
+        while (true) {
+            int first = in.readUnsignedByte();
+            int length = remainingLength(in);
+            byte[] body = new byte[length];
+            in.readFully(body);
+            if ((first & 0xF0) == 0x90) {
+                if (length < 3 || (body[length - 1] & 0x80) != 0) {
+                    throw new IOException("SUBSCRIBE to " + filter + " refused");
+                }
+                return;
+            }
+            int qos = (first >> 1) & 3;
+            if ((first & 0xF0) == 0x30 && qos > 0) {
+                int id = 2 + (((body[0] & 0xFF) << 8) | (body[1] & 0xFF));
+                out.write(new byte[] {(byte) (qos == 1 ? 0x40 : 0x50), 2, body[id], body[id + 1]});
+                out.flush();
+            }
         }
     }
 
