@@ -1,6 +1,5 @@
 package dev.midge.cli;
 
-import dev.midge.pki.DataDirectory;
 import dev.midge.testing.BrokerProcess;
 import dev.midge.testing.Deadlines;
 import dev.midge.testing.IssuedCertificate;
@@ -46,18 +45,10 @@ class ClusterIT {
     static Path work;
 
     private ThreeNodeCluster cluster;
-    private DataDirectory data;
-    private int[] mqttPorts;
-    private int[] clusterPorts;
-    private List<BrokerProcess> nodes;
 
     @BeforeAll
     void startThreeNodes() throws Exception {
         cluster = ThreeNodeCluster.start(work, List.of("pub1", "sub2", "sub3", "victim", "bystander"), true, WAIT);
-        data = cluster.data;
-        mqttPorts = cluster.mqttPorts;
-        clusterPorts = cluster.clusterPorts;
-        nodes = cluster.nodes;
     }
 
     @AfterAll
@@ -93,7 +84,7 @@ class ClusterIT {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (line == null && System.nanoTime() < deadline) {
             ProcessResult read = MosquittoClients.run(List.of("mosquitto_sub", "-h", "127.0.0.1", "-p",
-                    Integer.toString(mqttPorts[2]), "--cafile", cert("ca.crt"), "--cert", cert("sub3.crt"), "--key",
+                    Integer.toString(cluster.mqttPorts[2]), "--cafile", cert("ca.crt"), "--cert", cert("sub3.crt"), "--key",
                     cert("sub3.key"), "-t", "fleet/config/#", "-v", "-C", "1", "-W", "2"), WAIT);
             if (read.exitCode() == 0 && !read.stdout().isBlank()) {
                 line = read.stdout().strip();
@@ -114,7 +105,7 @@ class ClusterIT {
             cluster.run("device", "revoke", "victim", "--data", "data");
             long start = System.nanoTime(); // node 2's CRL file is written by now
 
-            nodes.get(2).awaitLine("\\(username victim\\) disconnected: certificate revoked", WAIT);
+            cluster.nodes.get(2).awaitLine("\\(username victim\\) disconnected: certificate revoked", WAIT);
             long millis = (System.nanoTime() - start) / 1_000_000;
             System.out.println("device revoke on node 2 returned -> victim's connection closed on node 3 after "
                     + millis + " ms");
@@ -159,15 +150,15 @@ class ClusterIT {
 
         try (BrokerProcess rogue = BrokerProcess.start(work, "-c", "rogue.conf");
              BrokerProcess device = BrokerProcess.start(work, "-c", "device.conf")) {
-            nodes.get(0).awaitLine("Cluster join from 127\\.0\\.0\\.1:\\d+ refused: certificate CN=node-rogue.* serial "
+            cluster.nodes.get(0).awaitLine("Cluster join from 127\\.0\\.0\\.1:\\d+ refused: certificate CN=node-rogue.* serial "
                     + outsider.serial().toString(16) + ": not issued by the cluster CA", WAIT);
-            nodes.get(0).awaitLine("Cluster join from 127\\.0\\.0\\.1:\\d+ refused: certificate CN=node-device.*: not a "
+            cluster.nodes.get(0).awaitLine("Cluster join from 127\\.0\\.0\\.1:\\d+ refused: certificate CN=node-device.*: not a "
                     + "node certificate", WAIT);
             rogue.awaitLine("Midge .* running", WAIT);
             device.awaitLine("Midge .* running", WAIT);
         }
-        assertFalse(nodes.get(0).output().contains("node-rogue]"), "node-rogue never became a member");
-        assertFalse(nodes.get(0).output().contains("node-device]"), "node-device never became a member");
+        assertFalse(cluster.nodes.get(0).output().contains("node-rogue]"), "node-rogue never became a member");
+        assertFalse(cluster.nodes.get(0).output().contains("node-device]"), "node-device never became a member");
     }
 
     /**
@@ -186,24 +177,24 @@ class ClusterIT {
             Files.writeString(cluster.partitionFile(0), "node-3\n");
             Files.writeString(cluster.partitionFile(1), "node-3\n");
             Files.writeString(cluster.partitionFile(2), "node-1\nnode-2\n");
-            nodes.get(2).awaitLine("Cluster node node-3 lost its quorum \\(1 of 3 nodes", WAIT);
-            nodes.get(0).awaitLine("Cluster members now \\[node-1, node-2\\]; gone: \\[node-3\\]", WAIT);
+            cluster.nodes.get(2).awaitLine("Cluster node node-3 lost its quorum \\(1 of 3 nodes", WAIT);
+            cluster.nodes.get(0).awaitLine("Cluster members now \\[node-1, node-2\\]; gone: \\[node-3\\]", WAIT);
 
             ProcessResult refused = publish(2, "pub1", "fleet/partition/x", "on-the-minority");
             assertNotEquals(0, refused.exitCode(), "node 3 accepted a CONNECT without a quorum: " + refused);
-            nodes.get(2).awaitLine("\\(username pub1\\) refused: cluster node node-3 is on the minority side", WAIT);
+            cluster.nodes.get(2).awaitLine("\\(username pub1\\) refused: cluster node node-3 is on the minority side", WAIT);
             assertEquals(0, publish(0, "pub1", "fleet/partition/y", "on-the-majority").exitCode(), "node 1 serves");
             assertEquals("fleet/partition/y on-the-majority", onMajority.awaitLine(WAIT));
-            nodes.get(2).awaitLine("\\(username sub3\\) disconnected: cluster node node-3 is on the minority side", WAIT);
+            cluster.nodes.get(2).awaitLine("\\(username sub3\\) disconnected: cluster node node-3 is on the minority side", WAIT);
 
             for (int i = 0; i < 3; i++) {
                 Files.writeString(cluster.partitionFile(i), "");
             }
-            nodes.get(2).awaitLine("Cluster node node-3 has a quorum again", WAIT);
+            cluster.nodes.get(2).awaitLine("Cluster node node-3 has a quorum again", WAIT);
             try {
                 awaitRouted(2, "fleet/partition/healed", onMajority); // node 3 accepts and routes to node 1 again
             } catch (AssertionError e) {
-                throw new AssertionError(e.getMessage() + "; node 3's output:\n" + nodes.get(2).output(), e);
+                throw new AssertionError(e.getMessage() + "; node 3's output:\n" + cluster.nodes.get(2).output(), e);
             }
         }
     }
@@ -217,7 +208,7 @@ class ClusterIT {
                 midge_cluster_cafile certs/ca.crt
                 midge_cluster_certfile %s
                 midge_cluster_keyfile %s
-                """.formatted(Ports.freePort(), name, Ports.freePort(), clusterPorts[0], certFile, keyFile);
+                """.formatted(Ports.freePort(), name, Ports.freePort(), cluster.clusterPorts[0], certFile, keyFile);
     }
 
     /** Publishes probes on {@code node} until every subscriber has one: the routes have reached it. */
@@ -255,7 +246,7 @@ class ClusterIT {
     }
 
     private MosquittoClients.Options tls(int node, String device) {
-        return MosquittoClients.options(mqttPorts[node]).cafile(cert("ca.crt")).cert(cert(device + ".crt"),
+        return MosquittoClients.options(cluster.mqttPorts[node]).cafile(cert("ca.crt")).cert(cert(device + ".crt"),
                 cert(device + ".key"));
     }
 

@@ -11,9 +11,7 @@ import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAck;
 import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAckReasonCode;
 import com.hivemq.client.mqtt.mqtt5.message.disconnect.Mqtt5DisconnectReasonCode;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
-import dev.midge.pki.DataDirectory;
 import dev.midge.pki.store.Pem;
-import dev.midge.testing.BrokerProcess;
 import dev.midge.testing.JsseMaterial;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -60,19 +58,11 @@ class ClusterSessionsIT {
     static Path work;
 
     private ThreeNodeCluster cluster;
-    private DataDirectory data;
-    private int[] mqttPorts;
-    private int[] clusterPorts;
-    private List<BrokerProcess> nodes;
     private TrustManagerFactory trust;
 
     @BeforeAll
     void startThreeNodes() throws Exception {
         cluster = ThreeNodeCluster.start(work, List.of("pub1", "sub2", "sub3", "dying"), false, STARTUP);
-        data = cluster.data;
-        mqttPorts = cluster.mqttPorts;
-        clusterPorts = cluster.clusterPorts;
-        nodes = cluster.nodes;
         trust = JsseMaterial.trustManagers(Pem.readCertificates(work.resolve("certs/ca.crt")).toArray(X509Certificate[]::new));
     }
 
@@ -193,8 +183,8 @@ class ClusterSessionsIT {
         publishing.setDaemon(true);
         publishing.start();
         publisher.awaitAcked(100);
-        nodes.get(0).crash();
-        nodes.get(1).awaitLine("Cluster members now \\[[^]]*\\]; gone: \\[node-1\\]", WAIT);
+        cluster.nodes.get(0).crash();
+        cluster.nodes.get(1).awaitLine("Cluster members now \\[[^]]*\\]; gone: \\[node-1\\]", WAIT);
         publisher.awaitAcked(publisher.acked.size() + 100); // traffic goes on while node 1's sessions move
         publisher.stop = true;
         publishing.join(WAIT.toMillis());
@@ -302,7 +292,7 @@ class ClusterSessionsIT {
         KeyManagerFactory keys = JsseMaterial.keyManagers(Pem.readPrivateKey(work.resolve("certs/" + device + ".key")),
                 Pem.readCertificates(work.resolve("certs/" + device + ".crt")).toArray(X509Certificate[]::new));
         return MqttClient.builder().useMqttVersion5().identifier(clientId).serverHost("127.0.0.1")
-                .serverPort(mqttPorts[node]).sslConfig().keyManagerFactory(keys).trustManagerFactory(trust)
+                .serverPort(cluster.mqttPorts[node]).sslConfig().keyManagerFactory(keys).trustManagerFactory(trust)
                 .applySslConfig();
     }
 

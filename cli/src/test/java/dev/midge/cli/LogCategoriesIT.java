@@ -62,19 +62,29 @@ class LogCategoriesIT {
         return c;
     }
 
-    private static List<String> before(BrokerProcess broker, String markerLine) {
-        List<String> lines = broker.lines();
-        return lines.subList(0, lines.indexOf(markerLine));
+    /**
+     * Lets {@code clientId} publish once, then a marker client subscribe to m/#, and returns the
+     * broker's lines before the marker's subscribe line: everything logged for {@code clientId}.
+     */
+    private List<String> linesForOnePublish(BrokerProcess broker, String clientId) throws Exception {
+        broker.awaitLine("Midge .* running", WAIT);
+        assertEquals(0, MosquittoClients.publish(MosquittoClients.options(port).clientId(clientId),
+                "-t", "a", "-m", "x").exitCode());
+        subscribeAndLeave("marker", "-t", "m/#");
+        return broker.linesBefore(broker.awaitLine("marker 0 m/#", WAIT));
+    }
+
+    /** Connects {@code clientId} over WebSocket and returns the broker's lines before its connect line. */
+    private List<String> linesForWebSocketConnect(BrokerProcess broker, String clientId) throws Exception {
+        broker.awaitLine("Midge .* running", WAIT);
+        connectOverWebSocket(clientId);
+        return broker.linesBefore(broker.awaitLine("as " + clientId, WAIT));
     }
 
     @Test
     void connectionMessagesAreLoggedByDefault() throws Exception {
         try (BrokerProcess broker = start("log_type notice\nlog_type information\nlog_type subscribe\n")) {
-            broker.awaitLine("Midge .* running", WAIT);
-            assertEquals(0, MosquittoClients.publish(MosquittoClients.options(port).clientId("talkative"),
-                    "-t", "a", "-m", "x").exitCode());
-            subscribeAndLeave("marker", "-t", "m/#");
-            List<String> earlier = before(broker, broker.awaitLine("marker 0 m/#", WAIT));
+            List<String> earlier = linesForOnePublish(broker, "talkative");
             assertTrue(earlier.stream().anyMatch(l -> l.contains("New connection from 127.0.0.1")), earlier.toString());
             assertTrue(earlier.stream().anyMatch(l -> l.matches(".*New client connected from 127\\.0\\.0\\.1:\\d+ "
                     + "as talkative \\(p2, c1, k60\\)\\.")), earlier.toString());
@@ -85,11 +95,7 @@ class LogCategoriesIT {
     @Test
     void connectionMessagesFalseLeavesConnectAndDisconnectOut() throws Exception {
         try (BrokerProcess broker = start("connection_messages false\nlog_type notice\nlog_type information\nlog_type subscribe\n")) {
-            broker.awaitLine("Midge .* running", WAIT);
-            assertEquals(0, MosquittoClients.publish(MosquittoClients.options(port).clientId("quiet"),
-                    "-t", "a", "-m", "x").exitCode());
-            subscribeAndLeave("marker", "-t", "m/#");
-            List<String> earlier = before(broker, broker.awaitLine("marker 0 m/#", WAIT));
+            List<String> earlier = linesForOnePublish(broker, "quiet");
             assertFalse(earlier.stream().anyMatch(l -> l.contains("quiet") || l.contains("New connection")),
                     earlier.toString());
         }
@@ -113,7 +119,7 @@ class LogCategoriesIT {
             broker.awaitLine("Midge .* running", WAIT);
             subscribeAndLeave("hidden", "-t", "h/#", "-U", "h/#");
             subscribeAndLeave("marker", "-t", "m/#");
-            List<String> earlier = before(broker, broker.awaitLine("Client marker disconnected\\.", WAIT));
+            List<String> earlier = broker.linesBefore(broker.awaitLine("Client marker disconnected\\.", WAIT));
             assertFalse(earlier.stream().anyMatch(l -> l.contains("hidden 0 h/#") || l.contains("hidden h/#")),
                     earlier.toString());
             assertTrue(earlier.stream().anyMatch(l -> l.contains("as hidden")), earlier.toString());
@@ -124,9 +130,7 @@ class LogCategoriesIT {
     void logTypeWebsocketsWithALevelShowsNettysWebSocketLines() throws Exception {
         try (BrokerProcess broker = start("protocol websockets\nlog_type notice\nlog_type information\nlog_type websockets\n"
                 + "websockets_log_level 255\n")) {
-            broker.awaitLine("Midge .* running", WAIT);
-            connectOverWebSocket("ws-loud");
-            List<String> earlier = before(broker, broker.awaitLine("as ws-loud", WAIT));
+            List<String> earlier = linesForWebSocketConnect(broker, "ws-loud");
             assertTrue(earlier.stream().anyMatch(l -> l.contains("WebSocket version V13 server handshake")),
                     earlier.toString());
         }
@@ -136,9 +140,7 @@ class LogCategoriesIT {
     void withoutLogTypeWebsocketsEvenDebugShowsNoWebSocketLines() throws Exception {
         try (BrokerProcess broker = start("protocol websockets\nlog_type debug\nlog_type information\n"
                 + "websockets_log_level 255\n")) {
-            broker.awaitLine("Midge .* running", WAIT);
-            connectOverWebSocket("ws-quiet");
-            List<String> earlier = before(broker, broker.awaitLine("as ws-quiet", WAIT));
+            List<String> earlier = linesForWebSocketConnect(broker, "ws-quiet");
             assertFalse(earlier.stream().anyMatch(l -> l.contains("WebSocket version")), earlier.toString());
         }
     }

@@ -125,7 +125,7 @@ class LogDestinationsIT {
         try (BrokerProcess broker = start("log_type notice\n")) {
             visit("visitor");
             String connected = broker.awaitLine("New client connected from 127\\.0\\.0\\.1:\\d+ as visitor", WAIT);
-            List<String> earlier = broker.lines().subList(0, broker.lines().indexOf(connected));
+            List<String> earlier = broker.linesBefore(connected);
             assertFalse(earlier.stream().anyMatch(l -> l.contains("Config loaded from") || l.matches(".*Midge .* running")
                     || l.contains("listen socket")), earlier.toString());
         }
@@ -140,7 +140,7 @@ class LogDestinationsIT {
             // An information line that must come after the visitor's connect lines.
             new ProcessBuilder("kill", "-HUP", Long.toString(broker.pid())).start().waitFor();
             String reload = broker.awaitLine("Received SIGHUP: reloading\\.", WAIT);
-            List<String> earlier = broker.lines().subList(0, broker.lines().indexOf(reload));
+            List<String> earlier = broker.linesBefore(reload);
             assertFalse(earlier.stream().anyMatch(l -> l.contains("New connection from") || l.contains("as visitor")),
                     earlier.toString());
         }

@@ -15,6 +15,7 @@ import dev.midge.pki.store.CaTokenKey;
 import dev.midge.pki.store.Passphrase;
 import dev.midge.pki.store.Pem;
 
+import org.bouncycastle.asn1.x509.GeneralNames;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,15 +64,23 @@ public final class DataDirectory {
      * different port takes effect; a server certificate within 30 days of expiry is re-issued). Slow on first run (key generation): not on an event loop.
      */
     public static SecureDefault openOrInitialize(Path dir, int port) {
+        return openOrInitialize(dir, port, null);
+    }
+
+    /**
+     * As {@link #openOrInitialize(Path, int)}, with the names a server certificate issued now (first
+     * run, renewal) is for: the caller's list, so it is not issued once more to change them.
+     */
+    public static SecureDefault openOrInitialize(Path dir, int port, GeneralNames serverNames) {
         try {
             boolean created = false;
             if (!hasIssuingKey(dir)) {
-                DataDirectoryInitializer.initialize(dir);
+                DataDirectoryInitializer.initialize(dir, serverNames);
                 created = true;
             }
             DataDirectory data = open(dir);
             if (!created) {
-                DataDirectoryInitializer.renewServerCertificateIfExpiring(data, SERVER_RENEWAL_THRESHOLD);
+                DataDirectoryInitializer.renewServerCertificateIfExpiring(data, SERVER_RENEWAL_THRESHOLD, serverNames);
                 DefaultProfiles.writeMissing(data.profilesDirectory()); // profiles added since (node)
                 if (DefaultProfiles.upgradeUnedited(data.profilesDirectory())) {
                     LOG.info("Upgraded the unedited device profile {}: SANs a device's CSR asks for are no longer"

@@ -53,7 +53,8 @@ final class DataDirectoryInitializer {
     private DataDirectoryInitializer() {
     }
 
-    static void initialize(Path dir) throws IOException {
+    /** {@code serverNames}: the server certificate's names, or null for localhost, the host name and the loopbacks. */
+    static void initialize(Path dir, GeneralNames serverNames) throws IOException {
         Path target = dir.toAbsolutePath().normalize();
         if (Files.exists(target) && !isEmptyDirectory(target)) {
             throw new PkiException(target + " exists but is not a complete Midge data directory; "
@@ -62,7 +63,7 @@ final class DataDirectoryInitializer {
         Files.createDirectories(target.getParent());
         Path temp = target.resolveSibling("." + target.getFileName() + ".init-" + HexFormat.of().formatHex(random(4)));
         try {
-            build(new DataDirectory(temp));
+            build(new DataDirectory(temp), serverNames);
             Files.deleteIfExists(target);
             Files.move(temp, target);
         } finally {
@@ -71,7 +72,7 @@ final class DataDirectoryInitializer {
         LOG.debug("Created the Midge data directory {}: root CA, issuing CA, server certificate, ACL and CRL.", target);
     }
 
-    private static void build(DataDirectory data) throws IOException {
+    private static void build(DataDirectory data, GeneralNames serverNames) throws IOException {
         Path dir = data.path();
         Files.createDirectories(dir);
         AtomicFiles.createPrivateDirectory(dir.resolve(DataDirectory.Layout.PRIVATE));
@@ -96,29 +97,39 @@ final class DataDirectoryInitializer {
         AtomicFiles.writeString(data.aclFile(), ACL_HEADER, false);
 
         CertificateAuthority ca = new CertificateAuthority(data, root, issuing);
-        issueServerCertificate(data, ca, issuingCert);
+        issueServerCertificate(data, ca, issuingCert, serverNames);
         ca.crlPublisher().publish();
     }
 
     /**
      * A later run re-issues the server certificate (new key, same names) once it is within
      * {@code threshold} of expiring, so a broker that is simply restarted now and then never
-     * presents an expired certificate. Returns true if it did.
+     * presents an expired certificate; for {@code serverNames}, or null for the defaults. Returns true if it did.
      */
-    static boolean renewServerCertificateIfExpiring(DataDirectory data, Duration threshold) throws IOException {
+    static boolean renewServerCertificateIfExpiring(DataDirectory data, Duration threshold, GeneralNames serverNames)
+            throws IOException {
         X509Certificate current = Pem.readCertificates(data.serverCertificate()).get(0);
         if (current.getNotAfter().toInstant().isAfter(java.time.Instant.now().plus(threshold))) {
             return false;
         }
-        issueServerCertificate(data, data.authority(), data.issuingCaCertificate());
+        issueServerCertificate(data, data.authority(), data.issuingCaCertificate(), serverNames);
         LOG.info("Renewed the server certificate {} (it expired at {}).", data.serverCertificate(),
                 current.getNotAfter().toInstant());
         return true;
     }
 
-    private static void issueServerCertificate(DataDirectory data, CertificateAuthority ca, X509Certificate issuingCert)
-            throws IOException {
+    private static void issueServerCertificate(DataDirectory data, CertificateAuthority ca, X509Certificate issuingCert,
+            GeneralNames serverNames) throws IOException {
         String host = hostName();
+        KeyPair serverKey = KeyPairs.ec("P-256");
+        IssuedCertificate server = ca.issue(host, SubjectPublicKeyInfo.getInstance(serverKey.getPublic().getEncoded()),
+                serverNames != null ? serverNames : defaultServerNames(host), DefaultProfiles.SERVER);
+        // Key first: a reader that sees the new certificate must find its key (the broker reloads both).
+        AtomicFiles.writeString(data.serverKey(), Pem.encodePrivateKey(serverKey.getPrivate()), true);
+        AtomicFiles.writeString(data.serverCertificate(), Pem.encode(server.certificate(), issuingCert), false);
+    }
+
+    private static GeneralNames defaultServerNames(String host) {
         Set<GeneralName> names = new LinkedHashSet<>();
         names.add(new GeneralName(GeneralName.dNSName, "localhost"));
         if (!host.equals("localhost")) {
@@ -126,12 +137,7 @@ final class DataDirectoryInitializer {
         }
         names.add(new GeneralName(GeneralName.iPAddress, "127.0.0.1"));
         names.add(new GeneralName(GeneralName.iPAddress, "::1"));
-        KeyPair serverKey = KeyPairs.ec("P-256");
-        IssuedCertificate server = ca.issue(host, SubjectPublicKeyInfo.getInstance(serverKey.getPublic().getEncoded()),
-                new GeneralNames(names.toArray(GeneralName[]::new)), DefaultProfiles.SERVER);
-        // Key first: a reader that sees the new certificate must find its key (the broker reloads both).
-        AtomicFiles.writeString(data.serverKey(), Pem.encodePrivateKey(serverKey.getPrivate()), true);
-        AtomicFiles.writeString(data.serverCertificate(), Pem.encode(server.certificate(), issuingCert), false);
+        return new GeneralNames(names.toArray(GeneralName[]::new));
     }
 
     /** The machine's name for the server certificate; "localhost" if it has none usable. */

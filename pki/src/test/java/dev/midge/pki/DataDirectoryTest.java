@@ -125,8 +125,8 @@ class DataDirectoryTest {
         String oldKey = Files.readString(setup.serverKey());
         DataDirectory data = DataDirectory.open(dir);
 
-        assertFalse(DataDirectoryInitializer.renewServerCertificateIfExpiring(data, java.time.Duration.ofDays(30)));
-        assertTrue(DataDirectoryInitializer.renewServerCertificateIfExpiring(data, java.time.Duration.ofDays(1000)));
+        assertFalse(DataDirectoryInitializer.renewServerCertificateIfExpiring(data, java.time.Duration.ofDays(30), null));
+        assertTrue(DataDirectoryInitializer.renewServerCertificateIfExpiring(data, java.time.Duration.ofDays(1000), null));
 
         assertFalse(oldKey.equals(Files.readString(setup.serverKey())));
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(setup.serverKey())));

@@ -165,6 +165,19 @@ public final class BrokerProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * The lines before the first one equal to {@code marker} (a line {@link #awaitLine} returned):
+     * what a test that proves an absence looks at, since anything the broker logged earlier is there.
+     */
+    public List<String> linesBefore(String marker) {
+        List<String> all = lines();
+        int at = all.indexOf(marker);
+        if (at < 0) {
+            throw new IllegalArgumentException("no line " + marker);
+        }
+        return all.subList(0, at);
+    }
+
     public String output() {
         synchronized (lines) {
             return String.join("\n", lines);

@@ -18,13 +18,15 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Polls the files behind {@link Reloadable}s and reloads them when they change.
+ * Reloads the files behind {@link Reloadable}s when they change: a poll compares each file's
+ * stamp, and inotify only says when to poll.
  *
- * <p>Polling rather than WatchService: it sees in-place writes, atomic renames and symlink
- * swaps (how Kubernetes updates mounted secrets) alike, costs a few stat calls per interval,
- * and runs on its own thread so the event loops never touch the disk. A {@link DirectoryWakeup}
- * (inotify) runs a poll shortly after a watched file's directory changes, and {@link #checkNow}
- * lets a writer that knows it changed a file say so: a CRL takes effect in milliseconds.
+ * <p>The poll decides, not WatchService events: a stamp sees in-place writes, atomic renames and
+ * symlink swaps (how Kubernetes updates mounted secrets) alike, costs a few stat calls per
+ * interval, and runs on its own thread so the event loops never touch the disk. A
+ * {@link DirectoryWakeup} (a WatchService on the watched files' directories) runs a poll shortly
+ * after one of them changes, so a revoke takes effect in milliseconds rather than at the next
+ * interval, and {@link #checkNow} lets a writer that knows it changed a file say so.
  */
 public final class FileWatcher implements AutoCloseable {
 

@@ -9,6 +9,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.util.LinkedHashSet;
+import java.util.Set;
 
 /** The secure default's data directory: created on first run, its server certificate kept matching the names. */
 final class SecureDefaultSetup {
@@ -24,14 +25,16 @@ final class SecureDefaultSetup {
                 throw new StartupException("Error: the secure default has one listener: give -p/--port once", 1);
             }
             DataDirectoryAccess.check(settings.dataDir());
-            SecureDefault created = DataDirectory.openOrInitialize(settings.dataDir(), settings.securePort());
+            Set<String> serverNames = settings.serverNames().isEmpty() ? ServerCertificateNames.defaults()
+                    : new LinkedHashSet<>(settings.serverNames());
+            // The names go in at creation, so a first run issues the server certificate once.
+            SecureDefault created = DataDirectory.openOrInitialize(settings.dataDir(), settings.securePort(),
+                    ServerCertificateNames.generalNames(serverNames));
             if (created.created()) {
                 LOG.info("Created the data directory {}: a root and an issuing CA, a server certificate, an ACL and a CRL.",
                         created.dataDirectory().toAbsolutePath());
             }
-            ServerCertificateNames.ensure(DataDirectory.open(created.dataDirectory()),
-                    settings.serverNames().isEmpty() ? ServerCertificateNames.defaults()
-                            : new LinkedHashSet<>(settings.serverNames()));
+            ServerCertificateNames.ensure(DataDirectory.open(created.dataDirectory()), serverNames);
             return created;
         } catch (IOException e) {
             throw new StartupException("Error: cannot issue the server certificate in " + settings.dataDir() + ": "

@@ -76,8 +76,7 @@ public final class ServerCertificateNames {
             return;
         }
         KeyPair key = KeyPairs.ec("P-256");
-        GeneralNames sans = new GeneralNames(wantedCanonical.stream().map(ServerCertificateNames::generalName)
-                .toArray(GeneralName[]::new));
+        GeneralNames sans = generalNames(wantedCanonical);
         String commonName = current.getSubjectX500Principal().getName().replaceFirst("^CN=", "");
         IssuedCertificate server = data.authority().issue(commonName,
                 SubjectPublicKeyInfo.getInstance(key.getPublic().getEncoded()), sans, DefaultProfiles.SERVER);
@@ -87,6 +86,12 @@ public final class ServerCertificateNames {
                 false);
         LOG.info("Issued a new server certificate {} for {} (the old one was for {}).", data.serverCertificate(),
                 String.join(", ", wantedCanonical), String.join(", ", present));
+    }
+
+    /** The names as a certificate carries them: addresses as iPAddress, the rest as dNSName. */
+    public static GeneralNames generalNames(Set<String> names) {
+        return new GeneralNames(names.stream().map(ServerCertificateNames::canonical)
+                .map(ServerCertificateNames::generalName).distinct().toArray(GeneralName[]::new));
     }
 
     private static Set<String> names(X509Certificate certificate) {
