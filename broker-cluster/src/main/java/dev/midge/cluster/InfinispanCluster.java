@@ -105,6 +105,15 @@ public final class InfinispanCluster implements ClusterLink {
         return this;
     }
 
+    /**
+     * Keeps a listener's CRL file in step with the same listener's on the other nodes, when this
+     * node's listeners name different CRL files (of different CAs). Before start.
+     */
+    public InfinispanCluster shareCrl(java.nio.file.Path crlFile, String listener) {
+        sharedFiles.listener(SharedFile.Kind.CRL, crlFile, listener);
+        return this;
+    }
+
     /** Keeps this node's ACL file in step with the cluster's (the newest change wins). Before start. */
     public InfinispanCluster shareAcl(java.nio.file.Path aclFile) {
         sharedFiles.global(SharedFile.Kind.ACL, aclFile);

@@ -38,6 +38,16 @@ class SharedFileTest {
     }
 
     @Test
+    void crlFilesOfDifferentListenersKeepTheirOwnKeys() {
+        SharedFileSet set = new SharedFileSet();
+        set.listener(SharedFile.Kind.CRL, Path.of("/etc/midge/crl-a.pem"), "8883");
+        set.listener(SharedFile.Kind.CRL, Path.of("/etc/midge/crl-b.pem"), "8884");
+
+        assertEquals(List.of("crl@8883", "crl@8884"), keys(set));
+        assertTrue(set.files().get(0).versionedByCrlNumber());
+    }
+
+    @Test
     void aFileOfTwoListenersHasOneKeyForBoth() {
         SharedFileSet set = new SharedFileSet();
         set.listener(SharedFile.Kind.ACL, Path.of("/etc/midge/acl"), "8883");

@@ -9,11 +9,10 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Makes a broker with {@code midge_cluster_*} options a cluster node: the link, and the security
- * files whose contents the cluster keeps equal (every listener's CRL; the ACL and password file,
+ * files whose contents the cluster keeps equal (the CRL, or each listener's when they differ; the ACL and password file,
  * broker-wide or, with {@code per_listener_settings true}, each listener's own under a key made of
  * its port; with {@code midge_cluster_share_cafile true} the CA files). Without cluster options
  * nothing of the cluster is loaded or started.
@@ -29,13 +28,19 @@ final class ClusterStartup {
             return null;
         }
         InfinispanCluster cluster = new InfinispanCluster(config.cluster(), watcher);
-        Set<Path> crls = new LinkedHashSet<>();
+        Map<ListenerConfig, Path> crlFiles = new LinkedHashMap<>();
         for (ListenerConfig listener : config.listeners()) {
             if (listener.tls() != null && listener.tls().crlfile() != null) {
-                crls.add(listener.tls().crlfile().toAbsolutePath().normalize());
+                crlFiles.put(listener, listener.tls().crlfile().toAbsolutePath().normalize());
             }
         }
-        crls.forEach(cluster::shareCrl);
+        // One crlfile for every listener (the usual case) is the cluster's CRL; CRLs of different
+        // CAs in different files are each kept with the same listener's, never one over the other.
+        if (new LinkedHashSet<>(crlFiles.values()).size() == 1) {
+            cluster.shareCrl(crlFiles.values().iterator().next());
+        } else {
+            crlFiles.forEach((listener, crlFile) -> cluster.shareCrl(crlFile, id(listener)));
+        }
         if (config.perListenerSettings()) {
             for (ListenerConfig listener : config.listeners()) {
                 if (listener.security().aclFile() != null) {
