@@ -99,10 +99,10 @@ final class SecurityFileSync {
             }
             for (SharedFile file : ListenerLayout.unmatched(files, ListenerLayout.decode(layout))) {
                 if (warned.add(other + "|" + file.key())) {
-                    LOG.warn("Not keeping {} in step with node {}: it has no {} for the same {} (its listener "
-                                    + "layout differs); each node keeps its own copy of that file",
-                            file.describe(), other, file.kind().option,
-                            file.listeners().isEmpty() ? "broker-wide setting" : "listener " + file.listeners());
+                    LOG.warn("Not keeping {} in step with node {}: it has no {} (its listener layout differs); "
+                                    + "each node keeps its own copy of that file", file.describe(), other,
+                            file.listeners().isEmpty() ? "broker-wide " + file.kind().option
+                                    : file.kind().option + " of its own for listener " + file.listeners());
                 }
             }
         }

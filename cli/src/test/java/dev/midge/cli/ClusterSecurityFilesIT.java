@@ -133,7 +133,7 @@ class ClusterSecurityFilesIT {
     @Test
     void aListenerTheOtherNodesLackIsNamedAndKeptApart() throws Exception {
         cluster.nodes.get(1).awaitLine("Not keeping password_file " + file("pw-x-2") + " of listener " + onlyOnNode2
-                + " in step with node node-(1|3): it has no password_file for the same listener " + onlyOnNode2, WAIT);
+                + " in step with node node-(1|3): it has no password_file of its own for listener " + onlyOnNode2, WAIT);
         assertEquals(0, connect(1, onlyOnNode2, "xavier", "xavier-pass").exitCode());
     }
 
