@@ -14,7 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class SharedFileTest {
 
     @Test
-    void broadWideFilesHaveOneKeyEach() {
+    void brokerWideFilesHaveOneKeyEach() {
         SharedFileSet set = new SharedFileSet();
         set.add(SharedFile.crl(Path.of("/data/crl.pem")));
         set.global(SharedFile.Kind.ACL, Path.of("/data/acl"));
