@@ -55,7 +55,7 @@ public final class InfinispanCluster implements ClusterLink {
 
     private final ClusterOptions options;
     private final FileWatcher watcher;
-    private final List<SharedFile> sharedFiles = new ArrayList<>();
+    private final SharedFileSet sharedFiles = new SharedFileSet();
     private final RouteTable routes = new RouteTable();
     /** This node's filters, put again after a merge: the other side's copy of the cache never saw them. */
     private final Set<String> ownFilters = java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -105,9 +105,55 @@ public final class InfinispanCluster implements ClusterLink {
         return this;
     }
 
+    /**
+     * Keeps a listener's CRL file in step with the same listener's on the other nodes, when this
+     * node's listeners name different CRL files (of different CAs). Before start.
+     */
+    public InfinispanCluster shareCrl(java.nio.file.Path crlFile, String listener) {
+        sharedFiles.listener(SharedFile.Kind.CRL, crlFile, listener);
+        return this;
+    }
+
     /** Keeps this node's ACL file in step with the cluster's (the newest change wins). Before start. */
     public InfinispanCluster shareAcl(java.nio.file.Path aclFile) {
-        sharedFiles.add(SharedFile.acl(aclFile));
+        sharedFiles.global(SharedFile.Kind.ACL, aclFile);
+        return this;
+    }
+
+    /**
+     * Keeps a listener's own ACL file ({@code per_listener_settings true}) in step with the same
+     * listener's on the other nodes. Before start.
+     *
+     * @param listener the listener's port, or its unix socket path: the same on nodes with the same layout
+     */
+    public InfinispanCluster shareAcl(java.nio.file.Path aclFile, String listener) {
+        sharedFiles.listener(SharedFile.Kind.ACL, aclFile, listener);
+        return this;
+    }
+
+    /** Keeps this node's password file in step with the cluster's (the newest change wins). Before start. */
+    public InfinispanCluster sharePasswordFile(java.nio.file.Path passwordFile) {
+        sharedFiles.global(SharedFile.Kind.PASSWORD, passwordFile);
+        return this;
+    }
+
+    /** As {@link #shareAcl(java.nio.file.Path, String)}, for a listener's own password file. */
+    public InfinispanCluster sharePasswordFile(java.nio.file.Path passwordFile, String listener) {
+        sharedFiles.listener(SharedFile.Kind.PASSWORD, passwordFile, listener);
+        return this;
+    }
+
+    /**
+     * Keeps a CA file (public certificates only: one holding anything else is never shared nor
+     * written) in step with the cluster's. {@code listener} null: the one CA file of all this node's
+     * listeners; else the listener's own. Before start.
+     */
+    public InfinispanCluster shareCaChain(java.nio.file.Path caFile, String listener) {
+        if (listener == null) {
+            sharedFiles.global(SharedFile.Kind.CA, caFile);
+        } else {
+            sharedFiles.listener(SharedFile.Kind.CA, caFile, listener);
+        }
         return this;
     }
 
@@ -159,7 +205,7 @@ public final class InfinispanCluster implements ClusterLink {
         retainedCache.forEach((topic, bytes) -> inbox.retain(MessageCodec.decode(bytes)));
         messages.connect(CLUSTER_NAME);
         confirmations.connect(CLUSTER_NAME);
-        new SecurityFileSync(security, sharedFiles, io).start(watcher);
+        new SecurityFileSync(security, sharedFiles.files(), io, options.node(), this::memberNames).start(watcher);
         List<String> members = new ArrayList<>();
         manager.getMembers().forEach(a -> members.add(NodeNames.of(a)));
         partitions.viewChanged(members);
@@ -339,5 +385,12 @@ public final class InfinispanCluster implements ClusterLink {
         Thread t = new Thread(r, name);
         t.setDaemon(true);
         return t;
+    }
+
+    /** The nodes of the current view, by name. */
+    private List<String> memberNames() {
+        List<String> names = new ArrayList<>();
+        manager.getMembers().forEach(a -> names.add(NodeNames.of(a)));
+        return names;
     }
 }

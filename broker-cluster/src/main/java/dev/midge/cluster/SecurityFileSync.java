@@ -16,12 +16,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.function.Supplier;
 
 /**
- * Keeps the contents of this node's CRL and ACL files equal to the cluster's: a change made here
- * (a {@code device revoke}, an edited ACL) is put in the replicated security cache when it is
+ * Keeps the contents of this node's CRL, ACL, password and (when asked) CA files equal to the
+ * cluster's, each per-listener file with the same listener's on the other nodes: a change made here
+ * (a {@code device revoke}, an edited ACL, {@code mosquitto_passwd}) is put in the replicated security cache when it is
  * newer than what the cache holds; a newer entry from another node is written over the local
  * file, whose existing watcher then reloads it (and drops connections a CRL revokes) exactly as
  * after a local edit. A cache entry is the version (8 bytes) followed by the file's bytes.
@@ -34,30 +39,44 @@ final class SecurityFileSync {
     private final Cache<String, byte[]> cache;
     private final List<SharedFile> files;
     private final ExecutorService io;
+    private final String node;
+    private final Supplier<Collection<String>> members;
+    /** "node|key" pairs already warned about: one line per file and node, not one per view change. */
+    private final Set<String> warned = ConcurrentHashMap.newKeySet();
     private volatile FileWatcher watcher;
 
-    SecurityFileSync(Cache<String, byte[]> cache, List<SharedFile> files, ExecutorService io) {
+    /**
+     * @param node    this node's name, under which its layout is published
+     * @param members the nodes in the current view, whose layouts are compared with this one's
+     */
+    SecurityFileSync(Cache<String, byte[]> cache, List<SharedFile> files, ExecutorService io, String node,
+                     Supplier<Collection<String>> members) {
         this.cache = cache;
         this.files = List.copyOf(files);
         this.io = io;
+        this.node = node;
+        this.members = members;
     }
 
     /**
-     * Agrees with the cluster once (an ACL already in the cluster wins over this node's: the
-     * node that joins is the one that is behind; a CRL with a higher number wins either way),
-     * then watches the local files.
+     * Agrees with the cluster once (an ACL, password file or CA chain already in the cluster wins
+     * over this node's: the node that joins is the one that is behind; a CRL with a higher number
+     * wins either way), then watches the local files.
      */
     void start(FileWatcher watcher) throws Exception {
         this.watcher = watcher;
         cache.addListener(this);
+        cache.put(ListenerLayout.key(node), ListenerLayout.encode(files));
         for (SharedFile file : files) {
             byte[] local = Files.readAllBytes(file.path());
             byte[] shared = cache.get(file.key());
             if (shared == null) {
-                cache.put(file.key(), entry(initialVersion(file, local), local));
-            } else if (file.kind() == SharedFile.Kind.CRL && SharedFile.crlNumber(local) > version(shared)) {
+                if (!refused(file, local, false)) {
+                    cache.put(file.key(), entry(initialVersion(file, local), local));
+                }
+            } else if (file.versionedByCrlNumber() && SharedFile.crlNumber(local) > version(shared)) {
                 cache.put(file.key(), entry(SharedFile.crlNumber(local), local));
-            } else if (!Arrays.equals(content(shared), local)) {
+            } else if (!Arrays.equals(content(shared), local) && !refused(file, content(shared), true)) {
                 write(file, shared);
             }
             Reloadable<byte[]> watched = Reloadable.load("cluster copy of " + file.path(), List.of(file.path()),
@@ -65,10 +84,46 @@ final class SecurityFileSync {
             watched.onChange(bytes -> localChanged(file, bytes));
             watcher.watch(watched);
         }
+        compareLayouts();
+    }
+
+    /** Logs (once per file and node) each of this node's files that a node of the view does not share. */
+    void compareLayouts() {
+        for (String other : members.get()) {
+            if (other.equals(node)) {
+                continue;
+            }
+            byte[] layout = cache.get(ListenerLayout.key(other));
+            if (layout == null) {
+                continue; // not started yet: its layout arrives as an event
+            }
+            for (SharedFile file : ListenerLayout.unmatched(files, ListenerLayout.decode(layout))) {
+                if (warned.add(other + "|" + file.key())) {
+                    LOG.warn("Not keeping {} in step with node {}: it has no {} (its listener layout differs); "
+                                    + "each node keeps its own copy of that file", file.describe(), other,
+                            file.listeners().isEmpty() ? "broker-wide " + file.kind().option
+                                    : file.kind().option + " of its own for listener " + file.listeners());
+                }
+            }
+        }
+    }
+
+    /** Whether {@code content} must not be shared ({@code adopt} false) or adopted; logs why. */
+    private static boolean refused(SharedFile file, byte[] content, boolean adopt) {
+        String refusal = file.refusal(content);
+        if (refusal == null) {
+            return false;
+        }
+        if (adopt) {
+            LOG.error("Not adopting the cluster's copy of {}: {}; this node keeps its own", file.describe(), refusal);
+        } else {
+            LOG.error("Not sharing {} with the cluster: {}; the other nodes keep theirs", file.describe(), refusal);
+        }
+        return true;
     }
 
     private static long initialVersion(SharedFile file, byte[] content) {
-        return file.kind() == SharedFile.Kind.CRL ? SharedFile.crlNumber(content) : System.currentTimeMillis();
+        return file.versionedByCrlNumber() ? SharedFile.crlNumber(content) : System.currentTimeMillis();
     }
 
     /** On the watcher's thread: a local edit, or our own write of the cluster's copy (then equal, so nothing). */
@@ -77,8 +132,11 @@ final class SecurityFileSync {
         if (shared != null && Arrays.equals(content(shared), local)) {
             return;
         }
+        if (refused(file, local, false)) {
+            return;
+        }
         long version;
-        if (file.kind() == SharedFile.Kind.CRL) {
+        if (file.versionedByCrlNumber()) {
             version = SharedFile.crlNumber(local);
             if (shared != null && version <= version(shared)) {
                 LOG.warn("{} has CRL number {}, not newer than the cluster's {}: the cluster's CRL stays in force "
@@ -90,14 +148,18 @@ final class SecurityFileSync {
             version = Math.max(System.currentTimeMillis(), shared == null ? 0 : version(shared) + 1);
         }
         cache.put(file.key(), entry(version, local));
-        LOG.info("Shared {} with the cluster ({} {}).", file.path(),
-                file.kind() == SharedFile.Kind.CRL ? "CRL number" : "version", version);
+        LOG.info("Shared {} with the cluster ({} {}).", file.describe(),
+                file.versionedByCrlNumber() ? "CRL number" : "version", version);
     }
 
     @CacheEntryCreated
     @CacheEntryModified
     public void changed(CacheEntryEvent<String, byte[]> event) {
         if (event.isPre() || event.isOriginLocal() || event.getValue() == null) {
+            return;
+        }
+        if (event.getKey().startsWith(ListenerLayout.PREFIX)) {
+            io.execute(this::compareLayouts);
             return;
         }
         for (SharedFile file : files) {
@@ -114,8 +176,11 @@ final class SecurityFileSync {
             if (Arrays.equals(content(shared), local)) {
                 return;
             }
-            if (file.kind() == SharedFile.Kind.CRL && SharedFile.crlNumber(local) >= version(shared)) {
+            if (file.versionedByCrlNumber() && SharedFile.crlNumber(local) >= version(shared)) {
                 return; // ours is as new: it reaches the cache through localChanged
+            }
+            if (refused(file, content(shared), true)) {
+                return;
             }
             write(file, shared);
             // The broker's own reload of the file (and the drop of what a CRL revokes) starts now,
@@ -133,22 +198,22 @@ final class SecurityFileSync {
             Path temp = Files.createTempFile(target.toAbsolutePath().getParent(), ".cluster-", ".tmp");
             Files.write(temp, content(shared));
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            LOG.info("Wrote the cluster's {} (version {}) to {}.", file.kind() == SharedFile.Kind.CRL ? "CRL" : "ACL",
-                    version(shared), target);
+            LOG.info("Wrote the cluster's {} (version {}) to {}{}.", file.kind().option, version(shared), target,
+                    file.listeners().isEmpty() ? "" : " (listener " + file.listeners() + ")");
         } catch (IOException e) {
             LOG.error("Cannot write the cluster's copy to {}: {}; this node keeps its own", target, e.getMessage());
         }
     }
 
-    private static byte[] entry(long version, byte[] content) {
+    static byte[] entry(long version, byte[] content) {
         return ByteBuffer.allocate(8 + content.length).putLong(version).put(content).array();
     }
 
-    private static long version(byte[] entry) {
+    static long version(byte[] entry) {
         return ByteBuffer.wrap(entry).getLong();
     }
 
-    private static byte[] content(byte[] entry) {
+    static byte[] content(byte[] entry) {
         return Arrays.copyOfRange(entry, 8, entry.length);
     }
 }

@@ -39,13 +39,38 @@ final class ThreeNodeCluster implements AutoCloseable {
         this.data = DataDirectory.open(work.resolve("data"));
     }
 
+    /**
+     * What a test adds to a node's conf (node index 0-2), asked once the data directory and the
+     * certificates exist, so it may also write the files it names.
+     */
+    interface ConfAdditions {
+        ConfAdditions NONE = new ConfAdditions() {
+        };
+
+        /** Lines before the listener (options that must come first, such as {@code per_listener_settings}). */
+        default String first(ThreeNodeCluster cluster, int node) throws Exception {
+            return "";
+        }
+
+        /** Lines after the cluster options (more listeners). */
+        default String last(ThreeNodeCluster cluster, int node) throws Exception {
+            return "";
+        }
+    }
+
     /** Issues the certificates, writes the confs and starts the nodes; returns once node 1 sees all three. */
     static ThreeNodeCluster start(Path work, List<String> devices, boolean filesPerNode, Duration startup)
             throws Exception {
+        return start(work, devices, filesPerNode, startup, ConfAdditions.NONE);
+    }
+
+    /** As {@link #start(Path, List, boolean, Duration)}, with lines of the test's own in each conf. */
+    static ThreeNodeCluster start(Path work, List<String> devices, boolean filesPerNode, Duration startup,
+                                  ConfAdditions additions) throws Exception {
         ThreeNodeCluster cluster = new ThreeNodeCluster(work);
         try {
             cluster.issue(devices);
-            cluster.startNodes(filesPerNode, startup);
+            cluster.startNodes(filesPerNode, startup, additions);
             return cluster;
         } catch (Exception | Error e) {
             cluster.close();
@@ -72,12 +97,13 @@ final class ThreeNodeCluster implements AutoCloseable {
         assertEquals(0, Main.execute(args), () -> "broker.jar " + String.join(" ", args));
     }
 
-    private void startNodes(boolean filesPerNode, Duration startup) throws Exception {
+    private void startNodes(boolean filesPerNode, Duration startup, ConfAdditions additions) throws Exception {
         for (int i = 0; i < 3; i++) {
             boolean own = filesPerNode && i != 1;
             Path crl = own ? Files.copy(data.crlFile(), work.resolve("crl-" + (i + 1) + ".pem")) : data.crlFile();
             Path acl = own ? Files.copy(data.aclFile(), work.resolve("acl-" + (i + 1))) : data.aclFile();
-            Files.writeString(work.resolve("node" + (i + 1) + ".conf"), nodeConf(i, crl, acl));
+            Files.writeString(work.resolve("node" + (i + 1) + ".conf"),
+                    additions.first(this, i) + nodeConf(i, crl, acl) + additions.last(this, i));
             Files.writeString(partitionFile(i), "");
         }
         for (int i = 0; i < 3; i++) {

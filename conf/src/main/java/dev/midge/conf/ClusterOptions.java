@@ -14,9 +14,18 @@ import java.util.List;
  * @param certFile {@code midge_cluster_certfile}: this node's certificate (CN = node name)
  * @param keyFile  {@code midge_cluster_keyfile}: its private key
  * @param at       where the first cluster option was set, for errors found after parsing
+ * @param shareCafile {@code midge_cluster_share_cafile} (default false): the listeners' {@code cafile} contents
+ *                 are kept equal across the nodes, so a CA added on one node is trusted by all (opt-in: it lets
+ *                 any node widen who every node accepts as a device, and it writes over each node's cafile)
  */
 public record ClusterOptions(String node, HostPort bind, List<HostPort> members, Path caFile, Path certFile,
-                             Path keyFile, ConfigLocation at) {
+                             Path keyFile, ConfigLocation at, boolean shareCafile) {
+
+    /** Without sharing the listeners' CA files (the default). */
+    public ClusterOptions(String node, HostPort bind, List<HostPort> members, Path caFile, Path certFile,
+                          Path keyFile, ConfigLocation at) {
+        this(node, bind, members, caFile, certFile, keyFile, at, false);
+    }
 
     public ClusterOptions {
         members = List.copyOf(members);

@@ -40,6 +40,17 @@ class ClusterOptionsTest {
     }
 
     @Test
+    void theListenersCaFilesAreSharedOnlyWhenAsked() {
+        assertEquals(false, MosquittoConf.parse(NODE, CONF).config().cluster().shareCafile());
+        assertEquals(true, MosquittoConf.parse(NODE + "midge_cluster_share_cafile true\n", CONF).config().cluster()
+                .shareCafile());
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> MosquittoConf.parse(NODE + "midge_cluster_share_cafile yes\n", CONF));
+        assertEquals(CONF + ":8: 'yes' is not a valid value for midge_cluster_share_cafile; use true or false",
+                e.getMessage());
+    }
+
+    @Test
     void aBrokerOnItsOwnHasNoClusterOptions() {
         assertNull(MosquittoConf.parse("listener 1883\n", CONF).config().cluster());
     }
