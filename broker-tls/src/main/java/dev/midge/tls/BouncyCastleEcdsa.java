@@ -1,6 +1,5 @@
 package dev.midge.tls;
 
-import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,7 +55,7 @@ public final class BouncyCastleEcdsa {
 
         EcdsaOnly() {
             super(PROVIDER_NAME, "1.0", "ECDSA signatures (SHA-256/384/512) by BouncyCastle, for TLS handshakes");
-            Provider bouncyCastle = new BouncyCastleProvider();
+            Provider bouncyCastle = BouncyCastleInstance.get();
             SIGNATURES.forEach((name, aliases) -> putService(new EcdsaService(this, name, aliases, bouncyCastle)));
         }
     }

@@ -1,7 +1,6 @@
 package dev.midge.tls;
 
 import org.bouncycastle.jcajce.interfaces.XDHKey;
-import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,7 +44,7 @@ public final class BouncyCastleX25519 {
 
         XdhOnly() {
             super(PROVIDER_NAME, "1.0", "XDH key pairs, key factory and key agreement by BouncyCastle, for TLS handshakes");
-            Provider bouncyCastle = new BouncyCastleProvider();
+            Provider bouncyCastle = BouncyCastleInstance.get();
             putService(new Delegate(this, "KeyPairGenerator", bouncyCastle));
             putService(new Delegate(this, "KeyAgreement", bouncyCastle));
             putService(new Delegate(this, "KeyFactory", bouncyCastle));

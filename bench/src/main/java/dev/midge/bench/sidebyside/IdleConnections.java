@@ -12,7 +12,8 @@ import java.util.concurrent.Future;
 
 /**
  * Opens mutual-TLS MQTT connections that then sit idle (keep alive 0), and reads the broker's
- * VmRSS with none, then with each step's count open; with none also its proportional set size.
+ * VmRSS with none (as soon as it listens, then settled: {@link SettledRss}), then with each step's
+ * count open; with none also its proportional set size.
  */
 final class IdleConnections {
 
@@ -20,11 +21,12 @@ final class IdleConnections {
     }
 
     /**
-     * @param rssKib          VmRSS in KiB by number of open connections (0 first)
+     * @param rssKib          VmRSS in KiB by number of open connections (0 first: settled)
+     * @param startRssKib     VmRSS in KiB as soon as the broker listens, before it has settled
      * @param idlePssKib      Pss with no connection, in KiB: shared file pages (libjvm, the JDK's class
      *                        archive; libssl for mosquitto) counted once across processes, not per process
      */
-    record Result(Map<Integer, Long> rssKib, long idlePssKib) {
+    record Result(Map<Integer, Long> rssKib, long idlePssKib, long startRssKib) {
     }
 
     static Result run(BrokerProcess broker, SSLSocketFactory factory, int[] steps, int threads)
@@ -33,7 +35,8 @@ final class IdleConnections {
         List<TlsMqttConnection> open = new ArrayList<>();
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
-            rss.put(0, broker.rssKib());
+            long start = broker.rssKib();
+            rss.put(0, SettledRss.of(broker));
             long pss = broker.pssKib();
             for (int target : steps) {
                 List<Future<TlsMqttConnection>> opening = new ArrayList<>();
@@ -51,7 +54,7 @@ final class IdleConnections {
                 }
                 rss.put(target, broker.rssKib());
             }
-            return new Result(rss, pss);
+            return new Result(rss, pss, start);
         } finally {
             pool.shutdownNow();
             open.forEach(TlsMqttConnection::close);
