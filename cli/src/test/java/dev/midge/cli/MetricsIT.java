@@ -7,6 +7,7 @@ import dev.midge.testing.Ports;
 import dev.midge.testing.ProcessResult;
 import dev.midge.testing.RunningSubscriber;
 import dev.midge.testing.TestPki;
+import dev.midge.testing.TlsProviderUnderTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -57,10 +58,11 @@ class MetricsIT {
                 use_identity_as_username true
                 crlfile %s
                 """.formatted(metricsPort, plainPort, tlsPort, pki.caFile(), server.chainFile(), server.keyFile(),
-                pki.crlFile()));
+                pki.crlFile()) + TlsProviderUnderTest.confLine());
 
         try (BrokerProcess broker = BrokerProcess.start(work, "-c", conf.toString())) {
             broker.awaitLine("Midge .* running", WAIT);
+            TlsProviderUnderTest.awaitInUse(broker, WAIT);
             broker.awaitLine("Serving /metrics and /health on http://127.0.0.1:" + metricsPort, WAIT);
             assertEquals("200 ok", curl("/health"));
 

@@ -7,6 +7,7 @@ import dev.midge.testing.Ports;
 import dev.midge.testing.ProcessResult;
 import dev.midge.testing.RunningSubscriber;
 import dev.midge.testing.TestPki;
+import dev.midge.testing.TlsProviderUnderTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -55,10 +56,12 @@ class MosquittoConfIT {
                 use_identity_as_username true
                 acl_file %s
                 crlfile %s
-                """.formatted(port, pki.caFile(), server.chainFile(), server.keyFile(), acl, pki.crlFile()));
+                """.formatted(port, pki.caFile(), server.chainFile(), server.keyFile(), acl, pki.crlFile())
+                + TlsProviderUnderTest.confLine());
 
         try (BrokerProcess broker = BrokerProcess.start(work, "-c", conf.toString())) {
             broker.awaitLine("Midge .* running", WAIT);
+            TlsProviderUnderTest.awaitInUse(broker, WAIT);
             try (RunningSubscriber reader = MosquittoClients.subscribe(tls(port, pki, agent), "-t", "/#", "-v")) {
                 assertNotNull(reader.awaitSubscribed(WAIT), reader::stderr);
 

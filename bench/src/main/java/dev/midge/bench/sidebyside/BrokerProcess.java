@@ -104,6 +104,35 @@ final class BrokerProcess implements AutoCloseable {
         return total;
     }
 
+    /**
+     * The part of {@link #cpuMillis()} spent by the JVM's JIT compiler threads ({@code C1/C2 CompilerThre},
+     * read per thread from /proc/PID/task): a window that still holds compilation is not Midge's steady
+     * cost per operation (on a busy machine the JDK's TLS code needs minutes to be compiled). 0 for mosquitto.
+     */
+    double jitMillis() throws IOException {
+        double total = 0;
+        for (ProcessHandle p : tree()) {
+            try (var tasks = Files.list(Path.of("/proc", Long.toString(p.pid()), "task"))) {
+                for (Path task : (Iterable<Path>) tasks::iterator) {
+                    String stat;
+                    try {
+                        stat = Files.readString(task.resolve("stat"));
+                    } catch (IOException gone) {
+                        continue;
+                    }
+                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                    if (name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre")) {
+                        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                        total += (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10.0;
+                    }
+                }
+            } catch (IOException gone) {
+                // the process ended
+            }
+        }
+        return total;
+    }
+
     /** Resident set size of the broker in KiB (VmRSS, summed over the process and its children). */
     long rssKib() throws IOException {
         return statusSum("VmRSS:");

@@ -13,8 +13,11 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class HandshakeLoad {
 
-    /** cpuMillisEach: the broker's CPU time per handshake during the measured window. */
-    record Result(double perSecond, double cpuMillisEach, long failures, String negotiated) {
+    /**
+     * cpuMillisEach: the broker's CPU time per handshake during the measured window; jitMillisEach: the part of
+     * it its JIT compiler threads took (not yet steady when that is more than a few percent).
+     */
+    record Result(double perSecond, double cpuMillisEach, double jitMillisEach, long failures, String negotiated) {
     }
 
     private HandshakeLoad() {
@@ -57,16 +60,19 @@ final class HandshakeLoad {
         long before = done.get();
         long start = System.nanoTime();
         double cpuBefore = broker.cpuMillis();
+        double jitBefore = broker.jitMillis();
         counting.set(true);
         Thread.sleep(measure.toMillis());
         long count = done.get() - before;
         double cpu = broker.cpuMillis() - cpuBefore;
+        double jit = broker.jitMillis() - jitBefore;
         double seconds = (System.nanoTime() - start) / 1e9;
         counting.set(false);
         running.set(false);
         for (Thread worker : workers) {
             worker.join();
         }
-        return new Result(count / seconds, count == 0 ? Double.NaN : cpu / count, failed.get(), negotiated);
+        return new Result(count / seconds, count == 0 ? Double.NaN : cpu / count, count == 0 ? Double.NaN : jit / count,
+                failed.get(), negotiated);
     }
 }

@@ -157,7 +157,9 @@ public final class SideBySide {
                     "Midge " + midge.negotiated() + "; mosquitto " + mosquitto.negotiated()
                             + failures(midge.failures(), mosquitto.failures()));
             table.add("handshakes", "same, broker CPU time per handshake (" + key.label + ")", "ms", false,
-                    midge.cpuMillisEach(), mosquitto.cpuMillisEach(), "user + system, /proc/PID/stat");
+                    midge.cpuMillisEach(), mosquitto.cpuMillisEach(), "user + system, /proc/PID/stat; of Midge's, "
+                            + String.format("%.2f", midge.jitMillisEach()) + " ms its JIT compiler threads"
+                            + " (more than a few % of it: warm up longer, --tls-warmup)");
         }
     }
 

@@ -5,7 +5,9 @@ import dev.midge.cli.run.BrokerAssembly;
 import dev.midge.cli.run.RunningBroker;
 import dev.midge.cli.soak.SoakPki.DeviceCredentials;
 import dev.midge.conf.MosquittoConf;
+import dev.midge.testing.LogCapture;
 import dev.midge.testing.Ports;
+import dev.midge.testing.TlsProviderUnderTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -43,8 +45,10 @@ class RevokedBetweenHandshakeAndConnectIT {
         Files.writeString(conf, String.join("\n", "listener " + port + " 127.0.0.1",
                 "cafile " + pki.data().caChain(), "certfile " + pki.data().serverCertificate(),
                 "keyfile " + pki.data().serverKey(), "require_certificate true", "use_identity_as_username true",
-                "crlfile " + pki.data().crlFile(), ""));
-        try (RunningBroker running = BrokerAssembly.start(MosquittoConf.parse(conf).config())) {
+                "crlfile " + pki.data().crlFile(), TlsProviderUnderTest.confLine()));
+        try (LogCapture log = LogCapture.of("dev.midge");
+             RunningBroker running = BrokerAssembly.start(MosquittoConf.parse(conf).config())) {
+            TlsProviderUnderTest.assertInUse(log.lines());
             MidgeBroker broker = running.broker();
             SSLContext tls = SSLContext.getInstance("TLS");
             tls.init(device.keyManagers().getKeyManagers(), pki.trust().getTrustManagers(), null);
