@@ -87,6 +87,20 @@ final class SessionReplica {
         return new SessionImage(state, owed);
     }
 
+    /** What the session's copy owes under sequences after {@code afterSequence}. Blocking, as {@link #read}. */
+    SortedMap<Long, byte[]> owedAfter(String clientId, long afterSequence) {
+        SortedMap<Long, byte[]> owed = new TreeMap<>();
+        String prefix = owedPrefix(clientId);
+        for (String key : ownedKeys(prefix)) {
+            long sequence = Long.parseLong(key.substring(prefix.length()));
+            byte[] m = sequence > afterSequence ? cache.get(key) : null;
+            if (m != null) {
+                owed.put(sequence, m);
+            }
+        }
+        return owed;
+    }
+
     private void forgetNow(String clientId) {
         cache.remove(stateKey(clientId));
         ownedKeys(owedPrefix(clientId)).forEach(cache::remove);

@@ -19,9 +19,12 @@ public interface ClusterSessions {
      * What a claim found: refused because the client id belongs to {@code foreignUsername} (and
      * takeover by another username is off), else the session's last state when it lived on
      * another node (null when this node has it, or it has none, or the CONNECT starts clean).
+     * {@code handingOver}: the previous node is alive and still holds the session (taking its
+     * messages, its routes in place) until this node calls {@link #handedOver}, so that no message
+     * published meanwhile falls between the two nodes.
      */
-    record Claim(String foreignUsername, SessionImage image) {
-        public static final Claim LOCAL = new Claim(null, null);
+    record Claim(String foreignUsername, SessionImage image, boolean handingOver) {
+        public static final Claim LOCAL = new Claim(null, null, false);
     }
 
     /** Where the cluster reaches back into the engine; given once the engine is ready. */
@@ -34,6 +37,16 @@ public interface ClusterSessions {
      */
     CompletableFuture<Claim> claim(String clientId, String username, boolean anyUsername, boolean cleanStart,
                                    ClusterMessage will, long willDelaySeconds);
+
+    /**
+     * After a claim that is {@link Claim#handingOver}: the other nodes know this node's routes for
+     * the session now (its filters are known), so the previous node may let it go. The previous
+     * node waits until every node has sent it everything it routed there before, lets go, and the
+     * future completes with what its copy owed after {@code afterSequence} then (sequence → the
+     * engine's bytes): the messages it queued while this node was taking over. Never fails (a node
+     * that does not answer in time is not waited for).
+     */
+    CompletableFuture<java.util.SortedMap<Long, byte[]>> handedOver(String clientId, long afterSequence);
 
     /**
      * The connection a claim was for is attached here now. If another node claimed the id in
