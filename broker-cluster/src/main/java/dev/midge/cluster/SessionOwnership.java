@@ -222,6 +222,11 @@ final class SessionOwnership implements ClusterSessions {
     }
 
     @Override
+    public void inboundQos2(String clientId, int packetId, boolean awaiting) {
+        replica.inboundQos2(clientId, packetId, awaiting);
+    }
+
+    @Override
     public void settled(String clientId, long sequence) {
         replica.settled(clientId, sequence);
     }

@@ -33,8 +33,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The instant of a takeover between two live nodes: a persistent QoS 1 subscriber is taken over
  * back and forth between nodes 2 and 3 while a publisher on node 1 streams QoS 1 messages, and
- * every message node 1 PUBACKed reaches the client (twice is allowed for QoS 1), the marker last.
- * Real broker.jar JVMs, HiveMQ's MQTT 5 client over mutual TLS.
+ * every message node 1 PUBACKed reaches the client (twice is allowed for QoS 1), the marker last;
+ * and a QoS 2 PUBLISH resent to the new node after a takeover is routed once. Real broker.jar
+ * JVMs, HiveMQ's MQTT 5 client and a raw MQTT 3.1.1 client over mutual TLS.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @org.junit.jupiter.api.Timeout(value = 6, unit = TimeUnit.MINUTES)
@@ -69,7 +70,7 @@ class ClusterTakeoverIT {
         Mqtt5AsyncClient subscriber = connectSubscriber(1, received, true);
         subscriber.subscribeWith().topicFilter("fleet/stream/#").qos(MqttQos.AT_LEAST_ONCE).send()
                 .get(WAIT.toSeconds(), TimeUnit.SECONDS);
-        awaitRouted(0, received);
+        awaitRouted(0, "fleet/stream/probe", received);
 
         QosOnePublisher publisher = new QosOnePublisher();
         Thread publishing = new Thread(publisher, "stream-publisher");
@@ -101,6 +102,47 @@ class ClusterTakeoverIT {
         subscriber.disconnectWith().sessionExpiryInterval(0).send().get(WAIT.toSeconds(), TimeUnit.SECONDS);
     }
 
+    @Test
+    void aQos2PublishResentToTheNewNodeAfterATakeoverIsRoutedOnce() throws Exception {
+        Map<String, Integer> received = new ConcurrentHashMap<>();
+        Mqtt5AsyncClient watcher = client(2, "sub2", "once-watcher").buildAsync();
+        watcher.publishes(MqttGlobalPublishFilter.ALL, p -> received.merge(text(p), 1, Integer::sum));
+        watcher.connectWith().cleanStart(true).send().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        watcher.subscribeWith().topicFilter("fleet/once/#").qos(MqttQos.EXACTLY_ONCE).send()
+                .get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        awaitRouted(0, "fleet/once/probe", received);
+        awaitRouted(1, "fleet/once/probe", received);
+
+        javax.net.ssl.SSLContext tls = javax.net.ssl.SSLContext.getInstance("TLS");
+        tls.init(keys("pub1").getKeyManagers(), trust.getTrustManagers(), null);
+        byte[] payload = bytes("exactly-once");
+        try (RawMqttClient first = RawMqttClient.connect(tls, cluster.mqttPorts[0], "once-publisher", WAIT)) {
+            first.publishQos2(7, "fleet/once/t", payload, false);
+            RawMqttClient.Packet rec = first.read();
+            assertEquals(RawMqttClient.PUBREC, rec.type());
+            assertEquals(7, rec.packetId());
+            // No PUBREL: the client moves to node 2 and, as MQTT §4.4 asks, sends the PUBLISH again with DUP.
+            try (RawMqttClient second = RawMqttClient.connect(tls, cluster.mqttPorts[1], "once-publisher", WAIT)) {
+                assertTrue(second.sessionPresent(), "node 2 continues the session of node 1");
+                second.publishQos2(7, "fleet/once/t", payload, true);
+                RawMqttClient.Packet again = second.read();
+                assertEquals(RawMqttClient.PUBREC, again.type());
+                second.pubrel(7);
+                RawMqttClient.Packet comp = second.read();
+                assertEquals(RawMqttClient.PUBCOMP, comp.type());
+                assertEquals(7, comp.packetId());
+            }
+        }
+        // Published on node 2 after the resent PUBLISH was answered: it reaches node 3 behind any second copy.
+        Mqtt5BlockingClient marker = client(1, "pub1", "once-marker").buildBlocking();
+        marker.connect();
+        marker.publishWith().topic("fleet/once/marker").qos(MqttQos.AT_LEAST_ONCE).payload(bytes("marker")).send();
+        marker.disconnect();
+        org.awaitility.Awaitility.await().atMost(WAIT).until(() -> received.containsKey("marker"));
+        assertEquals(1, received.getOrDefault("exactly-once", 0), "the QoS 2 message is routed once across the takeover");
+        watcher.disconnect().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    }
+
     /** Connects client id "streamer" on the node, counting each payload it receives (acknowledged by the client). */
     private Mqtt5AsyncClient connectSubscriber(int node, Map<String, Integer> received, boolean cleanStart)
             throws Exception {
@@ -113,13 +155,14 @@ class ClusterTakeoverIT {
     }
 
     /** Publishes probes on {@code node} until one arrives: the subscriber's route is known there. */
-    private void awaitRouted(int node, Map<String, Integer> received) throws Exception {
-        Mqtt5BlockingClient prober = client(node, "pub1", "stream-prober").buildBlocking();
+    private void awaitRouted(int node, String topic, Map<String, Integer> received) throws Exception {
+        received.remove("probe");
+        Mqtt5BlockingClient prober = client(node, "pub1", "prober-" + node).buildBlocking();
         prober.connect();
         try {
             long deadline = System.nanoTime() + WAIT.toNanos();
             while (!received.containsKey("probe") && System.nanoTime() < deadline) {
-                prober.publishWith().topic("fleet/stream/probe").qos(MqttQos.AT_LEAST_ONCE).payload(bytes("probe")).send();
+                prober.publishWith().topic(topic).qos(MqttQos.AT_LEAST_ONCE).payload(bytes("probe")).send();
                 try {
                     org.awaitility.Awaitility.await().atMost(Duration.ofMillis(200)).pollInterval(Duration.ofMillis(10))
                             .until(() -> received.containsKey("probe"));
@@ -168,11 +211,14 @@ class ClusterTakeoverIT {
     }
 
     private Mqtt5ClientBuilder client(int node, String device, String clientId) throws Exception {
-        KeyManagerFactory keys = JsseMaterial.keyManagers(Pem.readPrivateKey(work.resolve("certs/" + device + ".key")),
-                Pem.readCertificates(work.resolve("certs/" + device + ".crt")).toArray(X509Certificate[]::new));
         return MqttClient.builder().useMqttVersion5().identifier(clientId).serverHost("127.0.0.1")
-                .serverPort(cluster.mqttPorts[node]).sslConfig().keyManagerFactory(keys).trustManagerFactory(trust)
+                .serverPort(cluster.mqttPorts[node]).sslConfig().keyManagerFactory(keys(device)).trustManagerFactory(trust)
                 .applySslConfig();
+    }
+
+    private KeyManagerFactory keys(String device) throws Exception {
+        return JsseMaterial.keyManagers(Pem.readPrivateKey(work.resolve("certs/" + device + ".key")),
+                Pem.readCertificates(work.resolve("certs/" + device + ".crt")).toArray(X509Certificate[]::new));
     }
 
     private static byte[] bytes(String s) {

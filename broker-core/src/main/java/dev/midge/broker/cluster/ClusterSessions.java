@@ -60,6 +60,13 @@ public interface ClusterSessions {
     /** A replicated session owes its client this message (queued or in flight), under {@code sequence}. */
     void owed(String clientId, long sequence, byte[] message);
 
+    /**
+     * An inbound QoS 2 message was routed and awaits PUBREL under {@code packetId} ({@code awaiting}
+     * true), or its PUBREL came (false): the id moves with the session, so a PUBLISH resent to
+     * another node after a takeover is acknowledged there without being routed again.
+     */
+    void inboundQos2(String clientId, int packetId, boolean awaiting);
+
     /** The message under {@code sequence} is completed, dropped or expired. */
     void settled(String clientId, long sequence);
 

@@ -148,20 +148,21 @@ final class SessionHandover implements SessionInbox, SessionJournal {
 
     @Override
     public void qos2Received(String clientId, int packetId) {
-        // Inbound QoS 2 ids stay with the node: a PUBLISH resent to another node after a
-        // takeover is routed again there (at most a duplicate, as after a lost PUBREC).
+        cluster.inboundQos2(clientId, packetId, true);
     }
 
     @Override
     public void qos2Released(String clientId, int packetId) {
+        cluster.inboundQos2(clientId, packetId, false);
     }
 
     /** A session decoded from the cluster's copy. */
-    record Imported(ReplicaForm.State state, java.util.SortedMap<Long, ReplicaForm.Owed> owed) {
+    record Imported(ReplicaForm.State state, java.util.SortedMap<Long, ReplicaForm.Owed> owed,
+                    java.util.Set<Integer> inboundQos2) {
     }
 
     private static Imported image(String clientId, SessionImage image) {
-        return new Imported(ReplicaForm.state(clientId, image.state()), owed(image.owed()));
+        return new Imported(ReplicaForm.state(clientId, image.state()), owed(image.owed()), image.inboundQos2());
     }
 
     private static java.util.SortedMap<Long, ReplicaForm.Owed> owed(java.util.SortedMap<Long, byte[]> bytes) {

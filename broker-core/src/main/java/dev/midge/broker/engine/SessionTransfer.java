@@ -45,8 +45,8 @@ final class SessionTransfer {
 
     /**
      * Takes in a session that lived on another node, as the restorer does after a restart: its
-     * subscriptions, and the messages it owes in their order (in flight ones keep their packet
-     * ids). {@code adopted}: its node died and nobody is connecting, so its expiry starts now.
+     * subscriptions, the messages it owes in their order (in flight ones keep their packet ids),
+     * and the inbound QoS 2 packet ids awaiting PUBREL. {@code adopted}: its node died and nobody is connecting, so its expiry starts now.
      * {@code tailFollows}: the previous node still queues for it, numbering after the last
      * sequence handed over, which is returned (0 for none); -1 if nothing was taken in.
      */
@@ -73,6 +73,7 @@ final class SessionTransfer {
                 }
             }
             image.owed().forEach((sequence, m) -> session.restore(sequence, m.packetId(), m.released(), m.delivery()));
+            image.inboundQos2().forEach(session::restoreInboundQos2);
             long last = image.owed().isEmpty() ? 0 : image.owed().lastKey();
             if (tailFollows) {
                 session.reserveSequences(last + TAIL_ROOM);
