@@ -237,6 +237,20 @@ final class SessionOwnership implements ClusterSessions {
     }
 
     @Override
+    public void willDelayed(String clientId, long disconnectedAtMillis) {
+        work.execute(() -> {
+            byte[] raw = owners.get(clientId);
+            OwnerEntry o = raw == null ? null : OwnerEntry.decode(raw);
+            if (o != null && o.node().equals(self) && o.will() != null
+                    && owners.replace(clientId, raw, o.disconnectedAt(disconnectedAtMillis).encode())) {
+                // An operator (and a test) can tell the cluster holds it before this node might fail.
+                LOG.info("Will of client {} (username {}) waits {} s; the cluster keeps it should node {} fail meanwhile.",
+                        LogSafe.text(clientId), LogSafe.text(o.username()), o.willDelaySeconds(), self);
+            }
+        });
+    }
+
+    @Override
     public void willDone(String clientId) {
         work.execute(() -> {
             byte[] raw = owners.get(clientId);
@@ -305,7 +319,7 @@ final class SessionOwnership implements ClusterSessions {
                     in.adopt(clientId, image);
                 }
                 if (o.will() != null) {
-                    in.will(clientId, o.username(), o.will(), o.willDelaySeconds());
+                    in.will(clientId, o.username(), o.will(), o.willDelayLeft(System.currentTimeMillis()));
                 }
             } catch (RuntimeException ex) {
                 LOG.warn("Could not take over client {} from node {}, which left: {}", LogSafe.text(clientId), o.node(),

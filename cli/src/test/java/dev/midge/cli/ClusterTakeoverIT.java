@@ -38,6 +38,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * JVMs, HiveMQ's MQTT 5 client and a raw MQTT 3.1.1 client over mutual TLS.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
 @org.junit.jupiter.api.Timeout(value = 6, unit = TimeUnit.MINUTES)
 class ClusterTakeoverIT {
 
@@ -65,6 +66,7 @@ class ClusterTakeoverIT {
     }
 
     @Test
+    @org.junit.jupiter.api.Order(1)
     void noPubackedMessageIsLostWhileASubscriberIsTakenOverBetweenLiveNodes() throws Exception {
         Map<String, Integer> received = new ConcurrentHashMap<>();
         Mqtt5AsyncClient subscriber = connectSubscriber(1, received, true);
@@ -103,6 +105,7 @@ class ClusterTakeoverIT {
     }
 
     @Test
+    @org.junit.jupiter.api.Order(2)
     void aQos2PublishResentToTheNewNodeAfterATakeoverIsRoutedOnce() throws Exception {
         Map<String, Integer> received = new ConcurrentHashMap<>();
         Mqtt5AsyncClient watcher = client(2, "sub2", "once-watcher").buildAsync();
@@ -140,6 +143,36 @@ class ClusterTakeoverIT {
         marker.disconnect();
         org.awaitility.Awaitility.await().atMost(WAIT).until(() -> received.containsKey("marker"));
         assertEquals(1, received.getOrDefault("exactly-once", 0), "the QoS 2 message is routed once across the takeover");
+        watcher.disconnect().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    }
+
+    @Test
+    @org.junit.jupiter.api.Order(3) // kills node 1: last
+    void aDelayedWillPendingOnANodeKilledMeanwhileIsSentOnceByTheSurvivor() throws Exception {
+        Map<String, Integer> received = new ConcurrentHashMap<>();
+        Mqtt5AsyncClient watcher = client(2, "sub2", "late-watcher").buildAsync();
+        watcher.publishes(MqttGlobalPublishFilter.ALL, p -> received.merge(text(p), 1, Integer::sum));
+        watcher.connectWith().cleanStart(true).send().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        watcher.subscribeWith().topicFilter("fleet/late/#").qos(MqttQos.AT_LEAST_ONCE).send()
+                .get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        awaitRouted(1, "fleet/late/probe", received); // node 2 may be the survivor that sends it
+
+        Mqtt5BlockingClient late = client(0, "pub1", "late-will").buildBlocking();
+        late.connectWith().cleanStart(true).sessionExpiryInterval(600).willPublish().topic("fleet/late/will")
+                .payload(bytes("late will")).qos(MqttQos.AT_LEAST_ONCE).delayInterval(5).applyWillPublish().send();
+        late.disconnectWith().reasonCode(
+                com.hivemq.client.mqtt.mqtt5.message.disconnect.Mqtt5DisconnectReasonCode.DISCONNECT_WITH_WILL_MESSAGE).send();
+        cluster.nodes.get(0).awaitLine("Will of client late-will .* waits 5 s", WAIT);
+        cluster.nodes.get(0).crash(); // before the delay is over
+        cluster.nodes.get(1).awaitLine("Cluster members now \\[[^]]*\\]; gone: \\[node-1\\]", WAIT);
+
+        org.awaitility.Awaitility.await().atMost(WAIT).until(() -> received.containsKey("late will"));
+        Mqtt5BlockingClient marker = client(1, "pub1", "late-marker").buildBlocking();
+        marker.connect();
+        marker.publishWith().topic("fleet/late/marker").qos(MqttQos.AT_LEAST_ONCE).payload(bytes("marker")).send();
+        marker.disconnect();
+        org.awaitility.Awaitility.await().atMost(WAIT).until(() -> received.containsKey("marker"));
+        assertEquals(1, received.get("late will"), "the delayed will goes out once, from one survivor");
         watcher.disconnect().get(WAIT.toSeconds(), TimeUnit.SECONDS);
     }
 

@@ -73,6 +73,14 @@ public interface ClusterSessions {
     /** The session is over (clean start, expiry, or no longer persistent): its copy is dropped. */
     void sessionEnded(String clientId);
 
+    /**
+     * The client's connection on this node ended at {@code disconnectedAtMillis} (wall clock) and
+     * its will waits for its Will Delay Interval here: should this node die first, the survivor
+     * that takes its client id sends it when the rest of the delay is over (unless the client
+     * came back meanwhile). {@link #willDone} once it is sent or cancelled here.
+     */
+    void willDelayed(String clientId, long disconnectedAtMillis);
+
     /** The client's connection on this node ended: its will was dealt with here, no survivor sends it. */
     void willDone(String clientId);
 

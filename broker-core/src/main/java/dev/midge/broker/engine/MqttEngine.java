@@ -265,16 +265,27 @@ public final class MqttEngine {
         counters.clientDisconnected();
         synchronized (this) {
             boolean owner = session.detach(connection);
-            if (owner && handover != null) {
-                handover.willDone(session.clientId()); // this node dealt with it; no survivor sends it again
+            SessionHandover h = handover;
+            boolean delayed = sendWill != null && willDelaySeconds > 0 && owner;
+            if (owner && h != null) {
+                if (delayed) {
+                    // Still pending: should this node die before the delay is over, the survivor sends it.
+                    h.willDelayed(session.clientId(), System.currentTimeMillis());
+                } else {
+                    h.willDone(session.clientId()); // this node dealt with it; no survivor sends it again
+                }
             }
-            if (sendWill != null && (willDelaySeconds <= 0 || !owner)) {
+            if (sendWill != null && !delayed) {
                 // Taken over: a delayed will is cancelled by the new connection (§3.1.3.2.2).
                 if (willDelaySeconds <= 0) {
                     afterwards.add(sendWill);
                 }
-            } else if (sendWill != null) {
-                wills.schedule(session.clientId(), sendWill, willDelaySeconds);
+            } else if (delayed) {
+                String clientId = session.clientId();
+                wills.schedule(clientId, h == null ? sendWill : () -> {
+                    sendWill.run();
+                    h.willDone(clientId);
+                }, willDelaySeconds);
             }
             if (owner) {
                 long expiry = session.expiryInterval();

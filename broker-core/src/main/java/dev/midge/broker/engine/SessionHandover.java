@@ -97,6 +97,10 @@ final class SessionHandover implements SessionInbox, SessionJournal {
         cluster.sessionEnded(clientId);
     }
 
+    void willDelayed(String clientId, long disconnectedAtMillis) {
+        cluster.willDelayed(clientId, disconnectedAtMillis);
+    }
+
     void willDone(String clientId) {
         cluster.willDone(clientId);
     }
