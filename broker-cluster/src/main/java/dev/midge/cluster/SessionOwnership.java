@@ -31,7 +31,8 @@ import java.util.concurrent.TimeoutException;
  * two racing claims exactly one lands and the other reads the winner and claims after it (the
  * later CONNECT takes over, as on one broker). The node that held the id sees the entry change,
  * closes its connection, finishes writing the session's copy and then writes a release marker;
- * the claiming node waits for that marker before it reads the copy ({@link SessionReplica}). When
+ * the claiming node waits for that marker before it reads the copy ({@link SessionReplica}); the
+ * old node keeps the session, queuing, until the new one's routes are out ({@link LiveHandover}). When
  * a node leaves the view, its client ids fall to one survivor (chosen from the sorted member names
  * by the dead node's name), which sends their wills, continues their persistent sessions offline
  * and then lets the dead node's routes go (after announcing its own).
