@@ -190,6 +190,7 @@ public final class InfinispanCluster implements ClusterLink {
         Cache<String, byte[]> sessionCache = manager.getCache("midge-sessions");
         sessions = new SessionOwnership(options.node(), manager, manager.getCache("midge-owners"),
                 new SessionReplica(sessionCache, replicaWriter), sessionWork, sender);
+        sessions.fences(this::sendFence);
         manager.addListener(new Membership());
         routeCache = manager.getCache("midge-routes");
         retainedCache = manager.getCache("midge-retained");
@@ -215,6 +216,10 @@ public final class InfinispanCluster implements ClusterLink {
     private void deliver(ClusterInbox inbox, Message msg) {
         try {
             byte[] data = Arrays.copyOfRange(msg.getArray(), msg.getOffset(), msg.getOffset() + msg.getLength());
+            if (HandoverFence.is(data)) {
+                sessions.fenced(NodeNames.of(msg.getSrc()), HandoverFence.decode(data));
+                return;
+            }
             inbox.deliver(MessageCodec.decode(data));
         } catch (RuntimeException e) {
             LOG.error("Dropped a message from node {}: {}", msg.getSrc(), e.toString());
@@ -227,6 +232,26 @@ public final class InfinispanCluster implements ClusterLink {
     public void published(ClusterMessage message) {
         DeliveryConfirmations.Outstanding tracked = confirmations.track(message.qos());
         sender.execute(() -> send(message, tracked));
+    }
+
+    /**
+     * Sends a takeover's fence from the sender thread: behind every message this node routed to
+     * {@code node} before (this node's routes already include the new node's, see {@link LiveHandover}).
+     */
+    private void sendFence(String node, HandoverFence fence) {
+        sender.execute(() -> {
+            try {
+                for (org.jgroups.Address member : messages.getView().getMembers()) {
+                    if (NodeNames.of(member).equals(node)) {
+                        messages.send(new BytesMessage(member, fence.encode()));
+                        confirmations.sent(member, null); // counted as the messages are, received or not
+                    }
+                }
+            } catch (Exception e) {
+                LOG.warn("Could not send node {} the takeover fence of client {}: {}", node,
+                        dev.midge.broker.logging.LogSafe.text(fence.clientId()), e.toString());
+            }
+        });
     }
 
     @Override

@@ -31,7 +31,8 @@ import java.util.concurrent.TimeoutException;
  * two racing claims exactly one lands and the other reads the winner and claims after it (the
  * later CONNECT takes over, as on one broker). The node that held the id sees the entry change,
  * closes its connection, finishes writing the session's copy and then writes a release marker;
- * the claiming node waits for that marker before it reads the copy ({@link SessionReplica}). When
+ * the claiming node waits for that marker before it reads the copy ({@link SessionReplica}); the
+ * old node keeps the session, queuing, until the new one's routes are out ({@link LiveHandover}). When
  * a node leaves the view, its client ids fall to one survivor (chosen from the sorted member names
  * by the dead node's name), which sends their wills, continues their persistent sessions offline
  * and then lets the dead node's routes go (after announcing its own).
@@ -58,6 +59,9 @@ final class SessionOwnership implements ClusterSessions {
     /** The epoch of each client id this node holds. */
     private final Map<String, Long> mine = new ConcurrentHashMap<>();
     private final Map<String, Wait> waits = new ConcurrentHashMap<>();
+    /** Client ids this node claimed from a live node, and that node, until {@link #handedOver}. */
+    private final Map<String, String> takingFrom = new ConcurrentHashMap<>();
+    private final LiveHandover live;
     private volatile SessionInbox inbox;
 
     SessionOwnership(String self, EmbeddedCacheManager manager, Cache<String, byte[]> owners, SessionReplica replica,
@@ -68,7 +72,18 @@ final class SessionOwnership implements ClusterSessions {
         this.replica = replica;
         this.work = work;
         this.afterRoutes = afterRoutes;
+        this.live = new LiveHandover(self, owners, replica, work, this::members, () -> inbox);
         owners.addListener(new OwnerChanges());
+    }
+
+    /** The end of takeovers between live nodes: its fences go through {@code sender}, and arrive at {@link #fenced}. */
+    void fences(LiveHandover.FenceSender sender) {
+        live.fences(sender);
+    }
+
+    /** A fence from another node arrived on the message link, behind what it sent here before. */
+    void fenced(String node, HandoverFence fence) {
+        live.fenced(node, fence);
     }
 
     /**
@@ -117,7 +132,7 @@ final class SessionOwnership implements ClusterSessions {
             byte[] raw = owners.get(clientId);
             OwnerEntry old = raw == null ? null : OwnerEntry.decode(raw);
             if (old != null && !anyUsername && !Objects.equals(old.username(), username)) {
-                return CompletableFuture.completedFuture(new Claim(old.username(), null));
+                return CompletableFuture.completedFuture(new Claim(old.username(), null, false));
             }
             OwnerEntry next = new OwnerEntry(self, old == null ? 1 : old.epoch() + 1, username, will, willDelaySeconds);
             boolean elsewhere = old != null && !old.node().equals(self);
@@ -142,15 +157,33 @@ final class SessionOwnership implements ClusterSessions {
                         }
                         return null;
                     });
+            if (alive) {
+                takingFrom.put(clientId, from);
+            }
             return ready.thenApplyAsync(x -> {
                 owners.remove(RELEASED + clientId);
                 if (cleanStart) {
+                    if (alive) {
+                        return new Claim(null, null, true); // its copy is forgotten once the old node let go
+                    }
                     replica.forget(clientId);
                     return Claim.LOCAL;
                 }
-                return new Claim(null, replica.read(clientId));
+                return new Claim(null, replica.read(clientId), alive);
             }, work);
         }
+    }
+
+    @Override
+    public CompletableFuture<java.util.SortedMap<Long, byte[]>> handedOver(String clientId, long afterSequence) {
+        return CompletableFuture.supplyAsync(() -> {
+            String from = takingFrom.remove(clientId);
+            Long epoch = mine.get(clientId);
+            if (from == null || epoch == null) {
+                return CompletableFuture.<java.util.SortedMap<Long, byte[]>>completedFuture(new java.util.TreeMap<>());
+            }
+            return live.routed(clientId, from, epoch, afterSequence);
+        }, work).thenCompose(f -> f);
     }
 
     private CompletableFuture<Void> awaitRelease(String clientId, long epoch) {
@@ -190,6 +223,11 @@ final class SessionOwnership implements ClusterSessions {
     }
 
     @Override
+    public void inboundQos2(String clientId, int packetId, boolean awaiting) {
+        replica.inboundQos2(clientId, packetId, awaiting);
+    }
+
+    @Override
     public void settled(String clientId, long sequence) {
         replica.settled(clientId, sequence);
     }
@@ -197,6 +235,20 @@ final class SessionOwnership implements ClusterSessions {
     @Override
     public void sessionEnded(String clientId) {
         replica.forget(clientId);
+    }
+
+    @Override
+    public void willDelayed(String clientId, long disconnectedAtMillis) {
+        work.execute(() -> {
+            byte[] raw = owners.get(clientId);
+            OwnerEntry o = raw == null ? null : OwnerEntry.decode(raw);
+            if (o != null && o.node().equals(self) && o.will() != null
+                    && owners.replace(clientId, raw, o.disconnectedAt(disconnectedAtMillis).encode())) {
+                // An operator (and a test) can tell the cluster holds it before this node might fail.
+                LOG.info("Will of client {} (username {}) waits {} s; the cluster keeps it should node {} fail meanwhile.",
+                        LogSafe.text(clientId), LogSafe.text(o.username()), o.willDelaySeconds(), self);
+            }
+        });
     }
 
     @Override
@@ -228,6 +280,7 @@ final class SessionOwnership implements ClusterSessions {
             if (in != null) {
                 in.release(clientId);
             }
+            live.held(clientId, epoch);
             replica.then(() -> owners.put(RELEASED + clientId, ByteBuffer.allocate(8).putLong(epoch).array()));
         });
     }
@@ -241,7 +294,7 @@ final class SessionOwnership implements ClusterSessions {
         List<String> alive = alive();
         List<Map.Entry<String, byte[]>> entries = new ArrayList<>();
         owners.forEach((k, v) -> {
-            if (!k.startsWith(RELEASED)) {
+            if (!k.startsWith("\u0000")) { // markers, not client ids
                 entries.add(Map.entry(k, v));
             }
         });
@@ -267,7 +320,7 @@ final class SessionOwnership implements ClusterSessions {
                     in.adopt(clientId, image);
                 }
                 if (o.will() != null) {
-                    in.will(clientId, o.username(), o.will(), o.willDelaySeconds());
+                    in.will(clientId, o.username(), o.will(), o.willDelayLeft(System.currentTimeMillis()));
                 }
             } catch (RuntimeException ex) {
                 LOG.warn("Could not take over client {} from node {}, which left: {}", LogSafe.text(clientId), o.node(),
@@ -291,6 +344,10 @@ final class SessionOwnership implements ClusterSessions {
                 return;
             }
             String key = event.getKey();
+            if (key.startsWith(LiveHandover.ROUTED) || key.startsWith(LiveHandover.TAIL)) {
+                live.markerChanged(key, event.getValue());
+                return;
+            }
             if (key.startsWith(RELEASED)) {
                 String clientId = key.substring(RELEASED.length());
                 long epoch = ByteBuffer.wrap(event.getValue()).getLong();

@@ -39,12 +39,27 @@ final class SessionReplica {
         return "o\u0000" + clientId + "\u0000";
     }
 
+    private static String inboundQos2Prefix(String clientId) {
+        return "q\u0000" + clientId + "\u0000";
+    }
+
     void stateChanged(String clientId, byte[] state) {
         write(clientId, () -> cache.put(stateKey(clientId), state));
     }
 
     void owed(String clientId, long sequence, byte[] message) {
         write(clientId, () -> cache.put(owedPrefix(clientId) + sequence, message));
+    }
+
+    void inboundQos2(String clientId, int packetId, boolean awaiting) {
+        String key = inboundQos2Prefix(clientId) + packetId;
+        write(clientId, () -> {
+            if (awaiting) {
+                cache.put(key, new byte[0]);
+            } else {
+                cache.remove(key);
+            }
+        });
     }
 
     void settled(String clientId, long sequence) {
@@ -84,12 +99,32 @@ final class SessionReplica {
                 owed.put(Long.parseLong(key.substring(prefix.length())), m);
             }
         }
-        return new SessionImage(state, owed);
+        java.util.Set<Integer> inboundQos2 = new java.util.HashSet<>();
+        String qos2 = inboundQos2Prefix(clientId);
+        for (String key : ownedKeys(qos2)) {
+            inboundQos2.add(Integer.parseInt(key.substring(qos2.length())));
+        }
+        return new SessionImage(state, owed, inboundQos2);
+    }
+
+    /** What the session's copy owes under sequences after {@code afterSequence}. Blocking, as {@link #read}. */
+    SortedMap<Long, byte[]> owedAfter(String clientId, long afterSequence) {
+        SortedMap<Long, byte[]> owed = new TreeMap<>();
+        String prefix = owedPrefix(clientId);
+        for (String key : ownedKeys(prefix)) {
+            long sequence = Long.parseLong(key.substring(prefix.length()));
+            byte[] m = sequence > afterSequence ? cache.get(key) : null;
+            if (m != null) {
+                owed.put(sequence, m);
+            }
+        }
+        return owed;
     }
 
     private void forgetNow(String clientId) {
         cache.remove(stateKey(clientId));
         ownedKeys(owedPrefix(clientId)).forEach(cache::remove);
+        ownedKeys(inboundQos2Prefix(clientId)).forEach(cache::remove);
     }
 
     /** A cluster-wide walk over the keys (one at takeover, not per message). */

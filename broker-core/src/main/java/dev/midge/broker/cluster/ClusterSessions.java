@@ -19,9 +19,12 @@ public interface ClusterSessions {
      * What a claim found: refused because the client id belongs to {@code foreignUsername} (and
      * takeover by another username is off), else the session's last state when it lived on
      * another node (null when this node has it, or it has none, or the CONNECT starts clean).
+     * {@code handingOver}: the previous node is alive and still holds the session (taking its
+     * messages, its routes in place) until this node calls {@link #handedOver}, so that no message
+     * published meanwhile falls between the two nodes.
      */
-    record Claim(String foreignUsername, SessionImage image) {
-        public static final Claim LOCAL = new Claim(null, null);
+    record Claim(String foreignUsername, SessionImage image, boolean handingOver) {
+        public static final Claim LOCAL = new Claim(null, null, false);
     }
 
     /** Where the cluster reaches back into the engine; given once the engine is ready. */
@@ -36,6 +39,16 @@ public interface ClusterSessions {
                                    ClusterMessage will, long willDelaySeconds);
 
     /**
+     * After a claim that is {@link Claim#handingOver}: the other nodes know this node's routes for
+     * the session now (its filters are known), so the previous node may let it go. The previous
+     * node waits until every node has sent it everything it routed there before, lets go, and the
+     * future completes with what its copy owed after {@code afterSequence} then (sequence → the
+     * engine's bytes): the messages it queued while this node was taking over. Never fails (a node
+     * that does not answer in time is not waited for).
+     */
+    CompletableFuture<java.util.SortedMap<Long, byte[]>> handedOver(String clientId, long afterSequence);
+
+    /**
      * The connection a claim was for is attached here now. If another node claimed the id in
      * between (two CONNECTs racing), the release found nothing to close then: it happens now.
      */
@@ -47,11 +60,26 @@ public interface ClusterSessions {
     /** A replicated session owes its client this message (queued or in flight), under {@code sequence}. */
     void owed(String clientId, long sequence, byte[] message);
 
+    /**
+     * An inbound QoS 2 message was routed and awaits PUBREL under {@code packetId} ({@code awaiting}
+     * true), or its PUBREL came (false): the id moves with the session, so a PUBLISH resent to
+     * another node after a takeover is acknowledged there without being routed again.
+     */
+    void inboundQos2(String clientId, int packetId, boolean awaiting);
+
     /** The message under {@code sequence} is completed, dropped or expired. */
     void settled(String clientId, long sequence);
 
     /** The session is over (clean start, expiry, or no longer persistent): its copy is dropped. */
     void sessionEnded(String clientId);
+
+    /**
+     * The client's connection on this node ended at {@code disconnectedAtMillis} (wall clock) and
+     * its will waits for its Will Delay Interval here: should this node die first, the survivor
+     * that takes its client id sends it when the rest of the delay is over (unless the client
+     * came back meanwhile). {@link #willDone} once it is sent or cancelled here.
+     */
+    void willDelayed(String clientId, long disconnectedAtMillis);
 
     /** The client's connection on this node ended: its will was dealt with here, no survivor sends it. */
     void willDone(String clientId);

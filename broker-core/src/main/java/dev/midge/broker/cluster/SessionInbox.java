@@ -5,9 +5,16 @@ public interface SessionInbox {
 
     /**
      * Another node owns the client id now: its connection here is closed as taken over (MQTT 5:
-     * DISCONNECT 0x8E) and its session forgotten here, not ended (it lives on over there).
+     * DISCONNECT 0x8E). A persistent session stays here, offline, still taking its messages and
+     * keeping its routes, until {@link #letGo}; any other is forgotten here at once, not ended.
      */
     void release(String clientId);
+
+    /**
+     * The session released here is now routed to its new node, and every node has sent this one
+     * what it routed here before: it is forgotten here, not ended (it lives on over there).
+     */
+    void letGo(String clientId);
 
     /** The client's node died: its session continues here, offline, until it reconnects somewhere. */
     void adopt(String clientId, SessionImage image);

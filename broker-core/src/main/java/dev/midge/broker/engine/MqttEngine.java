@@ -265,16 +265,27 @@ public final class MqttEngine {
         counters.clientDisconnected();
         synchronized (this) {
             boolean owner = session.detach(connection);
-            if (owner && handover != null) {
-                handover.willDone(session.clientId()); // this node dealt with it; no survivor sends it again
+            SessionHandover h = handover;
+            boolean delayed = sendWill != null && willDelaySeconds > 0 && owner;
+            if (owner && h != null) {
+                if (delayed) {
+                    // Still pending: should this node die before the delay is over, the survivor sends it.
+                    h.willDelayed(session.clientId(), System.currentTimeMillis());
+                } else {
+                    h.willDone(session.clientId()); // this node dealt with it; no survivor sends it again
+                }
             }
-            if (sendWill != null && (willDelaySeconds <= 0 || !owner)) {
+            if (sendWill != null && !delayed) {
                 // Taken over: a delayed will is cancelled by the new connection (§3.1.3.2.2).
                 if (willDelaySeconds <= 0) {
                     afterwards.add(sendWill);
                 }
-            } else if (sendWill != null) {
-                wills.schedule(session.clientId(), sendWill, willDelaySeconds);
+            } else if (delayed) {
+                String clientId = session.clientId();
+                wills.schedule(clientId, h == null ? sendWill : () -> {
+                    sendWill.run();
+                    h.willDone(clientId);
+                }, willDelaySeconds);
             }
             if (owner) {
                 long expiry = session.expiryInterval();
@@ -327,15 +338,26 @@ public final class MqttEngine {
             session.journal(null);
             durable.sessionEnded(session.clientId());
         }
-        for (Subscription s : session.subscriptions()) {
-            if (trie.unsubscribe(session.clientId(), s.filter()) && cluster != null) {
-                cluster.unsubscribed(s.filter());
-            }
-        }
+        unsubscribeAll(session);
         Runnable pendingWill = wills.take(session.clientId());
         if (pendingWill != null) {
             afterwards.add(pendingWill);
         }
+    }
+
+    /** Takes the session's subscriptions out of the trie, and out of the cluster's routes where it was the last. */
+    void unsubscribeAll(Session session) {
+        ClusterRouting c = cluster;
+        for (Subscription s : session.subscriptions()) {
+            if (trie.unsubscribe(session.clientId(), s.filter()) && c != null) {
+                c.unsubscribed(s.filter());
+            }
+        }
+    }
+
+    /** This node's side of the cluster, or null on a broker on its own. */
+    ClusterRouting clusterRouting() {
+        return cluster;
     }
 
     /**
@@ -411,8 +433,10 @@ public final class MqttEngine {
         router.cluster(routing);
         routing.start(restored);
         if (link.sessions() != null) {
-            handover = new SessionHandover(this, link.sessions());
-            link.sessions().bind(handover);
+            SessionHandover h = new SessionHandover(this, link.sessions());
+            h.transfer(new SessionTransfer(this, trie, durable, h));
+            handover = h;
+            link.sessions().bind(h);
         }
     }
 
@@ -433,94 +457,6 @@ public final class MqttEngine {
         if (h != null) {
             h.attached(who);
         }
-    }
-
-    /**
-     * Takes in a session that lived on another node, as the restorer does after a restart: its
-     * subscriptions, and the messages it owes in their order (in flight ones keep their packet
-     * ids). {@code adopted}: its node died and nobody is connecting, so its expiry starts now.
-     */
-    void importSession(String clientId, SessionHandover.Imported image, boolean adopted) {
-        synchronized (this) {
-            Session stale = sessions.get(clientId);
-            if (stale != null) {
-                if (stale.isConnected()) {
-                    return; // it came back here meanwhile: this node's copy is the newer one
-                }
-                drop(stale);
-            }
-            Session session = newSession(clientId);
-            long expiry = options.sessionExpiry(image.state().expiryInterval());
-            session.expiryInterval(expiry);
-            session.claim(new dev.midge.broker.session.Permissions(new ClientIdentity(clientId, image.state().username(),
-                    null, 0, null), dev.midge.broker.session.PluginAuthorizer.of(options.authorizer(),
-                    options.access().plugins())));
-            for (Subscription sub : image.state().subscriptions()) {
-                session.addSubscription(sub);
-                if (trie.subscribe(sub) && cluster != null) {
-                    cluster.subscribed(sub.filter());
-                }
-            }
-            image.owed().forEach((sequence, m) -> session.restore(sequence, m.packetId(), m.released(), m.delivery()));
-            session.journal(durable == null ? handover : new BothJournals(durable, handover));
-            sessions.put(session);
-            if (adopted && expiry != Session.NEVER_EXPIRES) {
-                scheduleExpiry(session, expiry);
-            }
-        }
-    }
-
-    /**
-     * Another node took the client over: its connection here is closed as taken over and its
-     * session forgotten here, without a will or an end for the cluster (it continues there). A
-     * will still waiting for its delay is cancelled: the client is back (§3.1.3.2.2).
-     */
-    void releaseSession(String clientId) {
-        DeliverySink old;
-        synchronized (this) {
-            wills.cancel(clientId);
-            Session session = sessions.get(clientId);
-            if (session == null) {
-                return;
-            }
-            old = session.connection();
-            if (old != null) {
-                session.detach(old);
-            }
-            drop(session);
-        }
-        if (old != null) {
-            old.takenOver(); // outside the lock: it writes to the old channel
-        }
-    }
-
-    /** Forgets a session here only: its subscriptions leave this node's routes, its journal stops. */
-    private void drop(Session session) {
-        sessions.remove(session);
-        if (durable != null && session.isJournaled()) {
-            durable.sessionEnded(session.clientId());
-        }
-        session.journal(null);
-        for (Subscription s : session.subscriptions()) {
-            if (trie.unsubscribe(session.clientId(), s.filter()) && cluster != null) {
-                cluster.unsubscribed(s.filter());
-            }
-        }
-    }
-
-    /** A will of a client whose node died: sent as that client's, checked against the broker-wide rights, after its delay. */
-    void scheduleOrphanWill(String clientId, String username, Message will, long delaySeconds) {
-        dev.midge.broker.session.Permissions owner = new dev.midge.broker.session.Permissions(
-                new ClientIdentity(clientId, username, null, 0, null),
-                dev.midge.broker.session.PluginAuthorizer.of(options.authorizer(), options.access().plugins()));
-        wills.schedule(clientId, () -> {
-            if (owner.mayPublishWill(will.topic())) {
-                publish(will, owner.identity());
-            } else {
-                LOG.warn("Will of client {} (username {}) on {} not sent: not authorised.", LogSafe.text(clientId),
-                        LogSafe.text(username), LogSafe.text(will.topic()));
-            }
-        }, delaySeconds);
     }
 
     /**

@@ -31,29 +31,54 @@ final class SessionHandover implements SessionInbox, SessionJournal {
 
     private final MqttEngine engine;
     private final ClusterSessions cluster;
+    private SessionTransfer transfer;
 
     SessionHandover(MqttEngine engine, ClusterSessions cluster) {
         this.engine = engine;
         this.cluster = cluster;
     }
 
+    /** Set once, before the cluster is bound: the two refer to each other (it journals through this). */
+    void transfer(SessionTransfer t) {
+        this.transfer = t;
+    }
+
     /**
      * Completes with null once this node owns the client id (and holds its session, if it lived
      * elsewhere and the CONNECT does not start clean), or with why the CONNECT is refused.
+     *
+     * <p>From a live node the session moves without a gap: it is taken in here and its routes
+     * announced while the previous node still holds it; once the other nodes know the routes, the
+     * previous node lets go and what it queued meanwhile (the tail) joins the session here. Only
+     * then is the CONNECT answered. What both held in that moment arrives twice (as QoS 1 allows).
      */
     CompletableFuture<String> claim(ClientIdentity who, boolean cleanStart, Message will, long willDelaySeconds) {
         boolean anyUsername = engine.options().clientIdTakeover() == ClientIdTakeover.ANY_USERNAME;
-        return cluster.claim(who.clientId(), who.username(), anyUsername, cleanStart,
+        String clientId = who.clientId();
+        return cluster.claim(clientId, who.username(), anyUsername, cleanStart,
                         will == null ? null : ClusterRouting.toCluster(will), willDelaySeconds)
-                .thenApply(claim -> {
+                .thenCompose(claim -> {
                     if (claim.foreignUsername() != null) {
-                        return "its client id has a session of username " + LogSafe.text(claim.foreignUsername())
-                                + " on another node (midge_clientid_takeover username)";
+                        return CompletableFuture.completedFuture("its client id has a session of username "
+                                + LogSafe.text(claim.foreignUsername()) + " on another node (midge_clientid_takeover username)");
                     }
-                    if (claim.image() != null && !cleanStart) {
-                        engine.importSession(who.clientId(), image(who.clientId(), claim.image()), false);
+                    long last = claim.image() != null && !cleanStart
+                            ? transfer.importSession(clientId, image(clientId, claim.image()), false, claim.handingOver())
+                            : -1;
+                    if (!claim.handingOver()) {
+                        return CompletableFuture.completedFuture(null);
                     }
-                    return null;
+                    CompletableFuture<Void> routed = engine.clusterFiltersKnown();
+                    return (routed == null ? CompletableFuture.<Void>completedFuture(null) : routed)
+                            .thenCompose(x -> cluster.handedOver(clientId, last < 0 ? Long.MAX_VALUE : last))
+                            .thenApply(tail -> {
+                                if (last >= 0) {
+                                    transfer.importTail(clientId, owed(tail));
+                                } else if (cleanStart) {
+                                    cluster.sessionEnded(clientId); // the previous node's copy, tail included
+                                }
+                                return null;
+                            });
                 });
     }
 
@@ -72,6 +97,10 @@ final class SessionHandover implements SessionInbox, SessionJournal {
         cluster.sessionEnded(clientId);
     }
 
+    void willDelayed(String clientId, long disconnectedAtMillis) {
+        cluster.willDelayed(clientId, disconnectedAtMillis);
+    }
+
     void willDone(String clientId) {
         cluster.willDone(clientId);
     }
@@ -84,13 +113,18 @@ final class SessionHandover implements SessionInbox, SessionJournal {
 
     @Override
     public void release(String clientId) {
-        engine.releaseSession(clientId);
+        transfer.release(clientId);
+    }
+
+    @Override
+    public void letGo(String clientId) {
+        transfer.letGo(clientId);
     }
 
     @Override
     public void adopt(String clientId, SessionImage image) {
         Imported session = image(clientId, image);
-        engine.importSession(clientId, session, true);
+        transfer.importSession(clientId, session, true, false);
         LOG.info("Continuing the session of client {} (username {}) from a node that left the cluster: {} "
                         + "subscriptions, {} messages owed.", LogSafe.text(clientId), LogSafe.text(session.state().username()),
                 session.state().subscriptions().size(), session.owed().size());
@@ -101,7 +135,7 @@ final class SessionHandover implements SessionInbox, SessionJournal {
         LOG.info("Client {} (username {}) was connected to a node that left the cluster: its will on {} goes "
                         + "out from here{}.", LogSafe.text(clientId), LogSafe.text(username), LogSafe.text(will.topic()),
                 delaySeconds > 0 ? " in " + delaySeconds + " s" : "");
-        engine.scheduleOrphanWill(clientId, username, ClusterRouting.toMessage(will), delaySeconds);
+        transfer.scheduleOrphanWill(clientId, username, ClusterRouting.toMessage(will), delaySeconds);
     }
 
     // ---- SessionJournal: what a replicated session owes ----
@@ -118,21 +152,26 @@ final class SessionHandover implements SessionInbox, SessionJournal {
 
     @Override
     public void qos2Received(String clientId, int packetId) {
-        // Inbound QoS 2 ids stay with the node: a PUBLISH resent to another node after a
-        // takeover is routed again there (at most a duplicate, as after a lost PUBREC).
+        cluster.inboundQos2(clientId, packetId, true);
     }
 
     @Override
     public void qos2Released(String clientId, int packetId) {
+        cluster.inboundQos2(clientId, packetId, false);
     }
 
     /** A session decoded from the cluster's copy. */
-    record Imported(ReplicaForm.State state, java.util.SortedMap<Long, ReplicaForm.Owed> owed) {
+    record Imported(ReplicaForm.State state, java.util.SortedMap<Long, ReplicaForm.Owed> owed,
+                    java.util.Set<Integer> inboundQos2) {
     }
 
     private static Imported image(String clientId, SessionImage image) {
+        return new Imported(ReplicaForm.state(clientId, image.state()), owed(image.owed()), image.inboundQos2());
+    }
+
+    private static java.util.SortedMap<Long, ReplicaForm.Owed> owed(java.util.SortedMap<Long, byte[]> bytes) {
         java.util.SortedMap<Long, ReplicaForm.Owed> owed = new java.util.TreeMap<>();
-        image.owed().forEach((seq, bytes) -> owed.put(seq, ReplicaForm.owed(bytes)));
-        return new Imported(ReplicaForm.state(clientId, image.state()), owed);
+        bytes.forEach((seq, b) -> owed.put(seq, ReplicaForm.owed(b)));
+        return owed;
     }
 }

@@ -36,9 +36,22 @@ final class OfflineQueue {
         ledger.owed(q.sequence(), 0, false, d);
     }
 
-    /** Puts back, in sequence order, a message queued before a restart. */
+    /**
+     * Puts back, in sequence order, a message queued before a restart, or one another node
+     * queued while this node took the session over: that one goes before what this node queued since.
+     */
     void restore(long sequence, Delivery d) {
-        queue.addLast(new Queued(sequence, d));
+        Queued q = new Queued(sequence, d);
+        if (queue.isEmpty() || queue.peekLast().sequence() <= sequence) {
+            queue.addLast(q);
+        } else {
+            ArrayDeque<Queued> later = new ArrayDeque<>();
+            while (!queue.isEmpty() && queue.peekLast().sequence() > sequence) {
+                later.addFirst(queue.removeLast());
+            }
+            queue.addLast(q);
+            queue.addAll(later);
+        }
         bytes += d.message().payload().length;
     }
 

@@ -130,6 +130,15 @@ public final class Session {
         ledger.restored(sequence);
     }
 
+    /**
+     * Numbers what this session owes from here on after {@code sequence}: the sequences up to it
+     * belong to the node that held the session before, still writing the messages it queued while
+     * this node took over (the tail of a takeover, {@link #restore}d later, in order).
+     */
+    public synchronized void reserveSequences(long sequence) {
+        ledger.restored(sequence);
+    }
+
     /** Puts back the packet identifier of an inbound QoS 2 message that was awaiting PUBREL. */
     public synchronized void restoreInboundQos2(int packetId) {
         inboundQos2.restore(packetId);

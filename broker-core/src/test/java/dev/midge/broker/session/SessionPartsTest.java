@@ -76,6 +76,18 @@ class SessionPartsTest {
     }
 
     @Test
+    void aTakeoversTailIsQueuedBeforeWhatTheNewNodeQueuedSince() {
+        OfflineQueue queue = new OfflineQueue(new Ledger("c"), new QueueOverflow("c", 0, 0));
+        queue.restore(3, delivery(1, "handed over"));
+        queue.restore(10_000, delivery(1, "new node"));
+        queue.restore(10_001, delivery(1, "new node 2"));
+        queue.restore(4, delivery(1, "tail"));
+
+        assertEquals(List.of(3L, 4L, 10_000L, 10_001L),
+                List.of(queue.poll().sequence(), queue.poll().sequence(), queue.poll().sequence(), queue.poll().sequence()));
+    }
+
+    @Test
     void aQueueOfAnUnjournaledSessionIsNumberedWhenJournalingStarts() {
         Ledger ledger = new Ledger("c");
         OfflineQueue queue = new OfflineQueue(ledger, new QueueOverflow("c", 0, 0));
