@@ -1,6 +1,7 @@
 package dev.midge.conf;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -14,12 +15,27 @@ import java.util.List;
  * @param certFile {@code midge_cluster_certfile}: this node's certificate (CN = node name)
  * @param keyFile  {@code midge_cluster_keyfile}: its private key
  * @param at       where the first cluster option was set, for errors found after parsing
+ * @param lease    {@code midge_cluster_lease SECONDS}: how long a node on the minority side of a partition keeps
+ *                 its connected devices before dropping them ({@link #DEFAULT_LEASE} when null)
  */
 public record ClusterOptions(String node, HostPort bind, List<HostPort> members, Path caFile, Path certFile,
-                             Path keyFile, ConfigLocation at) {
+                             Path keyFile, ConfigLocation at, Duration lease) {
+
+    /** Long enough that a short split costs connected devices nothing, short enough to stop serving blind soon. */
+    public static final Duration DEFAULT_LEASE = Duration.ofSeconds(5);
 
     public ClusterOptions {
         members = List.copyOf(members);
+        lease = lease == null ? DEFAULT_LEASE : lease;
+        if (lease.isNegative()) {
+            throw new IllegalArgumentException("a cluster lease cannot be negative: " + lease);
+        }
+    }
+
+    /** The default lease. */
+    public ClusterOptions(String node, HostPort bind, List<HostPort> members, Path caFile, Path certFile, Path keyFile,
+                          ConfigLocation at) {
+        this(node, bind, members, caFile, certFile, keyFile, at, null);
     }
 
     /** A host name or IP literal and a port; an IPv6 literal is written {@code [::1]:7800}. */
