@@ -90,7 +90,7 @@ final class PartitionGuard implements AutoCloseable {
     /** Infinispan's {@code @PartitionStatusChanged} for one of the guarded caches. */
     synchronized void availabilityChanged(String cache, AvailabilityMode mode) {
         boolean changed = mode == AvailabilityMode.AVAILABLE ? degraded.remove(cache) : degraded.add(cache);
-        if (changed) {
+        if (changed && !members.isEmpty()) { // before the first view (start-up) the view decides alone
             LOG.info("Cluster node {}: cache {} is {}.", node, cache, mode);
             decide();
         }

@@ -142,9 +142,10 @@ class ClusterPartitionIT {
 
         heal();
         nodes.get(0).awaitLine("Cluster node node-1 has a quorum again", WAIT);
+        assertEquals(Mqtt5DisconnectReasonCode.SESSION_TAKEN_OVER, cutOffDropped.get(WAIT.toSeconds(), TimeUnit.SECONDS),
+                "node 1 let go of the client id the majority gave to node 2");
         nodes.get(0).awaitLine("Client twin is owned by node node-2 \\(epoch \\d+\\) since the partition healed: "
                 + "node-1 lets it go", WAIT);
-        assertEquals(Mqtt5DisconnectReasonCode.SESSION_TAKEN_OVER, cutOffDropped.get(WAIT.toSeconds(), TimeUnit.SECONDS));
 
         try (Mqtt5BlockingClient.Mqtt5Publishes inbox = onMajority.publishes(MqttGlobalPublishFilter.ALL)) {
             awaitRouted(0, "fleet/twin/from-1", inbox); // the one connection left, reached from the healed node
