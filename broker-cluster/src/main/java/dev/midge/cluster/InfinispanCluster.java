@@ -14,8 +14,10 @@ import org.infinispan.configuration.global.GlobalConfigurationBuilder;
 import org.infinispan.manager.DefaultCacheManager;
 import org.infinispan.conflict.MergePolicy;
 import org.infinispan.notifications.Listener;
+import org.infinispan.notifications.cachelistener.annotation.DataRehashed;
 import org.infinispan.notifications.cachelistener.annotation.PartitionStatusChanged;
 import org.infinispan.notifications.cachelistener.annotation.TopologyChanged;
+import org.infinispan.notifications.cachelistener.event.DataRehashedEvent;
 import org.infinispan.notifications.cachelistener.event.PartitionStatusChangedEvent;
 import org.infinispan.notifications.cachelistener.event.TopologyChangedEvent;
 import org.infinispan.partitionhandling.PartitionHandling;
@@ -73,8 +75,8 @@ public final class InfinispanCluster implements ClusterLink {
     private final PartitionGuard partitions;
     private final MinorityWrites minorityWrites;
     private SecurityFileSync securitySync;
-    /** From a merge until the owners cache has a topology without a rebalance: see {@link MergeSettling}. */
-    private volatile boolean mergeSettling;
+    /** The guarded caches that have not finished their rebalance since the last merge: see {@link MergeSettling}. */
+    private final Set<String> settling = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private DefaultCacheManager manager;
     private ForkChannel messages;
     private Cache<String, String> routeCache;
@@ -185,11 +187,12 @@ public final class InfinispanCluster implements ClusterLink {
         securitySync = new SecurityFileSync(security, sharedFiles, io);
         securitySync.start(watcher);
         partitions.onServingAgain(this::afterMerge);
-        manager.getCache("midge-owners").addListener(new MergeSettling());
         Availability availability = new Availability();
+        MergeSettling mergeSettling = new MergeSettling();
         for (String name : GUARDED) {
             Cache<?, ?> cache = manager.getCache(name);
             cache.addListener(availability);
+            cache.addListener(mergeSettling);
             partitions.availabilityChanged(name, cache.getAdvancedCache().getAvailability());
         }
         List<String> members = new ArrayList<>();
@@ -397,7 +400,7 @@ public final class InfinispanCluster implements ClusterLink {
      */
     private void afterMerge() {
         minorityWrites.servingAgain(LOG);
-        mergeSettling = true;
+        settling.addAll(GUARDED);
         convergeAfterMerge();
     }
 
@@ -412,20 +415,22 @@ public final class InfinispanCluster implements ClusterLink {
     /**
      * The caches turn AVAILABLE when conflict resolution starts, but its writes (PREFERRED_ALWAYS:
      * the majority's entries over the minority's) land only later, without telling listeners, and
-     * a rebalance follows. So the checks of {@link #afterMerge} run again at each topology of the
-     * owners cache until one without a rebalance in progress: by then every node holds the merged state.
+     * a rebalance follows. So the checks of {@link #afterMerge} run again once each guarded cache
+     * has finished that rebalance: by then every node holds the merged state, and the cluster's
+     * stable topology counts this node again (a split before that would find both sides short).
      */
     @Listener
     public final class MergeSettling {
-        @TopologyChanged
-        public void topologyChanged(TopologyChangedEvent<?, ?> event) {
-            if (event.isPre() || !mergeSettling || !partitions.serving()) {
+        @DataRehashed
+        public void rehashed(DataRehashedEvent<?, ?> event) {
+            if (event.isPre() || !partitions.serving() || !settling.remove(event.getCache().getName())) {
                 return;
             }
-            if (java.util.Objects.equals(event.getReadConsistentHashAtEnd(), event.getWriteConsistentHashAtEnd())) {
-                mergeSettling = false;
-            }
             convergeAfterMerge();
+            if (settling.isEmpty()) {
+                LOG.info("Cluster node {} has merged: its caches are rebalanced with {}.", options.node(),
+                        event.getMembersAtEnd());
+            }
         }
     }
 
