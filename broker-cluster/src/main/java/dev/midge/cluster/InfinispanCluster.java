@@ -440,7 +440,9 @@ public final class InfinispanCluster implements ClusterLink {
         @PartitionStatusChanged
         public void changed(PartitionStatusChangedEvent<?, ?> event) {
             if (!event.isPre()) {
-                partitions.availabilityChanged(event.getCache().getName(), event.getAvailabilityMode());
+                List<String> now = new ArrayList<>();
+                manager.getMembers().forEach(m -> now.add(NodeNames.of(m)));
+                partitions.availabilityChanged(event.getCache().getName(), event.getAvailabilityMode(), now);
             }
         }
     }

@@ -87,6 +87,19 @@ final class PartitionGuard implements AutoCloseable {
         decide();
     }
 
+    /**
+     * Infinispan's {@code @PartitionStatusChanged} for one of the guarded caches, with the members
+     * the transport sees now: the availability may be told before the view listener runs, and the
+     * log line should count the new view, not the last one.
+     */
+    synchronized void availabilityChanged(String cache, AvailabilityMode mode, List<String> now) {
+        if (!now.isEmpty()) {
+            members = List.copyOf(now);
+            expected = Math.max(expected, members.size());
+        }
+        availabilityChanged(cache, mode);
+    }
+
     /** Infinispan's {@code @PartitionStatusChanged} for one of the guarded caches. */
     synchronized void availabilityChanged(String cache, AvailabilityMode mode) {
         boolean changed = mode == AvailabilityMode.AVAILABLE ? degraded.remove(cache) : degraded.add(cache);

@@ -54,6 +54,18 @@ class PartitionGuardTest {
     }
 
     @Test
+    void aCacheDegradedBeforeTheViewListenerRunsCountsTheNewView() {
+        try (PartitionGuard guard = new PartitionGuard("node-3", 3, Duration.ofHours(1))) {
+            guard.viewChanged(ALL);
+
+            guard.availabilityChanged("midge-retained", AvailabilityMode.DEGRADED_MODE, List.of("node-3"));
+
+            assertTrue(guard.refusal().startsWith("cluster node node-3 is on the minority side of a partition (it sees "
+                    + "1 of 3 nodes: [node-3]"), guard.refusal());
+        }
+    }
+
+    @Test
     void theConfiguredLeaseDropsTheClientsOfTheMinority() throws Exception {
         CompletableFuture<String> dropped = new CompletableFuture<>();
         try (PartitionGuard guard = new PartitionGuard("node-3", 3, Duration.ofMillis(200))) {

@@ -93,9 +93,9 @@ class ClusterPartitionIT {
             awaitRouted(2, "fleet/split/before", onMajority);
 
             cutOff(2);
-            // Infinispan's verdict, not only the count of the view.
+            // Infinispan's verdict, not only the count of the view (the two arrive in either order).
             nodes.get(2).awaitLine("Cluster node node-3: cache midge-owners is DEGRADED_MODE", WAIT);
-            nodes.get(2).awaitLine("Cluster node node-3 lost its quorum \\(1 of 3 nodes", WAIT);
+            nodes.get(2).awaitLine("Cluster node node-3 lost its quorum", WAIT);
             nodes.get(0).awaitLine("Cluster members now \\[node-1, node-2\\]; gone: \\[node-3\\]", WAIT);
 
             ProcessResult refused = publish(2, "pub1", "fleet/split/x", "on-the-minority");
@@ -133,7 +133,7 @@ class ClusterPartitionIT {
         onCutOff.connect();
 
         cutOff(0); // node 1, whose 600 s lease outlasts the split
-        nodes.get(0).awaitLine("Cluster node node-1 lost its quorum \\(1 of 3 nodes", WAIT);
+        nodes.get(0).awaitLine("Cluster node node-1 lost its quorum", WAIT);
         nodes.get(1).awaitLine("Cluster members now \\[(node-2, node-3|node-3, node-2)\\]; gone: \\[node-1\\]", WAIT);
 
         CompletableFuture<Mqtt5DisconnectReasonCode> majorityDropped = new CompletableFuture<>();
