@@ -225,6 +225,9 @@ final class DeliveryConfirmations implements Receiver {
             }
         }
         receivedCount.keySet().removeIf(a -> !view.containsMember(a));
+        // Counting starts again from 1 if it comes back (a healed partition): a confirmation count kept from
+        // before would be taken to cover the new messages, and they would never be confirmed.
+        lastConfirmed.keySet().removeIf(a -> !view.containsMember(a));
         left(gone);
     }
 }

@@ -3,6 +3,7 @@ package dev.midge.cluster;
 import dev.midge.broker.cluster.ClusterInbox;
 import dev.midge.broker.cluster.ClusterLink;
 import dev.midge.broker.cluster.ClusterMessage;
+import dev.midge.broker.logging.LogSafe;
 import dev.midge.broker.reload.FileWatcher;
 import dev.midge.conf.ClusterOptions;
 import org.infinispan.Cache;
@@ -11,9 +12,15 @@ import org.infinispan.configuration.cache.Configuration;
 import org.infinispan.configuration.cache.ConfigurationBuilder;
 import org.infinispan.configuration.global.GlobalConfigurationBuilder;
 import org.infinispan.manager.DefaultCacheManager;
+import org.infinispan.conflict.MergePolicy;
 import org.infinispan.notifications.Listener;
+import org.infinispan.notifications.cachelistener.annotation.DataRehashed;
+import org.infinispan.notifications.cachelistener.annotation.PartitionStatusChanged;
 import org.infinispan.notifications.cachelistener.annotation.TopologyChanged;
+import org.infinispan.notifications.cachelistener.event.DataRehashedEvent;
+import org.infinispan.notifications.cachelistener.event.PartitionStatusChangedEvent;
 import org.infinispan.notifications.cachelistener.event.TopologyChangedEvent;
+import org.infinispan.partitionhandling.PartitionHandling;
 import org.infinispan.notifications.cachemanagerlistener.annotation.Merged;
 import org.infinispan.notifications.cachemanagerlistener.annotation.ViewChanged;
 import org.infinispan.notifications.cachemanagerlistener.event.ViewChangedEvent;
@@ -50,8 +57,9 @@ public final class InfinispanCluster implements ClusterLink {
 
     private static final Logger LOG = LoggerFactory.getLogger(InfinispanCluster.class);
     private static final String CLUSTER_NAME = "midge";
-    /** How long a node without a quorum keeps its connected clients: a short split costs them nothing. */
-    private static final java.time.Duration LEASE = java.time.Duration.ofSeconds(5);
+    /** The caches that must not diverge: the minority side of a split may neither read nor write them. */
+    private static final List<String> GUARDED = List.of("midge-routes", "midge-retained", "midge-owners",
+            "midge-sessions");
 
     private final ClusterOptions options;
     private final FileWatcher watcher;
@@ -65,6 +73,10 @@ public final class InfinispanCluster implements ClusterLink {
     /** Completes when the last filter handed to the sender is in the replicated routes; SUBACK waits for it. */
     private volatile CompletableFuture<Void> lastFilterKnown = CompletableFuture.completedFuture(null);
     private final PartitionGuard partitions;
+    private final MinorityWrites minorityWrites;
+    private SecurityFileSync securitySync;
+    /** The guarded caches that have not finished their rebalance since the last merge: see {@link MergeSettling}. */
+    private final Set<String> settling = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private DefaultCacheManager manager;
     private ForkChannel messages;
     private Cache<String, String> routeCache;
@@ -80,7 +92,8 @@ public final class InfinispanCluster implements ClusterLink {
     public InfinispanCluster(ClusterOptions options, FileWatcher watcher) {
         this.options = options;
         this.watcher = watcher;
-        this.partitions = new PartitionGuard(options.node(), expectedNodes(options), LEASE);
+        this.partitions = new PartitionGuard(options.node(), expectedNodes(options), options.lease());
+        this.minorityWrites = new MinorityWrites(options.node());
     }
 
     /** The seed list's nodes, this one included whether it lists itself or not. */
@@ -178,18 +191,30 @@ public final class InfinispanCluster implements ClusterLink {
                 .addProperty(JGroupsTransport.CHANNEL_CONFIGURATOR, new PrebuiltChannel(channel));
         global.jmx().enabled(false);
         manager = new DefaultCacheManager(global.build(), false);
-        Configuration replicated = new ConfigurationBuilder().clustering().cacheMode(CacheMode.REPL_SYNC).build();
-        for (String name : List.of("midge-routes", "midge-retained", "midge-security")) {
+        // The minority side of a split may neither read nor write (DENY_READ_WRITES): only the side that stayed
+        // AVAILABLE changed these caches, so on a merge its copy is the truth, removals included (PREFERRED_ALWAYS;
+        // a policy keeping non-null values would bring back owners and sessions the majority let go). Each node puts
+        // its own routes again after a merge (RouteResync, resync below).
+        Configuration replicated = new ConfigurationBuilder().clustering().cacheMode(CacheMode.REPL_SYNC)
+                .partitionHandling().whenSplit(PartitionHandling.DENY_READ_WRITES).mergePolicy(MergePolicy.PREFERRED_ALWAYS)
+                .build();
+        for (String name : List.of("midge-routes", "midge-retained", "midge-owners")) {
             manager.defineConfiguration(name, replicated);
         }
-        manager.defineConfiguration("midge-owners", replicated);
+        // Both sides may change the CRL or ACL during a split (a revocation on the minority side too): they stay
+        // writable and the merge keeps the highest version of each file, which SecurityFileSync then writes out.
+        manager.defineConfiguration("midge-security", new ConfigurationBuilder().clustering()
+                .cacheMode(CacheMode.REPL_SYNC).partitionHandling().whenSplit(PartitionHandling.ALLOW_READ_WRITES)
+                .mergePolicy(new SecurityMergePolicy()).build());
         // Two synchronous copies of each persistent session: one node's SIGKILL leaves the other.
         manager.defineConfiguration("midge-sessions", new ConfigurationBuilder().clustering()
-                .cacheMode(CacheMode.DIST_SYNC).hash().numOwners(2).build());
+                .cacheMode(CacheMode.DIST_SYNC).hash().numOwners(2)
+                .partitionHandling().whenSplit(PartitionHandling.DENY_READ_WRITES).mergePolicy(MergePolicy.PREFERRED_ALWAYS)
+                .build());
         manager.start();
         Cache<String, byte[]> sessionCache = manager.getCache("midge-sessions");
         sessions = new SessionOwnership(options.node(), manager, manager.getCache("midge-owners"),
-                new SessionReplica(sessionCache, replicaWriter), sessionWork, sender);
+                new SessionReplica(sessionCache, replicaWriter, minorityWrites), sessionWork, sender, partitions::serving);
         sessions.fences(this::sendFence);
         manager.addListener(new Membership());
         routeCache = manager.getCache("midge-routes");
@@ -206,7 +231,17 @@ public final class InfinispanCluster implements ClusterLink {
         retainedCache.forEach((topic, bytes) -> inbox.retain(MessageCodec.decode(bytes)));
         messages.connect(CLUSTER_NAME);
         confirmations.connect(CLUSTER_NAME);
-        new SecurityFileSync(security, sharedFiles.files(), io, options.node(), this::memberNames).start(watcher);
+        securitySync = new SecurityFileSync(security, sharedFiles.files(), io, options.node(), this::memberNames);
+        securitySync.start(watcher);
+        partitions.onServingAgain(this::afterMerge);
+        Availability availability = new Availability();
+        MergeSettling mergeSettling = new MergeSettling();
+        for (String name : GUARDED) {
+            Cache<?, ?> cache = manager.getCache(name);
+            cache.addListener(availability);
+            cache.addListener(mergeSettling);
+            partitions.availabilityChanged(name, cache.getAdvancedCache().getAvailability());
+        }
         List<String> members = new ArrayList<>();
         manager.getMembers().forEach(a -> members.add(NodeNames.of(a)));
         partitions.viewChanged(members);
@@ -263,10 +298,22 @@ public final class InfinispanCluster implements ClusterLink {
         boolean lost = false;
         try {
             if (message.retain()) {
-                if (message.payload().length == 0) {
-                    retainedCache.remove(message.topic());
-                } else {
-                    retainedCache.put(message.topic(), MessageCodec.encode(message));
+                try {
+                    if (MinorityWrites.denies(retainedCache)) {
+                        throw new org.infinispan.partitionhandling.AvailabilityException();
+                    }
+                    if (message.payload().length == 0) {
+                        retainedCache.remove(message.topic());
+                    } else {
+                        retainedCache.put(message.topic(), MessageCodec.encode(message));
+                    }
+                } catch (RuntimeException e) {
+                    if (!MinorityWrites.isDenied(e)) {
+                        throw e;
+                    }
+                    // Delivered here and to the nodes routed to, but not kept cluster-wide: the merge keeps the
+                    // majority's retained messages. Not a reason to drop the publisher within its lease.
+                    minorityWrites.refused(LOG, "the retained message on " + LogSafe.text(message.topic()));
                 }
             }
             List<String> nodes = routes.nodesFor(message.topic(), options.node());
@@ -282,7 +329,7 @@ public final class InfinispanCluster implements ClusterLink {
                     missing.remove(NodeNames.of(member));
                 }
             }
-            lost = !missing.isEmpty(); // a node gone whose routes wait for its sessions' adopter
+            lost |= !missing.isEmpty(); // a node gone whose routes wait for its sessions' adopter
         } catch (Exception e) {
             lost = true;
             LOG.warn("Could not send a message on {} to the cluster: {}", message.topic(), e.toString());
@@ -299,10 +346,17 @@ public final class InfinispanCluster implements ClusterLink {
             lastFilterKnown = known;
             sender.execute(() -> {
                 try {
+                    if (MinorityWrites.denies(routeCache)) {
+                        throw new org.infinispan.partitionhandling.AvailabilityException();
+                    }
                     // REPL_SYNC: returns once every other node has the route (and its listener ran).
                     routeCache.put(RouteTable.key(options.node(), filter), options.node());
                 } catch (RuntimeException e) {
-                    LOG.warn("Could not share the route of {} with the cluster: {}", filter, e.toString());
+                    if (MinorityWrites.isDenied(e)) {
+                        minorityWrites.refused(LOG, "the route of " + LogSafe.text(filter) + " (announced once healed)");
+                    } else {
+                        LOG.warn("Could not share the route of {} with the cluster: {}", filter, e.toString());
+                    }
                 } finally {
                     known.complete(null);
                 }
@@ -318,17 +372,41 @@ public final class InfinispanCluster implements ClusterLink {
     @Override
     public void filterRemoved(String filter) {
         ownFilters.remove(filter);
-        sender.execute(() -> routeCache.remove(RouteTable.key(options.node(), filter)));
+        sender.execute(() -> {
+            try {
+                if (MinorityWrites.denies(routeCache)) {
+                    throw new org.infinispan.partitionhandling.AvailabilityException();
+                }
+                routeCache.remove(RouteTable.key(options.node(), filter));
+            } catch (RuntimeException e) {
+                if (MinorityWrites.isDenied(e)) {
+                    minorityWrites.refused(LOG, "the removal of the route of " + LogSafe.text(filter));
+                } else {
+                    LOG.warn("Could not remove the route of {} from the cluster: {}", filter, e.toString());
+                }
+            }
+        });
     }
 
     /** Removes the routes of nodes that are gone; any node may, removing twice is harmless. */
     private void forgetStaleRoutesOf(Set<String> nodes) {
-        for (String key : new ArrayList<>(routeCache.keySet())) {
-            if (nodes.contains(RouteTable.nodeOf(key))) {
-                routeCache.remove(key);
+        try {
+            if (MinorityWrites.denies(routeCache)) {
+                throw new org.infinispan.partitionhandling.AvailabilityException();
             }
+            for (String key : new ArrayList<>(routeCache.keySet())) {
+                if (nodes.contains(RouteTable.nodeOf(key))) {
+                    routeCache.remove(key);
+                }
+            }
+            nodes.forEach(routes::forgetNode);
+        } catch (RuntimeException e) {
+            if (!MinorityWrites.isDenied(e)) {
+                throw e;
+            }
+            // Split off since: the majority forgets them, and this node reads the routes again once merged.
+            minorityWrites.refused(LOG, "forgetting the routes of " + nodes);
         }
-        nodes.forEach(routes::forgetNode);
     }
 
     @Listener
@@ -347,7 +425,9 @@ public final class InfinispanCluster implements ClusterLink {
             }
             LOG.info("Cluster members now {}{}.", now, gone.isEmpty() ? "" : "; gone: " + gone);
             partitions.viewChanged(now);
-            if (!gone.isEmpty()) {
+            // On the minority side the others are not gone, only out of reach: their sessions and routes are the
+            // majority's to deal with (and this side's caches refuse the writes anyway).
+            if (!gone.isEmpty() && partitions.serving()) {
                 // Their routes stay until their sessions' adopter has announced its own: a message meanwhile is
                 // refused to its publisher (DeliveryConfirmations) rather than acknowledged and lost.
                 sessions.afterAdoption(gone, () -> sender.execute(() -> forgetStaleRoutesOf(gone)));
@@ -365,15 +445,75 @@ public final class InfinispanCluster implements ClusterLink {
     public final class RouteResync {
         @TopologyChanged
         public void topologyChanged(TopologyChangedEvent<String, String> event) {
+            if (!event.isPre() && partitions.serving()) {
+                sender.execute(InfinispanCluster.this::resyncRoutes);
+            }
+        }
+    }
+
+    private void resyncRoutes() {
+        try {
+            ownFilters.forEach(f -> routeCache.put(RouteTable.key(options.node(), f), options.node()));
+            routeCache.keySet().forEach(routes::add);
+        } catch (RuntimeException e) {
+            if (MinorityWrites.isDenied(e)) {
+                minorityWrites.refused(LOG, "the routes' resynchronisation");
+            } else {
+                LOG.warn("Could not resynchronise the routes after a change of members: {}", e.toString());
+            }
+        }
+    }
+
+    /**
+     * The caches are AVAILABLE again after a split: a merge restores entries without telling the
+     * listeners, so this node announces its routes and reads everyone's again, lets go of the
+     * client ids the majority gave to others (or let go) meanwhile, and agrees on the CRL and ACL.
+     */
+    private void afterMerge() {
+        minorityWrites.servingAgain(LOG);
+        settling.addAll(GUARDED);
+        convergeAfterMerge();
+    }
+
+    private void convergeAfterMerge() {
+        sender.execute(this::resyncRoutes);
+        sessions.reconcileAfterMerge();
+        if (securitySync != null) {
+            securitySync.agreeAgain();
+        }
+    }
+
+    /**
+     * The caches turn AVAILABLE when conflict resolution starts, but its writes (PREFERRED_ALWAYS:
+     * the majority's entries over the minority's) land only later, without telling listeners, and
+     * a rebalance follows. So the checks of {@link #afterMerge} run again once each guarded cache
+     * has finished that rebalance: by then every node holds the merged state, and the cluster's
+     * stable topology counts this node again (a split before that would find both sides short).
+     */
+    @Listener
+    public final class MergeSettling {
+        @DataRehashed
+        public void rehashed(DataRehashedEvent<?, ?> event) {
+            if (event.isPre() || !partitions.serving() || !settling.remove(event.getCache().getName())) {
+                return;
+            }
+            convergeAfterMerge();
+            if (settling.isEmpty()) {
+                LOG.info("Cluster node {} has merged: its caches are rebalanced with {}.", options.node(),
+                        event.getMembersAtEnd());
+            }
+        }
+    }
+
+    /** Infinispan's verdict on each guarded cache: DEGRADED on the minority side of a split. */
+    @Listener
+    public final class Availability {
+        @PartitionStatusChanged
+        public void changed(PartitionStatusChangedEvent<?, ?> event) {
             if (!event.isPre()) {
-                sender.execute(() -> {
-                    try {
-                        ownFilters.forEach(f -> routeCache.put(RouteTable.key(options.node(), f), options.node()));
-                        routeCache.keySet().forEach(routes::add);
-                    } catch (RuntimeException e) {
-                        LOG.warn("Could not resynchronise the routes after a change of members: {}", e.toString());
-                    }
-                });
+                List<String> now = new ArrayList<>();
+                manager.getMembers().forEach(m -> now.add(NodeNames.of(m)));
+                partitions.availabilityChanged(event.getCache().getName(), event.getAvailabilityMode(), now);
             }
         }
     }

@@ -1,11 +1,14 @@
 package dev.midge.cluster;
 
 import dev.midge.tls.Disconnector;
+import org.infinispan.partitionhandling.AvailabilityMode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -13,11 +16,17 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Keeps a node on the minority side of a partition from serving devices it can no longer vouch
- * for: it may miss a revocation, an ACL change or subscribers on the other side. A side has a
- * quorum when it holds more than half of the nodes expected (the configured members, or the
- * largest view seen if larger). Without one the node refuses new clients at once and, after a
- * short lease (a partition that heals within it costs connected devices nothing), drops the
- * connected ones, each with the broker's usual disconnect line. The majority side keeps serving.
+ * for: it may miss a revocation, an ACL change or subscribers on the other side. The verdict is
+ * Infinispan's: the cluster's caches deny reads and writes on the minority side
+ * ({@code PartitionHandling.DENY_READ_WRITES}), and while any of them is DEGRADED this node does
+ * not serve. On top of that a side needs more than half of the nodes expected (the configured
+ * members, or the largest view seen if larger): Infinispan counts only nodes it has seen, so a
+ * node starting alone would have AVAILABLE caches, and the count is known at the view change,
+ * before the caches' availability follows. Either one refusing is enough, so the broker never
+ * serves while its caches refuse. Without both the node refuses new clients at once and, after
+ * the lease ({@code midge_cluster_lease}; a split that heals within it costs connected devices
+ * nothing), drops the connected ones, each with the broker's usual disconnect line. The majority
+ * side keeps serving.
  */
 final class PartitionGuard implements AutoCloseable {
 
@@ -31,11 +40,15 @@ final class PartitionGuard implements AutoCloseable {
         return t;
     });
     private int expected;
+    private List<String> members = List.of();
+    /** The caches Infinispan put in DEGRADED mode (the minority side of a split). */
+    private final Set<String> degraded = new TreeSet<>();
     /** Until the first quorum (a node starting before the others) there is nothing to drop. */
     private boolean hadQuorum;
     private volatile String refusal;
     private ScheduledFuture<?> drop;
     private volatile Disconnector disconnector;
+    private volatile Runnable onServingAgain = () -> { };
 
     PartitionGuard(String node, int configuredNodes, Duration lease) {
         this.node = node;
@@ -53,21 +66,59 @@ final class PartitionGuard implements AutoCloseable {
         this.disconnector = disconnector;
     }
 
+    /** Runs (on the caller's thread, keep it short) when the node serves again after a split: the merge is done. */
+    void onServingAgain(Runnable r) {
+        this.onServingAgain = r;
+    }
+
     /** Why a CONNECT is refused now (CONNACK Server unavailable), or null while this side has a quorum. */
     String refusal() {
         return refusal;
     }
 
-    synchronized void viewChanged(List<String> members) {
+    /** Whether this node may act for the cluster now (adopt the sessions of nodes that left, say, or forget their routes). */
+    boolean serving() {
+        return refusal == null;
+    }
+
+    synchronized void viewChanged(List<String> now) {
+        members = List.copyOf(now);
         expected = Math.max(expected, members.size());
-        boolean quorum = hasQuorum(members.size(), expected);
+        decide();
+    }
+
+    /**
+     * Infinispan's {@code @PartitionStatusChanged} for one of the guarded caches, with the members
+     * the transport sees now: the availability may be told before the view listener runs, and the
+     * log line should count the new view, not the last one.
+     */
+    synchronized void availabilityChanged(String cache, AvailabilityMode mode, List<String> now) {
+        if (!now.isEmpty()) {
+            members = List.copyOf(now);
+            expected = Math.max(expected, members.size());
+        }
+        availabilityChanged(cache, mode);
+    }
+
+    /** Infinispan's {@code @PartitionStatusChanged} for one of the guarded caches. */
+    synchronized void availabilityChanged(String cache, AvailabilityMode mode) {
+        boolean changed = mode == AvailabilityMode.AVAILABLE ? degraded.remove(cache) : degraded.add(cache);
+        if (changed && !members.isEmpty()) { // before the first view (start-up) the view decides alone
+            LOG.info("Cluster node {}: cache {} is {}.", node, cache, mode);
+            decide();
+        }
+    }
+
+    private void decide() {
+        boolean countOk = hasQuorum(members.size(), expected);
+        boolean quorum = countOk && degraded.isEmpty();
         if (!hadQuorum) {
             hadQuorum = quorum;
             refusal = quorum ? null : "cluster node " + node + " waits for a quorum (it sees " + members.size() + " of "
-                    + expected + " nodes: " + members + ")";
+                    + expected + " nodes: " + members + degradedText() + ")";
             if (!quorum) {
-                LOG.info("Cluster node {} waits for a quorum ({} of {} nodes): refusing clients until more join.", node,
-                        members.size(), expected);
+                LOG.info("Cluster node {} waits for a quorum ({} of {} nodes{}): refusing clients until more join.", node,
+                        members.size(), expected, degradedText());
             } else {
                 LOG.info("Cluster node {} has a quorum ({} of {} nodes: {}): accepting clients.", node, members.size(),
                         expected, members);
@@ -82,15 +133,20 @@ final class PartitionGuard implements AutoCloseable {
             }
             LOG.info("Cluster node {} has a quorum again ({} of {} nodes: {}): accepting clients.", node,
                     members.size(), expected, members);
+            onServingAgain.run();
         } else if (!quorum && refusal == null) {
             String why = "cluster node " + node + " is on the minority side of a partition (it sees " + members.size()
-                    + " of " + expected + " nodes: " + members + ")";
+                    + " of " + expected + " nodes: " + members + degradedText() + ")";
             refusal = why;
-            LOG.warn("Cluster node {} lost its quorum ({} of {} nodes: {}): refusing new clients; connected ones are "
+            LOG.warn("Cluster node {} lost its quorum ({} of {} nodes: {}{}): refusing new clients; connected ones are "
                     + "dropped in {} s unless the cluster heals.", node, members.size(), expected, members,
-                    lease.toSeconds());
+                    degradedText(), lease.toSeconds());
             drop = timer.schedule(() -> dropClients(why), lease.toMillis(), TimeUnit.MILLISECONDS);
         }
+    }
+
+    private String degradedText() {
+        return degraded.isEmpty() ? "" : "; caches denying reads and writes: " + degraded;
     }
 
     private void dropClients(String why) {

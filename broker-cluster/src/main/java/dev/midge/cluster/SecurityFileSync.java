@@ -68,17 +68,7 @@ final class SecurityFileSync {
         cache.addListener(this);
         cache.put(ListenerLayout.key(node), ListenerLayout.encode(files));
         for (SharedFile file : files) {
-            byte[] local = Files.readAllBytes(file.path());
-            byte[] shared = cache.get(file.key());
-            if (shared == null) {
-                if (!refused(file, local, false)) {
-                    cache.put(file.key(), entry(initialVersion(file, local), local));
-                }
-            } else if (file.versionedByCrlNumber() && SharedFile.crlNumber(local) > version(shared)) {
-                cache.put(file.key(), entry(SharedFile.crlNumber(local), local));
-            } else if (!Arrays.equals(content(shared), local) && !refused(file, content(shared), true)) {
-                write(file, shared);
-            }
+            agree(file);
             Reloadable<byte[]> watched = Reloadable.load("cluster copy of " + file.path(), List.of(file.path()),
                     () -> Files.readAllBytes(file.path()));
             watched.onChange(bytes -> localChanged(file, bytes));
@@ -120,6 +110,39 @@ final class SecurityFileSync {
             LOG.error("Not sharing {} with the cluster: {}; the other nodes keep theirs", file.describe(), refusal);
         }
         return true;
+    }
+
+    private void agree(SharedFile file) throws IOException {
+        byte[] local = Files.readAllBytes(file.path());
+        byte[] shared = cache.get(file.key());
+        if (shared == null) {
+            if (!refused(file, local, false)) {
+                cache.put(file.key(), entry(initialVersion(file, local), local));
+            }
+        } else if (file.versionedByCrlNumber() && SharedFile.crlNumber(local) > version(shared)) {
+            cache.put(file.key(), entry(SharedFile.crlNumber(local), local));
+        } else if (!Arrays.equals(content(shared), local) && !refused(file, content(shared), true)) {
+            write(file, shared);
+        }
+    }
+
+    /**
+     * After a partition heals: the merge kept the newest copy of each file without telling the
+     * listeners, so each node compares its files with the cluster's again, as at start (and
+     * a CRL revoked on this side during the split is shared now if the merge did not keep it).
+     */
+    void agreeAgain() {
+        io.execute(() -> {
+            for (SharedFile file : files) {
+                try {
+                    agree(file);
+                    watcher.checkNow();
+                } catch (IOException | RuntimeException e) {
+                    LOG.error("Cannot compare {} with the cluster's copy after the partition healed: {}", file.path(),
+                            e.toString());
+                }
+            }
+        });
     }
 
     private static long initialVersion(SharedFile file, byte[] content) {

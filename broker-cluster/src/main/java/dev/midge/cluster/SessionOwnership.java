@@ -24,6 +24,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
 
 /**
  * Which node owns each client id, in a replicated cache ({@code midge-owners}): client id →
@@ -63,15 +64,18 @@ final class SessionOwnership implements ClusterSessions {
     private final Map<String, String> takingFrom = new ConcurrentHashMap<>();
     private final LiveHandover live;
     private volatile SessionInbox inbox;
+    /** False on the minority side of a partition: it neither claims, adopts nor lets the majority's ids go. */
+    private final BooleanSupplier serving;
 
     SessionOwnership(String self, EmbeddedCacheManager manager, Cache<String, byte[]> owners, SessionReplica replica,
-                     ExecutorService work, java.util.concurrent.Executor afterRoutes) {
+                     ExecutorService work, java.util.concurrent.Executor afterRoutes, BooleanSupplier serving) {
         this.self = self;
         this.manager = manager;
         this.owners = owners;
         this.replica = replica;
         this.work = work;
         this.afterRoutes = afterRoutes;
+        this.serving = serving;
         this.live = new LiveHandover(self, owners, replica, work, this::members, () -> inbox);
         owners.addListener(new OwnerChanges());
     }
@@ -84,6 +88,60 @@ final class SessionOwnership implements ClusterSessions {
     /** A fence from another node arrived on the message link, behind what it sent here before. */
     void fenced(String node, HandoverFence fence) {
         live.fenced(node, fence);
+    }
+
+    /** Runs owner bookkeeping on the work thread; a refusal of the minority side's caches is one line, not a trace. */
+    private void later(String what, String clientId, Runnable r) {
+        work.execute(() -> {
+            try {
+                if (MinorityWrites.denies(owners)) {
+                    throw new org.infinispan.partitionhandling.AvailabilityException();
+                }
+                r.run();
+            } catch (RuntimeException e) {
+                if (MinorityWrites.isDenied(e)) {
+                    LOG.info("Cluster node {} could not {} client {}: it is on the minority side of a partition; the "
+                            + "owners are set right when the cluster heals.", self, what, LogSafe.text(clientId));
+                } else {
+                    LOG.warn("Cluster node {} could not {} client {}: {}", self, what, LogSafe.text(clientId),
+                            e.toString());
+                }
+            }
+        });
+    }
+
+    /**
+     * After a merge the majority side's owners are the cluster's (the minority could not write): a
+     * client id this node still holds but the majority gave to another node, or let go (it sent
+     * the will, or continued the session), is let go here, closing the connection that the rest
+     * of the cluster no longer counts on. Its device reconnects to whichever node it likes.
+     */
+    void reconcileAfterMerge() {
+        work.execute(() -> {
+            for (Map.Entry<String, Long> held : List.copyOf(mine.entrySet())) {
+                String clientId = held.getKey();
+                try {
+                    byte[] raw = owners.get(clientId);
+                    OwnerEntry o = raw == null ? null : OwnerEntry.decode(raw);
+                    if (o != null && o.node().equals(self) && o.epoch() == held.getValue()) {
+                        continue;
+                    }
+                    if (mine.remove(clientId, held.getValue())) {
+                        LOG.info("Client {} is {} since the partition healed: {} lets it go (and closes its connection"
+                                + " here, if it has one).",
+                                LogSafe.text(clientId), o == null ? "no longer owned in the cluster"
+                                        : "owned by node " + o.node() + " (epoch " + o.epoch() + ")", self);
+                        SessionInbox in = inbox;
+                        if (in != null) {
+                            in.release(clientId);
+                        }
+                    }
+                } catch (RuntimeException e) {
+                    LOG.warn("Cluster node {} could not check its claim on client {} after the merge: {}", self,
+                            LogSafe.text(clientId), e.toString());
+                }
+            }
+        });
     }
 
     /**
@@ -128,6 +186,36 @@ final class SessionOwnership implements ClusterSessions {
 
     private CompletableFuture<Claim> claimNow(String clientId, String username, boolean anyUsername, boolean cleanStart,
                                               ClusterMessage will, long willDelaySeconds) {
+        try {
+            if (MinorityWrites.denies(owners)) {
+                throw new org.infinispan.partitionhandling.AvailabilityException();
+            }
+            return claimLoop(clientId, username, anyUsername, cleanStart, will, willDelaySeconds);
+        } catch (RuntimeException e) {
+            if (MinorityWrites.isDenied(e)) {
+                waits.remove(clientId); // what mine says now is checked against the owners after the merge
+                // The CONNECT raced this node's loss of its quorum: refused as the quorum check would have.
+                throw new Unavailable("cluster node " + self + " is on the minority side of a partition (its caches"
+                        + " deny reads and writes)");
+            }
+            throw e;
+        }
+    }
+
+    /** A claim the cluster cannot make now; its text is what the CONNECT's refusal line says. */
+    static final class Unavailable extends IllegalStateException {
+        Unavailable(String message) {
+            super(message);
+        }
+
+        @Override
+        public String toString() {
+            return getMessage();
+        }
+    }
+
+    private CompletableFuture<Claim> claimLoop(String clientId, String username, boolean anyUsername, boolean cleanStart,
+                                               ClusterMessage will, long willDelaySeconds) {
         while (true) {
             byte[] raw = owners.get(clientId);
             OwnerEntry old = raw == null ? null : OwnerEntry.decode(raw);
@@ -194,7 +282,7 @@ final class SessionOwnership implements ClusterSessions {
 
     @Override
     public void attached(String clientId, String username) {
-        work.execute(() -> {
+        later("record its connection of", clientId, () -> {
             byte[] raw = owners.get(clientId);
             OwnerEntry o = raw == null ? null : OwnerEntry.decode(raw);
             if (o == null) {
@@ -253,7 +341,7 @@ final class SessionOwnership implements ClusterSessions {
 
     @Override
     public void willDone(String clientId) {
-        work.execute(() -> {
+        later("clear the will of", clientId, () -> {
             byte[] raw = owners.get(clientId);
             OwnerEntry o = raw == null ? null : OwnerEntry.decode(raw);
             if (o != null && o.node().equals(self) && o.will() != null) {
@@ -264,7 +352,7 @@ final class SessionOwnership implements ClusterSessions {
 
     @Override
     public void left(String clientId) {
-        work.execute(() -> {
+        later("release the id of", clientId, () -> {
             byte[] raw = owners.get(clientId);
             OwnerEntry o = raw == null ? null : OwnerEntry.decode(raw);
             if (o != null && o.node().equals(self) && owners.remove(clientId, raw)) {
@@ -275,7 +363,7 @@ final class SessionOwnership implements ClusterSessions {
 
     /** Another node claimed a client id this node holds: let go, then say so once the copy is complete. */
     private void release(String clientId, long epoch) {
-        work.execute(() -> {
+        later("hand over", clientId, () -> {
             SessionInbox in = inbox;
             if (in != null) {
                 in.release(clientId);
@@ -288,16 +376,28 @@ final class SessionOwnership implements ClusterSessions {
     /** Client ids owned by nodes no longer in the view: this node takes those that fall to it. */
     private void takeOrphans() {
         SessionInbox in = inbox;
-        if (in == null) {
-            return;
+        if (in == null || !serving.getAsBoolean()) {
+            return; // on the minority side the majority adopts them, if they are gone at all
         }
         List<String> alive = alive();
         List<Map.Entry<String, byte[]>> entries = new ArrayList<>();
-        owners.forEach((k, v) -> {
-            if (!k.startsWith("\u0000")) { // markers, not client ids
-                entries.add(Map.entry(k, v));
+        try {
+            if (MinorityWrites.denies(owners)) {
+                throw new org.infinispan.partitionhandling.AvailabilityException();
             }
-        });
+            owners.forEach((k, v) -> {
+                if (!k.startsWith("\u0000")) { // markers, not client ids
+                    entries.add(Map.entry(k, v));
+                }
+            });
+        } catch (RuntimeException e) {
+            if (!MinorityWrites.isDenied(e)) {
+                throw e;
+            }
+            LOG.info("Cluster node {} lost its quorum before it could take the client ids of the nodes that left: the "
+                    + "majority side takes them.", self);
+            return;
+        }
         for (Map.Entry<String, byte[]> e : entries) {
             String clientId = e.getKey();
             OwnerEntry o = OwnerEntry.decode(e.getValue());

@@ -25,10 +25,12 @@ final class SessionReplica {
 
     private final Cache<String, byte[]> cache;
     private final ExecutorService writer;
+    private final MinorityWrites minorityWrites;
 
-    SessionReplica(Cache<String, byte[]> cache, ExecutorService writer) {
+    SessionReplica(Cache<String, byte[]> cache, ExecutorService writer, MinorityWrites minorityWrites) {
         this.cache = cache;
         this.writer = writer;
+        this.minorityWrites = minorityWrites;
     }
 
     private static String stateKey(String clientId) {
@@ -77,10 +79,19 @@ final class SessionReplica {
 
     private void write(String clientId, Runnable w) {
         writer.execute(() -> {
+            if (MinorityWrites.denies(cache)) {
+                minorityWrites.refused(LOG, "the session copy of client " + LogSafe.text(clientId));
+                return;
+            }
             try {
                 w.run();
             } catch (RuntimeException e) {
-                LOG.warn("Could not replicate the session of client {}: {}", LogSafe.text(clientId), e.toString());
+                if (MinorityWrites.isDenied(e)) {
+                    // The majority side continues this client's session; this node lets go of it once merged.
+                    minorityWrites.refused(LOG, "the session copy of client " + LogSafe.text(clientId));
+                } else {
+                    LOG.warn("Could not replicate the session of client {}: {}", LogSafe.text(clientId), e.toString());
+                }
             }
         });
     }

@@ -11,7 +11,6 @@ import dev.midge.testing.TestPki;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.TestInstance;
@@ -25,7 +24,6 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -159,44 +157,6 @@ class ClusterIT {
         }
         assertFalse(cluster.nodes.get(0).output().contains("node-rogue]"), "node-rogue never became a member");
         assertFalse(cluster.nodes.get(0).output().contains("node-device]"), "node-device never became a member");
-    }
-
-    /**
-     * A 1|2 split made with JGroups' DISCARD (each node ignores the nodes its partition file
-     * names): node 3, the minority, refuses CONNECTs (Server unavailable) and after its lease drops
-     * the device connected to it; the majority keeps serving; healed, node 3 accepts again and a
-     * message published on it reaches a subscriber on node 1. Last: it splits the shared cluster.
-     */
-    @Test
-    @Order(Integer.MAX_VALUE)
-    void theMinoritySideOfAPartitionStopsServingAndServesAgainOnceHealed() throws Exception {
-        try (RunningSubscriber onMajority = subscribe(0, "sub2", "fleet/partition/#");
-             RunningSubscriber onMinority = subscribe(2, "sub3", "fleet/partition/#")) {
-            awaitRouted(2, "fleet/partition/before", onMajority);
-
-            Files.writeString(cluster.partitionFile(0), "node-3\n");
-            Files.writeString(cluster.partitionFile(1), "node-3\n");
-            Files.writeString(cluster.partitionFile(2), "node-1\nnode-2\n");
-            cluster.nodes.get(2).awaitLine("Cluster node node-3 lost its quorum \\(1 of 3 nodes", WAIT);
-            cluster.nodes.get(0).awaitLine("Cluster members now \\[node-1, node-2\\]; gone: \\[node-3\\]", WAIT);
-
-            ProcessResult refused = publish(2, "pub1", "fleet/partition/x", "on-the-minority");
-            assertNotEquals(0, refused.exitCode(), "node 3 accepted a CONNECT without a quorum: " + refused);
-            cluster.nodes.get(2).awaitLine("\\(username pub1\\) refused: cluster node node-3 is on the minority side", WAIT);
-            assertEquals(0, publish(0, "pub1", "fleet/partition/y", "on-the-majority").exitCode(), "node 1 serves");
-            assertEquals("fleet/partition/y on-the-majority", onMajority.awaitLine(WAIT));
-            cluster.nodes.get(2).awaitLine("\\(username sub3\\) disconnected: cluster node node-3 is on the minority side", WAIT);
-
-            for (int i = 0; i < 3; i++) {
-                Files.writeString(cluster.partitionFile(i), "");
-            }
-            cluster.nodes.get(2).awaitLine("Cluster node node-3 has a quorum again", WAIT);
-            try {
-                awaitRouted(2, "fleet/partition/healed", onMajority); // node 3 accepts and routes to node 1 again
-            } catch (AssertionError e) {
-                throw new AssertionError(e.getMessage() + "; node 3's output:\n" + cluster.nodes.get(2).output(), e);
-            }
-        }
     }
 
     private String intruderConf(String name, Path certFile, Path keyFile) {

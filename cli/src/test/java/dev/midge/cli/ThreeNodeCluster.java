@@ -28,6 +28,7 @@ final class ThreeNodeCluster implements AutoCloseable {
     final int[] mqttPorts = new int[3];
     final int[] clusterPorts = new int[3];
     final List<BrokerProcess> nodes = new ArrayList<>();
+    /** More conf lines for each node (e.g. {@code midge_cluster_lease 2}), appended to its conf. */
 
     private ThreeNodeCluster(Path work) throws Exception {
         this.work = work;
@@ -55,6 +56,16 @@ final class ThreeNodeCluster implements AutoCloseable {
         /** Lines after the cluster options (more listeners). */
         default String last(ThreeNodeCluster cluster, int node) throws Exception {
             return "";
+        }
+
+        /** {@code lines.apply(node)} after the cluster options: broker-wide options of the test's own. */
+        static ConfAdditions after(java.util.function.IntFunction<String> lines) {
+            return new ConfAdditions() {
+                @Override
+                public String last(ThreeNodeCluster cluster, int node) {
+                    return lines.apply(node);
+                }
+            };
         }
     }
 

@@ -13,7 +13,10 @@ import java.util.regex.Pattern;
 final class ClusterDraft {
 
     static final Set<String> NAMES = Set.of("midge_cluster_node", "midge_cluster_bind", "midge_cluster_members",
-            "midge_cluster_cafile", "midge_cluster_certfile", "midge_cluster_keyfile", "midge_cluster_share_cafile");
+            "midge_cluster_cafile", "midge_cluster_certfile", "midge_cluster_keyfile", "midge_cluster_share_cafile",
+            "midge_cluster_lease");
+    /** A day: longer is no lease at all, and a typo like 50000 should not pass for one. */
+    private static final long MAX_LEASE_SECONDS = 86_400;
 
     /** A node name is a certificate CN and a JGroups member name: kept to plain characters. */
     private static final Pattern NODE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
@@ -25,6 +28,7 @@ final class ClusterDraft {
     private final Setting<Path> certFile = new Setting<>();
     private final Setting<Path> keyFile = new Setting<>();
     private final Setting<Boolean> shareCafile = new Setting<>();
+    private final Setting<java.time.Duration> lease = new Setting<>();
     private ConfigLocation first;
 
     void apply(ConfLine line) {
@@ -39,6 +43,8 @@ final class ClusterDraft {
             case "midge_cluster_certfile" -> certFile.set(line, Values.path(line));
             case "midge_cluster_keyfile" -> keyFile.set(line, Values.path(line));
             case "midge_cluster_share_cafile" -> shareCafile.set(line, Values.bool(line));
+            case "midge_cluster_lease" -> lease.set(line,
+                    java.time.Duration.ofSeconds(Values.longInteger(line, 0, MAX_LEASE_SECONDS)));
             default -> throw new IllegalArgumentException(line.option());
         }
     }
@@ -101,6 +107,6 @@ final class ClusterDraft {
             }
         }
         return new ClusterOptions(node.get(), bind.get(), members.get(), caFile.get(), certFile.get(), keyFile.get(),
-                first, shareCafile.isSet() && shareCafile.get());
+                first, shareCafile.isSet() && shareCafile.get(), lease.get());
     }
 }

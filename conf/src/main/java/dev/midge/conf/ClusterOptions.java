@@ -1,6 +1,7 @@
 package dev.midge.conf;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -17,18 +18,27 @@ import java.util.List;
  * @param shareCafile {@code midge_cluster_share_cafile} (default false): the listeners' {@code cafile} contents
  *                 are kept equal across the nodes, so a CA added on one node is trusted by all (opt-in: it lets
  *                 any node widen who every node accepts as a device, and it writes over each node's cafile)
+ * @param lease    {@code midge_cluster_lease SECONDS}: how long a node on the minority side of a partition keeps
+ *                 its connected devices before dropping them ({@link #DEFAULT_LEASE} when null)
  */
 public record ClusterOptions(String node, HostPort bind, List<HostPort> members, Path caFile, Path certFile,
-                             Path keyFile, ConfigLocation at, boolean shareCafile) {
+                             Path keyFile, ConfigLocation at, boolean shareCafile, Duration lease) {
 
-    /** Without sharing the listeners' CA files (the default). */
-    public ClusterOptions(String node, HostPort bind, List<HostPort> members, Path caFile, Path certFile,
-                          Path keyFile, ConfigLocation at) {
-        this(node, bind, members, caFile, certFile, keyFile, at, false);
-    }
+    /** Long enough that a short split costs connected devices nothing, short enough to stop serving blind soon. */
+    public static final Duration DEFAULT_LEASE = Duration.ofSeconds(5);
 
     public ClusterOptions {
         members = List.copyOf(members);
+        lease = lease == null ? DEFAULT_LEASE : lease;
+        if (lease.isNegative()) {
+            throw new IllegalArgumentException("a cluster lease cannot be negative: " + lease);
+        }
+    }
+
+    /** Without sharing the listeners' CA files, and the default lease (what an embedder usually wants). */
+    public ClusterOptions(String node, HostPort bind, List<HostPort> members, Path caFile, Path certFile, Path keyFile,
+                          ConfigLocation at) {
+        this(node, bind, members, caFile, certFile, keyFile, at, false, null);
     }
 
     /** A host name or IP literal and a port; an IPv6 literal is written {@code [::1]:7800}. */

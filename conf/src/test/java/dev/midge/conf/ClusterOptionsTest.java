@@ -5,6 +5,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -71,11 +72,39 @@ class ClusterOptionsTest {
             midge_cluster_bind 127.0.0.1:0          | '127.0.0.1:0' is not a valid HOST:PORT for midge_cluster_bind; use e.g. 10.0.0.5:7800 or [fd00::5]:7800
             midge_cluster_members a:7800,,b:7800    | '' is not a valid HOST:PORT for midge_cluster_members; use e.g. 10.0.0.5:7800 or [fd00::5]:7800
             midge_cluster_members ::1:7800          | '::1:7800' is not a valid HOST:PORT for midge_cluster_members; use e.g. 10.0.0.5:7800 or [fd00::5]:7800
+            midge_cluster_lease soon                | midge_cluster_lease must be a whole number, not 'soon'
+            midge_cluster_lease -1                  | midge_cluster_lease must be between 0 and 86400, not -1
+            midge_cluster_lease 86401               | midge_cluster_lease must be between 0 and 86400, not 86401
             """)
     void aBadValueStopsStartUpAtItsLine(String line, String reason) {
         ConfigException e = assertThrows(ConfigException.class,
                 () -> MosquittoConf.parse("listener 1883\n" + line + "\n", CONF));
         assertEquals(CONF + ":2: " + reason, e.getMessage());
+    }
+
+    @Test
+    void theLeaseIsFiveSecondsUnlessSet() {
+        assertEquals(Duration.ofSeconds(5), MosquittoConf.parse(NODE, CONF).config().cluster().lease());
+        assertEquals(Duration.ofSeconds(2),
+                MosquittoConf.parse(NODE + "midge_cluster_lease 2\n", CONF).config().cluster().lease());
+        assertEquals(Duration.ZERO, MosquittoConf.parse(NODE + "midge_cluster_lease 0\n", CONF).config().cluster().lease());
+    }
+
+    @Test
+    void embeddersGetTheDefaultLeaseToo() {
+        ClusterOptions options = new ClusterOptions("node-1", new ClusterOptions.HostPort("127.0.0.1", 7801), List.of(),
+                Path.of("ca"), Path.of("crt"), Path.of("key"), null);
+        assertEquals(ClusterOptions.DEFAULT_LEASE, options.lease());
+        assertEquals(Duration.ofSeconds(30), new ClusterOptions("node-1", options.bind(), List.of(), Path.of("ca"),
+                Path.of("crt"), Path.of("key"), null, false, Duration.ofSeconds(30)).lease());
+    }
+
+    @Test
+    void aLeaseWithoutTheOtherClusterOptionsStopsAtItsLine() {
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> MosquittoConf.parse("listener 1883\nmidge_cluster_lease 2\n", CONF));
+        assertEquals(CONF + ":2: a cluster node needs midge_cluster_node too (the cluster options are "
+                + "midge_cluster_node, _bind, _members, _cafile, _certfile and _keyfile)", e.getMessage());
     }
 
     @Test

@@ -164,7 +164,8 @@ final class ConnectHandler extends ChannelInboundHandlerAdapter {
                 refuseLogged(ctx, packet, identity.username(), packet.v5()
                         ? MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE_5
                         : MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE,
-                        "the cluster could not hand its session over (" + failure + ")");
+                        "the cluster could not hand its session over (" + (failure instanceof java.util.concurrent.CompletionException
+                                && failure.getCause() != null ? failure.getCause() : failure) + ")");
             } else if (refusal != null) {
                 refuseLogged(ctx, packet, identity.username(), ClientIdRules.identifierNotValid(packet.v5()), refusal);
             } else {
