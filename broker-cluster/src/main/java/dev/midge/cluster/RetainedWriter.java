@@ -1,0 +1,61 @@
+package dev.midge.cluster;
+
+import dev.midge.broker.cluster.ClusterMessage;
+import org.infinispan.Cache;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * Writes retained messages to the replicated cache from a thread of its own (a REPL_SYNC write
+ * waits for every node: not on an event loop, and not in front of the node queues). Only the
+ * newest message per topic waits to be written, so a topic retained over and over takes one
+ * slot, not one per message: memory is bounded by the number of topics, not the publish rate.
+ */
+final class RetainedWriter {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RetainedWriter.class);
+
+    private final Map<String, ClusterMessage> newest = new ConcurrentHashMap<>();
+    private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "midge-cluster-retained");
+        t.setDaemon(true);
+        return t;
+    });
+    private volatile Cache<String, byte[]> cache;
+
+    void start(Cache<String, byte[]> retainedCache) {
+        this.cache = retainedCache;
+    }
+
+    /** On the publisher's event loop. An empty payload clears the topic's retained message. */
+    void write(ClusterMessage message) {
+        if (newest.put(message.topic(), message) == null) {
+            thread.execute(() -> writeNewest(message.topic()));
+        }
+    }
+
+    private void writeNewest(String topic) {
+        ClusterMessage m = newest.remove(topic);
+        if (m == null || cache == null) {
+            return;
+        }
+        try {
+            if (m.payload().length == 0) {
+                cache.remove(topic);
+            } else {
+                cache.put(topic, MessageCodec.encode(m));
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("Could not share the retained message of {} with the cluster: {}", topic, e.toString());
+        }
+    }
+
+    void close() {
+        thread.shutdown();
+    }
+}
