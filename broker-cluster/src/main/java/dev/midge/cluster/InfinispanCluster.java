@@ -90,13 +90,8 @@ public final class InfinispanCluster implements ClusterLink, FigureSource {
      * @param watcher the broker's file watcher: shared files are watched through it
      */
     public InfinispanCluster(ClusterOptions options, FileWatcher watcher) {
-        this(options, watcher, NodeQueue.Bound.DEFAULT);
-    }
-
-    /** @param bound the high-water mark of the queue to each other node (see {@link NodeQueue}) */
-    InfinispanCluster(ClusterOptions options, FileWatcher watcher, NodeQueue.Bound bound) {
         this.options = options;
-        this.bound = bound;
+        this.bound = new NodeQueue.Bound(options.sendQueue().messages(), options.sendQueue().bytes());
         this.watcher = watcher;
         this.partitions = new PartitionGuard(options.node(), expectedNodes(options), LEASE);
     }

@@ -18,8 +18,6 @@ final class NodeQueue<T> {
 
     /** The high-water mark; the low-water mark is half of it, the QoS 0 hard cap twice. */
     record Bound(long messages, long bytes) {
-        /** 8 MiB or 20,000 messages per other node, whichever comes first. */
-        static final Bound DEFAULT = new Bound(20_000, 8L * 1024 * 1024);
     }
 
     enum Offer { QUEUED, OVER_HIGH, DROPPED }

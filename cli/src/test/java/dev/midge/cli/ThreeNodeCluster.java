@@ -28,6 +28,7 @@ final class ThreeNodeCluster implements AutoCloseable {
     final int[] mqttPorts = new int[3];
     final int[] clusterPorts = new int[3];
     final List<BrokerProcess> nodes = new ArrayList<>();
+    private java.util.function.IntFunction<String> extraConf = node -> "";
 
     private ThreeNodeCluster(Path work) throws Exception {
         this.work = work;
@@ -42,7 +43,14 @@ final class ThreeNodeCluster implements AutoCloseable {
     /** Issues the certificates, writes the confs and starts the nodes; returns once node 1 sees all three. */
     static ThreeNodeCluster start(Path work, List<String> devices, boolean filesPerNode, Duration startup)
             throws Exception {
+        return start(work, devices, filesPerNode, startup, node -> "");
+    }
+
+    /** The same, with {@code extraConf.apply(index)} appended to each node's conf (index 0 is node-1). */
+    static ThreeNodeCluster start(Path work, List<String> devices, boolean filesPerNode, Duration startup,
+                                  java.util.function.IntFunction<String> extraConf) throws Exception {
         ThreeNodeCluster cluster = new ThreeNodeCluster(work);
+        cluster.extraConf = extraConf;
         try {
             cluster.issue(devices);
             cluster.startNodes(filesPerNode, startup);
@@ -102,7 +110,8 @@ final class ThreeNodeCluster implements AutoCloseable {
                 midge_cluster_certfile certs/node-%d.crt
                 midge_cluster_keyfile certs/node-%d.key
                 """.formatted(mqttPorts[i], data.caChain(), data.serverCertificate(), data.serverKey(), crl, acl,
-                i + 1, clusterPorts[i], clusterPorts[0], clusterPorts[1], clusterPorts[2], i + 1, i + 1);
+                i + 1, clusterPorts[i], clusterPorts[0], clusterPorts[1], clusterPorts[2], i + 1, i + 1)
+                + extraConf.apply(i);
     }
 
     /** Runs broker.jar's CLI in the work directory and expects it to succeed. */

@@ -13,7 +13,8 @@ import java.util.regex.Pattern;
 final class ClusterDraft {
 
     static final Set<String> NAMES = Set.of("midge_cluster_node", "midge_cluster_bind", "midge_cluster_members",
-            "midge_cluster_cafile", "midge_cluster_certfile", "midge_cluster_keyfile");
+            "midge_cluster_cafile", "midge_cluster_certfile", "midge_cluster_keyfile",
+            "midge_cluster_max_queued_messages", "midge_cluster_max_queued_bytes");
 
     /** A node name is a certificate CN and a JGroups member name: kept to plain characters. */
     private static final Pattern NODE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
@@ -24,6 +25,8 @@ final class ClusterDraft {
     private final Setting<Path> caFile = new Setting<>();
     private final Setting<Path> certFile = new Setting<>();
     private final Setting<Path> keyFile = new Setting<>();
+    private final Setting<Long> queuedMessages = new Setting<>();
+    private final Setting<Long> queuedBytes = new Setting<>();
     private ConfigLocation first;
 
     void apply(ConfLine line) {
@@ -37,6 +40,9 @@ final class ClusterDraft {
             case "midge_cluster_cafile" -> caFile.set(line, Values.path(line));
             case "midge_cluster_certfile" -> certFile.set(line, Values.path(line));
             case "midge_cluster_keyfile" -> keyFile.set(line, Values.path(line));
+            // At least one message: a bound of nothing would pause every publisher feeding another node for good.
+            case "midge_cluster_max_queued_messages" -> queuedMessages.set(line, Values.longInteger(line, 1, Integer.MAX_VALUE));
+            case "midge_cluster_max_queued_bytes" -> queuedBytes.set(line, Values.longInteger(line, 1024, Long.MAX_VALUE / 4));
             default -> throw new IllegalArgumentException(line.option());
         }
     }
@@ -98,7 +104,10 @@ final class ClusterDraft {
                         + " options are midge_cluster_node, _bind, _members, _cafile, _certfile and _keyfile)");
             }
         }
+        ClusterOptions.SendQueue queue = new ClusterOptions.SendQueue(
+                queuedMessages.isSet() ? queuedMessages.get() : ClusterOptions.SendQueue.DEFAULT.messages(),
+                queuedBytes.isSet() ? queuedBytes.get() : ClusterOptions.SendQueue.DEFAULT.bytes());
         return new ClusterOptions(node.get(), bind.get(), members.get(), caFile.get(), certFile.get(), keyFile.get(),
-                first);
+                first, queue);
     }
 }

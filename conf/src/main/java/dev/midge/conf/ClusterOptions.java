@@ -14,12 +14,29 @@ import java.util.List;
  * @param certFile {@code midge_cluster_certfile}: this node's certificate (CN = node name)
  * @param keyFile  {@code midge_cluster_keyfile}: its private key
  * @param at       where the first cluster option was set, for errors found after parsing
+ * @param sendQueue {@code midge_cluster_max_queued_messages} and {@code midge_cluster_max_queued_bytes}: the
+ *                 high-water mark of the queue to each other node (null: {@link SendQueue#DEFAULT})
  */
 public record ClusterOptions(String node, HostPort bind, List<HostPort> members, Path caFile, Path certFile,
-                             Path keyFile, ConfigLocation at) {
+                             Path keyFile, ConfigLocation at, SendQueue sendQueue) {
 
     public ClusterOptions {
         members = List.copyOf(members);
+        sendQueue = sendQueue == null ? SendQueue.DEFAULT : sendQueue;
+    }
+
+    public ClusterOptions(String node, HostPort bind, List<HostPort> members, Path caFile, Path certFile,
+                          Path keyFile, ConfigLocation at) {
+        this(node, bind, members, caFile, certFile, keyFile, at, null);
+    }
+
+    /**
+     * The high-water mark of the messages waiting for one other node: above either figure the
+     * publishers feeding it are paused until it is down to half; QoS 0 beyond twice is dropped.
+     */
+    public record SendQueue(long messages, long bytes) {
+        /** 20,000 messages or 8 MiB per other node, whichever comes first. */
+        public static final SendQueue DEFAULT = new SendQueue(20_000, 8L * 1024 * 1024);
     }
 
     /** A host name or IP literal and a port; an IPv6 literal is written {@code [::1]:7800}. */

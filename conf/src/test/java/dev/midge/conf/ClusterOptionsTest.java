@@ -37,6 +37,16 @@ class ClusterOptionsTest {
         assertEquals(Path.of("/etc/midge/cluster/node-1.crt"), cluster.certFile());
         assertEquals(Path.of("/etc/midge/cluster/node-1.key"), cluster.keyFile());
         assertEquals("[::1]:7802", cluster.members().get(1).toString());
+        assertEquals(new ClusterOptions.SendQueue(20_000, 8L * 1024 * 1024), cluster.sendQueue(), "the default bound");
+    }
+
+    @Test
+    void theBoundOfTheQueueToEachOtherNodeIsRead() {
+        ClusterOptions cluster = MosquittoConf.parse(NODE + "midge_cluster_max_queued_messages 500\n"
+                + "midge_cluster_max_queued_bytes 1048576\n", CONF).config().cluster();
+        assertEquals(new ClusterOptions.SendQueue(500, 1_048_576), cluster.sendQueue());
+        assertEquals(new ClusterOptions.SendQueue(500, 8L * 1024 * 1024), MosquittoConf.parse(
+                NODE + "midge_cluster_max_queued_messages 500\n", CONF).config().cluster().sendQueue());
     }
 
     @Test
@@ -60,6 +70,8 @@ class ClusterOptionsTest {
             midge_cluster_bind 127.0.0.1:0          | '127.0.0.1:0' is not a valid HOST:PORT for midge_cluster_bind; use e.g. 10.0.0.5:7800 or [fd00::5]:7800
             midge_cluster_members a:7800,,b:7800    | '' is not a valid HOST:PORT for midge_cluster_members; use e.g. 10.0.0.5:7800 or [fd00::5]:7800
             midge_cluster_members ::1:7800          | '::1:7800' is not a valid HOST:PORT for midge_cluster_members; use e.g. 10.0.0.5:7800 or [fd00::5]:7800
+            midge_cluster_max_queued_messages 0     | midge_cluster_max_queued_messages must be at least 1, not 0
+            midge_cluster_max_queued_bytes 1k       | midge_cluster_max_queued_bytes must be a whole number, not '1k'
             """)
     void aBadValueStopsStartUpAtItsLine(String line, String reason) {
         ConfigException e = assertThrows(ConfigException.class,
