@@ -28,6 +28,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ClusterLinkIT {
 
     private static final Duration WAIT = Duration.ofSeconds(60);
+    /** Three JVMs joining on a shared, busy machine: each may take minutes. */
+    private static final Duration STARTUP = Duration.ofMinutes(4);
     private static final Duration FLOOD = Duration.ofMinutes(5);
 
     @TempDir
@@ -38,7 +40,7 @@ class ClusterLinkIT {
     @BeforeAll
     void startThreeNodes() throws Exception {
         // No queue limit for the subscribers: what is tested is the link, not a slow mosquitto_sub.
-        cluster = ThreeNodeCluster.start(work, List.of("flooder", "sink", "late"), false, WAIT,
+        cluster = ThreeNodeCluster.start(work, List.of("flooder", "sink", "late"), false, STARTUP,
                 i -> "max_queued_messages 0\n");
     }
 

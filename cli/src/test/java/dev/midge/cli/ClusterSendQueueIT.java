@@ -34,6 +34,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ClusterSendQueueIT {
 
     private static final Duration WAIT = Duration.ofSeconds(60);
+    /** Three JVMs joining on a shared, busy machine: each may take minutes. */
+    private static final Duration STARTUP = Duration.ofMinutes(4);
     private static final Duration FLOOD = Duration.ofMinutes(5);
     private static final int HIGH_WATER = 100;
 
@@ -49,7 +51,7 @@ class ClusterSendQueueIT {
             metricsPorts[i] = Ports.freePort();
         }
         // No queue limit for the subscribers: what is tested is the link, not a slow mosquitto_sub.
-        cluster = ThreeNodeCluster.start(work, List.of("flooder", "sink", "late"), false, WAIT,
+        cluster = ThreeNodeCluster.start(work, List.of("flooder", "sink", "late"), false, STARTUP,
                 i -> "max_queued_messages 0\nmidge_metrics_listener 127.0.0.1:" + metricsPorts[i] + "\n"
                         + "midge_cluster_max_queued_messages " + HIGH_WATER + "\n");
     }
