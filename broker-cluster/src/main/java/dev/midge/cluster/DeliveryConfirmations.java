@@ -185,9 +185,9 @@ final class DeliveryConfirmations implements Receiver {
         }
     }
 
-    /** A message from another node was delivered here: confirm it once the session copies hold it. */
-    void received(Address from) {
-        long count = receivedCount.computeIfAbsent(from, a -> new AtomicLong()).incrementAndGet();
+    /** Messages from another node were delivered here ({@code n}: a batch's): confirm them once the session copies hold them. */
+    void received(Address from, int n) {
+        long count = receivedCount.computeIfAbsent(from, a -> new AtomicLong()).addAndGet(n);
         afterCopies.execute(() -> confirm(from, count));
     }
 

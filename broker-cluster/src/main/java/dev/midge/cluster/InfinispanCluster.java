@@ -4,6 +4,8 @@ import dev.midge.broker.cluster.ClusterInbox;
 import dev.midge.broker.cluster.ClusterLink;
 import dev.midge.broker.cluster.ClusterMessage;
 import dev.midge.broker.logging.LogSafe;
+import dev.midge.broker.metrics.Figure;
+import dev.midge.broker.metrics.FigureSource;
 import dev.midge.broker.reload.FileWatcher;
 import dev.midge.conf.ClusterOptions;
 import org.infinispan.Cache;
@@ -37,11 +39,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -53,7 +56,7 @@ import java.util.concurrent.TimeUnit;
  * of the same TLS links (one port, one handshake per pair of nodes), in order per sending node,
  * and only to the nodes whose filters match.
  */
-public final class InfinispanCluster implements ClusterLink {
+public final class InfinispanCluster implements ClusterLink, FigureSource {
 
     private static final Logger LOG = LoggerFactory.getLogger(InfinispanCluster.class);
     private static final String CLUSTER_NAME = "midge";
@@ -67,10 +70,19 @@ public final class InfinispanCluster implements ClusterLink {
     private final RouteTable routes = new RouteTable();
     /** This node's filters, put again after a merge: the other side's copy of the cache never saw them. */
     private final Set<String> ownFilters = java.util.concurrent.ConcurrentHashMap.newKeySet();
-    /** One thread: sends keep the order the engine published in, and the event loops never wait. */
-    private final ExecutorService sender = Executors.newSingleThreadExecutor(r -> thread(r, "midge-cluster-send"));
+    /** Per other node: its bounded queue and the thread that sends it in batches (in the order published). */
+    private final Map<String, NodeSender> senders = new ConcurrentHashMap<>();
+    /** The sender queue a message published on this thread went over the high-water mark of, for {@link #pauseWhileBacklogged}. */
+    private final ThreadLocal<NodeSender> overHigh = new ThreadLocal<>();
+    private final NodeQueue.Bound bound;
+    /**
+     * Route puts and removals, in the order subscriptions came and went: never behind queued
+     * messages (a SUBACK waits for its route only), never on an event loop (REPL_SYNC waits for every node).
+     */
+    private final ExecutorService routeWriter = Executors.newSingleThreadExecutor(r -> thread(r, "midge-cluster-routes"));
+    private final RetainedWriter retainedWriter = new RetainedWriter();
     private final ExecutorService io = Executors.newSingleThreadExecutor(r -> thread(r, "midge-cluster-files"));
-    /** Completes when the last filter handed to the sender is in the replicated routes; SUBACK waits for it. */
+    /** Completes when the last filter handed to the route writer is in the replicated routes; SUBACK waits for it. */
     private volatile CompletableFuture<Void> lastFilterKnown = CompletableFuture.completedFuture(null);
     private final PartitionGuard partitions;
     private final MinorityWrites minorityWrites;
@@ -91,6 +103,7 @@ public final class InfinispanCluster implements ClusterLink {
      */
     public InfinispanCluster(ClusterOptions options, FileWatcher watcher) {
         this.options = options;
+        this.bound = new NodeQueue.Bound(options.sendQueue().messages(), options.sendQueue().bytes());
         this.watcher = watcher;
         this.partitions = new PartitionGuard(options.node(), expectedNodes(options), options.lease());
         this.minorityWrites = new MinorityWrites(options.node());
@@ -214,11 +227,13 @@ public final class InfinispanCluster implements ClusterLink {
         manager.start();
         Cache<String, byte[]> sessionCache = manager.getCache("midge-sessions");
         sessions = new SessionOwnership(options.node(), manager, manager.getCache("midge-owners"),
-                new SessionReplica(sessionCache, replicaWriter, minorityWrites), sessionWork, sender, partitions::serving);
+                new SessionReplica(sessionCache, replicaWriter, minorityWrites), sessionWork, routeWriter,
+                partitions::serving);
         sessions.fences(this::sendFence);
         manager.addListener(new Membership());
         routeCache = manager.getCache("midge-routes");
         retainedCache = manager.getCache("midge-retained");
+        retainedWriter.start(retainedCache, minorityWrites);
         Cache<String, byte[]> security = manager.getCache("midge-security");
 
         routeCache.addListener(new RouteListener(routes));
@@ -248,45 +263,105 @@ public final class InfinispanCluster implements ClusterLink {
         LOG.info("Cluster node {} joined on {}: members {}.", options.node(), options.bind(), members);
     }
 
+    /** A batch from another node: its messages in order (JGroups keeps the order of each sender's batches). */
     private void deliver(ClusterInbox inbox, Message msg) {
+        List<byte[]> batch;
         try {
-            byte[] data = Arrays.copyOfRange(msg.getArray(), msg.getOffset(), msg.getOffset() + msg.getLength());
-            if (HandoverFence.is(data)) {
-                sessions.fenced(NodeNames.of(msg.getSrc()), HandoverFence.decode(data));
-                return;
-            }
-            inbox.deliver(MessageCodec.decode(data));
+            batch = MessageBatch.decode(msg.getArray(), msg.getOffset(), msg.getLength());
         } catch (RuntimeException e) {
-            LOG.error("Dropped a message from node {}: {}", msg.getSrc(), e.toString());
-        } finally {
-            confirmations.received(msg.getSrc());
+            LOG.error("Dropped a batch of messages from node {}: {}", msg.getSrc(), e.toString());
+            return;
+        }
+        for (byte[] data : batch) {
+            try {
+                if (HandoverFence.is(data)) {
+                    sessions.fenced(NodeNames.of(msg.getSrc()), HandoverFence.decode(data));
+                } else {
+                    inbox.deliver(MessageCodec.decode(data));
+                }
+            } catch (RuntimeException e) {
+                LOG.error("Dropped a message from node {}: {}", msg.getSrc(), e.toString());
+            }
+        }
+        confirmations.received(msg.getSrc(), batch.size());
+    }
+
+    /**
+     * On the publisher's event loop: finds the nodes with matching routes and queues the message
+     * to each; sending is their senders' work. Retained messages go to the replicated cache from
+     * a writer of their own.
+     */
+    @Override
+    public void published(ClusterMessage message) {
+        overHigh.remove();
+        if (message.retain()) {
+            retainedWriter.write(message);
+        }
+        List<String> nodes = routes.nodesFor(message.topic(), options.node());
+        DeliveryConfirmations.Outstanding tracked = confirmations.track(message.qos());
+        if (nodes.isEmpty()) {
+            confirmations.allSent(tracked, false);
+            return;
+        }
+        byte[] bytes = MessageCodec.encode(message);
+        List<NodeSender> to = new ArrayList<>(nodes.size());
+        boolean lost = false;
+        for (String node : nodes) {
+            if (addressOf(node) == null) {
+                lost = true; // a node gone whose routes wait for its sessions' adopter
+            } else {
+                to.add(senders.computeIfAbsent(node, n -> new NodeSender(n, bound, messages, this::addressOf, confirmations)));
+            }
+        }
+        NodeSender.Delivery delivery = tracked == null ? null
+                : new NodeSender.Delivery(confirmations, tracked, to.size() + 1, lost);
+        for (NodeSender sender : to) {
+            if (sender.offer(bytes, message.qos(), delivery) == NodeQueue.Offer.OVER_HIGH) {
+                overHigh.set(sender);
+            }
+        }
+        if (delivery != null) {
+            delivery.sendDone(false); // the queuing is done: sends may all be done already
         }
     }
 
     @Override
-    public void published(ClusterMessage message) {
-        DeliveryConfirmations.Outstanding tracked = confirmations.track(message.qos());
-        sender.execute(() -> send(message, tracked));
+    public boolean pauseWhileBacklogged(Runnable resume) {
+        NodeSender sender = overHigh.get();
+        if (sender == null) {
+            return false;
+        }
+        overHigh.remove();
+        return sender.queue().pauseWhileOverHigh(resume);
+    }
+
+    /** The member of the current view called {@code node}, or null if it is not in the view. */
+    private org.jgroups.Address addressOf(String node) {
+        org.jgroups.View view = messages.getView();
+        if (view != null) {
+            for (org.jgroups.Address member : view.getMembers()) {
+                if (node.equals(NodeNames.of(member))) {
+                    return member;
+                }
+            }
+        }
+        return null;
     }
 
     /**
-     * Sends a takeover's fence from the sender thread: behind every message this node routed to
-     * {@code node} before (this node's routes already include the new node's, see {@link LiveHandover}).
+     * Queues a takeover's fence to {@code node} behind every message this node queued for it before
+     * (this node's routes already include the new node's, see {@link LiveHandover}): the node's
+     * sender sends its queue in order, and the fence is counted as the messages are.
      */
     private void sendFence(String node, HandoverFence fence) {
-        sender.execute(() -> {
-            try {
-                for (org.jgroups.Address member : messages.getView().getMembers()) {
-                    if (NodeNames.of(member).equals(node)) {
-                        messages.send(new BytesMessage(member, fence.encode()));
-                        confirmations.sent(member, null); // counted as the messages are, received or not
-                    }
-                }
-            } catch (Exception e) {
-                LOG.warn("Could not send node {} the takeover fence of client {}: {}", node,
-                        dev.midge.broker.logging.LogSafe.text(fence.clientId()), e.toString());
-            }
-        });
+        if (addressOf(node) == null) {
+            LOG.warn("Could not send node {} the takeover fence of client {}: it is not in the view", node,
+                    LogSafe.text(fence.clientId()));
+            return;
+        }
+        // Offered as QoS 1: a fence is never dropped at the queue's cap.
+        senders.computeIfAbsent(node, n -> new NodeSender(n, bound, messages, this::addressOf, confirmations))
+                .offer(fence.encode(), 1, null);
     }
 
     @Override
@@ -294,57 +369,29 @@ public final class InfinispanCluster implements ClusterLink {
         return confirmations.delivered();
     }
 
-    private void send(ClusterMessage message, DeliveryConfirmations.Outstanding tracked) {
-        boolean lost = false;
-        try {
-            if (message.retain()) {
-                try {
-                    if (MinorityWrites.denies(retainedCache)) {
-                        throw new org.infinispan.partitionhandling.AvailabilityException();
-                    }
-                    if (message.payload().length == 0) {
-                        retainedCache.remove(message.topic());
-                    } else {
-                        retainedCache.put(message.topic(), MessageCodec.encode(message));
-                    }
-                } catch (RuntimeException e) {
-                    if (!MinorityWrites.isDenied(e)) {
-                        throw e;
-                    }
-                    // Delivered here and to the nodes routed to, but not kept cluster-wide: the merge keeps the
-                    // majority's retained messages. Not a reason to drop the publisher within its lease.
-                    minorityWrites.refused(LOG, "the retained message on " + LogSafe.text(message.topic()));
-                }
-            }
-            List<String> nodes = routes.nodesFor(message.topic(), options.node());
-            if (nodes.isEmpty()) {
-                return;
-            }
-            byte[] bytes = MessageCodec.encode(message);
-            Set<String> missing = new HashSet<>(nodes);
-            for (org.jgroups.Address member : messages.getView().getMembers()) {
-                if (nodes.contains(NodeNames.of(member))) {
-                    messages.send(new BytesMessage(member, bytes));
-                    confirmations.sent(member, tracked);
-                    missing.remove(NodeNames.of(member));
-                }
-            }
-            lost |= !missing.isEmpty(); // a node gone whose routes wait for its sessions' adopter
-        } catch (Exception e) {
-            lost = true;
-            LOG.warn("Could not send a message on {} to the cluster: {}", message.topic(), e.toString());
-        } finally {
-            confirmations.allSent(tracked, lost);
-        }
+    /** Per other node: what is queued for it now, the most ever queued, and the QoS 0 messages dropped at the cap. */
+    @Override
+    public void collect(java.util.function.Consumer<Figure> out) {
+        senders.forEach((node, sender) -> {
+            NodeQueue<?> q = sender.queue();
+            out.accept(Figure.gauge("cluster/queue_messages", "Messages queued for another cluster node", "node", node, q.messages()));
+            out.accept(Figure.gauge("cluster/queue_bytes", "Bytes queued for another cluster node", "node", node, q.bytes()));
+            out.accept(Figure.gauge("cluster/queue_peak_messages", "The most messages ever queued for another cluster node",
+                    "node", node, q.peakMessages()));
+            out.accept(Figure.gauge("cluster/queue_peak_bytes", "The most bytes ever queued for another cluster node",
+                    "node", node, q.peakBytes()));
+            out.accept(Figure.counter("cluster/queue_dropped", "QoS 0 messages for another cluster node dropped at the queue's hard cap",
+                    "node", node, q.dropped()));
+        });
     }
 
     @Override
     public void filterAdded(String filter) {
         ownFilters.add(filter);
         CompletableFuture<Void> known = new CompletableFuture<>();
-        synchronized (this) { // the last one queued is the last one known: the sender runs them in order
+        synchronized (this) { // the last one queued is the last one known: the route writer runs them in order
             lastFilterKnown = known;
-            sender.execute(() -> {
+            routeWriter.execute(() -> {
                 try {
                     if (MinorityWrites.denies(routeCache)) {
                         throw new org.infinispan.partitionhandling.AvailabilityException();
@@ -372,7 +419,7 @@ public final class InfinispanCluster implements ClusterLink {
     @Override
     public void filterRemoved(String filter) {
         ownFilters.remove(filter);
-        sender.execute(() -> {
+        routeWriter.execute(() -> {
             try {
                 if (MinorityWrites.denies(routeCache)) {
                     throw new org.infinispan.partitionhandling.AvailabilityException();
@@ -430,7 +477,14 @@ public final class InfinispanCluster implements ClusterLink {
             if (!gone.isEmpty() && partitions.serving()) {
                 // Their routes stay until their sessions' adopter has announced its own: a message meanwhile is
                 // refused to its publisher (DeliveryConfirmations) rather than acknowledged and lost.
-                sessions.afterAdoption(gone, () -> sender.execute(() -> forgetStaleRoutesOf(gone)));
+                sessions.afterAdoption(gone, () -> routeWriter.execute(() -> forgetStaleRoutesOf(gone)));
+                // What was queued for them is not sent: QoS 1/2 publishers are not acknowledged and send again.
+                gone.forEach(node -> {
+                    NodeSender sender = senders.remove(node);
+                    if (sender != null) {
+                        sender.close();
+                    }
+                });
             }
         }
     }
@@ -446,7 +500,7 @@ public final class InfinispanCluster implements ClusterLink {
         @TopologyChanged
         public void topologyChanged(TopologyChangedEvent<String, String> event) {
             if (!event.isPre() && partitions.serving()) {
-                sender.execute(InfinispanCluster.this::resyncRoutes);
+                routeWriter.execute(InfinispanCluster.this::resyncRoutes);
             }
         }
     }
@@ -476,7 +530,7 @@ public final class InfinispanCluster implements ClusterLink {
     }
 
     private void convergeAfterMerge() {
-        sender.execute(this::resyncRoutes);
+        routeWriter.execute(this::resyncRoutes);
         sessions.reconcileAfterMerge();
         if (securitySync != null) {
             securitySync.agreeAgain();
@@ -527,12 +581,14 @@ public final class InfinispanCluster implements ClusterLink {
     public void close() {
         sessionWork.shutdownNow();
         replicaWriter.shutdown();
-        sender.shutdown();
+        routeWriter.shutdown();
+        retainedWriter.close();
         try {
-            sender.awaitTermination(2, TimeUnit.SECONDS);
+            routeWriter.awaitTermination(2, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        senders.values().forEach(NodeSender::close);
         io.shutdownNow();
         if (confirmations != null) {
             confirmations.close();

@@ -28,7 +28,6 @@ final class ThreeNodeCluster implements AutoCloseable {
     final int[] mqttPorts = new int[3];
     final int[] clusterPorts = new int[3];
     final List<BrokerProcess> nodes = new ArrayList<>();
-    /** More conf lines for each node (e.g. {@code midge_cluster_lease 2}), appended to its conf. */
 
     private ThreeNodeCluster(Path work) throws Exception {
         this.work = work;

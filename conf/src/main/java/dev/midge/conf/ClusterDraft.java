@@ -14,7 +14,7 @@ final class ClusterDraft {
 
     static final Set<String> NAMES = Set.of("midge_cluster_node", "midge_cluster_bind", "midge_cluster_members",
             "midge_cluster_cafile", "midge_cluster_certfile", "midge_cluster_keyfile", "midge_cluster_share_cafile",
-            "midge_cluster_lease");
+            "midge_cluster_lease", "midge_cluster_max_queued_messages", "midge_cluster_max_queued_bytes");
     /** A day: longer is no lease at all, and a typo like 50000 should not pass for one. */
     private static final long MAX_LEASE_SECONDS = 86_400;
 
@@ -29,6 +29,8 @@ final class ClusterDraft {
     private final Setting<Path> keyFile = new Setting<>();
     private final Setting<Boolean> shareCafile = new Setting<>();
     private final Setting<java.time.Duration> lease = new Setting<>();
+    private final Setting<Long> queuedMessages = new Setting<>();
+    private final Setting<Long> queuedBytes = new Setting<>();
     private ConfigLocation first;
 
     void apply(ConfLine line) {
@@ -45,6 +47,9 @@ final class ClusterDraft {
             case "midge_cluster_share_cafile" -> shareCafile.set(line, Values.bool(line));
             case "midge_cluster_lease" -> lease.set(line,
                     java.time.Duration.ofSeconds(Values.longInteger(line, 0, MAX_LEASE_SECONDS)));
+            // At least one message: a bound of nothing would pause every publisher feeding another node for good.
+            case "midge_cluster_max_queued_messages" -> queuedMessages.set(line, Values.longInteger(line, 1, Integer.MAX_VALUE));
+            case "midge_cluster_max_queued_bytes" -> queuedBytes.set(line, Values.longInteger(line, 1024, Long.MAX_VALUE / 4));
             default -> throw new IllegalArgumentException(line.option());
         }
     }
@@ -106,7 +111,10 @@ final class ClusterDraft {
                         + " options are midge_cluster_node, _bind, _members, _cafile, _certfile and _keyfile)");
             }
         }
+        ClusterOptions.SendQueue queue = new ClusterOptions.SendQueue(
+                queuedMessages.isSet() ? queuedMessages.get() : ClusterOptions.SendQueue.DEFAULT.messages(),
+                queuedBytes.isSet() ? queuedBytes.get() : ClusterOptions.SendQueue.DEFAULT.bytes());
         return new ClusterOptions(node.get(), bind.get(), members.get(), caFile.get(), certFile.get(), keyFile.get(),
-                first, shareCafile.isSet() && shareCafile.get(), lease.get());
+                first, shareCafile.isSet() && shareCafile.get(), lease.get(), queue);
     }
 }

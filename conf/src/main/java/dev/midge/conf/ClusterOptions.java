@@ -20,9 +20,11 @@ import java.util.List;
  *                 any node widen who every node accepts as a device, and it writes over each node's cafile)
  * @param lease    {@code midge_cluster_lease SECONDS}: how long a node on the minority side of a partition keeps
  *                 its connected devices before dropping them ({@link #DEFAULT_LEASE} when null)
+ * @param sendQueue {@code midge_cluster_max_queued_messages} and {@code midge_cluster_max_queued_bytes}: the
+ *                 high-water mark of the queue to each other node (null: {@link SendQueue#DEFAULT})
  */
 public record ClusterOptions(String node, HostPort bind, List<HostPort> members, Path caFile, Path certFile,
-                             Path keyFile, ConfigLocation at, boolean shareCafile, Duration lease) {
+                             Path keyFile, ConfigLocation at, boolean shareCafile, Duration lease, SendQueue sendQueue) {
 
     /** Long enough that a short split costs connected devices nothing, short enough to stop serving blind soon. */
     public static final Duration DEFAULT_LEASE = Duration.ofSeconds(5);
@@ -33,12 +35,22 @@ public record ClusterOptions(String node, HostPort bind, List<HostPort> members,
         if (lease.isNegative()) {
             throw new IllegalArgumentException("a cluster lease cannot be negative: " + lease);
         }
+        sendQueue = sendQueue == null ? SendQueue.DEFAULT : sendQueue;
     }
 
-    /** Without sharing the listeners' CA files, and the default lease (what an embedder usually wants). */
+    /** Without sharing the listeners' CA files, the default lease and queue bound (what an embedder usually wants). */
     public ClusterOptions(String node, HostPort bind, List<HostPort> members, Path caFile, Path certFile, Path keyFile,
                           ConfigLocation at) {
-        this(node, bind, members, caFile, certFile, keyFile, at, false, null);
+        this(node, bind, members, caFile, certFile, keyFile, at, false, null, null);
+    }
+
+    /**
+     * The high-water mark of the messages waiting for one other node: above either figure the
+     * publishers feeding it are paused until it is down to half; QoS 0 beyond twice is dropped.
+     */
+    public record SendQueue(long messages, long bytes) {
+        /** 20,000 messages or 8 MiB per other node, whichever comes first. */
+        public static final SendQueue DEFAULT = new SendQueue(20_000, 8L * 1024 * 1024);
     }
 
     /** A host name or IP literal and a port; an IPv6 literal is written {@code [::1]:7800}. */

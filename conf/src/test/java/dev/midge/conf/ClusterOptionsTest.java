@@ -38,6 +38,16 @@ class ClusterOptionsTest {
         assertEquals(Path.of("/etc/midge/cluster/node-1.crt"), cluster.certFile());
         assertEquals(Path.of("/etc/midge/cluster/node-1.key"), cluster.keyFile());
         assertEquals("[::1]:7802", cluster.members().get(1).toString());
+        assertEquals(new ClusterOptions.SendQueue(20_000, 8L * 1024 * 1024), cluster.sendQueue(), "the default bound");
+    }
+
+    @Test
+    void theBoundOfTheQueueToEachOtherNodeIsRead() {
+        ClusterOptions cluster = MosquittoConf.parse(NODE + "midge_cluster_max_queued_messages 500\n"
+                + "midge_cluster_max_queued_bytes 1048576\n", CONF).config().cluster();
+        assertEquals(new ClusterOptions.SendQueue(500, 1_048_576), cluster.sendQueue());
+        assertEquals(new ClusterOptions.SendQueue(500, 8L * 1024 * 1024), MosquittoConf.parse(
+                NODE + "midge_cluster_max_queued_messages 500\n", CONF).config().cluster().sendQueue());
     }
 
     @Test
@@ -75,6 +85,8 @@ class ClusterOptionsTest {
             midge_cluster_lease soon                | midge_cluster_lease must be a whole number, not 'soon'
             midge_cluster_lease -1                  | midge_cluster_lease must be between 0 and 86400, not -1
             midge_cluster_lease 86401               | midge_cluster_lease must be between 0 and 86400, not 86401
+            midge_cluster_max_queued_messages 0     | midge_cluster_max_queued_messages must be at least 1, not 0
+            midge_cluster_max_queued_bytes 1k       | midge_cluster_max_queued_bytes must be a whole number, not '1k'
             """)
     void aBadValueStopsStartUpAtItsLine(String line, String reason) {
         ConfigException e = assertThrows(ConfigException.class,
@@ -96,7 +108,7 @@ class ClusterOptionsTest {
                 Path.of("ca"), Path.of("crt"), Path.of("key"), null);
         assertEquals(ClusterOptions.DEFAULT_LEASE, options.lease());
         assertEquals(Duration.ofSeconds(30), new ClusterOptions("node-1", options.bind(), List.of(), Path.of("ca"),
-                Path.of("crt"), Path.of("key"), null, false, Duration.ofSeconds(30)).lease());
+                Path.of("crt"), Path.of("key"), null, false, Duration.ofSeconds(30), null).lease());
     }
 
     @Test

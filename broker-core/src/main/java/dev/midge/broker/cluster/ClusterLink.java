@@ -22,6 +22,17 @@ public interface ClusterLink extends AutoCloseable {
      */
     void published(ClusterMessage message);
 
+    /**
+     * Asked on the thread that just called {@link #published} (the publisher's event loop): true if
+     * that message joined a queue to another node that is over its high-water mark. Then
+     * {@code resume} runs once, on a link thread, when the queue is down to its low-water mark (or
+     * the node is gone), and the caller stops reading from the publisher until then: flow control
+     * instead of loss. False (the default), and {@code resume} dropped, when there is nothing to wait for.
+     */
+    default boolean pauseWhileBacklogged(Runnable resume) {
+        return false;
+    }
+
     /** This node has its first subscription to the filter (its text, {@code $share/...} included). */
     void filterAdded(String filter);
 

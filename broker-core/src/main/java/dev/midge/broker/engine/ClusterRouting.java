@@ -80,6 +80,11 @@ final class ClusterRouting implements ClusterInbox {
         }
     }
 
+    /** See {@link ClusterLink#pauseWhileBacklogged}. */
+    boolean pauseWhileBacklogged(Runnable resume) {
+        return link.pauseWhileBacklogged(resume);
+    }
+
     /** See {@link ClusterLink#delivered}. */
     java.util.concurrent.CompletableFuture<Void> delivered() {
         return link.delivered();

@@ -155,6 +155,21 @@ public final class MqttEngine {
         return durable != null && durable.pauseWhileBacklogged(resume);
     }
 
+    /**
+     * On a cluster node: true if the message this thread just published joined a queue to another
+     * node that is over its high-water mark; then {@code resume} runs (on a cluster thread) once
+     * that queue has drained to its low-water mark. False otherwise, and always without a cluster.
+     */
+    public boolean pauseWhileClusterBacklogged(Runnable resume) {
+        ClusterRouting c = cluster;
+        return c != null && c.pauseWhileBacklogged(resume);
+    }
+
+    /** Whether this broker is a cluster node (only then may {@link #pauseWhileClusterBacklogged} pause). */
+    public boolean clustered() {
+        return cluster != null;
+    }
+
     Session newSession(String clientId) {
         return new Session(clientId, new QueueLimits(Limits.receiveMaximum(options), options.maxQueuedMessages(),
                 options.maxQueuedBytes(), options.delivery().maxInflightBytes(), options.delivery().queueQos0Messages(),

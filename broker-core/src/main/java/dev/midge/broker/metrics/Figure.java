@@ -58,6 +58,10 @@ public record Figure(String topic, String metric, String help, Kind kind, String
         return midge(name, help, Kind.GAUGE, null, null, value);
     }
 
+    public static Figure gauge(String name, String help, String label, String labelValue, double value) {
+        return midge(name, help, Kind.GAUGE, label, labelValue, value);
+    }
+
     /** {@code name} is a few lower-case words separated by '/', e.g. {@code crl/next_update}. */
     private static Figure midge(String name, String help, Kind kind, String label, String labelValue, double value) {
         if (!name.matches("[a-z0-9_]+(/[a-z0-9_]+)*")) {

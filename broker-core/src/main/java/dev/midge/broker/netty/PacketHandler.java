@@ -38,6 +38,7 @@ final class PacketHandler extends ChannelInboundHandlerAdapter {
     private final ClientSession client;
     private final InboundPublish inbound;
     private final StoreBackpressure backpressure;
+    private final ClusterBackpressure clusterBackpressure;
     private final SubscriberBackpressure flowControl;
     private final AckSequencer acks;
     /** PUBACK packet ids received in the current read, not yet applied (event loop only). */
@@ -66,6 +67,7 @@ final class PacketHandler extends ChannelInboundHandlerAdapter {
         this.mountPoint = rules.mountPoint();
         ReadGate gate = new ReadGate(connection.channel());
         this.backpressure = new StoreBackpressure(engine, gate);
+        this.clusterBackpressure = new ClusterBackpressure(engine, gate);
         this.flowControl = new SubscriberBackpressure(gate, engine.options().delivery().maxPublisherPause().toNanos());
         this.acks = new AckSequencer(engine, client);
         this.deliveries = engine.persistent() ? null : new DeliveryBatch();
@@ -190,6 +192,7 @@ final class PacketHandler extends ChannelInboundHandlerAdapter {
 
     private void afterPublish(ChannelHandlerContext ctx) {
         backpressure.afterPublish(ctx.channel());
+        clusterBackpressure.afterPublish(ctx.channel());
         flowControl.afterPublish(ctx.channel(), client.takeSubscribersBehind(), client);
     }
 

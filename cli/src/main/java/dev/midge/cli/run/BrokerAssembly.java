@@ -299,6 +299,9 @@ public final class BrokerAssembly {
             List<dev.midge.broker.bridge.BridgeOptions> bridges = BridgeStartup.options(config.bridges());
             var cluster = ClusterStartup.link(config, watcher);
             options.cluster(cluster); // the broker joins it at start, closes it with itself
+            if (cluster != null) {
+                options.figureSource(cluster); // the queue to each other node: $SYS/broker/midge/cluster/...
+            }
             MidgeBroker broker = startBroker(options.build());
             resources.push(broker);
             if (cluster != null) {
