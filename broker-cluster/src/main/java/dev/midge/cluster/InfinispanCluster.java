@@ -3,6 +3,7 @@ package dev.midge.cluster;
 import dev.midge.broker.cluster.ClusterInbox;
 import dev.midge.broker.cluster.ClusterLink;
 import dev.midge.broker.cluster.ClusterMessage;
+import dev.midge.broker.cluster.ShareAssignment;
 import dev.midge.broker.reload.FileWatcher;
 import dev.midge.conf.ClusterOptions;
 import org.infinispan.Cache;
@@ -31,8 +32,10 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -59,6 +62,8 @@ public final class InfinispanCluster implements ClusterLink {
     private final RouteTable routes = new RouteTable();
     /** This node's filters, put again after a merge: the other side's copy of the cache never saw them. */
     private final Set<String> ownFilters = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** The nodes in the current view: a shared group's message goes only to a node that is there. */
+    private volatile Set<String> view = Set.of();
     /** One thread: sends keep the order the engine published in, and the event loops never wait. */
     private final ExecutorService sender = Executors.newSingleThreadExecutor(r -> thread(r, "midge-cluster-send"));
     private final ExecutorService io = Executors.newSingleThreadExecutor(r -> thread(r, "midge-cluster-files"));
@@ -162,6 +167,7 @@ public final class InfinispanCluster implements ClusterLink {
         new SecurityFileSync(security, sharedFiles, io).start(watcher);
         List<String> members = new ArrayList<>();
         manager.getMembers().forEach(a -> members.add(NodeNames.of(a)));
+        view = Set.copyOf(members);
         partitions.viewChanged(members);
         LOG.info("Cluster node {} joined on {}: members {}.", options.node(), options.bind(), members);
     }
@@ -169,7 +175,15 @@ public final class InfinispanCluster implements ClusterLink {
     private void deliver(ClusterInbox inbox, Message msg) {
         try {
             byte[] data = Arrays.copyOfRange(msg.getArray(), msg.getOffset(), msg.getOffset() + msg.getLength());
-            inbox.deliver(MessageCodec.decode(data));
+            if (NodeDelivery.isNodeDelivery(data)) {
+                NodeDelivery d = NodeDelivery.decode(data);
+                Set<String> missing = inbox.deliver(MessageCodec.decode(d.message()), d.normal(), d.shares());
+                if (!missing.isEmpty()) {
+                    sender.execute(() -> redirect(d, missing));
+                }
+            } else {
+                inbox.deliver(MessageCodec.decode(data));
+            }
         } catch (RuntimeException e) {
             LOG.error("Dropped a message from node {}: {}", msg.getSrc(), e.toString());
         } finally {
@@ -180,7 +194,48 @@ public final class InfinispanCluster implements ClusterLink {
     @Override
     public void published(ClusterMessage message) {
         DeliveryConfirmations.Outstanding tracked = confirmations.track(message.qos());
-        sender.execute(() -> send(message, tracked));
+        sender.execute(() -> send(message, tracked, Map.of()));
+    }
+
+    @Override
+    public ShareAssignment assignShares(String topic) {
+        Map<String, String> picked = routes.assignShares(topic, options.node(), ownFilters::contains, view);
+        return picked == null ? null : new SharePicks(picked, options.node());
+    }
+
+    @Override
+    public void published(ClusterMessage message, ShareAssignment shares) {
+        DeliveryConfirmations.Outstanding tracked = confirmations.track(message.qos());
+        sender.execute(() -> send(message, tracked, ((SharePicks) shares).byOtherNode()));
+    }
+
+    /**
+     * The node picked for some of a message's shared groups has no member of them any more (they
+     * left while it was on its way): each goes on to another node with members, if there is one
+     * and it has not gone round the cluster yet. Rare, and not the devices' doing: logged for debugging only.
+     */
+    private void redirect(NodeDelivery d, Set<String> groups) {
+        Map<String, Set<String>> byNode = new HashMap<>(4);
+        for (String group : groups) {
+            String node = d.hops() + 1 < view.size() ? routes.redirect(group, options.node(), view) : null;
+            if (node == null) {
+                LOG.debug("A message for shared group {} found no member on any node; dropped.", group);
+            } else {
+                byNode.computeIfAbsent(node, n -> new HashSet<>(2)).add(group);
+            }
+        }
+        try {
+            for (org.jgroups.Address member : messages.getView().getMembers()) {
+                Set<String> forNode = byNode.get(NodeNames.of(member));
+                if (forNode != null) {
+                    messages.send(new BytesMessage(member,
+                            new NodeDelivery(false, forNode, d.hops() + 1, d.message()).encode()));
+                    confirmations.sent(member, null);
+                }
+            }
+        } catch (Exception e) {
+            LOG.warn("Could not send a message on to another member of its shared group: {}", e.toString());
+        }
     }
 
     @Override
@@ -188,7 +243,8 @@ public final class InfinispanCluster implements ClusterLink {
         return confirmations.delivered();
     }
 
-    private void send(ClusterMessage message, DeliveryConfirmations.Outstanding tracked) {
+    /** @param shares the shared groups picked for each other node (see {@link #assignShares}) */
+    private void send(ClusterMessage message, DeliveryConfirmations.Outstanding tracked, Map<String, Set<String>> shares) {
         boolean lost = false;
         try {
             if (message.retain()) {
@@ -199,16 +255,27 @@ public final class InfinispanCluster implements ClusterLink {
                 }
             }
             List<String> nodes = routes.nodesFor(message.topic(), options.node());
-            if (nodes.isEmpty()) {
+            if (nodes.isEmpty() && shares.isEmpty()) {
                 return;
             }
             byte[] bytes = MessageCodec.encode(message);
+            byte[] normalOnly = null; // the same for every node without shared groups: encoded once
             Set<String> missing = new HashSet<>(nodes);
+            missing.addAll(shares.keySet());
             for (org.jgroups.Address member : messages.getView().getMembers()) {
-                if (nodes.contains(NodeNames.of(member))) {
-                    messages.send(new BytesMessage(member, bytes));
+                String name = NodeNames.of(member);
+                boolean normal = nodes.contains(name);
+                Set<String> groups = shares.getOrDefault(name, Set.of());
+                if (normal || !groups.isEmpty()) {
+                    byte[] data;
+                    if (groups.isEmpty()) {
+                        data = normalOnly = normalOnly != null ? normalOnly : new NodeDelivery(true, groups, 0, bytes).encode();
+                    } else {
+                        data = new NodeDelivery(normal, groups, 0, bytes).encode();
+                    }
+                    messages.send(new BytesMessage(member, data));
                     confirmations.sent(member, tracked);
-                    missing.remove(NodeNames.of(member));
+                    missing.remove(name);
                 }
             }
             lost = !missing.isEmpty(); // a node gone whose routes wait for its sessions' adopter
@@ -274,6 +341,7 @@ public final class InfinispanCluster implements ClusterLink {
                 gone.remove(NodeNames.of(a));
                 now.add(NodeNames.of(a));
             }
+            view = Set.copyOf(now); // a node gone delivers to no shared group from now on
             LOG.info("Cluster members now {}{}.", now, gone.isEmpty() ? "" : "; gone: " + gone);
             partitions.viewChanged(now);
             if (!gone.isEmpty()) {
