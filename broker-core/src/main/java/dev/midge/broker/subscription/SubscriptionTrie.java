@@ -149,7 +149,9 @@ public final class SubscriptionTrie {
      * The same for a cluster node, restricted to what this node delivers: the normal
      * subscriptions only if {@code normal}, and only the shared groups whose {@code $share/G/F}
      * text {@code groups} accepts (the cluster picks one node per group, MQTT 5 §4.8.2). Groups
-     * left out are not picked from, so their round-robin is not disturbed. Not cached.
+     * left out are not picked from, so their round-robin is not disturbed. A topic no group
+     * matches gives what {@link #match(String, Predicate)} gives, and shares its cache: another
+     * node's messages are most of what a node routes.
      */
     public List<Subscription> match(String topic, Predicate<String> preferredMember, boolean normal,
                                     Predicate<String> groups) {
@@ -160,7 +162,11 @@ public final class SubscriptionTrie {
         List<Subscription> result = new ArrayList<>();
         lock.readLock().lock();
         try {
-            collect(topic.split("/", -1), topic.startsWith("$"), result, preferredMember, normal, groups);
+            if (!collect(topic.split("/", -1), topic.startsWith("$"), result, preferredMember, normal, groups)
+                    && normal && matches.size() < CACHED_TOPICS) {
+                result = List.copyOf(result);
+                matches.put(topic, result);
+            }
         } finally {
             lock.readLock().unlock();
         }

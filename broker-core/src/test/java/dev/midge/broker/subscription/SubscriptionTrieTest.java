@@ -165,4 +165,13 @@ class SubscriptionTrieTest {
         assertEquals(List.of("c"), trie.match("jobs/1", id -> true, true, f -> false).stream()
                 .map(Subscription::clientId).toList());
     }
+
+    /** Another node's messages to a topic without groups share the cache of local publishes. */
+    @Test
+    void aClusterMatchWithoutGroupsIsReused() {
+        trie.subscribe(Subscription.simple("c", "jobs/#", 1));
+        List<Subscription> first = trie.match("jobs/1", id -> true, true, f -> false);
+        assertSame(first, trie.match("jobs/1"));
+        assertEquals(List.of(), trie.match("jobs/1", id -> true, false, f -> true), "not for normal subscribers");
+    }
 }
