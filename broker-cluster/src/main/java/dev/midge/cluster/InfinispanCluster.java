@@ -6,6 +6,7 @@ import dev.midge.broker.cluster.ClusterMessage;
 import dev.midge.broker.logging.LogSafe;
 import dev.midge.broker.metrics.Figure;
 import dev.midge.broker.metrics.FigureSource;
+import dev.midge.broker.cluster.ShareAssignment;
 import dev.midge.broker.reload.FileWatcher;
 import dev.midge.conf.ClusterOptions;
 import org.infinispan.Cache;
@@ -39,6 +40,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -81,6 +84,8 @@ public final class InfinispanCluster implements ClusterLink, FigureSource {
      */
     private final ExecutorService routeWriter = Executors.newSingleThreadExecutor(r -> thread(r, "midge-cluster-routes"));
     private final RetainedWriter retainedWriter = new RetainedWriter();
+    /** The nodes in the current view: a shared group's message goes only to a node that is there. */
+    private volatile Set<String> view = Set.of();
     private final ExecutorService io = Executors.newSingleThreadExecutor(r -> thread(r, "midge-cluster-files"));
     /** Completes when the last filter handed to the route writer is in the replicated routes; SUBACK waits for it. */
     private volatile CompletableFuture<Void> lastFilterKnown = CompletableFuture.completedFuture(null);
@@ -259,6 +264,7 @@ public final class InfinispanCluster implements ClusterLink, FigureSource {
         }
         List<String> members = new ArrayList<>();
         manager.getMembers().forEach(a -> members.add(NodeNames.of(a)));
+        view = Set.copyOf(members);
         partitions.viewChanged(members);
         LOG.info("Cluster node {} joined on {}: members {}.", options.node(), options.bind(), members);
     }
@@ -276,6 +282,13 @@ public final class InfinispanCluster implements ClusterLink, FigureSource {
             try {
                 if (HandoverFence.is(data)) {
                     sessions.fenced(NodeNames.of(msg.getSrc()), HandoverFence.decode(data));
+                } else if (NodeDelivery.isNodeDelivery(data)) {
+                    NodeDelivery d = NodeDelivery.decode(data);
+                    ClusterMessage m = MessageCodec.decode(d.message());
+                    Set<String> missing = inbox.deliver(m, d.normal(), d.shares());
+                    if (!missing.isEmpty()) {
+                        redirect(d, missing, m.qos());
+                    }
                 } else {
                     inbox.deliver(MessageCodec.decode(data));
                 }
@@ -293,31 +306,62 @@ public final class InfinispanCluster implements ClusterLink, FigureSource {
      */
     @Override
     public void published(ClusterMessage message) {
+        publish(message, Map.of());
+    }
+
+    @Override
+    public void published(ClusterMessage message, ShareAssignment shares) {
+        publish(message, ((SharePicks) shares).byOtherNode());
+    }
+
+    /**
+     * On the publisher's event loop: finds the nodes with matching routes (and those picked for its
+     * shared groups, {@code shares}) and queues the message to each; sending is their senders'
+     * work. Retained messages go to the replicated cache from a writer of their own.
+     */
+    private void publish(ClusterMessage message, Map<String, Set<String>> shares) {
         overHigh.remove();
         if (message.retain()) {
             retainedWriter.write(message);
         }
         List<String> nodes = routes.nodesFor(message.topic(), options.node());
         DeliveryConfirmations.Outstanding tracked = confirmations.track(message.qos());
-        if (nodes.isEmpty()) {
+        if (nodes.isEmpty() && shares.isEmpty()) {
             confirmations.allSent(tracked, false);
             return;
         }
+        List<String> targets = nodes;
+        if (!shares.isEmpty()) {
+            Set<String> all = new LinkedHashSet<>(nodes);
+            all.addAll(shares.keySet());
+            targets = new ArrayList<>(all);
+        }
         byte[] bytes = MessageCodec.encode(message);
-        List<NodeSender> to = new ArrayList<>(nodes.size());
+        byte[] normalOnly = null; // the same for every node without shared groups: encoded once
+        List<NodeSender> to = new ArrayList<>(targets.size());
+        List<byte[]> data = new ArrayList<>(targets.size());
         boolean lost = false;
-        for (String node : nodes) {
+        for (String node : targets) {
             if (addressOf(node) == null) {
                 lost = true; // a node gone whose routes wait for its sessions' adopter
-            } else {
-                to.add(senders.computeIfAbsent(node, n -> new NodeSender(n, bound, messages, this::addressOf, confirmations)));
+                continue;
             }
+            Set<String> groups = shares.getOrDefault(node, Set.of());
+            if (groups.isEmpty()) {
+                if (normalOnly == null) {
+                    normalOnly = new NodeDelivery(true, groups, 0, bytes).encode();
+                }
+                data.add(normalOnly);
+            } else {
+                data.add(new NodeDelivery(nodes.contains(node), groups, 0, bytes).encode());
+            }
+            to.add(senderFor(node));
         }
         NodeSender.Delivery delivery = tracked == null ? null
                 : new NodeSender.Delivery(confirmations, tracked, to.size() + 1, lost);
-        for (NodeSender sender : to) {
-            if (sender.offer(bytes, message.qos(), delivery) == NodeQueue.Offer.OVER_HIGH) {
-                overHigh.set(sender);
+        for (int i = 0; i < to.size(); i++) {
+            if (to.get(i).offer(data.get(i), message.qos(), delivery) == NodeQueue.Offer.OVER_HIGH) {
+                overHigh.set(to.get(i));
             }
         }
         if (delivery != null) {
@@ -360,8 +404,37 @@ public final class InfinispanCluster implements ClusterLink, FigureSource {
             return;
         }
         // Offered as QoS 1: a fence is never dropped at the queue's cap.
-        senders.computeIfAbsent(node, n -> new NodeSender(n, bound, messages, this::addressOf, confirmations))
-                .offer(fence.encode(), 1, null);
+        senderFor(node).offer(fence.encode(), 1, null);
+    }
+
+    @Override
+    public ShareAssignment assignShares(String topic) {
+        Map<String, String> picked = routes.assignShares(topic, options.node(), ownFilters::contains, view);
+        return picked == null ? null : new SharePicks(picked, options.node());
+    }
+
+    /** The queue and sender thread of another node, made on first use. */
+    private NodeSender senderFor(String node) {
+        return senders.computeIfAbsent(node, n -> new NodeSender(n, bound, messages, this::addressOf, confirmations));
+    }
+
+    /**
+     * The node picked for some of a message's shared groups has no member of them any more (they
+     * left while it was on its way): each goes on to another node with members, if there is one
+     * and it has not gone round the cluster yet. Rare, and not the devices' doing: logged for debugging only.
+     */
+    private void redirect(NodeDelivery d, Set<String> groups, int qos) {
+        Map<String, Set<String>> byNode = new HashMap<>(4);
+        for (String group : groups) {
+            String node = d.hops() + 1 < view.size() ? routes.redirect(group, options.node(), view) : null;
+            if (node == null || addressOf(node) == null) {
+                LOG.debug("A message for shared group {} found no member on any node; dropped.", group);
+            } else {
+                byNode.computeIfAbsent(node, n -> new HashSet<>(2)).add(group);
+            }
+        }
+        byNode.forEach((node, forNode) ->
+                senderFor(node).offer(new NodeDelivery(false, forNode, d.hops() + 1, d.message()).encode(), qos, null));
     }
 
     @Override
@@ -470,6 +543,7 @@ public final class InfinispanCluster implements ClusterLink, FigureSource {
                 gone.remove(NodeNames.of(a));
                 now.add(NodeNames.of(a));
             }
+            view = Set.copyOf(now); // a node gone delivers to no shared group from now on
             LOG.info("Cluster members now {}{}.", now, gone.isEmpty() ? "" : "; gone: " + gone);
             partitions.viewChanged(now);
             // On the minority side the others are not gone, only out of reach: their sessions and routes are the

@@ -9,6 +9,14 @@ public interface ClusterInbox {
      */
     void deliver(ClusterMessage message);
 
+    /**
+     * Routes a message another node sends to this node's normal subscribers (if {@code normal})
+     * and to one member each of the shared groups {@code shareFilters} ({@code $share/G/F}) only:
+     * the other groups were picked elsewhere. Returns those of {@code shareFilters} that have no
+     * member here (any more), for the link to send elsewhere.
+     */
+    java.util.Set<String> deliver(ClusterMessage message, boolean normal, java.util.Set<String> shareFilters);
+
     /** Stores (or, with an empty payload, clears) a retained message another node took in. */
     void retain(ClusterMessage message);
 }

@@ -33,6 +33,24 @@ public interface ClusterLink extends AutoCloseable {
         return false;
     }
 
+    /**
+     * Picks, for a message about to be routed on this node, the node that delivers it to each
+     * shared subscription group matching its topic anywhere in the cluster (called on the event
+     * loop, before the local delivery). Null (the default, and when no group matches): each node
+     * delivers to its own groups' members.
+     */
+    default ShareAssignment assignShares(String topic) {
+        return null;
+    }
+
+    /**
+     * {@link #published(ClusterMessage)} for a message routed here with {@code shares} (from
+     * {@link #assignShares}, not null): the groups picked for other nodes go to them.
+     */
+    default void published(ClusterMessage message, ShareAssignment shares) {
+        published(message);
+    }
+
     /** This node has its first subscription to the filter (its text, {@code $share/...} included). */
     void filterAdded(String filter);
 

@@ -3,6 +3,7 @@ package dev.midge.broker.engine;
 import dev.midge.broker.cluster.ClusterInbox;
 import dev.midge.broker.cluster.ClusterLink;
 import dev.midge.broker.cluster.ClusterMessage;
+import dev.midge.broker.cluster.ShareAssignment;
 import dev.midge.broker.message.Message;
 import dev.midge.broker.retained.RetainedStore;
 import dev.midge.broker.subscription.TopicFilter;
@@ -11,6 +12,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The engine's side of a {@link ClusterLink}: counts this node's subscriptions per filter so the
@@ -90,11 +92,21 @@ final class ClusterRouting implements ClusterInbox {
         return link.delivered();
     }
 
-    void published(Message m) {
+    /** Which node delivers the message to each shared group matching it cluster-wide; null: this node to its own. */
+    ShareAssignment assignShares(Message m) {
+        return m.topic().startsWith("$SYS/") ? null : link.assignShares(m.topic());
+    }
+
+    /** {@code shares}: what {@link #assignShares} gave for the message, or null. */
+    void published(Message m, ShareAssignment shares) {
         if (m.topic().startsWith("$SYS/")) {
             return; // each node's own figures ($SYS/broker/...), as each mosquitto has its own
         }
-        link.published(toCluster(m));
+        if (shares == null) {
+            link.published(toCluster(m));
+        } else {
+            link.published(toCluster(m), shares);
+        }
     }
 
     static ClusterMessage toCluster(Message m) {
@@ -107,6 +119,11 @@ final class ClusterRouting implements ClusterInbox {
     @Override
     public void deliver(ClusterMessage message) {
         router.routeFromCluster(toMessage(message));
+    }
+
+    @Override
+    public Set<String> deliver(ClusterMessage message, boolean normal, Set<String> shareFilters) {
+        return router.routeFromCluster(toMessage(message), normal, shareFilters);
     }
 
     @Override

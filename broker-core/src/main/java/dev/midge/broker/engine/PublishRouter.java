@@ -1,6 +1,7 @@
 package dev.midge.broker.engine;
 
 import dev.midge.broker.MessageObserver;
+import dev.midge.broker.cluster.ShareAssignment;
 import dev.midge.broker.logging.LogSafe;
 import dev.midge.broker.message.Message;
 import dev.midge.broker.retained.RetainedSource;
@@ -15,9 +16,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
 
@@ -87,17 +90,39 @@ public final class PublishRouter {
         if (!observers.isEmpty() && !message.topic().startsWith("$SYS/")) {
             notifyObservers(message, publisher);
         }
-        List<Session> behind = deliverLocally(message, batch);
         ClusterRouting c = cluster;
-        if (c != null) {
-            c.published(message);
+        if (c == null) {
+            return deliverLocally(message, batch, trie.match(message.topic(), connected));
         }
+        ShareAssignment shares = c.assignShares(message);
+        List<Session> behind = deliverLocally(message, batch, shares == null ? trie.match(message.topic(), connected)
+                : trie.match(message.topic(), connected, true, shares::deliversHere));
+        c.published(message, shares);
         return behind;
     }
 
     /** Another node's message: to this node's subscribers only (that node stored and observed it). */
     void routeFromCluster(Message message) {
-        deliverLocally(message, null);
+        deliverLocally(message, null, trie.match(message.topic(), connected));
+    }
+
+    /**
+     * Another node's message for this node's normal subscribers (if {@code normal}) and the shared
+     * groups {@code groups} only; returns those of the groups without a member here.
+     */
+    Set<String> routeFromCluster(Message message, boolean normal, Set<String> groups) {
+        List<Subscription> matches = trie.match(message.topic(), connected, normal, groups::contains);
+        Set<String> missing = Set.of();
+        if (!groups.isEmpty()) {
+            missing = new HashSet<>(groups);
+            for (Subscription s : matches) {
+                if (s.filter().isShared()) {
+                    missing.remove(s.filter().text());
+                }
+            }
+        }
+        deliverLocally(message, null, matches);
+        return missing;
     }
 
     void cluster(ClusterRouting routing) {
@@ -105,8 +130,7 @@ public final class PublishRouter {
     }
 
     /** Offers to this node's matching subscribers; returns those behind, as {@link #route} does. */
-    private List<Session> deliverLocally(Message message, DeliveryBatch batch) {
-        List<Subscription> matches = trie.match(message.topic(), connected);
+    private List<Session> deliverLocally(Message message, DeliveryBatch batch, List<Subscription> matches) {
         if (matches.size() == 1) {
             // The device workload's case (one backend on /#): no merging, so no maps.
             Subscription s = matches.get(0);

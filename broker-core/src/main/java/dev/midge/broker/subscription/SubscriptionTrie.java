@@ -38,8 +38,14 @@ public final class SubscriptionTrie {
     }
 
     private static final class SharedGroup {
+        /** {@code $share/G/F}: how a cluster names the group when it picks the node that delivers to it. */
+        final String text;
         final Map<String, Subscription> members = new LinkedHashMap<>();
         int next;
+
+        SharedGroup(String text) {
+            this.text = text;
+        }
     }
 
     /** Enough for a fleet's topics; beyond it, new topics are matched each time (no eviction work per message). */
@@ -62,7 +68,7 @@ public final class SubscriptionTrie {
             if (group == null) {
                 return node.subscribers.put(subscription.clientId(), subscription) == null;
             }
-            return node.groups.computeIfAbsent(group, g -> new SharedGroup())
+            return node.groups.computeIfAbsent(group, g -> new SharedGroup(subscription.filter().text()))
                     .members.put(subscription.clientId(), subscription) == null;
         } finally {
             lock.writeLock().unlock();
@@ -128,8 +134,36 @@ public final class SubscriptionTrie {
         List<Subscription> result = new ArrayList<>();
         lock.readLock().lock();
         try {
-            if (!collect(levels, topic.startsWith("$"), result, preferredMember)
+            if (!collect(levels, topic.startsWith("$"), result, preferredMember, true, null)
                     && matches.size() < CACHED_TOPICS) {
+                result = List.copyOf(result);
+                matches.put(topic, result);
+            }
+        } finally {
+            lock.readLock().unlock();
+        }
+        return result;
+    }
+
+    /**
+     * The same for a cluster node, restricted to what this node delivers: the normal
+     * subscriptions only if {@code normal}, and only the shared groups whose {@code $share/G/F}
+     * text {@code groups} accepts (the cluster picks one node per group, MQTT 5 §4.8.2). Groups
+     * left out are not picked from, so their round-robin is not disturbed. A topic no group
+     * matches gives what {@link #match(String, Predicate)} gives, and shares its cache: another
+     * node's messages are most of what a node routes.
+     */
+    public List<Subscription> match(String topic, Predicate<String> preferredMember, boolean normal,
+                                    Predicate<String> groups) {
+        List<Subscription> cached = matches.get(topic);
+        if (cached != null) { // a cached result has no shared groups
+            return normal ? cached : List.of();
+        }
+        List<Subscription> result = new ArrayList<>();
+        lock.readLock().lock();
+        try {
+            if (!collect(topic.split("/", -1), topic.startsWith("$"), result, preferredMember, normal, groups)
+                    && normal && matches.size() < CACHED_TOPICS) {
                 result = List.copyOf(result);
                 matches.put(topic, result);
             }
@@ -147,7 +181,8 @@ public final class SubscriptionTrie {
      * Depth first with an explicit stack (a topic's depth is the publisher's to choose, so it
      * must not decide the call stack); the exact branch is visited before the '+' branch.
      */
-    private boolean collect(String[] levels, boolean systemTopic, List<Subscription> out, Predicate<String> preferred) {
+    private boolean collect(String[] levels, boolean systemTopic, List<Subscription> out, Predicate<String> preferred,
+                            boolean normal, Predicate<String> groups) {
         boolean shared = false;
         ArrayDeque<Visit> stack = new ArrayDeque<>();
         stack.push(new Visit(root, 0));
@@ -159,10 +194,10 @@ public final class SubscriptionTrie {
             boolean wildcardsAllowed = !(depth == 0 && systemTopic);
             Node hash = wildcardsAllowed ? node.children.get("#") : null;
             if (hash != null) {
-                shared |= addAll(hash, out, preferred);
+                shared |= addAll(hash, out, preferred, normal, groups);
             }
             if (depth == levels.length) {
-                shared |= addAll(node, out, preferred);
+                shared |= addAll(node, out, preferred, normal, groups);
                 continue;
             }
             Node plus = wildcardsAllowed ? node.children.get("+") : null;
@@ -177,11 +212,16 @@ public final class SubscriptionTrie {
         return shared;
     }
 
-    /** Adds the node's subscriptions; returns whether it picked from a shared group. */
-    private static boolean addAll(Node node, List<Subscription> out, Predicate<String> preferred) {
-        out.addAll(node.subscribers.values());
+    /** Adds the node's subscriptions (all groups when {@code groups} is null); returns whether it has shared groups. */
+    private static boolean addAll(Node node, List<Subscription> out, Predicate<String> preferred, boolean normal,
+                                  Predicate<String> groups) {
+        if (normal) {
+            out.addAll(node.subscribers.values());
+        }
         for (SharedGroup group : node.groups.values()) {
-            out.add(pick(group, preferred));
+            if (groups == null || groups.test(group.text)) {
+                out.add(pick(group, preferred));
+            }
         }
         return !node.groups.isEmpty();
     }

@@ -144,4 +144,34 @@ class SubscriptionTrieTest {
         assertEquals(List.of("all:#", "plus:d/+/d/#"), subscribersOf(DEEP));
         assertFalse(trie.unsubscribe("deep", TopicFilter.parse(DEEP)), "no ghost subscription left behind");
     }
+
+    /**
+     * A cluster node matches only what it delivers: normal subscriptions or not, and the groups
+     * the cluster picked it for; a group left out keeps its round-robin for the messages it gets.
+     */
+    @Test
+    void aClusterNodeMatchesOnlyTheGroupsItWasPickedFor() {
+        trie.subscribe(Subscription.simple("a", "$share/g/jobs/#", 1));
+        trie.subscribe(Subscription.simple("b", "$share/g/jobs/#", 1));
+        trie.subscribe(Subscription.simple("x", "$share/h/jobs/#", 1));
+        trie.subscribe(Subscription.simple("c", "jobs/#", 1));
+        List<String> picked = new java.util.ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            boolean forG = i % 2 == 0; // g's turn here every other message only
+            trie.match("jobs/1", id -> true, false, f -> forG && f.equals("$share/g/jobs/#"))
+                    .forEach(s -> picked.add(s.clientId()));
+        }
+        assertEquals(List.of("a", "b"), picked, "no normal subscriber, no group h, g in turn");
+        assertEquals(List.of("c"), trie.match("jobs/1", id -> true, true, f -> false).stream()
+                .map(Subscription::clientId).toList());
+    }
+
+    /** Another node's messages to a topic without groups share the cache of local publishes. */
+    @Test
+    void aClusterMatchWithoutGroupsIsReused() {
+        trie.subscribe(Subscription.simple("c", "jobs/#", 1));
+        List<Subscription> first = trie.match("jobs/1", id -> true, true, f -> false);
+        assertSame(first, trie.match("jobs/1"));
+        assertEquals(List.of(), trie.match("jobs/1", id -> true, false, f -> true), "not for normal subscribers");
+    }
 }
