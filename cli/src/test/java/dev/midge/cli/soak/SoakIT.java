@@ -32,7 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * renewed. The broker runs in this JVM, wired by {@link BrokerAssembly} from a real
  * mosquitto.conf, so Netty's leak detector sees its buffers.
  *
- * <p>Sized for CI by default (about two minutes); {@link SoakSettings} lists the properties that
+ * <p>Sized for CI by default (about a minute); {@link SoakSettings} lists the properties that
  * make it longer and bigger. Runs with failsafe in {@code mvn verify}; alone:
  * {@code mvn -B -pl cli -am verify -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false -Dit.test=SoakIT}.
  */

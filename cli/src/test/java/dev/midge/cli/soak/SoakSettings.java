@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.Locale;
 
 /**
- * How big and how long the soak runs. The defaults are CI's (about two minutes on two cores);
+ * How big and how long the soak runs. The defaults are CI's (about a minute on two cores);
  * {@code -Dmidge.soak.duration=30m -Dmidge.soak.devices=2000 -Dmidge.soak.minConnects=50000}
  * soaks for real.
  *
@@ -25,7 +25,7 @@ record SoakSettings(int devices, Duration duration, long minConnects, Duration g
     static SoakSettings fromSystemProperties() {
         return new SoakSettings(
                 Integer.getInteger("midge.soak.devices", 300),
-                duration("midge.soak.duration", "75s"),
+                duration("midge.soak.duration", "45s"),
                 Long.getLong("midge.soak.minConnects", 2_000),
                 duration("midge.soak.grace", "3s"),
                 duration("midge.soak.revokeEvery", "1s"),
