@@ -60,7 +60,8 @@ final class NodeChannel {
         // A node that stops answering is suspected after 10 s (JGroups' default 40 s): the other side
         // of a partition learns it has lost its quorum, and stops serving, that much sooner, and a
         // killed node's sessions and wills are taken over that much sooner.
-        FD_ALL3 failureDetection = new FD_ALL3().setTimeout(10_000).setInterval(2_000);
+        long suspectAfter = TestPartition.suspectAfterMillis(10_000);
+        FD_ALL3 failureDetection = new FD_ALL3().setTimeout(suspectAfter).setInterval(suspectAfter / 5);
         JChannel channel = new JChannel(tcp, ping, merge, failureDetection, new VERIFY_SUSPECT2(), new NAKACK2(),
                 new UNICAST3(), new STABLE(), gms, new UFC(), new MFC(), new FRAG4());
         channel.name(options.node());

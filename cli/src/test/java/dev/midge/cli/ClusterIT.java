@@ -58,12 +58,12 @@ class ClusterIT {
 
     @Test
     void aMessagePublishedOnOneNodeReachesSubscribersOnTheOthers() throws Exception {
-        try (RunningSubscriber on2 = subscribe(1, "sub2", "fleet/telemetry/#");
-             RunningSubscriber on3 = subscribe(2, "sub3", "fleet/telemetry/#")) {
-            awaitRouted(0, "fleet/telemetry/probe", on2, on3);
+        try (RunningSubscriber on2 = cluster.subscribe(1, "sub2", "fleet/telemetry/#");
+             RunningSubscriber on3 = cluster.subscribe(2, "sub3", "fleet/telemetry/#")) {
+            cluster.awaitRouted(0, "pub1", "fleet/telemetry/probe", on2, on3);
 
             for (int n = 1; n <= 3; n++) {
-                assertEquals(0, publish(0, "pub1", "fleet/telemetry/t1", "reading-" + n).exitCode());
+                assertEquals(0, cluster.publish(0, "pub1", "fleet/telemetry/t1", "reading-" + n).exitCode());
             }
             for (RunningSubscriber s : List.of(on2, on3)) {
                 for (int n = 1; n <= 3; n++) {
@@ -75,15 +75,15 @@ class ClusterIT {
 
     @Test
     void aRetainedMessageSetOnOneNodeIsReadOnAnother() throws Exception {
-        assertEquals(0, publish(0, "pub1", "fleet/config/t1", "interval=30", "-r").exitCode());
+        assertEquals(0, cluster.publish(0, "pub1", "fleet/config/t1", "interval=30", "-r").exitCode());
 
         // The retained cache replicates synchronously from node 1's sender thread; poll for it on node 3.
         String line = null;
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (line == null && System.nanoTime() < deadline) {
             ProcessResult read = MosquittoClients.run(List.of("mosquitto_sub", "-h", "127.0.0.1", "-p",
-                    Integer.toString(cluster.mqttPorts[2]), "--cafile", cert("ca.crt"), "--cert", cert("sub3.crt"), "--key",
-                    cert("sub3.key"), "-t", "fleet/config/#", "-v", "-C", "1", "-W", "2"), WAIT);
+                    Integer.toString(cluster.mqttPorts[2]), "--cafile", cluster.cert("ca.crt"), "--cert", cluster.cert("sub3.crt"), "--key",
+                    cluster.cert("sub3.key"), "-t", "fleet/config/#", "-v", "-C", "1", "-W", "2"), WAIT);
             if (read.exitCode() == 0 && !read.stdout().isBlank()) {
                 line = read.stdout().strip();
             }
@@ -98,8 +98,8 @@ class ClusterIT {
      */
     @Test
     void aDeviceRevokedOnOneNodeIsDroppedOnAnotherWithinASecond() throws Exception {
-        try (RunningSubscriber victim = subscribe(2, "victim", "fleet/victim/#");
-             RunningSubscriber bystander = subscribe(2, "bystander", "fleet/victim/#")) {
+        try (RunningSubscriber victim = cluster.subscribe(2, "victim", "fleet/victim/#");
+             RunningSubscriber bystander = cluster.subscribe(2, "bystander", "fleet/victim/#")) {
             cluster.run("device", "revoke", "victim", "--data", "data");
             long start = System.nanoTime(); // node 2's CRL file is written by now
 
@@ -111,7 +111,7 @@ class ClusterIT {
                     + " ms after device revoke returned on node 2, not within 1 s");
             assertNotNull(victim.awaitExit(Deadlines.RELOAD), "node 3 let the revoked device back in");
             assertTrue(bystander.isAlive(), "the bystander stays connected");
-            ProcessResult refused = publish(0, "victim", "fleet/victim/x", "after");
+            ProcessResult refused = cluster.publish(0, "victim", "fleet/victim/x", "after");
             assertFalse(refused.exitCode() == 0, "node 1 refuses the revoked device too: " + refused);
         }
     }
@@ -126,8 +126,8 @@ class ClusterIT {
     void aMessagePublishedOnAnotherNodeRightAfterSubackArrives() throws Exception {
         for (int round = 1; round <= 20; round++) {
             String topic = "fleet/gap/" + round;
-            try (LinePublisher publisher = LinePublisher.connect(WAIT, tls(0, "pub1").add("-t", topic, "-q", "1").args());
-                 RunningSubscriber subscriber = subscribe(1, "sub2", topic)) {
+            try (LinePublisher publisher = LinePublisher.connect(WAIT, cluster.tls(0, "pub1").add("-t", topic, "-q", "1").args());
+                 RunningSubscriber subscriber = cluster.subscribe(1, "sub2", topic)) {
                 publisher.publish("right-after-suback");
                 assertEquals(topic + " right-after-suback", subscriber.awaitLine(WAIT),
                         "round " + round + ": node 1 did not know node 2's subscription when its SUBACK went out");
@@ -143,8 +143,8 @@ class ClusterIT {
         Files.writeString(work.resolve("rogue.conf"), intruderConf("node-rogue", outsider.certFile(), outsider.keyFile()));
         // ...and one with a device certificate of the cluster CA itself (clientAuth only, not a node).
         cluster.run("device", "add", "node-device", "--data", "data", "--out", "certs");
-        Files.writeString(work.resolve("device.conf"), intruderConf("node-device", Path.of(cert("node-device.crt")),
-                Path.of(cert("node-device.key"))));
+        Files.writeString(work.resolve("device.conf"), intruderConf("node-device", Path.of(cluster.cert("node-device.crt")),
+                Path.of(cluster.cert("node-device.key"))));
 
         try (BrokerProcess rogue = BrokerProcess.start(work, "-c", "rogue.conf");
              BrokerProcess device = BrokerProcess.start(work, "-c", "device.conf")) {
@@ -169,49 +169,6 @@ class ClusterIT {
                 midge_cluster_certfile %s
                 midge_cluster_keyfile %s
                 """.formatted(Ports.freePort(), name, Ports.freePort(), cluster.clusterPorts[0], certFile, keyFile);
-    }
-
-    /** Publishes probes on {@code node} until every subscriber has one: the routes have reached it. */
-    private void awaitRouted(int node, String topic, RunningSubscriber... subscribers) throws Exception {
-        for (RunningSubscriber s : subscribers) {
-            long deadline = System.nanoTime() + WAIT.toNanos();
-            String line = null;
-            while (line == null && System.nanoTime() < deadline) {
-                publish(node, "pub1", topic, "probe");
-                line = s.awaitLine(Duration.ofMillis(200));
-            }
-            assertEquals(topic + " probe", line, "routes never reached node " + (node + 1));
-        }
-        // Probes in flight still arrive; drain them with a marker that must come after them.
-        assertEquals(0, publish(node, "pub1", topic, "marker").exitCode());
-        for (RunningSubscriber s : subscribers) {
-            String line;
-            do {
-                line = s.awaitLine(WAIT);
-            } while (line != null && line.endsWith(" probe"));
-            assertEquals(topic + " marker", line);
-        }
-    }
-
-    private RunningSubscriber subscribe(int node, String device, String filter) throws InterruptedException {
-        RunningSubscriber s = MosquittoClients.subscribe(tls(node, device), "-t", filter, "-v", "-q", "1");
-        assertNotNull(s.awaitSubscribed(WAIT), () -> "no SUBACK: " + s);
-        return s;
-    }
-
-    private ProcessResult publish(int node, String device, String topic, String payload, String... more) {
-        List<String> args = new ArrayList<>(List.of("-t", topic, "-m", payload, "-q", "1"));
-        args.addAll(List.of(more));
-        return MosquittoClients.publish(tls(node, device), args.toArray(String[]::new));
-    }
-
-    private MosquittoClients.Options tls(int node, String device) {
-        return MosquittoClients.options(cluster.mqttPorts[node]).cafile(cert("ca.crt")).cert(cert(device + ".crt"),
-                cert(device + ".key"));
-    }
-
-    private String cert(String name) {
-        return work.resolve("certs").resolve(name).toString();
     }
 
 }

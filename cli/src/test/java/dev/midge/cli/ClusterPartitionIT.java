@@ -88,9 +88,9 @@ class ClusterPartitionIT {
     @Test
     @Order(1)
     void theMinorityRefusesConnectsDropsItsDevicesAfterItsLeaseAndServesAgainOnceHealed() throws Exception {
-        try (RunningSubscriber onMajority = subscribe(0, "sub2", "fleet/split/#");
-             RunningSubscriber onMinority = subscribe(2, "sub3", "fleet/split/#")) {
-            awaitRouted(2, "fleet/split/before", onMajority);
+        try (RunningSubscriber onMajority = cluster.subscribe(0, "sub2", "fleet/split/#");
+             RunningSubscriber onMinority = cluster.subscribe(2, "sub3", "fleet/split/#")) {
+            cluster.awaitRouted(2, "pub1", "fleet/split/before", onMajority);
 
             cutOff(2);
             // Infinispan's verdict, not only the count of the view (the two arrive in either order).
@@ -98,10 +98,10 @@ class ClusterPartitionIT {
             nodes.get(2).awaitLine("Cluster node node-3 lost its quorum", WAIT);
             nodes.get(0).awaitLine("Cluster members now \\[node-1, node-2\\]; gone: \\[node-3\\]", WAIT);
 
-            ProcessResult refused = publish(2, "pub1", "fleet/split/x", "on-the-minority");
+            ProcessResult refused = cluster.publish(2, "pub1", "fleet/split/x", "on-the-minority");
             assertNotEquals(0, refused.exitCode(), "node 3 accepted a CONNECT on the minority side: " + refused);
             nodes.get(2).awaitLine("\\(username pub1\\) refused: cluster node node-3 is on the minority side", WAIT);
-            assertEquals(0, publish(0, "pub1", "fleet/split/y", "on-the-majority").exitCode(), "node 1 serves");
+            assertEquals(0, cluster.publish(0, "pub1", "fleet/split/y", "on-the-majority").exitCode(), "node 1 serves");
             assertEquals("fleet/split/y on-the-majority", onMajority.awaitLine(WAIT));
             nodes.get(2).awaitLine("\\(username sub3\\) disconnected: cluster node node-3 is on the minority side", WAIT);
             nodes.get(2).awaitLine("Cluster node node-3 dropped 1 client\\(s\\) after its 2 s lease", WAIT);
@@ -111,12 +111,12 @@ class ClusterPartitionIT {
             nodes.get(2).awaitLine("Cluster node node-3: cache midge-owners is AVAILABLE", WAIT);
         }
         // A device connects to the former minority; messages go every way between the three nodes.
-        try (RunningSubscriber onNode1 = subscribe(0, "sub2", "fleet/healed/#");
-             RunningSubscriber onNode2 = subscribe(1, "sub2", "fleet/healed/#");
-             RunningSubscriber onNode3 = subscribe(2, "sub3", "fleet/healed/#")) {
-            awaitRouted(2, "fleet/healed/from-3", onNode1, onNode2, onNode3);
-            awaitRouted(0, "fleet/healed/from-1", onNode1, onNode2, onNode3);
-            awaitRouted(1, "fleet/healed/from-2", onNode1, onNode2, onNode3);
+        try (RunningSubscriber onNode1 = cluster.subscribe(0, "sub2", "fleet/healed/#");
+             RunningSubscriber onNode2 = cluster.subscribe(1, "sub2", "fleet/healed/#");
+             RunningSubscriber onNode3 = cluster.subscribe(2, "sub3", "fleet/healed/#")) {
+            cluster.awaitRouted(2, "pub1", "fleet/healed/from-3", onNode1, onNode2, onNode3);
+            cluster.awaitRouted(0, "pub1", "fleet/healed/from-1", onNode1, onNode2, onNode3);
+            cluster.awaitRouted(1, "pub1", "fleet/healed/from-2", onNode1, onNode2, onNode3);
         }
         // Until the caches have rebalanced with node 3, Infinispan's stable topology lacks it, and the next split
         // would leave both sides short of a majority of it (both DEGRADED: safe, but not the test's split).
@@ -177,56 +177,20 @@ class ClusterPartitionIT {
         }
     }
 
-    /** Publishes probes on {@code node} until every subscriber has one, then a marker no probe may follow. */
-    private void awaitRouted(int node, String topic, RunningSubscriber... subscribers) throws Exception {
-        for (RunningSubscriber s : subscribers) {
-            long deadline = System.nanoTime() + WAIT.toNanos();
-            String line = null;
-            while (line == null && System.nanoTime() < deadline) {
-                publish(node, "pub1", topic, "probe");
-                line = s.awaitLine(Duration.ofMillis(200));
-            }
-            assertEquals(topic + " probe", line, "routes never reached node " + (node + 1));
-        }
-        assertEquals(0, publish(node, "pub1", topic, "marker").exitCode());
-        for (RunningSubscriber s : subscribers) {
-            String line;
-            do {
-                line = s.awaitLine(WAIT);
-            } while (line != null && line.endsWith(" probe"));
-            assertEquals(topic + " marker", line);
-        }
-    }
-
     private void awaitRouted(int node, String topic, Mqtt5BlockingClient.Mqtt5Publishes inbox) throws Exception {
         long deadline = System.nanoTime() + WAIT.toNanos();
         Optional<Mqtt5Publish> got = Optional.empty();
         while (got.isEmpty() && System.nanoTime() < deadline) {
-            publish(node, "pub1", topic, "probe");
+            cluster.publish(node, "pub1", topic, "probe");
             got = inbox.receive(200, TimeUnit.MILLISECONDS);
         }
         assertEquals("probe", text(got), "routes never reached node " + (node + 1));
-        assertEquals(0, publish(node, "pub1", topic, "marker").exitCode());
+        assertEquals(0, cluster.publish(node, "pub1", topic, "marker").exitCode());
         String line;
         do {
             line = text(inbox.receive(WAIT.toSeconds(), TimeUnit.SECONDS));
         } while ("probe".equals(line));
         assertEquals("marker", line);
-    }
-
-    private RunningSubscriber subscribe(int node, String device, String filter) throws InterruptedException {
-        RunningSubscriber s = MosquittoClients.subscribe(tls(node, device), "-t", filter, "-v", "-q", "1");
-        assertNotNull(s.awaitSubscribed(WAIT), () -> "no SUBACK: " + s);
-        return s;
-    }
-
-    private ProcessResult publish(int node, String device, String topic, String payload) {
-        return MosquittoClients.publish(tls(node, device), "-t", topic, "-m", payload, "-q", "1");
-    }
-
-    private MosquittoClients.Options tls(int node, String device) {
-        return MosquittoClients.options(cluster.mqttPorts[node]).cafile(cert("ca.crt")).cert(cert(device + ".crt"),
-                cert(device + ".key"));
     }
 
     private Mqtt5ClientBuilder client(int node, String device, String clientId) throws Exception {
@@ -235,10 +199,6 @@ class ClusterPartitionIT {
         return MqttClient.builder().useMqttVersion5().identifier(clientId).serverHost("127.0.0.1")
                 .serverPort(cluster.mqttPorts[node]).sslConfig().keyManagerFactory(keys).trustManagerFactory(trust)
                 .applySslConfig();
-    }
-
-    private String cert(String name) {
-        return work.resolve("certs").resolve(name).toString();
     }
 
     private static String text(Optional<Mqtt5Publish> p) {

@@ -2,7 +2,10 @@ package dev.midge.cli;
 
 import dev.midge.pki.DataDirectory;
 import dev.midge.testing.BrokerProcess;
+import dev.midge.testing.MosquittoClients;
 import dev.midge.testing.Ports;
+import dev.midge.testing.ProcessResult;
+import dev.midge.testing.RunningSubscriber;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 /**
  * Three broker.jar nodes of one cluster on loopback, each with a mutual-TLS listener, node
@@ -22,6 +26,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * node also gets a partition file (the {@code MIDGE_CLUSTER_TEST_PARTITION_FILE} test hook), empty.
  */
 final class ThreeNodeCluster implements AutoCloseable {
+
+    /** How long a client waits for a SUBACK, a probe or a marker. */
+    private static final Duration WAIT = Duration.ofSeconds(60);
 
     final Path work;
     final DataDirectory data;
@@ -149,6 +156,55 @@ final class ThreeNodeCluster implements AutoCloseable {
                 midge_cluster_keyfile certs/node-%d.key
                 """.formatted(mqttPorts[i], data.caChain(), data.serverCertificate(), data.serverKey(), crl, acl,
                 i + 1, clusterPorts[i], clusterPorts[0], clusterPorts[1], clusterPorts[2], i + 1, i + 1);
+    }
+
+    /** mosquitto_sub on node {@code node} (index 0-2) as {@code device}, QoS 1, {@code -v}; returns once subscribed. */
+    RunningSubscriber subscribe(int node, String device, String filter) throws InterruptedException {
+        RunningSubscriber s = MosquittoClients.subscribe(tls(node, device), "-t", filter, "-v", "-q", "1");
+        assertNotNull(s.awaitSubscribed(WAIT), () -> "no SUBACK: " + s);
+        return s;
+    }
+
+    /** mosquitto_pub of one QoS 1 message on node {@code node} as {@code device}. */
+    ProcessResult publish(int node, String device, String topic, String payload, String... more) {
+        List<String> args = new ArrayList<>(List.of("-t", topic, "-m", payload, "-q", "1"));
+        args.addAll(List.of(more));
+        return MosquittoClients.publish(tls(node, device), args.toArray(String[]::new));
+    }
+
+    /**
+     * Publishes probes on {@code node} as {@code device} until every subscriber has one (the
+     * routes have reached it), then a marker that must come after the probes still in flight.
+     */
+    void awaitRouted(int node, String device, String topic, RunningSubscriber... subscribers) throws Exception {
+        for (RunningSubscriber s : subscribers) {
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            String line = null;
+            while (line == null && System.nanoTime() < deadline) {
+                publish(node, device, topic, "probe");
+                line = s.awaitLine(Duration.ofMillis(200));
+            }
+            assertEquals(topic + " probe", line, "routes never reached node " + (node + 1));
+        }
+        assertEquals(0, publish(node, device, topic, "marker").exitCode());
+        for (RunningSubscriber s : subscribers) {
+            String line;
+            do {
+                line = s.awaitLine(WAIT);
+            } while (line != null && line.endsWith(" probe"));
+            assertEquals(topic + " marker", line);
+        }
+    }
+
+    /** The mosquitto client options for node {@code node} over mutual TLS as {@code device}. */
+    MosquittoClients.Options tls(int node, String device) {
+        return MosquittoClients.options(mqttPorts[node]).cafile(cert("ca.crt")).cert(cert(device + ".crt"),
+                cert(device + ".key"));
+    }
+
+    /** A file the fixture issued into certs/ (node and device certificates and keys, ca.crt). */
+    String cert(String name) {
+        return work.resolve("certs").resolve(name).toString();
     }
 
     /** Runs broker.jar's CLI in the work directory and expects it to succeed. */
