@@ -29,7 +29,6 @@ import org.infinispan.notifications.cachemanagerlistener.annotation.ViewChanged;
 import org.infinispan.notifications.cachemanagerlistener.event.ViewChangedEvent;
 import org.infinispan.remoting.transport.Address;
 import org.infinispan.remoting.transport.jgroups.JGroupsTransport;
-import org.jgroups.BytesMessage;
 import org.jgroups.JChannel;
 import org.jgroups.Message;
 import org.jgroups.Receiver;
@@ -466,17 +465,12 @@ public final class InfinispanCluster implements ClusterLink, FigureSource {
             lastFilterKnown = known;
             routeWriter.execute(() -> {
                 try {
-                    if (MinorityWrites.denies(routeCache)) {
-                        throw new org.infinispan.partitionhandling.AvailabilityException();
-                    }
                     // REPL_SYNC: returns once every other node has the route (and its listener ran).
-                    routeCache.put(RouteTable.key(options.node(), filter), options.node());
+                    minorityWrites.attempt(routeCache, LOG, () -> "the route of " + LogSafe.text(filter)
+                            + " (announced once healed)", () -> routeCache.put(RouteTable.key(options.node(), filter),
+                            options.node()));
                 } catch (RuntimeException e) {
-                    if (MinorityWrites.isDenied(e)) {
-                        minorityWrites.refused(LOG, "the route of " + LogSafe.text(filter) + " (announced once healed)");
-                    } else {
-                        LOG.warn("Could not share the route of {} with the cluster: {}", filter, e.toString());
-                    }
+                    LOG.warn("Could not share the route of {} with the cluster: {}", filter, e.toString());
                 } finally {
                     known.complete(null);
                 }
@@ -494,39 +488,25 @@ public final class InfinispanCluster implements ClusterLink, FigureSource {
         ownFilters.remove(filter);
         routeWriter.execute(() -> {
             try {
-                if (MinorityWrites.denies(routeCache)) {
-                    throw new org.infinispan.partitionhandling.AvailabilityException();
-                }
-                routeCache.remove(RouteTable.key(options.node(), filter));
+                minorityWrites.attempt(routeCache, LOG, () -> "the removal of the route of " + LogSafe.text(filter),
+                        () -> routeCache.remove(RouteTable.key(options.node(), filter)));
             } catch (RuntimeException e) {
-                if (MinorityWrites.isDenied(e)) {
-                    minorityWrites.refused(LOG, "the removal of the route of " + LogSafe.text(filter));
-                } else {
-                    LOG.warn("Could not remove the route of {} from the cluster: {}", filter, e.toString());
-                }
+                LOG.warn("Could not remove the route of {} from the cluster: {}", filter, e.toString());
             }
         });
     }
 
     /** Removes the routes of nodes that are gone; any node may, removing twice is harmless. */
     private void forgetStaleRoutesOf(Set<String> nodes) {
-        try {
-            if (MinorityWrites.denies(routeCache)) {
-                throw new org.infinispan.partitionhandling.AvailabilityException();
-            }
+        // Split off since: the majority forgets them, and this node reads the routes again once merged.
+        minorityWrites.attempt(routeCache, LOG, () -> "forgetting the routes of " + nodes, () -> {
             for (String key : new ArrayList<>(routeCache.keySet())) {
                 if (nodes.contains(RouteTable.nodeOf(key))) {
                     routeCache.remove(key);
                 }
             }
             nodes.forEach(routes::forgetNode);
-        } catch (RuntimeException e) {
-            if (!MinorityWrites.isDenied(e)) {
-                throw e;
-            }
-            // Split off since: the majority forgets them, and this node reads the routes again once merged.
-            minorityWrites.refused(LOG, "forgetting the routes of " + nodes);
-        }
+        });
     }
 
     @Listener

@@ -33,6 +33,26 @@ final class MinorityWrites {
         return cache.getAdvancedCache().getAvailability() != org.infinispan.partitionhandling.AvailabilityMode.AVAILABLE;
     }
 
+    /**
+     * Runs {@code write} on {@code cache} unless this side of a partition is denied it: then the
+     * write is counted as refused ({@code what} names it in the one line logged) and skipped.
+     * Any other failure is thrown to the caller.
+     */
+    void attempt(org.infinispan.Cache<?, ?> cache, Logger log, java.util.function.Supplier<String> what,
+                 Runnable write) {
+        try {
+            if (denies(cache)) {
+                throw new AvailabilityException();
+            }
+            write.run();
+        } catch (RuntimeException e) {
+            if (!isDenied(e)) {
+                throw e;
+            }
+            refused(log, what.get());
+        }
+    }
+
     /** Counts a refused write, logging the first one since the node last served. */
     void refused(Logger log, String what) {
         if (refused.getAndIncrement() == 0) {

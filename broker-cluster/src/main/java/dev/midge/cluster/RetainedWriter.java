@@ -1,6 +1,7 @@
 package dev.midge.cluster;
 
 import dev.midge.broker.cluster.ClusterMessage;
+import dev.midge.broker.logging.LogSafe;
 import org.infinispan.Cache;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,22 +49,18 @@ final class RetainedWriter {
             return;
         }
         try {
-            if (MinorityWrites.denies(cache)) {
-                throw new org.infinispan.partitionhandling.AvailabilityException();
-            }
-            if (m.payload().length == 0) {
-                cache.remove(topic);
-            } else {
-                cache.put(topic, MessageCodec.encode(m));
-            }
+            // Refused on the minority side: delivered here and to the nodes routed to, but not kept cluster-wide
+            // (the merge keeps the majority's retained messages). Not a reason to drop the publisher within its lease.
+            minorityWrites.attempt(cache, LOG, () -> "the retained message on " + LogSafe.text(topic),
+                    () -> {
+                        if (m.payload().length == 0) {
+                            cache.remove(topic);
+                        } else {
+                            cache.put(topic, MessageCodec.encode(m));
+                        }
+                    });
         } catch (RuntimeException e) {
-            if (MinorityWrites.isDenied(e)) {
-                // Delivered here and to the nodes routed to, but not kept cluster-wide: the merge keeps the
-                // majority's retained messages. Not a reason to drop the publisher within its lease.
-                minorityWrites.refused(LOG, "the retained message on " + dev.midge.broker.logging.LogSafe.text(topic));
-            } else {
-                LOG.warn("Could not share the retained message of {} with the cluster: {}", topic, e.toString());
-            }
+            LOG.warn("Could not share the retained message of {} with the cluster: {}", topic, e.toString());
         }
     }
 

@@ -79,19 +79,12 @@ final class SessionReplica {
 
     private void write(String clientId, Runnable w) {
         writer.execute(() -> {
-            if (MinorityWrites.denies(cache)) {
-                minorityWrites.refused(LOG, "the session copy of client " + LogSafe.text(clientId));
-                return;
-            }
             try {
-                w.run();
+                // Refused on the minority side: the majority continues this client's session, and this node
+                // lets go of it once merged.
+                minorityWrites.attempt(cache, LOG, () -> "the session copy of client " + LogSafe.text(clientId), w);
             } catch (RuntimeException e) {
-                if (MinorityWrites.isDenied(e)) {
-                    // The majority side continues this client's session; this node lets go of it once merged.
-                    minorityWrites.refused(LOG, "the session copy of client " + LogSafe.text(clientId));
-                } else {
-                    LOG.warn("Could not replicate the session of client {}: {}", LogSafe.text(clientId), e.toString());
-                }
+                LOG.warn("Could not replicate the session of client {}: {}", LogSafe.text(clientId), e.toString());
             }
         });
     }
