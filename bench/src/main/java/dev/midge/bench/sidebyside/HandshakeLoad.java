@@ -15,9 +15,12 @@ final class HandshakeLoad {
 
     /**
      * cpuMillisEach: the broker's CPU time per handshake during the measured window; jitMillisEach: the part of
-     * it its JIT compiler threads took (not yet steady when that is more than a few percent).
+     * it its JIT compiler threads took (not yet steady when that is more than a few percent); clientMillisEach: the
+     * load generator's own CPU per handshake (its client threads): on a 2-core machine the client and the broker
+     * share the cores, so a client that costs more than the broker caps the rate for both brokers alike.
      */
-    record Result(double perSecond, double cpuMillisEach, double jitMillisEach, long failures, String negotiated) {
+    record Result(double perSecond, double cpuMillisEach, double jitMillisEach, double clientMillisEach, long failures,
+                  String negotiated) {
     }
 
     private HandshakeLoad() {
@@ -61,11 +64,13 @@ final class HandshakeLoad {
         long start = System.nanoTime();
         double cpuBefore = broker.cpuMillis();
         double jitBefore = broker.jitMillis();
+        double clientBefore = cpuMillis(workers);
         counting.set(true);
         Thread.sleep(measure.toMillis());
         long count = done.get() - before;
         double cpu = broker.cpuMillis() - cpuBefore;
         double jit = broker.jitMillis() - jitBefore;
+        double client = cpuMillis(workers) - clientBefore;
         double seconds = (System.nanoTime() - start) / 1e9;
         counting.set(false);
         running.set(false);
@@ -73,6 +78,17 @@ final class HandshakeLoad {
             worker.join();
         }
         return new Result(count / seconds, count == 0 ? Double.NaN : cpu / count, count == 0 ? Double.NaN : jit / count,
-                failed.get(), negotiated);
+                count == 0 ? Double.NaN : client / count, failed.get(), negotiated);
+    }
+
+    /** CPU time of the client threads so far (ThreadMXBean: valid however busy the machine is). */
+    static double cpuMillis(List<Thread> threads) {
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        double sum = 0;
+        for (Thread thread : threads) {
+            long nanos = mx.getThreadCpuTime(thread.getId());
+            sum += nanos > 0 ? nanos / 1e6 : 0;
+        }
+        return sum;
     }
 }

@@ -21,7 +21,7 @@ import java.util.Map;
  *     handshakes|fanin|fanin-mtls|pipe|fanout|latency|idle|bridge|all [--seconds N] [--warmup N] [--tls-warmup N]
  *     [--threads N] [--rate N] [--idle 1000,5000,10000] [--devices 50] [--pipe-messages 100000]
  *     [--midge-jar cli/target/broker.jar] [--midge-java PATH] [--midge-jvm '-Xmx256m']
- *     [--mosquitto /usr/sbin/mosquitto] [--only midge|mosquitto]
+ *     [--mosquitto /usr/sbin/mosquitto] [--only midge|mosquitto] [--handshake-client jdk|openssl]
  * </pre>
  */
 public final class SideBySide {
@@ -34,6 +34,8 @@ public final class SideBySide {
     /** TLS code needs far more iterations than a few seconds of handshakes give to be compiled. */
     private final Duration tlsWarmup;
     private final int threads;
+    /** --handshake-client openssl: the handshake rows' client runs on BoringSSL (NativeHandshakeLoad), not JSSE. */
+    private final boolean nativeHandshakeClient;
     private final int rate;
     private final int[] idleSteps;
     private final int devices;
@@ -51,6 +53,11 @@ public final class SideBySide {
         this.warmup = Duration.ofSeconds(Long.parseLong(options.getOrDefault("warmup", "3")));
         this.tlsWarmup = Duration.ofSeconds(Long.parseLong(options.getOrDefault("tls-warmup", "10")));
         this.threads = Integer.parseInt(options.getOrDefault("threads", "8"));
+        this.nativeHandshakeClient = switch (options.getOrDefault("handshake-client", "jdk")) {
+            case "jdk" -> false;
+            case "openssl" -> true;
+            default -> throw new IllegalArgumentException("--handshake-client jdk|openssl");
+        };
         this.rate = Integer.parseInt(options.getOrDefault("rate", "2000"));
         this.devices = Integer.parseInt(options.getOrDefault("devices", "50"));
         this.pipeMessages = Integer.parseInt(options.getOrDefault("pipe-messages", "100000"));
@@ -118,7 +125,7 @@ public final class SideBySide {
         System.err.println(problem + "\nusage: SideBySide handshakes|fanin|fanin-mtls|pipe|fanout|latency|idle|bridge|all"
                 + " [--seconds N] [--warmup N] [--tls-warmup N] [--threads N] [--rate N] [--idle 1000,5000,10000]"
                 + " [--devices 50] [--pipe-messages 100000] [--midge-jar PATH] [--midge-java PATH] [--midge-jvm 'OPTS']"
-                + " [--mosquitto PATH] [--only midge|mosquitto]");
+                + " [--mosquitto PATH] [--only midge|mosquitto] [--handshake-client jdk|openssl]");
         System.exit(2);
     }
 
@@ -148,7 +155,8 @@ public final class SideBySide {
     private void handshakes() throws Exception {
         for (BenchPki.ServerKey key : BenchPki.ServerKey.values()) {
             var r = bothBrokers(Listener.mutualTls(pki, key),
-                    b -> HandshakeLoad.run(tls, b, threads, tlsWarmup, measure));
+                    b -> nativeHandshakeClient ? NativeHandshakeLoad.run(pki, b, threads, tlsWarmup, measure)
+                            : HandshakeLoad.run(tls, b, threads, tlsWarmup, measure));
             HandshakeLoad.Result midge = r.get(Kind.MIDGE);
             HandshakeLoad.Result mosquitto = r.get(Kind.MOSQUITTO);
             table.add("handshakes", "mTLS connect+CONNECT/CONNACK+close, " + key.label + " server key, "
@@ -160,6 +168,10 @@ public final class SideBySide {
                     midge.cpuMillisEach(), mosquitto.cpuMillisEach(), "user + system, /proc/PID/stat; of Midge's, "
                             + String.format("%.2f", midge.jitMillisEach()) + " ms its JIT compiler threads"
                             + " (more than a few % of it: warm up longer, --tls-warmup)");
+            table.add("handshakes", "same, the load client's own CPU time per handshake (" + key.label + ")", "ms", false,
+                    midge.clientMillisEach(), mosquitto.clientMillisEach(), "its client threads (ThreadMXBean); the client"
+                            + " shares the cores with the broker, so client + broker CPU per handshake bound the rate"
+                            + (nativeHandshakeClient ? "; client: BoringSSL on one event loop" : "; client: JSSE threads"));
         }
     }
 
