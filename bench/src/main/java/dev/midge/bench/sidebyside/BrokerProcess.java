@@ -133,6 +133,50 @@ final class BrokerProcess implements AutoCloseable {
         return total;
     }
 
+    /**
+     * CPU time so far per kind of thread, from /proc/PID/task: the thread name without its numbers
+     * ({@code midge-io-3-1} → {@code midge-io}; C1 and C2 compiler threads → {@code JIT}), summed over the
+     * broker's processes. Read before and after a window, it says where an operation's CPU went (event
+     * loops, handshake threads, accept, JIT, GC), which holds on a busy machine as {@link #cpuMillis()} does.
+     * A thread that ended within the window takes its CPU with it.
+     */
+    java.util.Map<String, Double> cpuMillisByThread() {
+        java.util.Map<String, Double> byKind = new java.util.TreeMap<>();
+        for (ProcessHandle p : tree()) {
+            try (var tasks = Files.list(Path.of("/proc", Long.toString(p.pid()), "task"))) {
+                for (Path task : (Iterable<Path>) tasks::iterator) {
+                    String stat;
+                    try {
+                        stat = Files.readString(task.resolve("stat"));
+                    } catch (IOException gone) {
+                        continue;
+                    }
+                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                    String kind = name.contains("CompilerThre") ? "JIT"
+                            : name.replaceAll("[0-9#]+", "").replaceAll("[- ]+$", "").trim();
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    byKind.merge(kind.isEmpty() ? "?" : kind, (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10.0,
+                            Double::sum);
+                }
+            } catch (IOException gone) {
+                // the process ended
+            }
+        }
+        return byKind;
+    }
+
+    /** Per operation: what each kind of thread spent between two {@link #cpuMillisByThread()} readings. */
+    static String perOperation(java.util.Map<String, Double> before, java.util.Map<String, Double> after, long count) {
+        StringBuilder text = new StringBuilder();
+        after.forEach((kind, millis) -> {
+            double each = (millis - before.getOrDefault(kind, 0.0)) / Math.max(1, count);
+            if (each >= 0.005) {
+                text.append(text.length() == 0 ? "" : ", ").append(kind).append(' ').append(String.format("%.2f", each));
+            }
+        });
+        return text.toString();
+    }
+
     /** Resident set size of the broker in KiB (VmRSS, summed over the process and its children). */
     long rssKib() throws IOException {
         return statusSum("VmRSS:");

@@ -17,10 +17,11 @@ final class HandshakeLoad {
      * cpuMillisEach: the broker's CPU time per handshake during the measured window; jitMillisEach: the part of
      * it its JIT compiler threads took (not yet steady when that is more than a few percent); clientMillisEach: the
      * load generator's own CPU per handshake (its client threads): on a 2-core machine the client and the broker
-     * share the cores, so a client that costs more than the broker caps the rate for both brokers alike.
+     * share the cores, so a client that costs more than the broker caps the rate for both brokers alike;
+     * brokerMillisByThread: the broker's CPU per handshake by kind of thread ("midge-io 0.87, JIT 0.30, ...").
      */
     record Result(double perSecond, double cpuMillisEach, double jitMillisEach, double clientMillisEach, long failures,
-                  String negotiated) {
+                  String negotiated, String brokerMillisByThread) {
     }
 
     private HandshakeLoad() {
@@ -64,12 +65,14 @@ final class HandshakeLoad {
         long start = System.nanoTime();
         double cpuBefore = broker.cpuMillis();
         double jitBefore = broker.jitMillis();
+        var threadsBefore = broker.cpuMillisByThread();
         double clientBefore = cpuMillis(workers);
         counting.set(true);
         Thread.sleep(measure.toMillis());
         long count = done.get() - before;
         double cpu = broker.cpuMillis() - cpuBefore;
         double jit = broker.jitMillis() - jitBefore;
+        String byThread = BrokerProcess.perOperation(threadsBefore, broker.cpuMillisByThread(), count);
         double client = cpuMillis(workers) - clientBefore;
         double seconds = (System.nanoTime() - start) / 1e9;
         counting.set(false);
@@ -78,7 +81,7 @@ final class HandshakeLoad {
             worker.join();
         }
         return new Result(count / seconds, count == 0 ? Double.NaN : cpu / count, count == 0 ? Double.NaN : jit / count,
-                count == 0 ? Double.NaN : client / count, failed.get(), negotiated);
+                count == 0 ? Double.NaN : client / count, failed.get(), negotiated, byThread);
     }
 
     /** CPU time of the client threads so far (ThreadMXBean: valid however busy the machine is). */

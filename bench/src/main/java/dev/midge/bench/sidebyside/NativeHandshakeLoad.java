@@ -95,19 +95,21 @@ final class NativeHandshakeLoad {
             long start = System.nanoTime();
             double cpuBefore = broker.cpuMillis();
             double jitBefore = broker.jitMillis();
+        var threadsBefore = broker.cpuMillisByThread();
             double clientBefore = HandshakeLoad.cpuMillis(loopThreads);
             counting.set(true);
             Thread.sleep(measure.toMillis());
             long count = done.get() - before;
             double cpu = broker.cpuMillis() - cpuBefore;
             double jit = broker.jitMillis() - jitBefore;
+        String byThread = BrokerProcess.perOperation(threadsBefore, broker.cpuMillisByThread(), count);
             double client = HandshakeLoad.cpuMillis(loopThreads) - clientBefore;
             double seconds = (System.nanoTime() - start) / 1e9;
             counting.set(false);
             running.set(false);
             return new HandshakeLoad.Result(count / seconds, count == 0 ? Double.NaN : cpu / count,
                     count == 0 ? Double.NaN : jit / count, count == 0 ? Double.NaN : client / count, failed.get(),
-                    negotiated[0] + " (client BoringSSL)");
+                    negotiated[0] + " (client BoringSSL)", byThread);
         } finally {
             group.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
         }

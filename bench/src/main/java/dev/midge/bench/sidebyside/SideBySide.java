@@ -167,7 +167,8 @@ public final class SideBySide {
             table.add("handshakes", "same, broker CPU time per handshake (" + key.label + ")", "ms", false,
                     midge.cpuMillisEach(), mosquitto.cpuMillisEach(), "user + system, /proc/PID/stat; of Midge's, "
                             + String.format("%.2f", midge.jitMillisEach()) + " ms its JIT compiler threads"
-                            + " (more than a few % of it: warm up longer, --tls-warmup)");
+                            + " (more than a few % of it: warm up longer, --tls-warmup); Midge by thread, ms: "
+                            + midge.brokerMillisByThread());
             table.add("handshakes", "same, the load client's own CPU time per handshake (" + key.label + ")", "ms", false,
                     midge.clientMillisEach(), mosquitto.clientMillisEach(), "its client threads (ThreadMXBean); the client"
                             + " shares the cores with the broker, so client + broker CPU per handshake bound the rate"
