@@ -25,7 +25,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** midge_tls_provider openssl in broker.jar: BoringSSL ships in the jar, and what cannot load stops start-up. */
 class NativeTlsProviderIT {
 
-    private static final Duration WAIT = Duration.ofSeconds(30);
+    /** From a JVM launch to its first line takes over 30 s on a loaded two-core machine, on either TLS provider. */
+    private static final Duration WAIT = Duration.ofSeconds(60);
 
     @TempDir
     Path work;
