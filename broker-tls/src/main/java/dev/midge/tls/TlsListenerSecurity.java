@@ -103,9 +103,12 @@ public final class TlsListenerSecurity implements ListenerSecurity, AutoCloseabl
         } catch (Exception e) {
             throw new TlsFileException(options.certfile(), "cannot build a TLS context: " + e.getMessage());
         }
+        // Both named, since run --tls-provider (or its environment variable) can move a listener without a conf line.
         if (options.provider() == TlsOptions.Provider.OPENSSL) {
             LOG.info("TLS handshakes for {} run by {} (midge_tls_provider openssl).", options.certfile(),
                     io.netty.handler.ssl.OpenSsl.versionString());
+        } else {
+            LOG.info("TLS handshakes for {} run by the JDK's TLS (midge_tls_provider jdk).", options.certfile());
         }
         TlsListenerSecurity security = new TlsListenerSecurity(options, material, knownIssuers);
         if (watcher != null) {

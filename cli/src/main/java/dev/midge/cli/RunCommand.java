@@ -5,7 +5,9 @@ import dev.midge.cli.run.BrokerAssembly;
 import dev.midge.cli.run.TerminationSignals;
 import dev.midge.cli.run.RunSettings;
 import dev.midge.cli.run.StartupException;
+import dev.midge.cli.run.TlsProviderSwitch;
 import dev.midge.conf.ConfigException;
+import dev.midge.conf.TlsProviderDefault;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -96,16 +98,24 @@ public final class RunCommand implements Callable<Integer> {
                     + " (without it, a corrupt store stops start-up)")
     boolean discardCorruptStore;
 
+    @Option(names = "--tls-provider", paramLabel = "jdk|openssl",
+            description = "who runs the handshakes of every certificate listener without its own midge_tls_provider"
+                    + " line (the secure default's too): the JDK's TLS, or OpenSSL's (BoringSSL, linux-x86_64)"
+                    + " (default: $" + TlsProviderSwitch.ENVIRONMENT + ", else jdk)")
+    String tlsProvider;
+
     @Override
     public Integer call() {
         try {
             if (daemon) {
                 throw new StartupException(DAEMON_REFUSED, 1);
             }
+            TlsProviderDefault provider = TlsProviderSwitch.resolve(tlsProvider,
+                    System.getenv(TlsProviderSwitch.ENVIRONMENT));
             TerminationSignals.exitCleanly();
             LOG.info(Relaunch.describeThisJvm());
             BrokerAssembly.run(new RunSettings(configFile, dataDir, ports, verbose, pidFileOption, bind, serverNames,
-                    enrollmentPort, enrollmentBind, discardCorruptStore, ocspPort, ocspUrl, metricsListener)).awaitClosed();
+                    enrollmentPort, enrollmentBind, discardCorruptStore, ocspPort, ocspUrl, metricsListener, provider)).awaitClosed();
             return 0;
         } catch (StartupException e) {
             LOG.error(e.getMessage());

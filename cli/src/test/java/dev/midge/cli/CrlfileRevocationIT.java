@@ -49,8 +49,7 @@ class CrlfileRevocationIT {
                 require_certificate true
                 use_identity_as_username true
                 crlfile %s
-                """.formatted(port, pki.caFile(), server.chainFile(), server.keyFile(), pki.crlFile())
-                + TlsProviderUnderTest.confLine());
+                """.formatted(port, pki.caFile(), server.chainFile(), server.keyFile(), pki.crlFile()));
 
         try (BrokerProcess broker = BrokerProcess.start(work, "-c", conf.toString())) {
             broker.awaitLine("Midge .* running", WAIT);

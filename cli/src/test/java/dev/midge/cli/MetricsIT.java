@@ -58,7 +58,7 @@ class MetricsIT {
                 use_identity_as_username true
                 crlfile %s
                 """.formatted(metricsPort, plainPort, tlsPort, pki.caFile(), server.chainFile(), server.keyFile(),
-                pki.crlFile()) + TlsProviderUnderTest.confLine());
+                pki.crlFile()));
 
         try (BrokerProcess broker = BrokerProcess.start(work, "-c", conf.toString())) {
             broker.awaitLine("Midge .* running", WAIT);

@@ -56,8 +56,7 @@ class MosquittoConfIT {
                 use_identity_as_username true
                 acl_file %s
                 crlfile %s
-                """.formatted(port, pki.caFile(), server.chainFile(), server.keyFile(), acl, pki.crlFile())
-                + TlsProviderUnderTest.confLine());
+                """.formatted(port, pki.caFile(), server.chainFile(), server.keyFile(), acl, pki.crlFile()));
 
         try (BrokerProcess broker = BrokerProcess.start(work, "-c", conf.toString())) {
             broker.awaitLine("Midge .* running", WAIT);

@@ -10,6 +10,7 @@ import dev.midge.testing.ProcessResult;
 import dev.midge.testing.RunningSubscriber;
 import dev.midge.testing.SoftHsm;
 import dev.midge.testing.TestPki;
+import dev.midge.testing.TlsProviderUnderTest;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,6 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
@@ -45,6 +47,8 @@ class Pkcs11TokenIT {
     @BeforeEach
     void softHsmIsInstalled() {
         assumeTrue(SoftHsm.module().isPresent(), SoftHsm.MISSING);
+        assumeFalse(TlsProviderUnderTest.openssl(), "a server key in a PKCS#11 token is served by the JDK's TLS "
+                + "only: such a listener refuses midge_tls_provider openssl (TlsProviderOptionTest)");
     }
 
     @Test

@@ -24,8 +24,18 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
  * ACL, where {@code device revoke} writes; with {@code filesPerNode} nodes 1 and 3 have copies of
  * their own, as nodes on other hosts would, otherwise all three read the data directory's. Each
  * node also gets a partition file (the {@code MIDGE_CLUSTER_TEST_PARTITION_FILE} test hook), empty.
+ * Node 2's listener runs on OpenSSL ({@link #OPENSSL_NODE}).
  */
 final class ThreeNodeCluster implements AutoCloseable {
+
+    /**
+     * Node 2's MQTT listener always runs on BoringSSL (where broker.jar has it: linux-x86_64), nodes 1 and
+     * 3's on the run's default: every cluster IT is then a mixed-provider cluster with devices on each, at
+     * no extra time (these ITs are too slow to run twice).
+     */
+    static final int OPENSSL_NODE = 1;
+    private static final boolean NATIVE_TLS = System.getProperty("os.name").equals("Linux")
+            && System.getProperty("os.arch").equals("amd64");
 
     /** How long a client waits for a SUBACK, a probe or a marker. */
     private static final Duration WAIT = Duration.ofSeconds(60);
@@ -129,6 +139,10 @@ final class ThreeNodeCluster implements AutoCloseable {
             nodes.add(node);
             node.awaitLine("Midge .* running", startup);
         }
+        if (NATIVE_TLS) {
+            nodes.get(OPENSSL_NODE).awaitLine("TLS handshakes for .* run by BoringSSL \\(midge_tls_provider openssl\\)",
+                    startup);
+        }
         // In any order: a node that started apart on a busy host joins by a merge.
         nodes.get(0).awaitLine("Cluster members now \\[(?=[^]]*node-1)(?=[^]]*node-2)(?=[^]]*node-3)", startup);
     }
@@ -148,14 +162,15 @@ final class ThreeNodeCluster implements AutoCloseable {
                 use_identity_as_username true
                 crlfile %s
                 acl_file %s
-                midge_cluster_node node-%d
+                %smidge_cluster_node node-%d
                 midge_cluster_bind 127.0.0.1:%d
                 midge_cluster_members 127.0.0.1:%d,127.0.0.1:%d,127.0.0.1:%d
                 midge_cluster_cafile certs/ca.crt
                 midge_cluster_certfile certs/node-%d.crt
                 midge_cluster_keyfile certs/node-%d.key
                 """.formatted(mqttPorts[i], data.caChain(), data.serverCertificate(), data.serverKey(), crl, acl,
-                i + 1, clusterPorts[i], clusterPorts[0], clusterPorts[1], clusterPorts[2], i + 1, i + 1);
+                i == OPENSSL_NODE && NATIVE_TLS ? "midge_tls_provider openssl\n" : "", i + 1, clusterPorts[i],
+                clusterPorts[0], clusterPorts[1], clusterPorts[2], i + 1, i + 1);
     }
 
     /** mosquitto_sub on node {@code node} (index 0-2) as {@code device}, QoS 1, {@code -v}; returns once subscribed. */

@@ -2,24 +2,22 @@ package dev.midge.cli;
 
 import dev.midge.testing.BrokerProcess;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** What {@code --help} prints through the real jar reads as whole sentences. */
+/**
+ * What {@code --help} prints reads as whole sentences: broker.jar's {@code Main.execute} in this JVM
+ * ({@link InProcessCommand}), without a JVM start per command, which was nearly all of this test's time.
+ */
 class UsageHelpIT {
 
     private static final List<String> COMMANDS = List.of("", "run", "device", "device add", "device revoke",
             "device remove", "device list", "cert", "cert list", "cert show", "cert renew", "crl", "crl export",
             "crl update", "ca", "ca show", "enroll", "reload");
-
-    @TempDir
-    Path work;
 
     @Test
     void everyCommandsSummaryIsAWholeSentenceAndNoDescriptionLineBreaksOffMidSentence() throws Exception {
@@ -27,7 +25,7 @@ class UsageHelpIT {
         for (String command : COMMANDS) {
             List<String> args = new ArrayList<>(command.isEmpty() ? List.of() : List.of(command.split(" ")));
             args.add("--help");
-            BrokerProcess.Result help = BrokerProcess.run(work, args.toArray(String[]::new));
+            BrokerProcess.Result help = InProcessCommand.run(args.toArray(String[]::new));
             assertEquals(0, help.exitCode(), help.output());
             List<String> lines = help.output().lines().toList();
             problems.addAll(summariesCutOff(command, lines));

@@ -42,8 +42,12 @@ final class ConfParser {
     private final List<BridgeDraft> bridges = new ArrayList<>();
     private boolean inPlugin;
 
-    ConfParser(Path source) {
+    /** The provider of certificate listeners without their own midge_tls_provider line. */
+    private final TlsProviderDefault tlsProvider;
+
+    ConfParser(Path source, TlsProviderDefault tlsProvider) {
         this.source = source;
+        this.tlsProvider = tlsProvider;
     }
 
     ParsedConf parse(List<ConfLine> mainFile) {
@@ -320,6 +324,6 @@ final class ConfParser {
     private ListenerConfig build(ListenerDraft draft, ConfigLocation createdAt) {
         SecurityDraft security = perListenerSettings ? draft.security() : globalSecurity;
         return draft.build(security.build(), security.pskFile(), createdAt,
-                perListenerSettings ? security.pskFileAt() : null, warnings);
+                perListenerSettings ? security.pskFileAt() : null, tlsProvider, warnings);
     }
 }

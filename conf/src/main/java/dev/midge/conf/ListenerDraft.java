@@ -128,11 +128,12 @@ final class ListenerDraft {
      * @param createdAt         where the listener was declared (for the default listener: the
      *                          line that made it)
      * @param ownPskFileAt      this listener's own psk_file line (per_listener_settings), or null
+     * @param tlsProvider       the provider without a midge_tls_provider line (run --tls-provider)
      * @param warnings          where settings this listener does not use are named
      */
     ListenerConfig build(SecurityConfig effectiveSecurity, Path pskFile, ConfigLocation createdAt,
-                         ConfigLocation ownPskFileAt, List<ConfigWarning> warnings) {
-        tls.refuseWhatCannotBeHonoured(pskFile, ownPskFileAt, warnings);
+                         ConfigLocation ownPskFileAt, TlsProviderDefault tlsProvider, List<ConfigWarning> warnings) {
+        tls.refuseWhatCannotBeHonoured(pskFile, ownPskFileAt, tlsProvider, warnings);
         if (isUnixSocket()) {
             refuseWhatASocketFileCannotHonour();
         }
@@ -141,7 +142,7 @@ final class ListenerDraft {
             warnings.add(new ConfigWarning(httpDir.at(), "http_dir applies only to a websockets listener; ignored"));
         }
         return new ListenerConfig(isUnixSocket() ? 0 : port == 0 ? DEFAULT_PORT : port, bindAddress, protocol, socketDomain,
-                maxConnections, maxTopicAlias, useUsernameAsClientId, tls.build(pskFile), effectiveSecurity,
+                maxConnections, maxTopicAlias, useUsernameAsClientId, tls.build(pskFile, tlsProvider), effectiveSecurity,
                 declaredAt != null ? declaredAt : createdAt, new ListenerExtras(maxQos, mountPoint.get(), bindInterface.get(),
                 bindInterface.at(), isUnixSocket() ? Path.of(unixSocketPath) : null,
                 protocol == Protocol.WEBSOCKETS ? httpDir.get() : null));

@@ -21,7 +21,12 @@ public final class MosquittoConf {
 
     /** Reads the file and, at each include_dir, the *.conf files of that directory. */
     public static ParsedConf parse(Path file) {
-        return new ConfParser(file).parse(ConfReader.readFile(file));
+        return parse(file, TlsProviderDefault.JDK);
+    }
+
+    /** As {@link #parse(Path)}, certificate listeners without {@code midge_tls_provider} on {@code tlsProvider}. */
+    public static ParsedConf parse(Path file, TlsProviderDefault tlsProvider) {
+        return new ConfParser(file, tlsProvider).parse(ConfReader.readFile(file));
     }
 
     /**
@@ -29,11 +34,16 @@ public final class MosquittoConf {
      * exist; it only names the lines in messages). include_dir still reads real directories.
      */
     public static ParsedConf parse(String text, Path nominalSource) {
-        return new ConfParser(nominalSource).parse(ConfReader.readText(text, nominalSource));
+        return parse(text, nominalSource, TlsProviderDefault.JDK);
+    }
+
+    /** As {@link #parse(String, Path)}, certificate listeners without {@code midge_tls_provider} on {@code tlsProvider}. */
+    public static ParsedConf parse(String text, Path nominalSource, TlsProviderDefault tlsProvider) {
+        return new ConfParser(nominalSource, tlsProvider).parse(ConfReader.readText(text, nominalSource));
     }
 
     /** The configuration of an empty file: mosquitto's defaults, no listeners (local-only). */
     public static BrokerConfig defaults() {
-        return new ConfParser(null).parse(List.of()).config();
+        return new ConfParser(null, TlsProviderDefault.JDK).parse(List.of()).config();
     }
 }

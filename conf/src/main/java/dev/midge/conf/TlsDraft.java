@@ -153,9 +153,11 @@ final class TlsDraft {
      *
      * @param pskFile              the psk_file in effect for this listener, or null
      * @param perListenerPskFileAt this listener's own psk_file line (per_listener_settings), or null
+     * @param tlsProvider          the provider when this block has no midge_tls_provider line
      * @param warnings             where a PSK setting Midge does not serve on this listener is named
      */
-    void refuseWhatCannotBeHonoured(Path pskFile, ConfigLocation perListenerPskFileAt, List<ConfigWarning> warnings) {
+    void refuseWhatCannotBeHonoured(Path pskFile, ConfigLocation perListenerPskFileAt, TlsProviderDefault tlsProvider,
+                                    List<ConfigWarning> warnings) {
         if (cipherListError != null && (certfile.isSet() || !pskHint.isSet())) {
             throw cipherListError;
         }
@@ -177,6 +179,13 @@ final class TlsDraft {
                     throw new ConfigException(provider.at(), "midge_tls_provider openssl cannot be honoured with "
                             + "keyform engine: OpenSSL in Midge cannot sign with a key that stays in a PKCS#11 token; "
                             + "use midge_tls_provider jdk (the default) for this listener");
+                }
+                if (!provider.isSet() && tlsProvider.provider() == TlsOptions.Provider.OPENSSL) {
+                    // The switch is for every listener; this one cannot follow it, and quietly keeping it on
+                    // the JDK would leave the operator believing every handshake runs on BoringSSL.
+                    throw new ConfigException(keyform.at(), tlsProvider.origin() + " cannot be honoured for this "
+                            + "listener with keyform engine: OpenSSL in Midge cannot sign with a key that stays in a "
+                            + "PKCS#11 token; add midge_tls_provider jdk to this listener's block");
                 }
             }
             if (ocspCheck.isSet() && ocspCheck.get() != TlsOptions.OcspCheck.OFF && !cafile.isSet() && !capath.isSet()) {
@@ -271,14 +280,20 @@ final class TlsDraft {
         return uri;
     }
 
-    TlsOptions build(Path pskFile) {
+    /**
+     * @param tlsProvider the provider of a certificate listener without a midge_tls_provider line
+     *                    (a TLS-PSK-only listener stays on BouncyCastle whatever it says)
+     */
+    TlsOptions build(Path pskFile, TlsProviderDefault tlsProvider) {
+        TlsOptions.Provider effective = provider.isSet() ? provider.get()
+                : certfile.isSet() ? tlsProvider.provider() : TlsOptions.Provider.JDK;
         boolean inToken = certfile.isSet() && "engine".equals(keyform.get());
         return new TlsOptions(cafile.get(), capath.get(), certfile.get(),
                 inToken || !keyfile.isSet() ? null : Path.of(keyfile.get()), tlsVersion.get(),
                 ciphers.get(), ciphersTls13.get(), requireCertificate, useIdentityAsUsername,
                 useSubjectAsUsername, crlfile.get(), pskHint.get(), pskFile, tlsEngine.get(), keyform.get(),
                 tlsKeylog.get(), crlExpiredWarnOnly, inToken ? tokenKey() : null,
-                inToken ? kpassSha1.get() : null, ocspCheck.get(), provider.get());
+                inToken ? kpassSha1.get() : null, ocspCheck.get(), effective);
     }
 
     /**

@@ -20,17 +20,46 @@ import java.util.regex.Pattern;
  * tests; the jar is {@code -Dmidge.brokerJar}, default {@code target/broker.jar}), or a main
  * class on the test's own class path ({@link #startMain}, for crash tests of the core).
  * {@link #crash()} is SIGKILL, {@link #close()} SIGTERM.
+ *
+ * <p>With {@code -Dmidge.test.tlsProvider=openssl} every broker.jar it starts gets
+ * {@code MIDGE_TLS_PROVIDER=openssl} (unless the test sets that variable itself), so each certificate
+ * listener without its own {@code midge_tls_provider} line runs on BoringSSL; a listener that logs that
+ * the JDK's TLS runs it then fails the test at the next {@link #awaitLine}, {@link #close} or
+ * {@link #run} (see {@link TlsProviderUnderTest}): a pass that silently ran on the JDK's TLS proves nothing.
  */
 public final class BrokerProcess implements AutoCloseable {
 
     private final Process process;
     private final List<String> lines = new ArrayList<>();
+    /** Whether this broker's listeners must all be on the provider under test (BrokerProcess chose it). */
+    private final boolean providerChecked;
+    /** The first line saying a listener runs on the JDK's TLS although OpenSSL is under test, or null. */
+    private volatile String wrongProvider;
 
     private BrokerProcess(Process process) {
+        this(process, false);
+    }
+
+    private BrokerProcess(Process process, boolean providerChecked) {
         this.process = process;
+        this.providerChecked = providerChecked;
         Thread reader = new Thread(() -> read(process.getInputStream()), "broker-output");
         reader.setDaemon(true);
         reader.start();
+    }
+
+    /**
+     * Puts the provider under test into a broker.jar's environment, unless the test chose one itself.
+     *
+     * @return whether the broker's listeners are then checked to be on it
+     */
+    private static boolean setProviderUnderTest(Map<String, String> target, Map<String, String> fromTest) {
+        target.putAll(fromTest);
+        if (!TlsProviderUnderTest.openssl() || fromTest.containsKey(TlsProviderUnderTest.ENVIRONMENT)) {
+            return false;
+        }
+        target.put(TlsProviderUnderTest.ENVIRONMENT, "openssl");
+        return true;
     }
 
     public static Path jar() {
@@ -66,8 +95,8 @@ public final class BrokerProcess implements AutoCloseable {
     /** As {@link #start(Path, String...)}, with more environment variables (e.g. SOFTHSM2_CONF). */
     public static BrokerProcess start(Path dir, Map<String, String> environment, String... args) throws IOException {
         ProcessBuilder builder = new ProcessBuilder(command(args)).directory(dir.toFile()).redirectErrorStream(true);
-        builder.environment().putAll(environment);
-        return new BrokerProcess(builder.start());
+        boolean checked = setProviderUnderTest(builder.environment(), environment);
+        return new BrokerProcess(builder.start(), checked);
     }
 
     /** Starts {@code java JVM_OPTIONS... -jar broker.jar args...} in dir with more environment variables. */
@@ -76,15 +105,17 @@ public final class BrokerProcess implements AutoCloseable {
         List<String> command = command(args);
         command.addAll(1, jvmOptions);
         ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
-        builder.environment().putAll(environment);
-        return new BrokerProcess(builder.start());
+        boolean checked = setProviderUnderTest(builder.environment(), environment);
+        return new BrokerProcess(builder.start(), checked);
     }
 
     /** Starts {@code PREFIX... java -jar broker.jar args...} (e.g. under nohup) in dir, stdout and stderr merged. */
     public static BrokerProcess startUnder(List<String> prefix, Path dir, String... args) throws IOException {
         List<String> command = new ArrayList<>(prefix);
         command.addAll(command(args));
-        return new BrokerProcess(new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start());
+        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
+        boolean checked = setProviderUnderTest(builder.environment(), Map.of());
+        return new BrokerProcess(builder.start(), checked);
     }
 
     /**
@@ -105,14 +136,19 @@ public final class BrokerProcess implements AutoCloseable {
 
     public static Result run(Path dir, Map<String, String> environment, String... args) throws IOException, InterruptedException {
         ProcessBuilder builder = new ProcessBuilder(command(args)).directory(dir.toFile()).redirectErrorStream(true);
-        builder.environment().putAll(environment);
+        boolean checked = setProviderUnderTest(builder.environment(), environment);
         Process p = builder.start();
         byte[] out = p.getInputStream().readAllBytes();
         if (!p.waitFor(60, TimeUnit.SECONDS)) {
             p.destroyForcibly();
             throw new IllegalStateException("broker.jar " + String.join(" ", args) + " did not finish");
         }
-        return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8));
+        String output = new String(out, StandardCharsets.UTF_8);
+        if (checked) {
+            output.lines().filter(TlsProviderUnderTest::onTheJdk).findFirst()
+                    .ifPresent(line -> TlsProviderUnderTest.failOnTheJdk(line, output));
+        }
+        return new Result(p.exitValue(), output);
     }
 
     public record Result(int exitCode, String output) {
@@ -122,6 +158,9 @@ public final class BrokerProcess implements AutoCloseable {
         try (BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
             String line;
             while ((line = reader.readLine()) != null) {
+                if (providerChecked && wrongProvider == null && TlsProviderUnderTest.onTheJdk(line)) {
+                    wrongProvider = line;
+                }
                 synchronized (lines) {
                     lines.add(line);
                     lines.notifyAll();
@@ -138,6 +177,7 @@ public final class BrokerProcess implements AutoCloseable {
 
     /** Waits for a line matching the regex (searched anywhere in the line) and returns it. */
     public String awaitLine(String regex, Duration timeout) throws InterruptedException {
+        failOnWrongProvider();
         Pattern pattern = Pattern.compile(regex);
         long deadline = System.nanoTime() + timeout.toNanos();
         int seen = 0;
@@ -148,6 +188,7 @@ public final class BrokerProcess implements AutoCloseable {
                         return lines.get(seen);
                     }
                 }
+                failOnWrongProvider();
                 long left = deadline - System.nanoTime();
                 if (left <= 0 || !process.isAlive() && seen == lines.size()) {
                     throw new AssertionError("no line matching /" + regex + "/ within " + timeout
@@ -225,6 +266,14 @@ public final class BrokerProcess implements AutoCloseable {
         if (!process.waitFor(20, TimeUnit.SECONDS)) {
             descendants.forEach(ProcessHandle::destroyForcibly);
             process.destroyForcibly();
+        }
+        failOnWrongProvider();
+    }
+
+    private void failOnWrongProvider() {
+        String line = wrongProvider;
+        if (line != null) {
+            TlsProviderUnderTest.failOnTheJdk(line, output());
         }
     }
 }

@@ -25,6 +25,7 @@ import dev.midge.conf.MosquittoConf;
 import dev.midge.conf.ParsedConf;
 import dev.midge.conf.PluginConfig;
 import dev.midge.conf.SecurityConfig;
+import dev.midge.conf.TlsOptions;
 import dev.midge.pki.SecureDefault;
 import dev.midge.pki.enrollment.EnrollmentServer;
 import dev.midge.tls.PskAndCertificateListenerSecurity;
@@ -77,7 +78,7 @@ public final class BrokerAssembly {
             secureDefault = SecureDefaultSetup.initialize(settings);
             conf = secureDefault.conf();
         }
-        ParsedConf parsed = MosquittoConf.parse(conf);
+        ParsedConf parsed = MosquittoConf.parse(conf, settings.tlsProvider());
         BrokerConfig config = CommandLineOverrides.apply(parsed.config(), settings.verbose(), settings.pidFile(),
                 settings.bind());
         if (settings.metricsListener() != null) {
@@ -92,6 +93,10 @@ public final class BrokerAssembly {
         LOG.info("Config loaded from {}.", conf);
         for (ConfigWarning warning : parsed.warnings()) {
             LOG.warn("Warning: {}", warning);
+        }
+        if (settings.tlsProvider().provider() != TlsOptions.Provider.JDK) {
+            LOG.info("Certificate listeners without midge_tls_provider run on {} ({}).",
+                    settings.tlsProvider().provider().keyword(), settings.tlsProvider().origin());
         }
         checkUser(config);
         EnrollmentFigures enrollmentFigures = new EnrollmentFigures();

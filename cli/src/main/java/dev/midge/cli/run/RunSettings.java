@@ -1,5 +1,7 @@
 package dev.midge.cli.run;
 
+import dev.midge.conf.TlsProviderDefault;
+
 import java.nio.file.Path;
 import java.util.List;
 
@@ -20,10 +22,12 @@ import java.util.List;
  * @param ocspPort            {@code --ocsp-port}, or null for the conf's midge_ocsp_port
  * @param ocspUrl             {@code --ocsp-url}, or null for the conf's midge_ocsp_url
  * @param metricsListener     {@code --metrics-listener [ADDRESS:]PORT}, or null for the conf's midge_metrics_listener
+ * @param tlsProvider         {@code --tls-provider} or MIDGE_TLS_PROVIDER: certificate listeners without midge_tls_provider
  */
 public record RunSettings(Path configFile, Path dataDir, List<Integer> ports, boolean verbose, Path pidFile,
                           String bind, List<String> serverNames, Integer enrollmentPort, String enrollmentBind,
-                          boolean discardCorruptStore, Integer ocspPort, String ocspUrl, String metricsListener) {
+                          boolean discardCorruptStore, Integer ocspPort, String ocspUrl, String metricsListener,
+                          TlsProviderDefault tlsProvider) {
 
     public RunSettings {
         ports = List.copyOf(ports);

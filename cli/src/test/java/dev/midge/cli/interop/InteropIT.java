@@ -2,7 +2,10 @@ package dev.midge.cli.interop;
 
 import dev.midge.cli.run.BrokerAssembly;
 import dev.midge.cli.run.RunningBroker;
+import dev.midge.cli.InJvmTlsProvider;
 import dev.midge.conf.MosquittoConf;
+import dev.midge.testing.TlsProviderUnderTest;
+import dev.midge.testing.LogCapture;
 import dev.midge.testing.IssuedCertificate;
 import dev.midge.testing.MosquittoClients;
 import dev.midge.testing.ProcessResult;
@@ -90,8 +93,12 @@ class InteropIT {
         mosquitto = new ProcessBuilder("/usr/sbin/mosquitto", "-c", mosquittoConf.toString())
                 .redirectErrorStream(true).redirectOutput(work.resolve("mosquitto.log").toFile()).start();
         midgePorts = Ports.free();
-        midge = BrokerAssembly.start(MosquittoConf.parse(
-                Files.writeString(work.resolve("midge.conf"), conf(midgePorts, true))).config());
+        try (LogCapture log = LogCapture.of("dev.midge")) {
+            midge = BrokerAssembly.start(MosquittoConf.parse(
+                    Files.writeString(work.resolve("midge.conf"), conf(midgePorts, true)), InJvmTlsProvider.runDefault())
+                    .config());
+            TlsProviderUnderTest.assertInUse(log.lines());
+        }
         awaitMosquittoRunning();
     }
 

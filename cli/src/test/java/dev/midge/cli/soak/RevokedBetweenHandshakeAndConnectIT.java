@@ -4,6 +4,7 @@ import dev.midge.broker.MidgeBroker;
 import dev.midge.cli.run.BrokerAssembly;
 import dev.midge.cli.run.RunningBroker;
 import dev.midge.cli.soak.SoakPki.DeviceCredentials;
+import dev.midge.cli.InJvmTlsProvider;
 import dev.midge.conf.MosquittoConf;
 import dev.midge.testing.LogCapture;
 import dev.midge.testing.Ports;
@@ -45,9 +46,9 @@ class RevokedBetweenHandshakeAndConnectIT {
         Files.writeString(conf, String.join("\n", "listener " + port + " 127.0.0.1",
                 "cafile " + pki.data().caChain(), "certfile " + pki.data().serverCertificate(),
                 "keyfile " + pki.data().serverKey(), "require_certificate true", "use_identity_as_username true",
-                "crlfile " + pki.data().crlFile(), TlsProviderUnderTest.confLine()));
+                "crlfile " + pki.data().crlFile()));
         try (LogCapture log = LogCapture.of("dev.midge");
-             RunningBroker running = BrokerAssembly.start(MosquittoConf.parse(conf).config())) {
+             RunningBroker running = BrokerAssembly.start(MosquittoConf.parse(conf, InJvmTlsProvider.runDefault()).config())) {
             TlsProviderUnderTest.assertInUse(log.lines());
             MidgeBroker broker = running.broker();
             SSLContext tls = SSLContext.getInstance("TLS");

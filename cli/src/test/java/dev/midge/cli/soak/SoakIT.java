@@ -1,6 +1,7 @@
 package dev.midge.cli.soak;
 
 import dev.midge.broker.MidgeBroker;
+import dev.midge.cli.InJvmTlsProvider;
 import dev.midge.cli.run.BrokerAssembly;
 import dev.midge.cli.run.RunningBroker;
 import dev.midge.cli.soak.SoakPki.DeviceCredentials;
@@ -69,7 +70,7 @@ class SoakIT {
                 try (SecurityChurn churn = new SecurityChurn(run, pki.data().aclFile(), devices, settings)) {
                     churn.writeInitialAcl();
                     try (RunningBroker running = BrokerAssembly.start(
-                            MosquittoConf.parse(writeConf(pki.data(), port)).config())) {
+                            MosquittoConf.parse(writeConf(pki.data(), port), InJvmTlsProvider.runDefault()).config())) {
                         MidgeBroker broker = running.broker();
                         long started = System.nanoTime();
                         try (SoakReaders readers = SoakReaders.subscribe(run, readerCertificate)) {
