@@ -220,6 +220,11 @@ final class BrokerProcess implements AutoCloseable {
         return text.toString();
     }
 
+    /** The started process and every process under it (broker.jar's launcher and the JVM it re-launched). */
+    List<ProcessHandle> processTree() {
+        return tree();
+    }
+
     private List<ProcessHandle> tree() {
         List<ProcessHandle> all = new java.util.ArrayList<>();
         all.add(process.toHandle());

@@ -33,7 +33,8 @@ final class FleetFanIn {
      * @param peak the broker's highest VmRSS sampled during warm-up and measurement, and its VmHWM
      */
     record Result(double deliveredPerSecond, double publishedPerSecond, double cpuMicrosPerDelivered,
-                  RssSampler.Peak peak, long failedPublishes, String firstFailure, EndMarker.Tally tally) {
+                  RssSampler.Peak peak, long failedPublishes, String firstFailure, EndMarker.Tally tally,
+                  String cpuByThread) {
         @Override
         public String toString() {
             return String.format("%.0f delivered/s, %.0f published/s, %.1f µs CPU each, RSS peak %.0f MiB (HWM %.0f);"
@@ -69,10 +70,20 @@ final class FleetFanIn {
             WindowedPublishers load = new WindowedPublishers(clients, d -> "/bench/dev-" + d + "/attrs", window,
                     LoadClients.qos(qos), new byte[payloadBytes], Duration.ofSeconds(10));
             CpuWindow cpu = new CpuWindow(broker);
+            ThreadCpu threads = new ThreadCpu(broker);
             WindowedPublishers.Rates rates;
             RssSampler.Peak peak;
             try {
-                rates = load.measure(warmup, measure, delivered, cpu::start, cpu::end);
+                rates = load.measure(warmup, measure, delivered, () -> {
+                    cpu.start();
+                    threads.start();
+                    // For a profiler to attach to the measured window (perf, strace, jcmd).
+                    System.err.printf("fanin-mtls QoS %d: measured window of %s starts, broker pids %s%n", qos,
+                            broker.name(), broker.processTree().stream().map(p -> Long.toString(p.pid())).toList());
+                }, () -> {
+                    cpu.end();
+                    threads.end();
+                });
                 peak = rss.stop();
             } finally {
                 load.close();
@@ -82,7 +93,8 @@ final class FleetFanIn {
                     LoadClients.qos(qos), load.published(), PubSubThroughput.MARKER_DEADLINE);
             return new Result(rates.deliveredPerSecond(), rates.publishedPerSecond(),
                     cpu.microsEach(rates.deliveredPerSecond() * measure.toMillis() / 1000.0), peak,
-                    load.failed(), load.firstFailure(), tally);
+                    load.failed(), load.firstFailure(), tally,
+                    threads.microsEach(rates.deliveredPerSecond() * measure.toMillis() / 1000.0));
         } finally {
             List<CompletableFuture<Void>> closing = new ArrayList<>();
             for (Mqtt3AsyncClient client : clients) {

@@ -19,7 +19,7 @@ import java.util.Map;
  * <pre>
  * java -cp bench/target/benchmarks.jar dev.midge.bench.sidebyside.SideBySide \
  *     handshakes|fanin|fanin-mtls|pipe|fanout|latency|idle|bridge|all [--seconds N] [--warmup N] [--tls-warmup N]
- *     [--threads N] [--rate N] [--idle 1000,5000,10000] [--devices 50] [--pipe-messages 100000]
+ *     [--threads N] [--rate N] [--idle 1000,5000,10000] [--devices 50] [--fanin-qos 0|1] [--pipe-messages 100000]
  *     [--midge-jar cli/target/broker.jar] [--midge-java PATH] [--midge-jvm '-Xmx256m']
  *     [--mosquitto /usr/sbin/mosquitto] [--only midge|mosquitto] [--handshake-client jdk|openssl]
  * </pre>
@@ -31,7 +31,12 @@ public final class SideBySide {
 
     private final Duration warmup;
     private final Duration measure;
-    /** TLS code needs far more iterations than a few seconds of handshakes give to be compiled. */
+    /**
+     * TLS code needs far more iterations than a few seconds of handshakes give to be compiled; the
+     * mTLS fan-in too: 3 s after its devices connect, the JIT and the not yet compiled JDK AES-GCM
+     * (GHASH's Java body before C2's intrinsic) were 12-24 µs of the broker's 20-28 µs per message
+     * (BENCHMARKS.md, h-fanin), so that row is measured after this warm-up as well.
+     */
     private final Duration tlsWarmup;
     private final int threads;
     /** --handshake-client openssl: the handshake rows' client runs on BoringSSL (NativeHandshakeLoad), not JSSE. */
@@ -47,6 +52,8 @@ public final class SideBySide {
     private final ResultTable table = new ResultTable();
     /** For debugging one side: --only midge|mosquitto (the table then shows n/a for the other). */
     private final Kind only;
+    /** fanin-mtls's QoS levels: --fanin-qos 0 (or 1) for one of them when A/B-measuring a change. */
+    private final int[] faninQos;
 
     private SideBySide(Map<String, String> options, Path workDir) {
         this.measure = Duration.ofSeconds(Long.parseLong(options.getOrDefault("seconds", "5")));
@@ -73,6 +80,8 @@ public final class SideBySide {
                 options.containsKey("midge-jvm") ? List.of(options.get("midge-jvm").trim().split("\\s+")) : List.of());
         this.pki = new BenchPki(workDir.resolve("pki"));
         this.tls = pki.clientContext().getSocketFactory();
+        this.faninQos = options.containsKey("fanin-qos")
+                ? new int[]{Integer.parseInt(options.get("fanin-qos"))} : new int[]{0, 1};
         this.only = options.containsKey("only") ? Kind.valueOf(options.get("only").toUpperCase(java.util.Locale.ROOT)) : null;
     }
 
@@ -124,7 +133,7 @@ public final class SideBySide {
     private static void usage(String problem) {
         System.err.println(problem + "\nusage: SideBySide handshakes|fanin|fanin-mtls|pipe|fanout|latency|idle|bridge|all"
                 + " [--seconds N] [--warmup N] [--tls-warmup N] [--threads N] [--rate N] [--idle 1000,5000,10000]"
-                + " [--devices 50] [--pipe-messages 100000] [--midge-jar PATH] [--midge-java PATH] [--midge-jvm 'OPTS']"
+                + " [--devices 50] [--fanin-qos 0|1] [--pipe-messages 100000] [--midge-jar PATH] [--midge-java PATH] [--midge-jvm 'OPTS']"
                 + " [--mosquitto PATH] [--only midge|mosquitto] [--handshake-client jdk|openssl]");
         System.exit(2);
     }
@@ -196,12 +205,12 @@ public final class SideBySide {
     /** Issue 11's device workload: many mTLS devices, each its own certificate, -> one backend on /bench/#. */
     private void fleetFanIn() throws Exception {
         Listener fleet = Listener.mutualTlsWithAcl(pki, BenchPki.ServerKey.EC_P256, FleetFanIn.writeAcl(workDir));
-        for (int qos : new int[]{0, 1}) {
-            var r = bothBrokers(fleet, b -> FleetFanIn.run(b, pki, devices, qos, 64, warmup, measure));
+        for (int qos : faninQos) {
+            var r = bothBrokers(fleet, b -> FleetFanIn.run(b, pki, devices, qos, 64, tlsWarmup, measure));
             FleetFanIn.Result midge = r.get(Kind.MIDGE);
             FleetFanIn.Result mosquitto = r.get(Kind.MOSQUITTO);
             String what = devices + " mTLS devices (own certificates) -> 1 backend on " + FleetFanIn.FILTER + ", QoS "
-                    + qos + ", 64 B";
+                    + qos + ", 64 B, after a " + tlsWarmup.toSeconds() + " s warm-up";
             String note = "ACL: each device writes /bench/%u/attrs; publishes completed/s Midge "
                     + Math.round(midge.publishedPerSecond()) + ", mosquitto " + Math.round(mosquitto.publishedPerSecond())
                     + (midge.failedPublishes() + mosquitto.failedPublishes() == 0 ? "" : "; FAILED publishes Midge "
@@ -210,7 +219,8 @@ public final class SideBySide {
                     mosquitto.deliveredPerSecond(), note);
             table.add("fan-in mTLS", "same, broker CPU time per delivered message", "µs", false,
                     midge.cpuMicrosPerDelivered(), mosquitto.cpuMicrosPerDelivered(),
-                    "user + system of the broker's processes over the measured window");
+                    "user + system of the broker's processes over the measured window; Midge by thread (µs): "
+                            + midge.cpuByThread());
             table.add("fan-in mTLS", "same, broker RSS under the load (peak VmRSS sampled every 100 ms)", "MiB", false,
                     midge.peak().sampledMiB(), mosquitto.peak().sampledMiB(),
                     "VmHWM Midge " + Math.round(midge.peak().highWaterMiB()) + ", mosquitto "
