@@ -8,9 +8,11 @@ import java.security.GeneralSecurityException;
 /**
  * The JDK's TLS suites (supported, and enabled by default), for the {@code ciphers} selection. Asked of
  * a context of our own with no trust anchors, not of {@link SSLContext#getDefault()}: the default
- * context loads the JDK's {@code cacerts} and keeps its some 140 parsed certificates for as long as
- * the JVM runs (about 0.5 MiB of an idle broker's heap), while Midge trusts only cafile/capath.
- * Both are the JDK's "TLS" context, so the suites are the same.
+ * context loads the JDK's default trust store, which Midge never trusts (only cafile/capath), and fails
+ * when that store cannot be read (a wrong {@code javax.net.ssl.trustStore*} option, a runtime without
+ * cacerts), which stopped the broker's start-up. Both are the JDK's "TLS" context, so the suites are the
+ * same. (Netty's JdkSslContext still reads the default store once for its own defaults and tolerates
+ * a failure; the JDK then keeps its ~140 certificates, so this saves no memory.)
  */
 final class JdkTlsSuites {
 
