@@ -43,10 +43,6 @@ final class BoringSslSuites {
     }
 
     private static List<String> jdkDefaults() {
-        try {
-            return List.of(javax.net.ssl.SSLContext.getDefault().getDefaultSSLParameters().getCipherSuites());
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JDK has no default TLS context", e);
-        }
+        return List.of(JdkTlsSuites.defaults().getCipherSuites());
     }
 }

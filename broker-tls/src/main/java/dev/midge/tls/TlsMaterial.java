@@ -8,7 +8,6 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
 
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
@@ -92,8 +91,8 @@ record TlsMaterial(SslContext sslContext, RevocationList crl, List<X509Certifica
         List<String> ciphers = provider == SslProvider.OPENSSL
                 ? BoringSslSuites.select(options.ciphers(), options.ciphersTls13())
                 : CipherSuites.select(options.ciphers(), options.ciphersTls13(),
-                        Set.of(jdk().getSupportedSSLParameters().getCipherSuites()),
-                        List.of(jdk().getDefaultSSLParameters().getCipherSuites()));
+                        Set.of(JdkTlsSuites.supported().getCipherSuites()),
+                        List.of(JdkTlsSuites.defaults().getCipherSuites()));
         if (ciphers != null) {
             builder.ciphers(ciphers);
         }
@@ -176,14 +175,6 @@ record TlsMaterial(SslContext sslContext, RevocationList crl, List<X509Certifica
             throw new IllegalStateException("the JDK's PKIX TrustManagerFactory has no X509ExtendedTrustManager");
         } catch (GeneralSecurityException | java.io.IOException e) {
             throw new IllegalStateException("building the JDK's PKIX trust manager failed", e);
-        }
-    }
-
-    private static SSLContext jdk() {
-        try {
-            return SSLContext.getDefault();
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("the JDK has no default TLS context", e);
         }
     }
 }

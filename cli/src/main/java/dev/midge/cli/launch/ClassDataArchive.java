@@ -2,12 +2,15 @@ package dev.midge.cli.launch;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -48,8 +51,10 @@ final class ClassDataArchive {
 
     /** The archive for this jar and JDK, or empty when the user chose their own or the cache is unusable. */
     static Optional<ClassDataArchive> forJar(Path jar, List<String> userOptions, Map<String, String> env) {
-        if (userOptions.stream().map(LeanJvmOptions::keyOf).anyMatch(USER_KEYS::contains)) {
-            return Optional.empty();
+        for (String option : userOptions) {
+            if (USER_KEYS.contains(LeanJvmOptions.keyOf(option))) {
+                return Optional.empty();
+            }
         }
         try {
             Optional<Path> dir = cacheDirectory(env);
@@ -66,8 +71,10 @@ final class ClassDataArchive {
 
     /** The JVM options: use the archive, or record it at exit under this launcher's temporary name. */
     List<String> options() {
-        String option = recording ? "-XX:ArchiveClassesAtExit=" + temporary() : "-XX:SharedArchiveFile=" + archive;
-        return java.util.stream.Stream.concat(java.util.stream.Stream.of(option), QUIET.stream()).toList();
+        List<String> options = new ArrayList<>();
+        options.add(recording ? "-XX:ArchiveClassesAtExit=" + temporary() : "-XX:SharedArchiveFile=" + archive);
+        options.addAll(QUIET);
+        return options;
     }
 
     /** Once the broker has exited: the recorded archive, if the JVM wrote one, takes its place. */
@@ -102,15 +109,27 @@ final class ClassDataArchive {
 
     /** Removes all but the {@link #KEEP} most recently written archives (a broker mapping one keeps its mapping). */
     private static void keepNewest(Path dir) throws IOException {
-        List<Path> archives;
-        try (var files = Files.list(dir)) {
-            archives = files.filter(f -> f.getFileName().toString().matches("broker-[0-9a-f]+\\.jsa"))
-                    .sorted(java.util.Comparator.comparing(ClassDataArchive::modified).reversed()).toList();
+        List<Path> archives = new ArrayList<>();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "broker-*.jsa")) {
+            for (Path f : files) {
+                if (f.getFileName().toString().matches("broker-[0-9a-f]+\\.jsa")) {
+                    archives.add(f);
+                }
+            }
         }
+        archives.sort(NEWEST_FIRST);
         for (Path old : archives.subList(Math.min(KEEP, archives.size()), archives.size())) {
             Files.deleteIfExists(old);
         }
     }
+
+    /** A class, not a lambda, as everywhere in the launcher (see {@link LauncherFootprint}). */
+    private static final Comparator<Path> NEWEST_FIRST = new Comparator<>() {
+        @Override
+        public int compare(Path a, Path b) {
+            return Long.compare(modified(b), modified(a));
+        }
+    };
 
     private static long modified(Path file) {
         try {
@@ -122,8 +141,8 @@ final class ClassDataArchive {
 
     /** What a launcher that was killed outright left behind (its pid no longer runs). */
     private static void removeLeftovers(Path dir) throws IOException {
-        try (var files = Files.list(dir)) {
-            for (Path f : (Iterable<Path>) files::iterator) {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+            for (Path f : files) {
                 String name = f.getFileName().toString();
                 int at = name.lastIndexOf(TEMPORARY);
                 if (at > 0) {
@@ -159,7 +178,8 @@ final class ClassDataArchive {
         }
         Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(dir, LinkOption.NOFOLLOW_LINKS);
         boolean ours = Files.getOwner(dir, LinkOption.NOFOLLOW_LINKS).getName().equals(System.getProperty("user.name"));
-        boolean closed = permissions.stream().noneMatch(p -> p.name().startsWith("GROUP_W") || p.name().startsWith("OTHERS_W"));
+        boolean closed = !permissions.contains(PosixFilePermission.GROUP_WRITE)
+                && !permissions.contains(PosixFilePermission.OTHERS_WRITE);
         return ours && closed && Files.isWritable(dir) ? Optional.of(dir) : Optional.empty();
     }
 

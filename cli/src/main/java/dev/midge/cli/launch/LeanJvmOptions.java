@@ -41,7 +41,7 @@ public final class LeanJvmOptions {
         }
         List<String> result = new ArrayList<>();
         for (Option option : OPTIONS) {
-            if (option.replacedBy().stream().noneMatch(given::contains)) {
+            if (java.util.Collections.disjoint(option.replacedBy(), given)) {
                 result.add(option.text());
             }
         }

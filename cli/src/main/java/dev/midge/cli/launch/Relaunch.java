@@ -67,10 +67,13 @@ public final class Relaunch {
             return OptionalInt.empty();
         }
         SignalForwarding.forwardTo(child, "TERM", "INT", "HUP");
+        LauncherFootprint.shrink();
         while (true) {
             try {
                 int exitCode = child.waitFor();
-                command.get().archive().ifPresent(ClassDataArchive::brokerExited);
+                if (command.get().archive().isPresent()) {
+                    command.get().archive().get().brokerExited();
+                }
                 return OptionalInt.of(exitCode);
             } catch (InterruptedException e) {
                 // Nothing interrupts the main thread on purpose; keep waiting for the broker.
@@ -124,7 +127,9 @@ public final class Relaunch {
         command.add(LeanJvmOptions.ignoreUnknown());
         List<String> lean = new ArrayList<>(LeanJvmOptions.notGivenIn(allUserOptions));
         Optional<ClassDataArchive> archive = ClassDataArchive.forJar(jar, allUserOptions, System.getenv());
-        archive.ifPresent(a -> lean.addAll(a.options()));
+        if (archive.isPresent()) {
+            lean.addAll(archive.get().options());
+        }
         command.addAll(lean);
         command.addAll(userJvmOptions);
         // The marker carries what we added, for the child's start-up line.

@@ -17,10 +17,26 @@ final class SignalForwarding {
             try {
                 // A signal this process was started with ignored (nohup's SIGHUP) stays ignored:
                 // HotSpot keeps SIG_IGN, and the child, which inherits it, says so at start-up.
-                sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> send(child, name));
+                sun.misc.Signal.handle(new sun.misc.Signal(name), new Forward(child, name));
             } catch (IllegalArgumentException | UnsupportedOperationException e) {
                 // no such signal on this platform
             }
+        }
+    }
+
+    /** A class, not a lambda: the launcher stays resident and should not load the lambda machinery. */
+    private static final class Forward implements sun.misc.SignalHandler {
+        private final Process child;
+        private final String name;
+
+        Forward(Process child, String name) {
+            this.child = child;
+            this.name = name;
+        }
+
+        @Override
+        public void handle(sun.misc.Signal signal) {
+            send(child, name);
         }
     }
 

@@ -160,7 +160,7 @@ public final class LogSetup {
         context.getLogger(LogCategory.UNSUBSCRIBE_NAME)
                 .setLevel(logTypes.contains(LogType.UNSUBSCRIBE) ? Level.INFO : Level.OFF);
         context.getLogger(LogCategory.CONNECTIONS_NAME).setLevel(log.connectionMessages() ? null : Level.OFF);
-        // Not asked for: Netty's own default (io.netty at WARN in logback.xml), as before.
+        // Not asked for: Netty's own default (io.netty at WARN, StartupLogging), as before.
         context.getLogger(WEBSOCKETS_LOGGER).setLevel(logTypes.contains(LogType.WEBSOCKETS)
                 ? websocketsLevel(log.websocketsLogLevel()) : null);
     }
