@@ -1,5 +1,8 @@
 package dev.midge.bench;
 
+import dev.midge.acl.Access;
+import dev.midge.acl.AclAuthorizer;
+import dev.midge.acl.AclRules;
 import dev.midge.broker.BrokerOptions;
 import dev.midge.broker.ListenerOptions;
 import dev.midge.broker.engine.MqttEngine;
@@ -27,11 +30,17 @@ import java.util.concurrent.ScheduledExecutorService;
  * when the machine is busy, so two builds can be compared on a shared machine.
  *
  * <pre>
- * java -cp bench/target/benchmarks.jar dev.midge.bench.PipelineCost [qos 0|1] [messages]
+ * java -cp bench/target/benchmarks.jar dev.midge.bench.PipelineCost [qos 0|1] [messages] [per-read] [acl]
  * java -cp broker-core/target/classes:bench/target/benchmarks.jar dev.midge.bench.PipelineCost 1   # this tree's broker-core
  * </pre>
  * A publisher's reads of 4 KiB (as the broker reads) of 64-byte QoS 0/1 PUBLISHes to
  * {@code dev/N/attrs}, one subscriber to {@code dev/#} that acknowledges each run of messages.
+ * {@code per-read} (default: as many as fit in 4 KiB, 50) puts fewer in each read: 1 is a device
+ * or {@code mosquitto_pub} whose every PUBLISH arrives in a read of its own, where what the
+ * broker does once per read (read-complete, flushes, an outbox run, a PUBACK buffer) is paid
+ * per message. {@code acl} checks each PUBLISH and delivery against fan-in mTLS's ACL (the device
+ * user {@code device} may write {@code dev/%u/attrs}, the backend read {@code #}), and the
+ * device then publishes to {@code dev/device/attrs} only.
  */
 public final class PipelineCost {
 
@@ -43,15 +52,23 @@ public final class PipelineCost {
     public static void main(String[] args) throws Exception {
         int qos = args.length > 0 ? Integer.parseInt(args[0]) : 1;
         int messages = args.length > 1 ? Integer.parseInt(args[1]) : 2_000_000;
+        int perReadLimit = args.length > 2 ? Integer.parseInt(args[2]) : Integer.MAX_VALUE;
+        acl = args.length > 3 && args[3].equals("acl");
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
-        MqttEngine engine = new MqttEngine(BrokerOptions.builder().listener(ListenerOptions.plain(1883))
+        ListenerOptions listener = ListenerOptions.plain(1883);
+        if (acl) {
+            listener = listener.withAuthorizer(AclAuthorizer.of(AclRules.builder()
+                    .pattern(Access.WRITE, "dev/%u/attrs").topic("backend", Access.READ, "#").build()));
+        }
+        PipelineCost.listener = listener;
+        MqttEngine engine = new MqttEngine(BrokerOptions.builder().listener(listener)
                 .maxInflightMessages(1000).build(), timer);
         EmbeddedChannel sub = connect(engine, "backend");
         read(sub, concat(new byte[]{(byte) 0x82, 10, 0, 1}, string("dev/#"), new byte[]{(byte) qos}));
         drain(sub);
         EmbeddedChannel pub = connect(engine, "device");
 
-        byte[] reads = publishes(qos);
+        byte[] reads = publishes(qos, perReadLimit);
         int perRead = count;
         int[] nextId = {1};
         run(pub, sub, reads, qos, messages / 4 / perRead, nextId); // warm-up: let the JIT compile it all
@@ -61,8 +78,8 @@ public final class PipelineCost {
         int rounds = messages / perRead;
         run(pub, sub, reads, qos, rounds, nextId);
         double n = (double) rounds * perRead;
-        System.out.printf("QoS %d, %d messages of 64 B, %d per read: %.0f ns CPU and %.0f bytes allocated per message%n",
-                qos, (long) n, perRead, (threads.getCurrentThreadCpuTime() - cpu0) / n,
+        System.out.printf("QoS %d, %d messages of 64 B, %d per read%s: %.0f ns CPU and %.0f bytes allocated per message%n",
+                qos, (long) n, perRead, acl ? ", ACL" : "", (threads.getCurrentThreadCpuTime() - cpu0) / n,
                 (threads.getCurrentThreadAllocatedBytes() - bytes0) / n);
         pub.finishAndReleaseAll();
         sub.finishAndReleaseAll();
@@ -95,18 +112,20 @@ public final class PipelineCost {
     }
 
     private static int count;
+    private static boolean acl;
+    private static ListenerOptions listener;
 
     /** One read's worth of whole PUBLISH packets. */
-    private static byte[] publishes(int qos) {
+    private static byte[] publishes(int qos, int limit) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         byte[] payload = new byte[64];
         int id = 1;
         count = 0;
         while (true) {
-            byte[] topic = string("dev/" + (count % 8) + "/attrs");
+            byte[] topic = string(acl ? "dev/device/attrs" : "dev/" + (count % 8) + "/attrs");
             byte[] body = concat(topic, qos > 0 ? new byte[]{(byte) (id >> 8), (byte) id} : new byte[0], payload);
             byte[] packet = concat(new byte[]{(byte) (0x30 | qos << 1), (byte) body.length}, body);
-            if (out.size() + packet.length > READ) {
+            if (out.size() + packet.length > READ || count == limit) {
                 return out.toByteArray();
             }
             out.writeBytes(packet);
@@ -144,9 +163,10 @@ public final class PipelineCost {
     }
 
     private static EmbeddedChannel connect(MqttEngine engine, String clientId) throws Exception {
-        EmbeddedChannel ch = new Peer(new MqttChannelInitializer(ListenerOptions.plain(1883), engine, Runnable::run,
+        EmbeddedChannel ch = new Peer(new MqttChannelInitializer(listener, engine, Runnable::run,
                 new DefaultChannelGroup(ImmediateEventExecutor.INSTANCE)));
-        byte[] body = concat(string("MQTT"), new byte[]{4, 2, 0, 0}, string(clientId));
+        // The client id is the username too (the ACL's %u), as use_identity_as_username makes the CN.
+        byte[] body = concat(string("MQTT"), new byte[]{4, (byte) 0x82, 0, 0}, string(clientId), string(clientId));
         read(ch, concat(new byte[]{0x10, (byte) body.length}, body));
         drain(ch);
         return ch;

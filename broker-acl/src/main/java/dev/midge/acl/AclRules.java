@@ -41,7 +41,7 @@ public final class AclRules {
         if (!TopicLevels.isValidName(topic)) {
             return false;
         }
-        return allows(bits(username, clientId, TopicLevels.split(topic)), AclTrie.WRITE);
+        return allows(bits(username, clientId, topic), AclTrie.WRITE);
     }
 
     /** May this client receive a message published to this topic? */
@@ -49,7 +49,7 @@ public final class AclRules {
         if (!TopicLevels.isValidName(topic)) {
             return false;
         }
-        return allows(bits(username, clientId, TopicLevels.split(topic)), AclTrie.READ);
+        return allows(bits(username, clientId, topic), AclTrie.READ);
     }
 
     /**
@@ -61,7 +61,7 @@ public final class AclRules {
         if (!TopicLevels.isValidFilter(filter)) {
             return false;
         }
-        return allows(bits(username, clientId, TopicLevels.split(filter)), AclTrie.READ);
+        return allows(bits(username, clientId, filter), AclTrie.READ);
     }
 
     /** How many topic and pattern lines went into these rules. */
@@ -74,15 +74,15 @@ public final class AclRules {
         return byUser.size();
     }
 
-    /** The access of every rule of this client's that matches (contains) these levels. */
-    private int bits(String username, String clientId, String[] levels) {
+    /** The access of every rule of this client's that matches (contains) this topic or filter. */
+    private int bits(String username, String clientId, String topic) {
         int bits = 0;
         AclTrie own = username == null ? anonymous : byUser.get(username);
         if (own != null) {
-            bits |= own.match(levels, null, null);
+            bits |= own.match(topic, null, null);
         }
         if (patterns != null && substitutable(username) && substitutable(clientId)) {
-            bits |= patterns.match(levels, emptyToNull(username), emptyToNull(clientId));
+            bits |= patterns.match(topic, emptyToNull(username), emptyToNull(clientId));
         }
         return bits;
     }

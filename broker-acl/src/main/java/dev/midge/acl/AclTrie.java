@@ -1,7 +1,6 @@
 package dev.midge.acl;
 
-import java.util.ArrayDeque;
-import java.util.HashMap;
+import java.util.Arrays;
 import java.util.Map;
 
 /**
@@ -21,24 +20,25 @@ final class AclTrie {
     private static final class Node {
         int rules;
         // Most nodes have one literal child (a device's own path), so it gets a field of its
-        // own; a map only where the tree forks. Keeps 100,000 users' rules small.
+        // own; a table only where the tree forks. Keeps 100,000 users' rules small.
         String onlyKey;
         Node onlyChild;
-        Map<String, Node> children;
+        LevelTable<Node> children;
         Node plus;
         Node hash;
         Node username;
         Node clientId;
 
-        Node literal(String key) {
+        /** The literal child for the level {@code topic[start, end)}, found without cutting it out. */
+        Node literal(String topic, int start, int end) {
             if (onlyChild != null) {
-                return onlyKey.equals(key) ? onlyChild : null;
+                return LevelTable.sameLevel(onlyKey, topic, start, end) ? onlyChild : null;
             }
-            return children == null ? null : children.get(key);
+            return children == null ? null : children.get(topic, start, end);
         }
 
         Node addLiteral(String key) {
-            Node existing = literal(key);
+            Node existing = literal(key, 0, key.length());
             if (existing != null) {
                 return existing;
             }
@@ -48,7 +48,7 @@ final class AclTrie {
                 onlyChild = created;
             } else {
                 if (children == null) {
-                    children = new HashMap<>(4);
+                    children = new LevelTable<>();
                     children.put(onlyKey, onlyChild);
                     onlyKey = null;
                     onlyChild = null;
@@ -93,58 +93,115 @@ final class AclTrie {
      * <p>A filter starting with '$' is contained only by rules whose first level is the same
      * literal (MQTT 5.0 §4.7.2), so {@code #} never grants {@code $SYS}.
      *
+     * <p>Two checks per message at fan-in (the publisher's, then each subscriber's) walk the
+     * topic's levels in place, as index ranges: no split, no level strings, and no stack while
+     * each node has at most one child to follow (a device's own path, a backend's {@code #}).
+     *
+     * @param filter   a non-empty topic name or filter
      * @param username substituted for {@code %u}, or null to match no {@code %u} level
      * @param clientId substituted for {@code %c}, or null to match no {@code %c} level
      */
-    int match(String[] filter, String username, String clientId) {
-        boolean dollar = filter[0].startsWith("$");
+    int match(String filter, String username, String clientId) {
+        boolean dollar = filter.charAt(0) == '$';
+        int length = filter.length();
+        int past = length + 1; // the "level" start after the last level: the filter is used up
         int bits = 0;
-        // Depth first with an explicit stack: the topic's depth is the client's to choose and
-        // must not decide the call stack. Bits are OR-ed, so the visiting order does not matter.
-        ArrayDeque<Visit> stack = new ArrayDeque<>();
-        stack.push(new Visit(root, 0));
-        while (!stack.isEmpty()) {
-            Visit visit = stack.pop();
-            Node node = visit.node();
-            int i = visit.level();
-            boolean wildcardsAllowed = i > 0 || !dollar;
+        Node node = root;
+        int start = 0; // where the current level begins; the first level begins at 0 and no other does
+        // Depth first with an explicit stack, made only where the walk forks: the topic's depth
+        // is the client's to choose and must not decide the call stack. Bits are OR-ed, so the
+        // visiting order does not matter.
+        Forks forks = null;
+        while (true) {
+            boolean wildcardsAllowed = start > 0 || !dollar;
             if (node.hash != null && wildcardsAllowed) {
                 bits |= node.hash.rules; // '#' contains the rest, the parent level included ("a/#" has "a")
             }
-            if (i == filter.length) {
+            Node next = null;
+            Node second = null;
+            Node third = null;
+            Node fourth = null;
+            int end = 0;
+            if (start == past) {
                 bits |= node.rules;
-                continue;
-            }
-            String level = filter[i];
-            if (level.equals("#")) {
-                continue;
-            }
-            if (level.equals("+")) {
-                if (node.plus != null && wildcardsAllowed) {
-                    stack.push(new Visit(node.plus, i + 1));
+            } else {
+                end = filter.indexOf('/', start);
+                if (end < 0) {
+                    end = length;
                 }
-                continue;
+                boolean single = end - start == 1;
+                if (single && filter.charAt(start) == '#') {
+                    // only an ACL '#' contains it, counted above
+                } else if (single && filter.charAt(start) == '+') {
+                    next = wildcardsAllowed ? node.plus : null;
+                } else {
+                    next = node.literal(filter, start, end);
+                    if (wildcardsAllowed) {
+                        second = node.plus;
+                        if (node.username != null && username != null
+                                && LevelTable.sameLevel(username, filter, start, end)) {
+                            third = node.username;
+                        }
+                        if (node.clientId != null && clientId != null
+                                && LevelTable.sameLevel(clientId, filter, start, end)) {
+                            fourth = node.clientId;
+                        }
+                    }
+                }
             }
-            Node literal = node.literal(level);
-            if (literal != null) {
-                stack.push(new Visit(literal, i + 1));
+            int after = end + 1; // the next level's start, or past when this was the last
+            if (next == null) {
+                next = second;
+                second = null;
             }
-            if (wildcardsAllowed) {
-                if (node.plus != null) {
-                    stack.push(new Visit(node.plus, i + 1));
+            if (next == null) {
+                next = third;
+                third = null;
+            }
+            if (next == null) {
+                next = fourth;
+                fourth = null;
+            }
+            if (second != null || third != null || fourth != null) {
+                if (forks == null) {
+                    forks = new Forks();
                 }
-                if (node.username != null && username != null && level.equals(username)) {
-                    stack.push(new Visit(node.username, i + 1));
-                }
-                if (node.clientId != null && clientId != null && level.equals(clientId)) {
-                    stack.push(new Visit(node.clientId, i + 1));
-                }
+                forks.push(second, after);
+                forks.push(third, after);
+                forks.push(fourth, after);
+            }
+            if (next != null) {
+                node = next;
+                start = after;
+            } else if (forks != null && forks.top > 0) {
+                node = forks.pop();
+                start = forks.starts[forks.top];
+            } else {
+                return bits;
             }
         }
-        return bits;
     }
 
-    /** A node still to visit and the index of the filter level it is to be matched against. */
-    private record Visit(Node node, int level) {
+    /** The nodes still to visit where the walk forked, with the start of the level each is matched against. */
+    private static final class Forks {
+        Node[] nodes = new Node[8];
+        int[] starts = new int[8];
+        int top;
+
+        void push(Node node, int start) {
+            if (node == null) {
+                return;
+            }
+            if (top == nodes.length) {
+                nodes = Arrays.copyOf(nodes, top * 2);
+                starts = Arrays.copyOf(starts, top * 2);
+            }
+            nodes[top] = node;
+            starts[top++] = start;
+        }
+
+        Node pop() {
+            return nodes[--top];
+        }
     }
 }

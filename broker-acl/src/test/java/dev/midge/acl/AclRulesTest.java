@@ -275,4 +275,53 @@ class AclRulesTest {
         assertTrue(acl.user("bob").canSubscribe(deep + "bob/#"));
         assertFalse(acl.user("bob").canSubscribe(deep + "eve/#"));
     }
+
+    /**
+     * A fork of many literal levels (a user with a topic line per tenant): each is found by its
+     * own name only, also once the node's table has grown, and a name that shares a prefix or
+     * a hash-colliding spelling is not taken for another ("Aa" and "BB" hash alike).
+     */
+    @Test
+    void aForkOfManyLiteralLevelsFindsEachByItsOwnName() {
+        String[] lines = new String[202];
+        lines[0] = "user backend";
+        for (int i = 0; i < 200; i++) {
+            lines[i + 1] = "topic read tenants/t" + i + "/#";
+        }
+        lines[201] = "topic read hash/Aa";
+        Acl acl = Acl.of(lines);
+        for (int i = 0; i < 200; i++) {
+            assertTrue(acl.user("backend").canReceive("tenants/t" + i + "/x"), "t" + i);
+        }
+        assertFalse(acl.user("backend").canReceive("tenants/t200/x"));
+        assertFalse(acl.user("backend").canReceive("tenants/t1x/x"));
+        assertFalse(acl.user("backend").canReceive("tenants/t/x"));
+        assertTrue(acl.user("backend").canReceive("hash/Aa"));
+        assertFalse(acl.user("backend").canReceive("hash/BB"));
+    }
+
+    /**
+     * Fan-in's two checks per message (the device's publish by pattern, the backend's delivery
+     * by {@code #}) allocate nothing once warm: the levels are walked in the topic itself. They
+     * split it into strings (and a stack of visits) per check before, ~400 bytes each.
+     */
+    @Test
+    void aFleetsPublishAndDeliveryChecksAllocateNothing() {
+        AclRules rules = Acl.of("pattern write /bench/%u/attrs", "pattern read /bench/%u/config",
+                "user backend", "topic read /bench/#").rules();
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        String topic = "/bench/dev-7/attrs";
+        boolean all = true;
+        for (int i = 0; i < 20_000; i++) { // warm: let the JIT compile both checks
+            all &= rules.canPublish("dev-7", "dev-7", topic) && rules.canReceive("backend", "backend", topic);
+        }
+        long before = threads.getCurrentThreadAllocatedBytes();
+        for (int i = 0; i < 10_000; i++) {
+            all &= rules.canPublish("dev-7", "dev-7", topic) && rules.canReceive("backend", "backend", topic);
+        }
+        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        assertTrue(all);
+        assertTrue(allocated < 10_000, allocated + " bytes allocated by 20,000 checks");
+    }
 }

@@ -32,6 +32,8 @@ public final class ChannelOutbox implements DeliverySink {
     private static final int OUTBOX_CHUNK = 32;
     private final AtomicLong outboxBytes = new AtomicLong();
     private final AtomicBoolean outboxScheduled = new AtomicBoolean();
+    /** Made once: {@code this::writeOutbox} at each scheduling was a new object per outbox run. */
+    private final Runnable writeOutbox = this::writeOutbox;
 
     private final BrokerCounters counters;
     /**
@@ -79,7 +81,7 @@ public final class ChannelOutbox implements DeliverySink {
         // contend for the flag's cache line with a CAS per message.
         if (!outboxScheduled.get() && outboxScheduled.compareAndSet(false, true)) {
             try {
-                channel.eventLoop().execute(this::writeOutbox);
+                channel.eventLoop().execute(writeOutbox);
             } catch (RejectedExecutionException shuttingDown) {
                 outbox.clear(); // the broker is stopping: nothing will be written any more
             }
