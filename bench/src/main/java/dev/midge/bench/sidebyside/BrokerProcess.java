@@ -109,8 +109,28 @@ final class BrokerProcess implements AutoCloseable {
      * read per thread from /proc/PID/task): a window that still holds compilation is not Midge's steady
      * cost per operation (on a busy machine the JDK's TLS code needs minutes to be compiled). 0 for mosquitto.
      */
-    double jitMillis() throws IOException {
-        double total = 0;
+    double jitMillis() {
+        double[] total = {0};
+        forEachThread((process, name, millis) -> {
+            if (name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre")) {
+                total[0] += millis;
+            }
+        });
+        return total[0];
+    }
+
+    /** Receives one thread of the broker's processes: its process, its name as the kernel keeps it, its CPU so far. */
+    @FunctionalInterface
+    interface ThreadVisitor {
+        void visit(ProcessHandle process, String name, double cpuMillis);
+    }
+
+    /**
+     * Each thread of the broker's processes with the CPU it has used so far (user + system, /proc/PID/task/TID/stat),
+     * the one reading {@link #jitMillis()}, {@link #cpuMillisByThread()} and {@link ThreadCpu} group their own way.
+     * A thread that ends while it is read is left out.
+     */
+    void forEachThread(ThreadVisitor visitor) {
         for (ProcessHandle p : tree()) {
             try (var tasks = Files.list(Path.of("/proc", Long.toString(p.pid()), "task"))) {
                 for (Path task : (Iterable<Path>) tasks::iterator) {
@@ -121,16 +141,14 @@ final class BrokerProcess implements AutoCloseable {
                         continue;
                     }
                     String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-                    if (name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre")) {
-                        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                        total += (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10.0;
-                    }
+                    // utime(14) stime(15) after the parenthesised name, in clock ticks (USER_HZ, 100 on Linux)
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    visitor.visit(p, name, (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10.0);
                 }
             } catch (IOException gone) {
                 // the process ended
             }
         }
-        return total;
     }
 
     /**
@@ -142,26 +160,11 @@ final class BrokerProcess implements AutoCloseable {
      */
     java.util.Map<String, Double> cpuMillisByThread() {
         java.util.Map<String, Double> byKind = new java.util.TreeMap<>();
-        for (ProcessHandle p : tree()) {
-            try (var tasks = Files.list(Path.of("/proc", Long.toString(p.pid()), "task"))) {
-                for (Path task : (Iterable<Path>) tasks::iterator) {
-                    String stat;
-                    try {
-                        stat = Files.readString(task.resolve("stat"));
-                    } catch (IOException gone) {
-                        continue;
-                    }
-                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-                    String kind = name.contains("CompilerThre") ? "JIT"
-                            : name.replaceAll("[0-9#]+", "").replaceAll("[- ]+$", "").trim();
-                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                    byKind.merge(kind.isEmpty() ? "?" : kind, (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10.0,
-                            Double::sum);
-                }
-            } catch (IOException gone) {
-                // the process ended
-            }
-        }
+        forEachThread((process, name, millis) -> {
+            String kind = name.contains("CompilerThre") ? "JIT"
+                    : name.replaceAll("[0-9#]+", "").replaceAll("[- ]+$", "").trim();
+            byKind.merge(kind.isEmpty() ? "?" : kind, millis, Double::sum);
+        });
         return byKind;
     }
 

@@ -1,8 +1,5 @@
 package dev.midge.bench.sidebyside;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -48,25 +45,10 @@ final class ThreadCpu {
 
     private Map<String, Double> read() {
         Map<String, Double> millis = new TreeMap<>();
-        for (ProcessHandle p : broker.processTree()) {
-            boolean launcher = p.pid() == broker.pid() && p.descendants().findAny().isPresent();
-            try (var tasks = Files.list(Path.of("/proc", Long.toString(p.pid()), "task"))) {
-                for (Path task : (Iterable<Path>) tasks::iterator) {
-                    String stat;
-                    try {
-                        stat = Files.readString(task.resolve("stat"));
-                    } catch (IOException gone) {
-                        continue;
-                    }
-                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                    double ms = (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10.0;
-                    millis.merge(launcher ? "launcher" : kind(name), ms, Double::sum);
-                }
-            } catch (IOException gone) {
-                // the process ended
-            }
-        }
+        broker.forEachThread((process, name, ms) -> {
+            boolean launcher = process.pid() == broker.pid() && process.descendants().findAny().isPresent();
+            millis.merge(launcher ? "launcher" : kind(name), ms, Double::sum);
+        });
         return millis;
     }
 
