@@ -95,7 +95,7 @@ final class NativeHandshakeLoad {
             long start = System.nanoTime();
             double cpuBefore = broker.cpuMillis();
             double jitBefore = broker.jitMillis();
-        var threadsBefore = broker.cpuMillisByThread();
+            var threadsBefore = broker.cpuMillisByThread();
             double clientBefore = HandshakeLoad.cpuMillis(loopThreads);
             counting.set(true);
             Thread.sleep(measure.toMillis());
