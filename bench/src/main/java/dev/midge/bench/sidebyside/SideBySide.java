@@ -55,6 +55,11 @@ public final class SideBySide {
     /** fanin-mtls's QoS levels: --fanin-qos 0 (or 1) for one of them when A/B-measuring a change. */
     private final int[] faninQos;
 
+    /** Every --option the harness reads. */
+    private static final java.util.Set<String> OPTIONS = java.util.Set.of("seconds", "warmup", "tls-warmup", "threads",
+            "handshake-client", "rate", "devices", "pipe-messages", "idle", "midge-jar", "mosquitto", "midge-java",
+            "midge-jvm", "fanin-qos", "only", "midge-tls-provider");
+
     private SideBySide(Map<String, String> options, Path workDir) {
         this.measure = Duration.ofSeconds(Long.parseLong(options.getOrDefault("seconds", "5")));
         this.warmup = Duration.ofSeconds(Long.parseLong(options.getOrDefault("warmup", "3")));
@@ -77,7 +82,8 @@ public final class SideBySide {
         String jar = options.get("midge-jar");
         this.brokers = new Brokers(workDir, jar == null ? null : Path.of(jar).toAbsolutePath(),
                 options.getOrDefault("mosquitto", "/usr/sbin/mosquitto"), options.get("midge-java"),
-                options.containsKey("midge-jvm") ? List.of(options.get("midge-jvm").trim().split("\\s+")) : List.of());
+                options.containsKey("midge-jvm") ? List.of(options.get("midge-jvm").trim().split("\\s+")) : List.of())
+                .midgeTlsProvider(options.get("midge-tls-provider"));
         this.pki = new BenchPki(workDir.resolve("pki"));
         this.tls = pki.clientContext().getSocketFactory();
         this.faninQos = options.containsKey("fanin-qos")
@@ -104,6 +110,13 @@ public final class SideBySide {
         }
         if (scenarios.isEmpty()) {
             usage("name a scenario");
+        }
+        // An option this harness does not read must stop it: a silently ignored one (as
+        // --midge-tls-provider once was) labels a run with a configuration it never had.
+        for (String option : options.keySet()) {
+            if (!OPTIONS.contains(option)) {
+                usage("unknown option --" + option);
+            }
         }
         // The load clients are JSSE too: without this, their own ECDSA work on JDK 17 (not the
         // brokers') would cap the handshake rows. Both brokers face the same faster clients.
@@ -134,7 +147,8 @@ public final class SideBySide {
         System.err.println(problem + "\nusage: SideBySide handshakes|fanin|fanin-mtls|pipe|fanout|latency|idle|bridge|all"
                 + " [--seconds N] [--warmup N] [--tls-warmup N] [--threads N] [--rate N] [--idle 1000,5000,10000]"
                 + " [--devices 50] [--fanin-qos 0|1] [--pipe-messages 100000] [--midge-jar PATH] [--midge-java PATH] [--midge-jvm 'OPTS']"
-                + " [--mosquitto PATH] [--only midge|mosquitto] [--handshake-client jdk|openssl]");
+                + " [--mosquitto PATH] [--only midge|mosquitto] [--handshake-client jdk|openssl]"
+                + " [--midge-tls-provider jdk|openssl]");
         System.exit(2);
     }
 
